@@ -1,1 +1,146 @@
+//! Muninn's store: where items live once acknowledged.
+//!
+//! The pipeline talks to the [`ItemStore`] trait. [`EmbeddedStore`] implements it in one data
+//! directory: an append-only, checksummed item log (the source of truth) and SQLite record tables
+//! derived from it. A distributed back end (JetStream and PostgreSQL) implements the same trait.
+//!
+//! **Invariant:** an [`ItemStore::append`] that returns `Ok` has made every entry of its batch
+//! durable (fsynced). An fsync failure stops the store; it must be reopened.
 
+mod embedded;
+mod entry;
+mod error;
+mod log;
+mod records;
+
+use muninn_model::{AdmiraltyGrade, Item, ItemId, Source, SourceId, Timestamp, Tlp};
+
+pub use embedded::{EmbeddedStore, FORMAT_VERSION, FaultPlan, StoreConfig, VerifyReport};
+pub use error::{ErrorCode, StoreError};
+
+/// What an append does with one item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AppendOutcome {
+    /// A new item, now durable at this log sequence number.
+    Stored {
+        /// Its id.
+        id: ItemId,
+        /// Its sequence number in the log.
+        seq: u64,
+    },
+    /// The same content is already stored under this id; the sighting was counted.
+    Duplicate {
+        /// The id of the stored item.
+        id: ItemId,
+    },
+}
+
+/// A batch to make durable with one fsync (group commit).
+#[derive(Debug, Default)]
+pub struct AppendBatch {
+    /// Items with the raw bytes to keep beside them.
+    pub items: Vec<(Item, Option<Vec<u8>>)>,
+    /// Inputs consumed up to a position, recorded atomically with the items.
+    pub checkpoints: Vec<(String, u64)>,
+}
+
+/// Which items to list.
+#[derive(Debug, Clone)]
+pub struct ListQuery {
+    /// Only this source.
+    pub source: Option<SourceId>,
+    /// Only items after this log sequence number (the cursor of the previous page).
+    pub after_seq: Option<u64>,
+    /// Page size.
+    pub limit: u32,
+}
+
+/// An item's record without its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemSummary {
+    /// Log sequence number (also the listing cursor).
+    pub seq: u64,
+    /// Item id.
+    pub id: ItemId,
+    /// Source.
+    pub source: SourceId,
+    /// Collection time.
+    pub collected_at: Timestamp,
+    /// Event time.
+    pub event_time: Option<Timestamp>,
+    /// Title, cut to 300 characters.
+    pub title: Option<String>,
+    /// Language code.
+    pub language: Option<String>,
+    /// TLP label.
+    pub tlp: Tlp,
+    /// Admiralty grade.
+    pub grade: AdmiraltyGrade,
+    /// How many times the same content arrived again.
+    pub duplicates: u64,
+}
+
+/// A source with its counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceSummary {
+    /// The source.
+    pub source: Source,
+    /// Items first collected from it.
+    pub items: u64,
+    /// Duplicates it delivered.
+    pub duplicates_seen: u64,
+    /// Newest collection time of its items.
+    pub last_collected_at: Option<Timestamp>,
+}
+
+/// Counts over the whole store.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StoreStats {
+    /// Distinct items.
+    pub items: u64,
+    /// Duplicate arrivals counted.
+    pub duplicates_seen: u64,
+    /// Sources defined.
+    pub sources: u64,
+    /// Inputs with a resume checkpoint.
+    pub inputs_checkpointed: u64,
+    /// Items per language.
+    pub by_language: Vec<(String, u64)>,
+    /// Items per TLP label.
+    pub by_tlp: Vec<(String, u64)>,
+    /// Items per source.
+    pub by_source: Vec<(String, u64)>,
+    /// Bytes in the log.
+    pub log_bytes: u64,
+    /// Segment files in the log.
+    pub log_segments: u64,
+    /// The last log sequence number written.
+    pub last_seq: u64,
+}
+
+/// The store as the pipeline sees it.
+pub trait ItemStore {
+    /// Makes a batch durable. `Ok` means every entry is fsynced; outcomes are in batch order.
+    fn append(&mut self, batch: AppendBatch) -> Result<Vec<AppendOutcome>, StoreError>;
+    /// Defines or redefines a source, durably.
+    fn put_source(&mut self, source: Source) -> Result<(), StoreError>;
+    /// One source.
+    fn source(&self, id: &SourceId) -> Result<Option<Source>, StoreError>;
+    /// Every source with its counts.
+    fn sources(&self) -> Result<Vec<SourceSummary>, StoreError>;
+    /// One item, read from the log and checked.
+    fn item(&self, id: &ItemId) -> Result<Option<Item>, StoreError>;
+    /// The raw bytes an item was read from.
+    fn raw(&self, id: &ItemId) -> Result<Option<Vec<u8>>, StoreError>;
+    /// A page of item records in log order.
+    fn list(&self, query: &ListQuery) -> Result<Vec<ItemSummary>, StoreError>;
+    /// How far an input has been ingested.
+    fn checkpoint(&self, input: &str) -> Result<Option<u64>, StoreError>;
+    /// Counts.
+    fn stats(&self) -> Result<StoreStats, StoreError>;
+    /// Visits every stored item in log order (the feed of `reindex`).
+    fn for_each_item(
+        &self,
+        visit: &mut dyn FnMut(u64, &Item) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+}

@@ -1,0 +1,89 @@
+use std::path::PathBuf;
+
+/// What a store operation can fail with. User faults, IO faults and damage are kept apart.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// Reading or writing a file failed.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What was being done ("write", "fsync", "open", ...).
+        action: &'static str,
+        /// The file concerned.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// An earlier write or fsync failed. Nothing more is accepted: the state of the page cache is
+    /// unknown after a failed fsync, so the only safe step is to reopen and recover from disk.
+    #[error("the store stopped after a failed write or fsync ({cause}); reopen it to recover")]
+    Stopped {
+        /// The first failure.
+        cause: String,
+    },
+    /// A file is damaged in a way recovery must not guess about.
+    #[error("corrupt store file {path} at byte {offset}: {detail}")]
+    Corrupt {
+        /// The damaged file.
+        path: PathBuf,
+        /// Where the damage starts.
+        offset: u64,
+        /// What is wrong.
+        detail: String,
+    },
+    /// The data directory was written by an incompatible version.
+    #[error("data directory {path} has format {found:?}; this build reads format {expected}")]
+    Format {
+        /// The directory.
+        path: PathBuf,
+        /// What the FORMAT file says.
+        found: String,
+        /// What this build reads.
+        expected: u32,
+    },
+    /// Another process holds the data directory.
+    #[error("data directory {path} is in use by another muninn process")]
+    Locked {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// The record tables failed.
+    #[error("record table error in {path}: {source}")]
+    Records {
+        /// The database file.
+        path: PathBuf,
+        /// The SQLite error.
+        source: rusqlite::Error,
+    },
+    /// A caller asked for something the store refuses (unknown source, oversized entry).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl StoreError {
+    /// A small, stable classification for callers that map errors to exit codes or HTTP.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            StoreError::Io { .. } | StoreError::Stopped { .. } | StoreError::Records { .. } => {
+                ErrorCode::Io
+            }
+            StoreError::Corrupt { .. } | StoreError::Format { .. } => ErrorCode::Corrupt,
+            StoreError::Locked { .. } => ErrorCode::Busy,
+            StoreError::Invalid(_) => ErrorCode::InvalidInput,
+        }
+    }
+}
+
+/// The kind of a [`StoreError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// The caller's request was refused.
+    InvalidInput,
+    /// The disk failed; the store stopped.
+    Io,
+    /// The data on disk is damaged or of another format.
+    Corrupt,
+    /// Another process holds the store.
+    Busy,
+}

@@ -1,0 +1,93 @@
+//! The store against a plain model: random appends, duplicates, checkpoints and reopens.
+
+use std::collections::BTreeMap;
+
+use muninn_model::ItemId;
+use muninn_store::{AppendBatch, AppendOutcome, ItemStore, ListQuery};
+use proptest::prelude::*;
+
+use crate::{draft, open};
+
+#[derive(Debug, Clone)]
+enum Step {
+    Append {
+        bodies: Vec<u8>,
+        checkpoint: Option<(u8, u16)>,
+    },
+    Reopen,
+    DropTables,
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        6 => (proptest::collection::vec(0u8..24, 0..6), proptest::option::of((0u8..3, any::<u16>())))
+            .prop_map(|(bodies, checkpoint)| Step::Append { bodies, checkpoint }),
+        1 => Just(Step::Reopen),
+        1 => Just(Step::DropTables),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn store_agrees_with_a_map(steps in proptest::collection::vec(step(), 1..20)) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = Some(open(dir.path()));
+        // id -> (body number, duplicates seen)
+        let mut model: BTreeMap<ItemId, (u8, u64)> = BTreeMap::new();
+        let mut order: Vec<ItemId> = Vec::new();
+        let mut checkpoints: BTreeMap<String, u64> = BTreeMap::new();
+        for step in steps {
+            match step {
+                Step::Append { bodies, checkpoint } => {
+                    let items: Vec<_> = bodies.iter().map(|n| draft("t", &format!("body {n}"), None)).collect();
+                    let mut batch = AppendBatch { items: items.clone(), checkpoints: Vec::new() };
+                    if let Some((input, position)) = checkpoint {
+                        batch.checkpoints.push((format!("input-{input}"), u64::from(position)));
+                        checkpoints.insert(format!("input-{input}"), u64::from(position));
+                    }
+                    let outcomes = store.as_mut().expect("open").append(batch).expect("append");
+                    for ((item, _), (n, outcome)) in items.iter().zip(bodies.iter().zip(outcomes)) {
+                        match model.get_mut(&item.id) {
+                            Some(entry) => {
+                                entry.1 += 1;
+                                prop_assert_eq!(outcome, AppendOutcome::Duplicate { id: item.id });
+                            }
+                            None => {
+                                model.insert(item.id, (*n, 0));
+                                order.push(item.id);
+                                let stored = matches!(outcome, AppendOutcome::Stored { .. });
+                                prop_assert!(stored);
+                            }
+                        }
+                    }
+                }
+                Step::Reopen => {
+                    drop(store.take());
+                    store = Some(open(dir.path()));
+                }
+                Step::DropTables => {
+                    drop(store.take());
+                    for name in ["records.sqlite", "records.sqlite-wal", "records.sqlite-shm"] {
+                        let _ = std::fs::remove_file(dir.path().join(name));
+                    }
+                    store = Some(open(dir.path()));
+                }
+            }
+        }
+        let store = store.expect("open");
+        let listed = store.list(&ListQuery { source: None, after_seq: None, limit: 10_000 }).expect("list");
+        prop_assert_eq!(listed.iter().map(|s| s.id).collect::<Vec<_>>(), order);
+        for summary in &listed {
+            let (n, duplicates) = model[&summary.id];
+            prop_assert_eq!(summary.duplicates, duplicates);
+            let item = store.item(&summary.id).expect("read").expect("present");
+            prop_assert_eq!(item.body, format!("body {n}"));
+        }
+        for (input, position) in checkpoints {
+            prop_assert_eq!(store.checkpoint(&input).expect("checkpoint"), Some(position));
+        }
+        prop_assert!(store.verify().expect("verify").problems.is_empty());
+    }
+}
