@@ -1,0 +1,564 @@
+//! The ingest pipeline: inputs → units → records → items → durable batches.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+use muninn_model::{
+    AdmiraltyGrade, ContentHash, ItemDraft, ItemId, LanguageTag, Markings, Source, SourceId,
+    SourceKind, Timestamp, Tlp,
+};
+use muninn_store::{AppendBatch, AppendOutcome, ItemStore, StoreError};
+use rayon::prelude::*;
+
+use crate::decode::TextEncoding;
+pub use crate::readers::FieldMap;
+use crate::readers::{ReadContext, parse_unit, read_units};
+use crate::record::Unit;
+use crate::{Diagnostic, Format, Location, Record, detect_language};
+
+/// Size limits that keep one bad input from exhausting memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest line, CSV row or message.
+    pub max_item_bytes: usize,
+    /// Largest single field (body, title, column).
+    pub max_field_bytes: usize,
+    /// Largest whole-file document (text, Markdown, HTML, feed, `.eml`).
+    pub max_document_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_item_bytes: 16 << 20,
+            max_field_bytes: 8 << 20,
+            max_document_bytes: 64 << 20,
+        }
+    }
+}
+
+/// What a source that ingest creates on first sight gets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceDefaults {
+    /// Its kind.
+    pub kind: SourceKind,
+    /// Its default grade.
+    pub grade: AdmiraltyGrade,
+    /// Its default TLP.
+    pub tlp: Tlp,
+}
+
+impl Default for SourceDefaults {
+    fn default() -> SourceDefaults {
+        // Unknown material is unassessed and kept inside the organisation until someone decides.
+        SourceDefaults {
+            kind: SourceKind::OpenSource,
+            grade: AdmiraltyGrade::UNASSESSED,
+            tlp: Tlp::Amber,
+        }
+    }
+}
+
+/// How to ingest.
+#[derive(Debug, Clone)]
+pub struct IngestConfig {
+    /// The source of every item (overrides a source field in the input).
+    pub source: Option<SourceId>,
+    /// The source of items that name none.
+    pub fallback_source: SourceId,
+    /// Force a format instead of guessing from file names.
+    pub format: Option<Format>,
+    /// Declared text encoding of the inputs.
+    pub encoding: Option<TextEncoding>,
+    /// The least restrictive TLP an item may get: a declared TLP below it is raised to it, and
+    /// items that declare none get it (instead of their source's default).
+    pub tlp_floor: Option<Tlp>,
+    /// Grade of items that declare none (instead of their source's default).
+    pub grade: Option<AdmiraltyGrade>,
+    /// Field mapping for JSON Lines and CSV.
+    pub fields: FieldMap,
+    /// Size limits.
+    pub limits: Limits,
+    /// The collection time recorded on every item of this run.
+    pub collected_at: Timestamp,
+    /// Continue each input from its checkpoint (the default), or read it all again.
+    pub resume: bool,
+    /// Units per durable batch (one fsync each).
+    pub batch_units: usize,
+    /// What a source seen for the first time gets.
+    pub new_sources: SourceDefaults,
+}
+
+impl IngestConfig {
+    /// Defaults for a run collected at `collected_at`.
+    pub fn new(collected_at: Timestamp) -> IngestConfig {
+        IngestConfig {
+            source: None,
+            fallback_source: SourceId::new("local-files")
+                .expect("\"local-files\" is a valid source id"),
+            format: None,
+            encoding: None,
+            tlp_floor: None,
+            grade: None,
+            fields: FieldMap::default(),
+            limits: Limits::default(),
+            collected_at,
+            resume: true,
+            batch_units: 4096,
+            new_sources: SourceDefaults::default(),
+        }
+    }
+}
+
+/// An input to ingest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A file or a directory (read recursively, in name order, hidden files skipped).
+    Path(PathBuf),
+    /// Standard input (never resumable: there is nothing to re-read).
+    Stdin,
+}
+
+/// Where a run stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Input bytes read so far.
+    pub bytes_done: u64,
+    /// Input bytes in all (0 when unknown, as for stdin).
+    pub bytes_total: u64,
+    /// Items stored so far.
+    pub stored: u64,
+    /// Duplicates counted so far.
+    pub duplicates: u64,
+    /// Problems so far.
+    pub rejected: u64,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IngestSummary {
+    /// Files (and stdin) read.
+    pub inputs: u64,
+    /// New items made durable.
+    pub stored: u64,
+    /// Items whose content was already stored.
+    pub duplicates: u64,
+    /// Units skipped because an earlier run had ingested them.
+    pub resumed: u64,
+    /// Problems: records or inputs refused.
+    pub rejected: u64,
+    /// Input bytes read.
+    pub bytes: u64,
+    /// Sources created on first sight.
+    pub new_sources: Vec<SourceId>,
+    /// The first problems, in order (see `diagnostics_dropped`).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Problems not kept in `diagnostics`.
+    pub diagnostics_dropped: u64,
+}
+
+const MAX_DIAGNOSTICS: usize = 10_000;
+
+impl IngestSummary {
+    fn reject(&mut self, diagnostic: Diagnostic) {
+        self.rejected += 1;
+        if self.diagnostics.len() < MAX_DIAGNOSTICS {
+            self.diagnostics.push(diagnostic);
+        } else {
+            self.diagnostics_dropped += 1;
+        }
+    }
+}
+
+/// What the pipeline tells its caller as it goes.
+pub trait IngestObserver {
+    /// After each durable batch.
+    fn progress(&mut self, _progress: &Progress) {}
+    /// After each durable batch: the items it stored, with their content hashes. Everything
+    /// listed here is acknowledged: fsynced.
+    fn committed(&mut self, _stored: &[(ItemId, ContentHash)]) {}
+}
+
+/// An observer that ignores everything.
+#[derive(Debug, Default)]
+pub struct Quiet;
+impl IngestObserver for Quiet {}
+
+/// Why a run stopped. Bad input never stops a run; these do.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IngestError {
+    /// The store failed; nothing after the last acknowledged batch was stored.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// An input named on the command line does not exist or cannot be listed.
+    #[error("cannot read input {path}: {source}")]
+    Input {
+        /// The input.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+}
+
+/// Ingests inputs into a store. Returns a summary; bad records and unreadable files are in its
+/// diagnostics, never a reason to stop.
+pub fn ingest(
+    store: &mut dyn ItemStore,
+    inputs: &[Input],
+    config: &IngestConfig,
+    observer: &mut dyn IngestObserver,
+) -> Result<IngestSummary, IngestError> {
+    let mut files = Vec::new();
+    let mut summary = IngestSummary::default();
+    for input in inputs {
+        match input {
+            Input::Stdin => files.push(None),
+            Input::Path(path) => {
+                let metadata = std::fs::metadata(path).map_err(|source| IngestError::Input {
+                    path: path.clone(),
+                    source,
+                })?;
+                if metadata.is_dir() {
+                    collect_files(path, &mut files, &mut summary).map_err(|source| {
+                        IngestError::Input {
+                            path: path.clone(),
+                            source,
+                        }
+                    })?;
+                } else {
+                    files.push(Some(path.clone()));
+                }
+            }
+        }
+    }
+    let mut progress = Progress {
+        bytes_total: files
+            .iter()
+            .flatten()
+            .filter_map(|path| std::fs::metadata(path).ok())
+            .map(|m| m.len())
+            .sum(),
+        ..Progress::default()
+    };
+    let mut run = Run {
+        store,
+        config,
+        observer,
+        summary,
+        progress: &mut progress,
+        sources: HashMap::new(),
+    };
+    for file in files {
+        run.summary.inputs += 1;
+        match file {
+            Some(path) => run.ingest_file(&path)?,
+            None => {
+                let format = config.format.unwrap_or(Format::JsonLines);
+                let context = run.context("<stdin>".to_owned(), "stdin".to_owned(), format);
+                let stdin = std::io::stdin();
+                let mut reader = BufReader::with_capacity(1 << 20, stdin.lock());
+                run.ingest_reader(&context, &mut reader, None)?;
+            }
+        }
+    }
+    Ok(run.summary)
+}
+
+/// Lists the files under a directory in name order, skipping hidden entries. Entries that cannot
+/// be listed become diagnostics.
+fn collect_files(
+    dir: &Path,
+    files: &mut Vec<Option<PathBuf>>,
+    summary: &mut IngestSummary,
+) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|entry| entry.file_name());
+    for entry in entries {
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        match std::fs::metadata(&path) {
+            Ok(metadata) if metadata.is_dir() => {
+                if let Err(error) = collect_files(&path, files, summary) {
+                    summary.reject(Diagnostic::new(
+                        &path.display().to_string(),
+                        Location::File,
+                        format!("cannot list directory: {error}"),
+                    ));
+                }
+            }
+            Ok(_) => files.push(Some(path)),
+            Err(error) => summary.reject(Diagnostic::new(
+                &path.display().to_string(),
+                Location::File,
+                format!("cannot read: {error}"),
+            )),
+        }
+    }
+    Ok(())
+}
+
+struct Run<'a> {
+    store: &'a mut dyn ItemStore,
+    config: &'a IngestConfig,
+    observer: &'a mut dyn IngestObserver,
+    summary: IngestSummary,
+    progress: &'a mut Progress,
+    sources: HashMap<SourceId, Source>,
+}
+
+impl Run<'_> {
+    fn context(&self, input: String, stem: String, format: Format) -> ReadContext {
+        ReadContext {
+            input,
+            stem,
+            format,
+            encoding: self.config.encoding,
+            limits: self.config.limits,
+            fields: self.config.fields.clone(),
+        }
+    }
+
+    fn ingest_file(&mut self, path: &Path) -> Result<(), IngestError> {
+        let name = path.display().to_string();
+        let Some(format) = self.config.format.or_else(|| Format::from_path(path)) else {
+            self.summary.reject(Diagnostic::new(
+                &name,
+                Location::File,
+                "unsupported file type; name the format with --format",
+            ));
+            return Ok(());
+        };
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let context = self.context(name.clone(), stem, format);
+        let opened = File::open(path).and_then(|file| file.metadata().map(|m| (file, m)));
+        let (file, metadata) = match opened {
+            Ok(opened) => opened,
+            Err(error) => {
+                self.summary.reject(Diagnostic::new(
+                    &name,
+                    Location::File,
+                    format!("cannot read: {error}"),
+                ));
+                return Ok(());
+            }
+        };
+        if metadata.len() == 0 {
+            self.summary
+                .reject(Diagnostic::new(&name, Location::File, "empty file"));
+            return Ok(());
+        }
+        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        let modified = metadata
+            .modified()
+            .ok()
+            .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        let key = format!(
+            "file:{}:{}:{}",
+            canonical.display(),
+            metadata.len(),
+            modified
+        );
+        let mut reader = BufReader::with_capacity(1 << 20, file);
+        self.ingest_reader(&context, &mut reader, Some(key))
+    }
+
+    fn ingest_reader(
+        &mut self,
+        context: &ReadContext,
+        reader: &mut dyn std::io::BufRead,
+        checkpoint_key: Option<String>,
+    ) -> Result<(), IngestError> {
+        let resume_from = match (&checkpoint_key, self.config.resume) {
+            (Some(key), true) => self.store.checkpoint(key)?.unwrap_or(0),
+            _ => 0,
+        };
+        let mut chunk: Vec<Unit> = Vec::new();
+        let mut chunk_bytes = 0u64;
+        let batch_units = self.config.batch_units.max(1);
+        let batch_bytes = (self.config.limits.max_item_bytes as u64).max(32 << 20);
+        read_units(
+            context,
+            reader,
+            &mut |unit: Unit| -> Result<(), IngestError> {
+                self.progress.bytes_done += unit.bytes;
+                self.summary.bytes += unit.bytes;
+                if unit.ordinal < resume_from {
+                    self.summary.resumed += 1;
+                    return Ok(());
+                }
+                chunk_bytes += unit.bytes;
+                chunk.push(unit);
+                if chunk.len() >= batch_units || chunk_bytes >= batch_bytes {
+                    chunk_bytes = 0;
+                    self.commit_chunk(
+                        context,
+                        std::mem::take(&mut chunk),
+                        checkpoint_key.as_deref(),
+                    )?;
+                }
+                Ok(())
+            },
+        )?;
+        self.commit_chunk(context, chunk, checkpoint_key.as_deref())
+    }
+
+    /// Parses a chunk of units in parallel and makes its items durable with one fsync, together
+    /// with the checkpoint that says the chunk's units are done.
+    fn commit_chunk(
+        &mut self,
+        context: &ReadContext,
+        chunk: Vec<Unit>,
+        key: Option<&str>,
+    ) -> Result<(), IngestError> {
+        let Some(last_ordinal) = chunk.last().map(|unit| unit.ordinal) else {
+            return Ok(());
+        };
+        let parsed: Vec<Result<Record, Diagnostic>> = chunk
+            .into_par_iter()
+            .flat_map_iter(|unit| parse_unit(context, unit.content))
+            .map(|result| {
+                result.map(|mut record| {
+                    let declared = record
+                        .language
+                        .as_deref()
+                        .and_then(|code| LanguageTag::new(code).ok());
+                    record.language = match declared {
+                        Some(tag) => Some(tag.as_str().to_owned()),
+                        None => detect_language(&record.body),
+                    };
+                    record
+                })
+            })
+            .collect();
+        let mut drafts = Vec::with_capacity(parsed.len());
+        for result in parsed {
+            match result {
+                Ok(record) => match self.draft(context, record)? {
+                    Ok(draft) => drafts.push(draft),
+                    Err(diagnostic) => self.summary.reject(diagnostic),
+                },
+                Err(diagnostic) => self.summary.reject(diagnostic),
+            }
+        }
+        let items: Vec<_> = drafts.into_par_iter().map(ItemDraft::into_item).collect();
+        let hashes: Vec<(ItemId, ContentHash)> = items
+            .iter()
+            .map(|(item, _)| (item.id, item.content_hash))
+            .collect();
+        let checkpoints = key
+            .map(|key| vec![(key.to_owned(), last_ordinal + 1)])
+            .unwrap_or_default();
+        let outcomes = self.store.append(AppendBatch { items, checkpoints })?;
+        let mut stored = Vec::with_capacity(outcomes.len());
+        for (outcome, hash) in outcomes.iter().zip(hashes) {
+            match outcome {
+                AppendOutcome::Stored { .. } => {
+                    self.summary.stored += 1;
+                    stored.push(hash);
+                }
+                AppendOutcome::Duplicate { .. } => self.summary.duplicates += 1,
+            }
+        }
+        self.progress.stored = self.summary.stored;
+        self.progress.duplicates = self.summary.duplicates;
+        self.progress.rejected = self.summary.rejected;
+        self.observer.committed(&stored);
+        self.observer.progress(self.progress);
+        Ok(())
+    }
+
+    /// Applies source, grade and marking rules to a record.
+    fn draft(
+        &mut self,
+        context: &ReadContext,
+        mut record: Record,
+    ) -> Result<Result<ItemDraft, Diagnostic>, IngestError> {
+        let source_id = match (&self.config.source, record.source.take()) {
+            (Some(forced), declared) => {
+                if let Some(declared) = declared {
+                    record.attributes.insert(
+                        "declared_source".to_owned(),
+                        serde_json::Value::String(declared),
+                    );
+                }
+                forced.clone()
+            }
+            (None, Some(declared)) => match SourceId::new(&declared) {
+                Ok(id) => id,
+                Err(error) => {
+                    return Ok(Err(Diagnostic::new(
+                        &context.input,
+                        Location::File,
+                        format!("{error}"),
+                    )));
+                }
+            },
+            (None, None) => self.config.fallback_source.clone(),
+        };
+        let source = self.source(&source_id)?;
+        let floor = self.config.tlp_floor;
+        let tlp = match record.tlp {
+            Some(declared) => declared.max(floor.unwrap_or(Tlp::Clear)),
+            None => floor.unwrap_or(source.default_tlp),
+        };
+        let grade = record
+            .grade
+            .or(self.config.grade)
+            .unwrap_or(source.default_grade);
+        record.attributes.insert(
+            "input".to_owned(),
+            serde_json::Value::String(context.input.clone()),
+        );
+        Ok(Ok(ItemDraft {
+            source: source_id,
+            collected_at: self.config.collected_at,
+            event_time: record.event_time,
+            title: record.title,
+            body: record.body,
+            language: record
+                .language
+                .and_then(|code| LanguageTag::new(&code).ok()),
+            markings: Markings::tlp(tlp),
+            grade,
+            raw: record
+                .raw
+                .map(|(bytes, media_type)| (bytes, media_type.to_owned())),
+            attributes: record.attributes,
+        }))
+    }
+
+    /// The source of that id, created durably on first sight.
+    fn source(&mut self, id: &SourceId) -> Result<Source, IngestError> {
+        if let Some(source) = self.sources.get(id) {
+            return Ok(source.clone());
+        }
+        let source = match self.store.source(id)? {
+            Some(source) => source,
+            None => {
+                let defaults = &self.config.new_sources;
+                let source = Source {
+                    id: id.clone(),
+                    name: id.to_string(),
+                    kind: defaults.kind,
+                    default_grade: defaults.grade,
+                    default_tlp: defaults.tlp,
+                    description: None,
+                };
+                self.store.put_source(source.clone())?;
+                self.summary.new_sources.push(id.clone());
+                source
+            }
+        };
+        self.sources.insert(id.clone(), source.clone());
+        Ok(source)
+    }
+}
