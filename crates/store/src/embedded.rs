@@ -21,7 +21,7 @@ pub const FORMAT_VERSION: u32 = 1;
 const FORMAT_FILE: &str = "FORMAT";
 const LOCK_FILE: &str = "LOCK";
 const LOG_DIR: &str = "log";
-const RECORDS_FILE: &str = "records.sqlite";
+const RECORDS_FILE: &str = "records.redb";
 /// Frames applied to the tables per transaction during recovery.
 const RECOVERY_BATCH: usize = 8192;
 

@@ -52,8 +52,8 @@ pub enum StoreError {
     Records {
         /// The database file.
         path: PathBuf,
-        /// The SQLite error.
-        source: rusqlite::Error,
+        /// The engine's error.
+        source: redb::Error,
     },
     /// A caller asked for something the store refuses (unknown source, oversized entry).
     #[error("{0}")]

@@ -1,48 +1,39 @@
-//! The record tables beside the log, in SQLite. Everything here is derived from the log and is
-//! rebuilt from it when missing or behind.
+//! The record tables beside the log, in redb. Everything here is derived from the log and is
+//! rebuilt from it when missing, behind or of another schema version.
+//!
+//! Commits are not fsynced one by one: the log already holds every entry durably. Every
+//! [`DURABLE_EVERY`] commits (and when the store closes) a commit is made durable, and after a
+//! crash the tables fall back to their last durable commit and replay the log from there.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
-use muninn_model::{ItemId, Source, SourceId, Timestamp, Tlp};
-use rusqlite::{Connection, OptionalExtension, params};
+use muninn_model::{AdmiraltyGrade, ItemId, Source, SourceId, Timestamp, Tlp};
+use redb::{
+    Database, Durability, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition,
+};
+use serde::{Deserialize, Serialize};
 
 use crate::entry::Entry;
 use crate::log::FramePos;
 use crate::{ItemSummary, ListQuery, SourceSummary, StoreError, StoreStats};
 
 /// Schema version of the record tables. A mismatch means: drop and rebuild from the log.
-const RECORDS_SCHEMA_VERSION: i64 = 1;
+const RECORDS_SCHEMA_VERSION: u64 = 1;
+/// Make a commit durable after this many non-durable ones, or after [`DURABLE_INTERVAL`].
+const DURABLE_EVERY: u32 = 64;
+const DURABLE_INTERVAL: Duration = Duration::from_secs(2);
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS sources (
-    id TEXT PRIMARY KEY,
-    json TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS items (
-    seq INTEGER PRIMARY KEY,
-    id BLOB NOT NULL UNIQUE,
-    segment INTEGER NOT NULL,
-    offset INTEGER NOT NULL,
-    len INTEGER NOT NULL,
-    source TEXT NOT NULL,
-    collected_at INTEGER NOT NULL,
-    event_time INTEGER,
-    title TEXT,
-    lang TEXT,
-    tlp TEXT NOT NULL,
-    grade TEXT NOT NULL,
-    duplicates INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS items_by_source ON items (source, seq);
-CREATE TABLE IF NOT EXISTS duplicates (
-    seq INTEGER PRIMARY KEY,
-    item BLOB NOT NULL,
-    source TEXT NOT NULL,
-    collected_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS checkpoints (input TEXT PRIMARY KEY, position INTEGER NOT NULL);
-";
+const META: TableDefinition<'_, &str, u64> = TableDefinition::new("meta");
+const ID_TO_SEQ: TableDefinition<'_, &[u8], u64> = TableDefinition::new("id_to_seq");
+const ITEMS: TableDefinition<'_, u64, &[u8]> = TableDefinition::new("items");
+const BY_SOURCE: TableDefinition<'_, (&str, u64), ()> = TableDefinition::new("items_by_source");
+const SOURCES: TableDefinition<'_, &str, &str> = TableDefinition::new("sources");
+const CHECKPOINTS: TableDefinition<'_, &str, u64> = TableDefinition::new("checkpoints");
+const DUPLICATES: TableDefinition<'_, u64, &[u8]> = TableDefinition::new("duplicates");
+/// (dimension, key) → count: items per language, TLP and source; duplicates per source; and
+/// the newest collection time per source.
+const COUNTS: TableDefinition<'_, (&str, &str), u64> = TableDefinition::new("counts");
 
 /// How far the tables reflect the log: the last applied frame's seq and the end of its frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,9 +43,35 @@ pub(crate) struct Applied {
     pub end_offset: u64,
 }
 
+/// An item's row: its place in the log and what listings show.
+#[derive(Debug, Serialize, Deserialize)]
+struct ItemRow {
+    id: [u8; 16],
+    segment: u64,
+    offset: u64,
+    len: u32,
+    source: String,
+    collected_ms: i64,
+    event_ms: Option<i64>,
+    title: Option<String>,
+    lang: Option<String>,
+    tlp: Tlp,
+    grade: AdmiraltyGrade,
+    duplicates: u64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct DuplicateRow {
+    item: [u8; 16],
+    source: String,
+    collected_ms: i64,
+}
+
 pub(crate) struct Records {
-    conn: Connection,
+    db: Database,
     path: PathBuf,
+    commits_since_durable: u32,
+    last_durable: Instant,
 }
 
 impl std::fmt::Debug for Records {
@@ -63,8 +80,18 @@ impl std::fmt::Debug for Records {
     }
 }
 
-fn millis(timestamp: Timestamp) -> i64 {
-    timestamp.as_millisecond()
+/// Attaches the database path to an engine error.
+trait OrRecords<T> {
+    fn or_records(self, path: &Path) -> Result<T, StoreError>;
+}
+
+impl<T, E: Into<redb::Error>> OrRecords<T> for Result<T, E> {
+    fn or_records(self, path: &Path) -> Result<T, StoreError> {
+        self.map_err(|source| StoreError::Records {
+            path: path.to_owned(),
+            source: source.into(),
+        })
+    }
 }
 
 fn from_millis(value: i64) -> Timestamp {
@@ -73,55 +100,20 @@ fn from_millis(value: i64) -> Timestamp {
 
 impl Records {
     pub(crate) fn open(path: &Path) -> Result<Records, StoreError> {
-        if !path.exists() {
-            // A WAL left beside a deleted database belongs to another database: drop it.
-            for suffix in ["-wal", "-shm"] {
-                let mut stale = path.as_os_str().to_owned();
-                stale.push(suffix);
-                let _ = std::fs::remove_file(stale);
-            }
-        }
-        let conn = Connection::open(path).map_err(|source| StoreError::Records {
-            path: path.to_owned(),
-            source,
-        })?;
+        let db = redb::Builder::new()
+            .set_cache_size(256 << 20)
+            .create(path)
+            .map_err(|source| StoreError::Records {
+                path: path.to_owned(),
+                source: source.into(),
+            })?;
         let mut records = Records {
-            conn,
+            db,
             path: path.to_owned(),
+            commits_since_durable: 0,
+            last_durable: Instant::now(),
         };
-        records.configure()?;
-        Ok(records)
-    }
-
-    fn err(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
-        move |source| StoreError::Records {
-            path: self.path.clone(),
-            source,
-        }
-    }
-
-    fn configure(&mut self) -> Result<(), StoreError> {
-        // The log is the source of truth and is fsynced before anything lands here, so the
-        // tables need crash consistency (WAL) but not a fsync per commit (NORMAL).
-        self.conn
-            .execute_batch(
-                "PRAGMA journal_mode = WAL;
-                 PRAGMA synchronous = NORMAL;
-                 PRAGMA cache_size = -65536;
-                 PRAGMA temp_store = MEMORY;",
-            )
-            .map_err(self.err())?;
-        self.conn.execute_batch(SCHEMA).map_err(self.err())?;
-        let version: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'schema_version'",
-                [],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(self.err())?;
-        match version {
+        match records.meta("schema_version")? {
             Some(RECORDS_SCHEMA_VERSION) => {}
             Some(other) => {
                 tracing::warn!(
@@ -129,57 +121,78 @@ impl Records {
                     expected = RECORDS_SCHEMA_VERSION,
                     "record tables of another schema version; rebuilding from the log"
                 );
-                self.clear()?;
+                records.clear()?;
             }
-            None => {
-                self.conn
-                    .execute(
-                        "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)",
-                        params![RECORDS_SCHEMA_VERSION],
-                    )
-                    .map_err(self.err())?;
-            }
+            None => records.clear()?,
         }
-        Ok(())
+        Ok(records)
+    }
+
+    fn corrupt(&self, detail: String) -> StoreError {
+        StoreError::Corrupt {
+            path: self.path.clone(),
+            offset: 0,
+            detail,
+        }
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<u64>, StoreError> {
+        let read = self.db.begin_read().or_records(&self.path)?;
+        let table = match read.open_table(META) {
+            Ok(table) => table,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(error) => {
+                return Err(StoreError::Records {
+                    path: self.path.clone(),
+                    source: error.into(),
+                });
+            }
+        };
+        Ok(table
+            .get(key)
+            .or_records(&self.path)?
+            .map(|value| value.value()))
     }
 
     /// Drops every derived row so that the tables are rebuilt from the start of the log.
     pub(crate) fn clear(&mut self) -> Result<(), StoreError> {
-        self.conn
-            .execute_batch(
-                "BEGIN;
-                 DELETE FROM sources; DELETE FROM items; DELETE FROM duplicates;
-                 DELETE FROM checkpoints; DELETE FROM meta;
-                 COMMIT;",
-            )
-            .map_err(self.err())?;
-        self.conn
-            .execute(
-                "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)",
-                params![RECORDS_SCHEMA_VERSION],
-            )
-            .map_err(self.err())?;
-        Ok(())
+        let mut tx = self.db.begin_write().or_records(&self.path)?;
+        tx.set_durability(Durability::Immediate)
+            .or_records(&self.path)?;
+        {
+            tx.delete_table(META).or_records(&self.path)?;
+            tx.delete_table(ID_TO_SEQ).or_records(&self.path)?;
+            tx.delete_table(ITEMS).or_records(&self.path)?;
+            tx.delete_table(BY_SOURCE).or_records(&self.path)?;
+            tx.delete_table(SOURCES).or_records(&self.path)?;
+            tx.delete_table(CHECKPOINTS).or_records(&self.path)?;
+            tx.delete_table(DUPLICATES).or_records(&self.path)?;
+            tx.delete_table(COUNTS).or_records(&self.path)?;
+            let mut meta = tx.open_table(META).or_records(&self.path)?;
+            meta.insert("schema_version", RECORDS_SCHEMA_VERSION)
+                .or_records(&self.path)?;
+            // Create every table, so that readers never meet a missing one.
+            tx.open_table(ID_TO_SEQ).or_records(&self.path)?;
+            tx.open_table(ITEMS).or_records(&self.path)?;
+            tx.open_table(BY_SOURCE).or_records(&self.path)?;
+            tx.open_table(SOURCES).or_records(&self.path)?;
+            tx.open_table(CHECKPOINTS).or_records(&self.path)?;
+            tx.open_table(DUPLICATES).or_records(&self.path)?;
+            tx.open_table(COUNTS).or_records(&self.path)?;
+        }
+        tx.commit().or_records(&self.path)
     }
 
     pub(crate) fn applied(&self) -> Result<Option<Applied>, StoreError> {
-        let value = |key: &str| -> Result<Option<i64>, StoreError> {
-            self.conn
-                .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| {
-                    row.get(0)
-                })
-                .optional()
-                .map_err(self.err())
-        };
         match (
-            value("applied_seq")?,
-            value("applied_segment")?,
-            value("applied_end")?,
+            self.meta("applied_seq")?,
+            self.meta("applied_segment")?,
+            self.meta("applied_end")?,
         ) {
-            (Some(seq), Some(segment), Some(end)) => Ok(Some(Applied {
-                seq: seq as u64,
-                segment: segment as u64,
-                end_offset: end as u64,
+            (Some(seq), Some(segment), Some(end_offset)) => Ok(Some(Applied {
+                seq,
+                segment,
+                end_offset,
             })),
             _ => Ok(None),
         }
@@ -191,298 +204,383 @@ impl Records {
         entries: &[(u64, FramePos, &Entry)],
         applied: Applied,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let err = |source| StoreError::Records {
-            path: path.clone(),
-            source,
-        };
-        let tx = self.conn.transaction().map_err(err)?;
+        let durable = self.commits_since_durable + 1 >= DURABLE_EVERY
+            || self.last_durable.elapsed() >= DURABLE_INTERVAL;
+        let mut tx = self.db.begin_write().or_records(&self.path)?;
+        if durable {
+            tx.set_durability(Durability::Immediate)
+                .or_records(&self.path)?;
+            tx.set_quick_repair(true);
+        } else {
+            tx.set_durability(Durability::None).or_records(&self.path)?;
+        }
         {
-            let mut insert_item = tx
-                .prepare_cached(
-                    "INSERT INTO items (seq, id, segment, offset, len, source, collected_at,
-                        event_time, title, lang, tlp, grade)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                )
-                .map_err(err)?;
-            let mut insert_duplicate = tx
-                .prepare_cached(
-                    "INSERT INTO duplicates (seq, item, source, collected_at) VALUES (?1, ?2, ?3, ?4)",
-                )
-                .map_err(err)?;
-            let mut count_duplicate = tx
-                .prepare_cached("UPDATE items SET duplicates = duplicates + 1 WHERE id = ?1")
-                .map_err(err)?;
-            let mut upsert_checkpoint = tx
-                .prepare_cached(
-                    "INSERT INTO checkpoints (input, position) VALUES (?1, ?2)
-                     ON CONFLICT (input) DO UPDATE SET position = excluded.position",
-                )
-                .map_err(err)?;
-            let mut upsert_source = tx
-                .prepare_cached(
-                    "INSERT INTO sources (id, json) VALUES (?1, ?2)
-                     ON CONFLICT (id) DO UPDATE SET json = excluded.json",
-                )
-                .map_err(err)?;
+            let mut id_to_seq = tx.open_table(ID_TO_SEQ).or_records(&self.path)?;
+            let mut items = tx.open_table(ITEMS).or_records(&self.path)?;
+            let mut by_source = tx.open_table(BY_SOURCE).or_records(&self.path)?;
+            let mut sources = tx.open_table(SOURCES).or_records(&self.path)?;
+            let mut checkpoints = tx.open_table(CHECKPOINTS).or_records(&self.path)?;
+            let mut duplicates = tx.open_table(DUPLICATES).or_records(&self.path)?;
+            let mut counts = tx.open_table(COUNTS).or_records(&self.path)?;
+            let bump = |counts: &mut redb::Table<'_, (&str, &str), u64>,
+                        dimension: &str,
+                        key: &str,
+                        by: u64|
+             -> Result<(), StoreError> {
+                let current = counts
+                    .get((dimension, key))
+                    .or_records(&self.path)?
+                    .map_or(0, |v| v.value());
+                counts
+                    .insert((dimension, key), current + by)
+                    .or_records(&self.path)?;
+                Ok(())
+            };
             for (seq, pos, entry) in entries {
                 match entry {
                     Entry::Item { item, .. } => {
-                        let title = item.title.as_deref().map(|t| truncate_chars(t, 300));
-                        insert_item
-                            .execute(params![
-                                *seq as i64,
-                                &item.id.0[..],
-                                pos.segment as i64,
-                                pos.offset as i64,
-                                pos.len,
-                                item.source.as_str(),
-                                millis(item.collected_at),
-                                item.event_time.map(millis),
-                                title,
-                                item.language.as_ref().map(|l| l.as_str()),
-                                item.markings.tlp.short(),
-                                item.grade.to_string(),
-                            ])
-                            .map_err(err)?;
+                        if id_to_seq
+                            .insert(&item.id.0[..], *seq)
+                            .or_records(&self.path)?
+                            .is_some()
+                        {
+                            return Err(
+                                self.corrupt(format!("item {} appears twice in the log", item.id))
+                            );
+                        }
+                        let row = ItemRow {
+                            id: item.id.0,
+                            segment: pos.segment,
+                            offset: pos.offset,
+                            len: pos.len,
+                            source: item.source.to_string(),
+                            collected_ms: item.collected_at.as_millisecond(),
+                            event_ms: item.event_time.map(|t| t.as_millisecond()),
+                            title: item
+                                .title
+                                .as_deref()
+                                .map(|t| truncate_chars(t, 300).to_owned()),
+                            lang: item.language.as_ref().map(|l| l.as_str().to_owned()),
+                            tlp: item.markings.tlp,
+                            grade: item.grade,
+                            duplicates: 0,
+                        };
+                        items
+                            .insert(
+                                *seq,
+                                serde_json::to_vec(&row)
+                                    .map_err(|e| self.corrupt(e.to_string()))?
+                                    .as_slice(),
+                            )
+                            .or_records(&self.path)?;
+                        by_source
+                            .insert((item.source.as_str(), *seq), ())
+                            .or_records(&self.path)?;
+                        bump(&mut counts, "total", "items", 1)?;
+                        bump(
+                            &mut counts,
+                            "lang",
+                            row.lang.as_deref().unwrap_or("unknown"),
+                            1,
+                        )?;
+                        bump(&mut counts, "tlp", item.markings.tlp.short(), 1)?;
+                        bump(&mut counts, "source", item.source.as_str(), 1)?;
+                        let last = counts
+                            .get(("source_last", item.source.as_str()))
+                            .or_records(&self.path)?
+                            .map_or(0, |v| v.value());
+                        counts
+                            .insert(
+                                ("source_last", item.source.as_str()),
+                                last.max(row.collected_ms.max(0) as u64),
+                            )
+                            .or_records(&self.path)?;
                     }
                     Entry::Duplicate(duplicate) => {
-                        insert_duplicate
-                            .execute(params![
-                                *seq as i64,
-                                &duplicate.item.0[..],
-                                duplicate.source.as_str(),
-                                millis(duplicate.collected_at)
-                            ])
-                            .map_err(err)?;
-                        count_duplicate
-                            .execute(params![&duplicate.item.0[..]])
-                            .map_err(err)?;
+                        let row = DuplicateRow {
+                            item: duplicate.item.0,
+                            source: duplicate.source.to_string(),
+                            collected_ms: duplicate.collected_at.as_millisecond(),
+                        };
+                        duplicates
+                            .insert(
+                                *seq,
+                                serde_json::to_vec(&row)
+                                    .map_err(|e| self.corrupt(e.to_string()))?
+                                    .as_slice(),
+                            )
+                            .or_records(&self.path)?;
+                        let original = id_to_seq
+                            .get(&duplicate.item.0[..])
+                            .or_records(&self.path)?
+                            .map(|v| v.value());
+                        let Some(original) = original else {
+                            return Err(self
+                                .corrupt(format!("duplicate of unknown item {}", duplicate.item)));
+                        };
+                        let bytes = items
+                            .get(original)
+                            .or_records(&self.path)?
+                            .map(|v| v.value().to_vec());
+                        let mut item_row: ItemRow = bytes
+                            .and_then(|b| serde_json::from_slice(&b).ok())
+                            .ok_or_else(|| {
+                                self.corrupt(format!("row of item {} unreadable", duplicate.item))
+                            })?;
+                        item_row.duplicates += 1;
+                        items
+                            .insert(
+                                original,
+                                serde_json::to_vec(&item_row)
+                                    .map_err(|e| self.corrupt(e.to_string()))?
+                                    .as_slice(),
+                            )
+                            .or_records(&self.path)?;
+                        bump(&mut counts, "total", "duplicates", 1)?;
+                        bump(&mut counts, "source_dup", duplicate.source.as_str(), 1)?;
                     }
                     Entry::Checkpoint(checkpoint) => {
-                        upsert_checkpoint
-                            .execute(params![checkpoint.input, checkpoint.position as i64])
-                            .map_err(err)?;
+                        checkpoints
+                            .insert(checkpoint.input.as_str(), checkpoint.position)
+                            .or_records(&self.path)?;
                     }
                     Entry::Source(source) => {
-                        let json = serde_json::to_string(source).map_err(|e| {
-                            StoreError::Invalid(format!("source {}: {e}", source.id))
-                        })?;
-                        upsert_source
-                            .execute(params![source.id.as_str(), json])
-                            .map_err(err)?;
+                        let json = serde_json::to_string(source)
+                            .map_err(|e| self.corrupt(e.to_string()))?;
+                        sources
+                            .insert(source.id.as_str(), json.as_str())
+                            .or_records(&self.path)?;
                     }
                 }
             }
-            let mut set_meta = tx
-                .prepare_cached(
-                    "INSERT INTO meta (key, value) VALUES (?1, ?2)
-                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                )
-                .map_err(err)?;
-            set_meta
-                .execute(params!["applied_seq", applied.seq as i64])
-                .map_err(err)?;
-            set_meta
-                .execute(params!["applied_segment", applied.segment as i64])
-                .map_err(err)?;
-            set_meta
-                .execute(params!["applied_end", applied.end_offset as i64])
-                .map_err(err)?;
+            let mut meta = tx.open_table(META).or_records(&self.path)?;
+            meta.insert("applied_seq", applied.seq)
+                .or_records(&self.path)?;
+            meta.insert("applied_segment", applied.segment)
+                .or_records(&self.path)?;
+            meta.insert("applied_end", applied.end_offset)
+                .or_records(&self.path)?;
         }
-        tx.commit().map_err(err)
+        tx.commit().or_records(&self.path)?;
+        if durable {
+            self.commits_since_durable = 0;
+            self.last_durable = Instant::now();
+        } else {
+            self.commits_since_durable += 1;
+        }
+        Ok(())
+    }
+
+    /// Makes everything applied so far durable (on close).
+    fn make_durable(&mut self) -> Result<(), StoreError> {
+        if self.commits_since_durable == 0 {
+            return Ok(());
+        }
+        let mut tx = self.db.begin_write().or_records(&self.path)?;
+        tx.set_durability(Durability::Immediate)
+            .or_records(&self.path)?;
+        tx.set_quick_repair(true);
+        tx.commit().or_records(&self.path)?;
+        self.commits_since_durable = 0;
+        Ok(())
+    }
+
+    fn read<T>(
+        &self,
+        f: impl FnOnce(&redb::ReadTransaction) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let read = self.db.begin_read().or_records(&self.path)?;
+        f(&read)
+    }
+
+    fn row(&self, bytes: &[u8]) -> Result<ItemRow, StoreError> {
+        serde_json::from_slice(bytes).map_err(|e| self.corrupt(format!("unreadable item row: {e}")))
     }
 
     pub(crate) fn contains(&self, id: &ItemId) -> Result<bool, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT 1 FROM items WHERE id = ?1")
-            .map_err(self.err())?;
-        statement.exists(params![&id.0[..]]).map_err(self.err())
+        self.read(|read| {
+            let table = read.open_table(ID_TO_SEQ).or_records(&self.path)?;
+            Ok(table.get(&id.0[..]).or_records(&self.path)?.is_some())
+        })
     }
 
     pub(crate) fn position(&self, id: &ItemId) -> Result<Option<(u64, FramePos)>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT seq, segment, offset, len FROM items WHERE id = ?1")
-            .map_err(self.err())?;
-        statement
-            .query_row(params![&id.0[..]], |row| {
-                Ok((
-                    row.get::<_, i64>(0)? as u64,
-                    FramePos {
-                        segment: row.get::<_, i64>(1)? as u64,
-                        offset: row.get::<_, i64>(2)? as u64,
-                        len: row.get(3)?,
-                    },
-                ))
-            })
-            .optional()
-            .map_err(self.err())
+        self.read(|read| {
+            let index = read.open_table(ID_TO_SEQ).or_records(&self.path)?;
+            let Some(seq) = index
+                .get(&id.0[..])
+                .or_records(&self.path)?
+                .map(|v| v.value())
+            else {
+                return Ok(None);
+            };
+            let items = read.open_table(ITEMS).or_records(&self.path)?;
+            let bytes = items
+                .get(seq)
+                .or_records(&self.path)?
+                .ok_or_else(|| self.corrupt(format!("item {id} indexed without a row")))?;
+            let row = self.row(bytes.value())?;
+            Ok(Some((
+                seq,
+                FramePos {
+                    segment: row.segment,
+                    offset: row.offset,
+                    len: row.len,
+                },
+            )))
+        })
     }
 
     pub(crate) fn checkpoint(&self, input: &str) -> Result<Option<u64>, StoreError> {
-        self.conn
-            .query_row(
-                "SELECT position FROM checkpoints WHERE input = ?1",
-                [input],
-                |row| row.get::<_, i64>(0),
-            )
-            .optional()
-            .map(|position| position.map(|p| p as u64))
-            .map_err(self.err())
-    }
-
-    pub(crate) fn source(&self, id: &SourceId) -> Result<Option<Source>, StoreError> {
-        let json: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT json FROM sources WHERE id = ?1",
-                [id.as_str()],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(self.err())?;
-        json.map(|json| self.parse_source(&json)).transpose()
+        self.read(|read| {
+            let table = read.open_table(CHECKPOINTS).or_records(&self.path)?;
+            Ok(table.get(input).or_records(&self.path)?.map(|v| v.value()))
+        })
     }
 
     fn parse_source(&self, json: &str) -> Result<Source, StoreError> {
-        serde_json::from_str(json).map_err(|error| StoreError::Corrupt {
-            path: self.path.clone(),
-            offset: 0,
-            detail: format!("sources table holds an unreadable row: {error}"),
+        serde_json::from_str(json)
+            .map_err(|error| self.corrupt(format!("unreadable source row: {error}")))
+    }
+
+    pub(crate) fn source(&self, id: &SourceId) -> Result<Option<Source>, StoreError> {
+        self.read(|read| {
+            let table = read.open_table(SOURCES).or_records(&self.path)?;
+            let json = table
+                .get(id.as_str())
+                .or_records(&self.path)?
+                .map(|v| v.value().to_owned());
+            json.map(|json| self.parse_source(&json)).transpose()
+        })
+    }
+
+    fn counts(&self) -> Result<Vec<(String, String, u64)>, StoreError> {
+        self.read(|read| {
+            let table = read.open_table(COUNTS).or_records(&self.path)?;
+            let mut out = Vec::new();
+            for entry in table.iter().or_records(&self.path)? {
+                let (key, value) = entry.or_records(&self.path)?;
+                let (dimension, name) = key.value();
+                out.push((dimension.to_owned(), name.to_owned(), value.value()));
+            }
+            Ok(out)
         })
     }
 
     pub(crate) fn sources(&self) -> Result<Vec<SourceSummary>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT s.json,
-                        (SELECT count(*) FROM items i WHERE i.source = s.id),
-                        (SELECT count(*) FROM duplicates d WHERE d.source = s.id),
-                        (SELECT max(collected_at) FROM items i WHERE i.source = s.id)
-                 FROM sources s ORDER BY s.id",
-            )
-            .map_err(self.err())?;
-        let rows = statement
-            .query_map([], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, i64>(1)?,
-                    row.get::<_, i64>(2)?,
-                    row.get::<_, Option<i64>>(3)?,
-                ))
+        let counts = self.counts()?;
+        let count = |dimension: &str, name: &str| {
+            counts
+                .iter()
+                .find(|(d, n, _)| d == dimension && n == name)
+                .map(|(_, _, v)| *v)
+        };
+        let rows: Vec<String> = self.read(|read| {
+            let table = read.open_table(SOURCES).or_records(&self.path)?;
+            let mut rows = Vec::new();
+            for entry in table.iter().or_records(&self.path)? {
+                rows.push(entry.or_records(&self.path)?.1.value().to_owned());
+            }
+            Ok(rows)
+        })?;
+        rows.iter()
+            .map(|json| {
+                let source = self.parse_source(json)?;
+                let id = source.id.to_string();
+                Ok(SourceSummary {
+                    items: count("source", &id).unwrap_or(0),
+                    duplicates_seen: count("source_dup", &id).unwrap_or(0),
+                    last_collected_at: count("source_last", &id).map(|ms| from_millis(ms as i64)),
+                    source,
+                })
             })
-            .map_err(self.err())?;
-        let mut summaries = Vec::new();
-        for row in rows {
-            let (json, items, duplicates, last) = row.map_err(self.err())?;
-            summaries.push(SourceSummary {
-                source: self.parse_source(&json)?,
-                items: items as u64,
-                duplicates_seen: duplicates as u64,
-                last_collected_at: last.map(from_millis),
-            });
-        }
-        Ok(summaries)
+            .collect()
+    }
+
+    fn summary(&self, seq: u64, row: ItemRow) -> Result<ItemSummary, StoreError> {
+        Ok(ItemSummary {
+            seq,
+            id: ItemId(row.id),
+            source: SourceId::new(&row.source).map_err(|e| self.corrupt(e.to_string()))?,
+            collected_at: from_millis(row.collected_ms),
+            event_time: row.event_ms.map(from_millis),
+            title: row.title,
+            language: row.lang,
+            tlp: row.tlp,
+            grade: row.grade,
+            duplicates: row.duplicates,
+        })
     }
 
     pub(crate) fn list(&self, query: &ListQuery) -> Result<Vec<ItemSummary>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT seq, id, source, collected_at, event_time, title, lang, tlp, grade, duplicates
-                 FROM items
-                 WHERE seq > ?1 AND (?2 IS NULL OR source = ?2)
-                 ORDER BY seq LIMIT ?3",
-            )
-            .map_err(self.err())?;
-        let rows = statement
-            .query_map(
-                params![
-                    query.after_seq.unwrap_or(0) as i64,
-                    query.source.as_ref().map(|s| s.as_str()),
-                    i64::from(query.limit)
-                ],
-                |row| {
-                    Ok((
-                        row.get::<_, i64>(0)?,
-                        row.get::<_, Vec<u8>>(1)?,
-                        row.get::<_, String>(2)?,
-                        row.get::<_, i64>(3)?,
-                        row.get::<_, Option<i64>>(4)?,
-                        row.get::<_, Option<String>>(5)?,
-                        row.get::<_, Option<String>>(6)?,
-                        row.get::<_, String>(7)?,
-                        row.get::<_, String>(8)?,
-                        row.get::<_, i64>(9)?,
-                    ))
-                },
-            )
-            .map_err(self.err())?;
-        let corrupt = |detail: String| StoreError::Corrupt {
-            path: self.path.clone(),
-            offset: 0,
-            detail,
-        };
-        let mut items = Vec::new();
-        for row in rows {
-            let (seq, id, source, collected, event, title, lang, tlp, grade, duplicates) =
-                row.map_err(self.err())?;
-            let id: [u8; 16] = id
-                .try_into()
-                .map_err(|_| corrupt("items table holds an id of the wrong length".into()))?;
-            items.push(ItemSummary {
-                seq: seq as u64,
-                id: ItemId(id),
-                source: SourceId::new(&source).map_err(|e| corrupt(e.to_string()))?,
-                collected_at: from_millis(collected),
-                event_time: event.map(from_millis),
-                title,
-                language: lang,
-                tlp: tlp.parse::<Tlp>().map_err(|e| corrupt(e.to_string()))?,
-                grade: grade
-                    .parse()
-                    .map_err(|e: muninn_model::ModelError| corrupt(e.to_string()))?,
-                duplicates: duplicates as u64,
-            });
-        }
-        Ok(items)
+        let start = query.after_seq.map_or(0, |after| after.saturating_add(1));
+        let limit = query.limit as usize;
+        self.read(|read| {
+            let items = read.open_table(ITEMS).or_records(&self.path)?;
+            let mut out = Vec::new();
+            match &query.source {
+                Some(source) => {
+                    let index = read.open_table(BY_SOURCE).or_records(&self.path)?;
+                    let range = index
+                        .range((source.as_str(), start)..=(source.as_str(), u64::MAX))
+                        .or_records(&self.path)?;
+                    for entry in range.take(limit) {
+                        let seq = entry.or_records(&self.path)?.0.value().1;
+                        let bytes = items.get(seq).or_records(&self.path)?.ok_or_else(|| {
+                            self.corrupt(format!("seq {seq} indexed without a row"))
+                        })?;
+                        out.push(self.summary(seq, self.row(bytes.value())?)?);
+                    }
+                }
+                None => {
+                    for entry in items.range(start..).or_records(&self.path)?.take(limit) {
+                        let (seq, bytes) = entry.or_records(&self.path)?;
+                        out.push(self.summary(seq.value(), self.row(bytes.value())?)?);
+                    }
+                }
+            }
+            Ok(out)
+        })
     }
 
     pub(crate) fn stats(&self) -> Result<StoreStats, StoreError> {
-        let count = |sql: &str| -> Result<u64, StoreError> {
-            self.conn
-                .query_row(sql, [], |row| row.get::<_, i64>(0))
-                .map(|n| n as u64)
-                .map_err(self.err())
+        let counts = self.counts()?;
+        let grouped = |dimension: &str| -> Vec<(String, u64)> {
+            let mut list: Vec<(String, u64)> = counts
+                .iter()
+                .filter(|(d, _, _)| d == dimension)
+                .map(|(_, n, v)| (n.clone(), *v))
+                .collect();
+            list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            list
         };
-        let grouped = |sql: &str| -> Result<Vec<(String, u64)>, StoreError> {
-            let mut statement = self.conn.prepare(sql).map_err(self.err())?;
-            let rows = statement
-                .query_map([], |row| {
-                    Ok((row.get::<_, Option<String>>(0)?, row.get::<_, i64>(1)?))
-                })
-                .map_err(self.err())?;
-            rows.map(|row| {
-                row.map(|(key, n)| (key.unwrap_or_else(|| "unknown".to_owned()), n as u64))
-                    .map_err(self.err())
-            })
-            .collect()
+        let total = |name: &str| {
+            counts
+                .iter()
+                .find(|(d, n, _)| d == "total" && n == name)
+                .map_or(0, |(_, _, v)| *v)
         };
+        let (sources, inputs_checkpointed) = self.read(|read| {
+            let sources = read
+                .open_table(SOURCES)
+                .or_records(&self.path)?
+                .len()
+                .or_records(&self.path)?;
+            let checkpoints = read
+                .open_table(CHECKPOINTS)
+                .or_records(&self.path)?
+                .len()
+                .or_records(&self.path)?;
+            Ok((sources, checkpoints))
+        })?;
         Ok(StoreStats {
-            items: count("SELECT count(*) FROM items")?,
-            duplicates_seen: count("SELECT count(*) FROM duplicates")?,
-            sources: count("SELECT count(*) FROM sources")?,
-            inputs_checkpointed: count("SELECT count(*) FROM checkpoints")?,
-            by_language: grouped(
-                "SELECT lang, count(*) FROM items GROUP BY lang ORDER BY count(*) DESC, lang",
-            )?,
-            by_tlp: grouped("SELECT tlp, count(*) FROM items GROUP BY tlp ORDER BY tlp")?,
-            by_source: grouped(
-                "SELECT source, count(*) FROM items GROUP BY source ORDER BY source",
-            )?,
+            items: total("items"),
+            duplicates_seen: total("duplicates"),
+            sources,
+            inputs_checkpointed,
+            by_language: grouped("lang"),
+            by_tlp: grouped("tlp"),
+            by_source: grouped("source"),
             log_bytes: 0,
             log_segments: 0,
             last_seq: 0,
@@ -491,34 +589,32 @@ impl Records {
 
     /// Every item row's (seq, id, position), in seq order: for verification.
     pub(crate) fn all_positions(&self) -> Result<Vec<(u64, ItemId, FramePos)>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare("SELECT seq, id, segment, offset, len FROM items ORDER BY seq")
-            .map_err(self.err())?;
-        let rows = statement
-            .query_map([], |row| {
-                Ok((
-                    row.get::<_, i64>(0)? as u64,
-                    row.get::<_, Vec<u8>>(1)?,
+        self.read(|read| {
+            let items = read.open_table(ITEMS).or_records(&self.path)?;
+            let mut out = Vec::new();
+            for entry in items.iter().or_records(&self.path)? {
+                let (seq, bytes) = entry.or_records(&self.path)?;
+                let row = self.row(bytes.value())?;
+                out.push((
+                    seq.value(),
+                    ItemId(row.id),
                     FramePos {
-                        segment: row.get::<_, i64>(2)? as u64,
-                        offset: row.get::<_, i64>(3)? as u64,
-                        len: row.get(4)?,
+                        segment: row.segment,
+                        offset: row.offset,
+                        len: row.len,
                     },
-                ))
-            })
-            .map_err(self.err())?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (seq, id, pos) = row.map_err(self.err())?;
-            let id: [u8; 16] = id.try_into().map_err(|_| StoreError::Corrupt {
-                path: self.path.clone(),
-                offset: 0,
-                detail: "items table holds an id of the wrong length".to_owned(),
-            })?;
-            out.push((seq, ItemId(id), pos));
+                ));
+            }
+            Ok(out)
+        })
+    }
+}
+
+impl Drop for Records {
+    fn drop(&mut self) {
+        if let Err(error) = self.make_durable() {
+            tracing::warn!(%error, "record tables not made durable on close; they will catch up from the log");
         }
-        Ok(out)
     }
 }
 

@@ -45,12 +45,7 @@ fn write_fixture(dir: &Path) {
         })
         .expect("append");
     drop(store);
-    for name in [
-        "LOCK",
-        "records.sqlite",
-        "records.sqlite-wal",
-        "records.sqlite-shm",
-    ] {
+    for name in ["LOCK", "records.redb"] {
         let _ = std::fs::remove_file(dir.join(name));
     }
 }

@@ -174,7 +174,7 @@ fn checkpoints_are_committed_with_their_items() {
         );
     }
     // The tables are derived: delete them and the checkpoint comes back from the log.
-    std::fs::remove_file(dir.path().join("records.sqlite")).expect("remove tables");
+    std::fs::remove_file(dir.path().join("records.redb")).expect("remove tables");
     let store = open(dir.path());
     assert_eq!(
         store.checkpoint("file:/x.jsonl").expect("checkpoint"),

@@ -69,7 +69,7 @@ proptest! {
                 }
                 Step::DropTables => {
                     drop(store.take());
-                    for name in ["records.sqlite", "records.sqlite-wal", "records.sqlite-shm"] {
+                    for name in ["records.redb"] {
                         let _ = std::fs::remove_file(dir.path().join(name));
                     }
                     store = Some(open(dir.path()));

@@ -73,7 +73,7 @@ fn damage_before_the_tail_is_reported_with_file_and_offset() {
     bytes[flip_at] ^= 0xff;
     std::fs::write(first, &bytes).expect("write");
     // Rebuild the tables so that recovery has to read the damaged segment.
-    for name in ["records.sqlite", "records.sqlite-wal", "records.sqlite-shm"] {
+    for name in ["records.redb"] {
         let _ = std::fs::remove_file(dir.path().join(name));
     }
     let error = EmbeddedStore::open(dir.path(), config).expect_err("damage is reported");

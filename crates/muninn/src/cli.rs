@@ -1,0 +1,177 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use muninn_ingest::{FieldMap, Format, TextEncoding};
+use muninn_model::{AdmiraltyGrade, SourceId, SourceKind, Tlp};
+
+/// Muninn: collect, search, screen and share intelligence, in one binary.
+#[derive(Debug, Parser)]
+#[command(name = "muninn", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// Configuration file (TOML). Default: $MUNINN_CONFIG, else ./muninn.toml when present.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Data directory of the embedded store. Default: $MUNINN_DATA_DIR, else the config
+    /// file's data_dir, else ./muninn-data.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+pub const EXIT_CODES: &str = "Exit codes:
+  0  success
+  1  failure (the store or the disk failed; see the message)
+  2  usage or configuration error
+  3  finished, but some input was rejected (see the diagnostics)
+  4  the data directory is in use by another muninn process
+  5  the data directory is damaged or of another format";
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load the bundled demo data into a fresh data directory and say what was loaded.
+    Demo(DemoArgs),
+    /// Ingest files, directories or standard input.
+    Ingest(IngestArgs),
+    /// List and show stored items.
+    #[command(subcommand)]
+    Items(ItemsCommand),
+    /// List or define sources.
+    Sources {
+        #[command(subcommand)]
+        command: Option<SourcesCommand>,
+    },
+    /// Counts over the store.
+    Stats(StatsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to put the demo's data directory (replaced if it holds an earlier demo).
+    #[arg(long, value_name = "DIR", default_value = "muninn-demo")]
+    pub dir: PathBuf,
+    /// Seed of the generated corpus.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Files or directories to ingest; `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub inputs: Vec<PathBuf>,
+    /// Source of every item (created on first sight); overrides a source field in the input.
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Option<SourceId>,
+    /// Input format, instead of guessing from file names (jsonl, csv, text, markdown, html,
+    /// eml, mbox, feed). Standard input defaults to jsonl.
+    #[arg(long)]
+    pub format: Option<Format>,
+    /// Text encoding of the inputs when not UTF-8 (latin1, windows-1251, koi8-r, gbk...).
+    #[arg(long)]
+    pub encoding: Option<TextEncoding>,
+    /// Least restrictive TLP for these items: lower declared labels are raised to it, and items
+    /// without a label get it.
+    #[arg(long)]
+    pub tlp: Option<Tlp>,
+    /// Admiralty grade of items that declare none (e.g. B2).
+    #[arg(long)]
+    pub grade: Option<AdmiraltyGrade>,
+    /// Field mapping for JSON Lines and CSV: field=key pairs, e.g. `title=headline,body=text`.
+    #[arg(long = "map", value_name = "MAPPING")]
+    pub fields: Option<FieldMap>,
+    /// Read every input from its start, ignoring resume checkpoints.
+    #[arg(long)]
+    pub restart: bool,
+    /// Largest line, CSV row or message in bytes.
+    #[arg(long)]
+    pub max_item_bytes: Option<usize>,
+    /// Largest single field in bytes.
+    #[arg(long)]
+    pub max_field_bytes: Option<usize>,
+    /// Largest whole-file document in bytes.
+    #[arg(long)]
+    pub max_document_bytes: Option<usize>,
+    /// Print a JSON summary on standard output instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ItemsCommand {
+    /// List items in ingest order.
+    List {
+        /// Only this source.
+        #[arg(long)]
+        source: Option<SourceId>,
+        /// Start after this sequence number (the `next` cursor of the previous page).
+        #[arg(long, value_name = "SEQ")]
+        after: Option<u64>,
+        /// Page size.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one item.
+    Show {
+        /// Item id (32 hexadecimal characters).
+        id: muninn_model::ItemId,
+        /// Print the raw bytes the item was read from instead.
+        #[arg(long)]
+        raw: bool,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SourcesCommand {
+    /// List sources with their counts (the default).
+    List {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Define or redefine a source.
+    Add {
+        /// Identifier: lowercase letters, digits, '-', '_', '.'.
+        id: SourceId,
+        /// Display name (default: the id).
+        #[arg(long)]
+        name: Option<String>,
+        /// open-source, partner, human-report, technical-collection or internal.
+        #[arg(long, default_value = "open-source")]
+        kind: SourceKind,
+        /// Default Admiralty grade of its items.
+        #[arg(long, default_value = "F6")]
+        grade: AdmiraltyGrade,
+        /// Default TLP of its items.
+        #[arg(long, default_value = "amber")]
+        tlp: Tlp,
+        /// Free description.
+        #[arg(long)]
+        description: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Also read the whole log and check every item against its hash.
+    #[arg(long)]
+    pub verify: bool,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+}

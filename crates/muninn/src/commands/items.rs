@@ -1,0 +1,126 @@
+//! `muninn items list|show`.
+
+use std::process::ExitCode;
+
+use muninn_store::{ItemStore, ListQuery};
+use serde_json::json;
+
+use crate::cli::ItemsCommand;
+use crate::config::Config;
+use crate::{UsageError, output};
+
+pub fn run(config: &Config, command: &ItemsCommand) -> anyhow::Result<ExitCode> {
+    let store = super::open_existing_store(config)?;
+    match command {
+        ItemsCommand::List {
+            source,
+            after,
+            limit,
+            json,
+        } => {
+            let query = ListQuery {
+                source: source.clone(),
+                after_seq: *after,
+                limit: *limit,
+            };
+            let page = store.list(&query)?;
+            let next = (page.len() as u32 == *limit)
+                .then(|| page.last().map(|s| s.seq))
+                .flatten();
+            if *json {
+                let items: Vec<_> = page
+                    .iter()
+                    .map(|s| {
+                        json!({
+                            "seq": s.seq, "id": s.id.to_string(), "source": s.source.as_str(),
+                            "collected_at": s.collected_at.to_string(),
+                            "event_time": s.event_time.map(|t| t.to_string()),
+                            "title": s.title, "lang": s.language, "tlp": s.tlp.label(),
+                            "grade": s.grade.to_string(), "duplicates": s.duplicates,
+                        })
+                    })
+                    .collect();
+                output::print_json(&json!({ "items": items, "next": next }))?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let rows: Vec<Vec<String>> = page
+                .iter()
+                .map(|s| {
+                    vec![
+                        s.seq.to_string(),
+                        s.id.to_string(),
+                        s.source.to_string(),
+                        s.tlp.label().to_owned(),
+                        s.grade.to_string(),
+                        s.language.clone().unwrap_or_else(|| "-".to_owned()),
+                        s.event_time
+                            .map_or_else(|| "-".to_owned(), |t| t.strftime("%Y-%m-%d").to_string()),
+                        output::cut(s.title.as_deref().unwrap_or(""), 60),
+                    ]
+                })
+                .collect();
+            let mut text = output::table(
+                &[
+                    "SEQ", "ID", "SOURCE", "TLP", "GRADE", "LANG", "DATE", "TITLE",
+                ],
+                &rows,
+            );
+            if let Some(next) = next {
+                text.push_str(&format!("more: muninn items list --after {next}\n"));
+            }
+            output::print(&text)?;
+        }
+        ItemsCommand::Show { id, raw, json } => {
+            let Some(item) = store.item(id)? else {
+                return Err(UsageError(format!("no item {id}")).into());
+            };
+            if *raw {
+                let bytes = store
+                    .raw(id)?
+                    .ok_or_else(|| UsageError(format!("item {id} kept no raw bytes")))?;
+                let mut out = std::io::stdout().lock();
+                std::io::Write::write_all(&mut out, &bytes)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            if *json {
+                output::print_json(&serde_json::to_value(&item)?)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            // FIRST TLP 2.0 §2: the label comes directly before the information.
+            let mut text = format!("{}\n", item.markings.tlp.label());
+            text.push_str(&format!("id:        {}\n", item.id));
+            text.push_str(&format!("source:    {}\n", item.source));
+            text.push_str(&format!(
+                "grade:     {} ({}, {})\n",
+                item.grade,
+                item.grade.reliability_meaning(),
+                item.grade.credibility_meaning()
+            ));
+            text.push_str(&format!("collected: {}\n", item.collected_at));
+            if let Some(time) = item.event_time {
+                text.push_str(&format!("event:     {time}\n"));
+            }
+            if let Some(language) = &item.language {
+                text.push_str(&format!("language:  {language}\n"));
+            }
+            text.push_str(&format!("hash:      sha256:{}\n", item.content_hash));
+            if let Some(raw) = &item.raw {
+                text.push_str(&format!(
+                    "raw:       {} bytes of {}\n",
+                    raw.len, raw.media_type
+                ));
+            }
+            for (key, value) in &item.attributes {
+                text.push_str(&format!("{key}: {value}\n"));
+            }
+            text.push('\n');
+            if let Some(title) = &item.title {
+                text.push_str(&format!("{title}\n\n"));
+            }
+            text.push_str(&item.body);
+            text.push('\n');
+            output::print(&text)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

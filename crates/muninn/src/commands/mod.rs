@@ -1,0 +1,31 @@
+//! One module per command.
+
+pub mod demo;
+pub mod ingest;
+pub mod items;
+pub mod sources;
+pub mod stats;
+
+use muninn_store::{EmbeddedStore, StoreConfig};
+
+use crate::config::Config;
+
+/// Opens the configured data directory, which must exist already (for commands that read).
+pub fn open_existing_store(config: &Config) -> anyhow::Result<EmbeddedStore> {
+    if !config.data_dir.join("FORMAT").exists() {
+        return Err(crate::UsageError(format!(
+            "no muninn data directory at {}: ingest something first, or pass --data-dir",
+            config.data_dir.display()
+        ))
+        .into());
+    }
+    open_store(config)
+}
+
+/// Opens the configured data directory, creating it if needed.
+pub fn open_store(config: &Config) -> anyhow::Result<EmbeddedStore> {
+    Ok(EmbeddedStore::open(
+        &config.data_dir,
+        StoreConfig::default(),
+    )?)
+}
