@@ -27,12 +27,7 @@ struct BenchLine<'a> {
 /// `target_bytes` long with its newline (a few bytes shorter when the body is cut inside a
 /// multi-byte character; longer when `target_bytes` is less than an empty item needs).
 /// Returns the bytes written. Same `seed`, same bytes.
-pub fn write_jsonl_items(
-    out: &mut dyn Write,
-    count: u64,
-    target_bytes: usize,
-    seed: u64,
-) -> io::Result<u64> {
+pub fn write_jsonl_items(out: &mut dyn Write, count: u64, target_bytes: usize, seed: u64) -> io::Result<u64> {
     let mut buffered = BufWriter::with_capacity(1 << 16, CountingWriter::new(out));
     let mut line = Vec::with_capacity(target_bytes + 256);
     let mut body = String::with_capacity(target_bytes + 256);
@@ -43,12 +38,7 @@ pub fn write_jsonl_items(
         let lexicon = lang.lexicon();
         let mut title = composer.line(lexicon.threat.titles).unwrap_or_default();
         let published = clock::rfc3339(BENCH_START + index as i64);
-        let mut item = BenchLine {
-            title: "",
-            body: "",
-            published: &published,
-            lang: lang.code(),
-        };
+        let mut item = BenchLine { title: "", body: "", published: &published, lang: lang.code() };
         line.clear();
         serde_json::to_writer(&mut line, &item)?;
         // The title gets at most half of what the fields leave, the body the rest.

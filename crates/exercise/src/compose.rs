@@ -182,25 +182,17 @@ impl<'a> Composer<'a> {
     pub(crate) fn article(&mut self, subject: Subject, sentences: usize) -> Article {
         let lexicon = self.lexicon;
         let (title, body) = match subject {
-            Subject::Threat => (
-                self.line(lexicon.threat.titles),
-                self.lines(lexicon.threat.sentences, sentences),
-            ),
+            Subject::Threat => {
+                (self.line(lexicon.threat.titles), self.lines(lexicon.threat.sentences, sentences))
+            }
             Subject::Noise(topic) => {
                 let topic = &lexicon.noise[topic % lexicon.noise.len()];
-                (
-                    self.line(topic.titles),
-                    self.lines(topic.sentences, sentences),
-                )
+                (self.line(topic.titles), self.lines(topic.sentences, sentences))
             }
             Subject::Signal => {
                 let topic = self.plant.topic(lexicon);
                 let title = self.planted_line(topic.titles);
-                let planted = if matches!(self.plant, Plant::Burst(_)) {
-                    2
-                } else {
-                    1
-                };
+                let planted = if matches!(self.plant, Plant::Burst(_)) { 2 } else { 1 };
                 let mut body = self.lines(topic.sentences, planted);
                 if body.is_empty() {
                     body.push(self.planted_line(topic.sentences));
@@ -214,10 +206,7 @@ impl<'a> Composer<'a> {
             }
         };
         let title = title.unwrap_or_else(|| self.fallback_title());
-        Article {
-            title,
-            sentences: body,
-        }
+        Article { title, sentences: body }
     }
 
     /// A short chat line about `subject`.
@@ -321,8 +310,7 @@ impl<'a> Composer<'a> {
                 let teams = self.lexicon.teams;
                 let mut other = rng.pick(teams);
                 if other == self.team && teams.len() > 1 {
-                    other = teams
-                        [(teams.iter().position(|t| *t == other).unwrap_or(0) + 1) % teams.len()];
+                    other = teams[(teams.iter().position(|t| *t == other).unwrap_or(0) + 1) % teams.len()];
                 }
                 out.push_str(other);
             }
@@ -358,10 +346,7 @@ mod tests {
 
     #[test]
     fn every_placeholder_is_known() {
-        let plant = Plant::Campaign {
-            campaign: "Operation Test",
-            actor: "APT28",
-        };
+        let plant = Plant::Campaign { campaign: "Operation Test", actor: "APT28" };
         for lang in Lang::ALL {
             let mut composer = Composer::new(lang, Rng::new(1), plant, Vec::new());
             for template in lang.lexicon().templates() {
@@ -375,8 +360,7 @@ mod tests {
     fn background_lines_avoid_forbidden_terms() {
         let forbidden = vec!["Odesa", "Одесса"];
         for seed in 0..200 {
-            let mut composer =
-                Composer::new(Lang::En, Rng::new(seed), Plant::None, forbidden.clone());
+            let mut composer = Composer::new(Lang::En, Rng::new(seed), Plant::None, forbidden.clone());
             let article = composer.article(Subject::Threat, 6);
             assert!(!article.title.contains("Odesa"));
             assert!(article.sentences.iter().all(|s| !s.contains("Odesa")));

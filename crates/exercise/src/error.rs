@@ -40,10 +40,7 @@ pub enum ExerciseError {
 
 impl ExerciseError {
     pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ExerciseError {
-        ExerciseError::InvalidScenario {
-            field: field.into(),
-            reason: reason.into(),
-        }
+        ExerciseError::InvalidScenario { field: field.into(), reason: reason.into() }
     }
 
     /// The field an [`ExerciseError::InvalidScenario`] names, for callers that point at it.

@@ -12,8 +12,7 @@ use crate::indicators;
 use crate::lexicon::Lang;
 use crate::plan::{self, Plan, Role, Slot};
 use crate::records::{
-    Attachment, ChatMessage, Feed, FeedEntry, Item, ItemKey, MailLayout, MailMessage, NewsItem,
-    Note, Stream,
+    Attachment, ChatMessage, Feed, FeedEntry, Item, ItemKey, MailLayout, MailMessage, NewsItem, Note, Stream,
 };
 use crate::rng::Rng;
 use crate::scenario::{Scenario, Signal};
@@ -47,18 +46,10 @@ struct Draft<'g> {
     subject: Subject,
 }
 
-const TLP_WEIGHTS_NOTE: [(Tlp, u64); 4] = [
-    (Tlp::Green, 30),
-    (Tlp::Amber, 40),
-    (Tlp::AmberStrict, 15),
-    (Tlp::Red, 15),
-];
-const TLP_WEIGHTS_MAIL: [(Tlp, u64); 4] = [
-    (Tlp::Green, 40),
-    (Tlp::Amber, 45),
-    (Tlp::AmberStrict, 10),
-    (Tlp::Red, 5),
-];
+const TLP_WEIGHTS_NOTE: [(Tlp, u64); 4] =
+    [(Tlp::Green, 30), (Tlp::Amber, 40), (Tlp::AmberStrict, 15), (Tlp::Red, 15)];
+const TLP_WEIGHTS_MAIL: [(Tlp, u64); 4] =
+    [(Tlp::Green, 40), (Tlp::Amber, 45), (Tlp::AmberStrict, 10), (Tlp::Red, 5)];
 const ASSESSMENTS: &[&str] = &[
     "We assess with moderate confidence that the activity will continue.",
     "Low confidence: corroboration from a second source is needed.",
@@ -187,12 +178,7 @@ impl Generator {
         } else {
             Subject::Threat
         };
-        Draft {
-            composer: Composer::new(lang, rng, plant, forbidden),
-            time,
-            lang,
-            subject,
-        }
+        Draft { composer: Composer::new(lang, rng, plant, forbidden), time, lang, subject }
     }
 
     fn plant<'g>(&'g self, slot: &'g Slot) -> Plant<'g> {
@@ -200,10 +186,9 @@ impl Generator {
             (Role::Person { .. }, _) => Plant::Person(&slot.text),
             (Role::Indicator, _) => Plant::Indicator(&slot.text),
             (Role::Burst, _) => Plant::Burst(&slot.text),
-            (Role::Campaign, Some(Signal::ActorCampaign(link))) => Plant::Campaign {
-                campaign: &slot.text,
-                actor: &link.actor,
-            },
+            (Role::Campaign, Some(Signal::ActorCampaign(link))) => {
+                Plant::Campaign { campaign: &slot.text, actor: &link.actor }
+            }
             _ => Plant::None,
         }
     }
@@ -217,13 +202,11 @@ impl Generator {
 
     /// News report number `index`.
     pub fn news(&self, index: u64) -> NewsItem {
-        let copy = self
-            .slot(Stream::News, index)
-            .and_then(|slot| match slot.role {
-                Role::NearCopy { of } => Some((of, false)),
-                Role::ExactCopy { of } => Some((of, true)),
-                _ => None,
-            });
+        let copy = self.slot(Stream::News, index).and_then(|slot| match slot.role {
+            Role::NearCopy { of } => Some((of, false)),
+            Role::ExactCopy { of } => Some((of, true)),
+            _ => None,
+        });
         let (mut draft, mut article) = self.article(Stream::News, index, (3, 6));
         let mut lang = draft.lang;
         if let Some((original, exact)) = copy {
@@ -236,23 +219,13 @@ impl Generator {
         }
         let rng = draft.composer.rng();
         let source = rng.pick(world::news_sources(lang));
-        let tlp = if rng.percent(85) {
-            Tlp::Clear
-        } else {
-            Tlp::Green
-        };
+        let tlp = if rng.percent(85) { Tlp::Clear } else { Tlp::Green };
         NewsItem {
-            key: ItemKey {
-                stream: Stream::News,
-                index,
-            },
+            key: ItemKey { stream: Stream::News, index },
             title: article.title,
             body: article.sentences.join(lang.lexicon().sentence_gap),
             published: timestamp(draft.time),
-            url: format!(
-                "https://{source}.example/{}/{index:06}",
-                clock::date_path(draft.time)
-            ),
+            url: format!("https://{source}.example/{}/{index:06}", clock::date_path(draft.time)),
             lang,
             source,
             tlp,
@@ -284,10 +257,7 @@ impl Generator {
         }
         let _ = write!(body, "\n## Assessment\n\n{assessment}\n");
         Note {
-            key: ItemKey {
-                stream: Stream::Note,
-                index,
-            },
+            key: ItemKey { stream: Stream::Note, index },
             title: article.title,
             tlp,
             written: timestamp(draft.time),
@@ -302,15 +272,13 @@ impl Generator {
         let lang = draft.lang;
         let lexicon = draft.composer.lexicon();
         let is_noise = matches!(draft.subject, Subject::Noise(_));
-        let from_line =
-            if is_noise || lexicon.from_lines.is_empty() || !draft.composer.rng().percent(40) {
-                None
-            } else {
-                draft.composer.line(lexicon.from_lines)
-            };
-        let csv = draft
-            .composer
-            .line(&["type,value\nipv4,{ip}\ndomain,{domain}\nsha256,{sha256}\nurl,{url}\n"]);
+        let from_line = if is_noise || lexicon.from_lines.is_empty() || !draft.composer.rng().percent(40) {
+            None
+        } else {
+            draft.composer.line(lexicon.from_lines)
+        };
+        let csv =
+            draft.composer.line(&["type,value\nipv4,{ip}\ndomain,{domain}\nsha256,{sha256}\nurl,{url}\n"]);
         let rng = draft.composer.rng();
         let (from_name, from_address) = rng.pick(world::mail_senders(lang));
         let to = rng.pick(world::MAIL_RECIPIENTS);
@@ -368,10 +336,7 @@ impl Generator {
         rng.hex(12, &mut message_id);
         message_id.push_str("@mail.muninn.example>");
         MailMessage {
-            key: ItemKey {
-                stream: Stream::Mail,
-                index,
-            },
+            key: ItemKey { stream: Stream::Mail, index },
             from_name,
             from_address,
             to,
@@ -392,10 +357,7 @@ impl Generator {
         let text = draft.composer.chat_line(draft.subject);
         let rng = draft.composer.rng();
         ChatMessage {
-            key: ItemKey {
-                stream: Stream::Chat,
-                index,
-            },
+            key: ItemKey { stream: Stream::Chat, index },
             channel: rng.pick(world::chat_channels(draft.lang)),
             author: rng.pick(world::chat_authors(draft.lang)),
             sent: timestamp(draft.time),
@@ -445,9 +407,7 @@ fn near_copy(article: &mut Article, lang: Lang, time: i64, rng: &mut Rng) {
     }
     let civil = clock::civil(time);
     let hour_minute = format!("{:02}:{:02}", civil.hour, civil.minute);
-    let note = rng
-        .pick(lexicon.update_sentences)
-        .replace("{time}", &hour_minute);
+    let note = rng.pick(lexicon.update_sentences).replace("{time}", &hour_minute);
     article.sentences.push(note);
 }
 

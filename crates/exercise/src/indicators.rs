@@ -43,12 +43,11 @@ pub(crate) const TECHNIQUES: &[(&str, &str)] = &[
 ];
 
 const DOMAIN_HEADS: &[&str] = &[
-    "update", "secure", "login", "cdn", "mail", "docs", "portal", "sync", "cloud", "verify",
-    "account", "static",
+    "update", "secure", "login", "cdn", "mail", "docs", "portal", "sync", "cloud", "verify", "account",
+    "static",
 ];
-const DOMAIN_TAILS: &[&str] = &[
-    "check", "service", "office", "files", "auth", "gov", "post", "drive", "support", "news",
-];
+const DOMAIN_TAILS: &[&str] =
+    &["check", "service", "office", "files", "auth", "gov", "post", "drive", "support", "news"];
 const LOOKALIKES: &[&str] = &[
     "micros0ft-update",
     "goog1e-docs",
@@ -94,11 +93,7 @@ pub(crate) fn domain(rng: &mut Rng, out: &mut String) {
 
 /// An `http` or `https` URL on a generated domain.
 pub(crate) fn url(rng: &mut Rng, out: &mut String) {
-    out.push_str(if rng.percent(50) {
-        "https://"
-    } else {
-        "http://"
-    });
+    out.push_str(if rng.percent(50) { "https://" } else { "http://" });
     domain(rng, out);
     out.push_str(rng.pick(URL_PATHS));
 }
@@ -154,13 +149,7 @@ pub(crate) fn segwit_v0_address(program: &[u8], out: &mut String) {
 }
 
 fn bech32_polymod(values: &[u8]) -> u32 {
-    const GENERATORS: [u32; 5] = [
-        0x3b6a_57b2,
-        0x2650_8e6d,
-        0x1ea1_19fa,
-        0x3d42_33dd,
-        0x2a14_62b3,
-    ];
+    const GENERATORS: [u32; 5] = [0x3b6a_57b2, 0x2650_8e6d, 0x1ea1_19fa, 0x3d42_33dd, 0x2a14_62b3];
     let mut checksum = 1u32;
     for value in values {
         let top = checksum >> 25;
@@ -195,15 +184,10 @@ pub(crate) fn defang(indicator: &str) -> String {
 
 /// Whether an indicator is the kind analysts defang (addresses, domains and URLs, not hashes).
 pub(crate) fn is_defangable(indicator: &str) -> bool {
-    let host = indicator
-        .strip_prefix("https://")
-        .or_else(|| indicator.strip_prefix("http://"))
-        .unwrap_or(indicator);
+    let host =
+        indicator.strip_prefix("https://").or_else(|| indicator.strip_prefix("http://")).unwrap_or(indicator);
     let host = host.split('/').next().unwrap_or(host);
-    host.contains('.')
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+    host.contains('.') && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
 }
 
 #[cfg(test)]
@@ -213,8 +197,8 @@ mod tests {
     #[test]
     fn bech32_matches_the_bip173_example() {
         let program = [
-            0x75, 0x1e, 0x76, 0xe8, 0x19, 0x91, 0x96, 0xd4, 0x54, 0x94, 0x1c, 0x45, 0xd1, 0xb3,
-            0xa3, 0x23, 0xf1, 0x43, 0x3b, 0xd6,
+            0x75, 0x1e, 0x76, 0xe8, 0x19, 0x91, 0x96, 0xd4, 0x54, 0x94, 0x1c, 0x45, 0xd1, 0xb3, 0xa3, 0x23,
+            0xf1, 0x43, 0x3b, 0xd6,
         ];
         let mut address = String::new();
         segwit_v0_address(&program, &mut address);
@@ -224,10 +208,7 @@ mod tests {
     #[test]
     fn defanging() {
         assert_eq!(defang("198.51.100.77"), "198.51.100[.]77");
-        assert_eq!(
-            defang("http://evil.example/gate.php"),
-            "hxxp://evil[.]example/gate.php"
-        );
+        assert_eq!(defang("http://evil.example/gate.php"), "hxxp://evil[.]example/gate.php");
         assert_eq!(defang("https://a.b.test"), "hxxps://a.b[.]test");
         assert!(is_defangable("login-auth.example"));
         assert!(!is_defangable("0123456789abcdef0123456789abcdef"));

@@ -41,8 +41,7 @@ pub use error::ExerciseError;
 pub use generator::Generator;
 pub use lexicon::Lang;
 pub use records::{
-    Attachment, ChatMessage, Feed, FeedEntry, Item, ItemKey, MailLayout, MailMessage, NewsItem,
-    Note, Stream,
+    Attachment, ChatMessage, Feed, FeedEntry, Item, ItemKey, MailLayout, MailMessage, NewsItem, Note, Stream,
 };
 pub use scenario::{
     ActorCampaign, Burst, IndicatorReuse, NearDuplicates, PersonVariants, Scenario, Signal, Volume,
@@ -72,11 +71,7 @@ pub fn small_scenario() -> Scenario {
 /// Generates the flow of `scenario` with `seed` into `out_dir`: `news.jsonl`, `notes/`,
 /// `mail/inbox.mbox`, `chat/messages.jsonl`, `feeds/feed.rss`, `feeds/feed.atom` and
 /// `truth.json`.
-pub fn generate(
-    scenario: &Scenario,
-    seed: u64,
-    out_dir: &Path,
-) -> Result<GenerateReport, ExerciseError> {
+pub fn generate(scenario: &Scenario, seed: u64, out_dir: &Path) -> Result<GenerateReport, ExerciseError> {
     let generator = Generator::new(scenario, seed)?;
     write_flow(&generator, out_dir)
 }

@@ -64,20 +64,12 @@ pub(crate) struct Plan {
 
 /// The streams that can carry occurrence `occurrence` of a signal, in order of preference.
 fn eligible(signal: &Signal, occurrence: usize) -> &'static [Stream] {
-    const ANY: &[Stream] = &[
-        Stream::News,
-        Stream::Mail,
-        Stream::Chat,
-        Stream::Note,
-        Stream::Atom,
-        Stream::Rss,
-    ];
+    const ANY: &[Stream] =
+        &[Stream::News, Stream::Mail, Stream::Chat, Stream::Note, Stream::Atom, Stream::Rss];
     const MULTILINGUAL: &[Stream] = &[Stream::News, Stream::Mail, Stream::Chat, Stream::Atom];
     match signal {
         Signal::PersonVariants(person) => {
-            let spelling = person
-                .spellings()
-                .nth(occurrence % (person.variants.len() + 1));
+            let spelling = person.spellings().nth(occurrence % (person.variants.len() + 1));
             match spelling.map(Lang::of_script) {
                 Some(Lang::En) | None => ANY,
                 Some(_) => MULTILINGUAL,
@@ -85,13 +77,7 @@ fn eligible(signal: &Signal, occurrence: usize) -> &'static [Stream] {
         }
         Signal::IndicatorReuse(_) => ANY,
         Signal::Burst(_) => &[Stream::Chat, Stream::News],
-        Signal::ActorCampaign(_) => &[
-            Stream::News,
-            Stream::Note,
-            Stream::Atom,
-            Stream::Mail,
-            Stream::Rss,
-        ],
+        Signal::ActorCampaign(_) => &[Stream::News, Stream::Note, Stream::Atom, Stream::Mail, Stream::Rss],
         Signal::NearDuplicates(_) => &[Stream::News],
     }
 }
@@ -200,32 +186,20 @@ pub(crate) fn build(scenario: &Scenario, seed: u64) -> Result<Plan, ExerciseErro
                     };
                     (of + 1, role)
                 }
-                Signal::PersonVariants(_) => (
-                    0,
-                    Role::Person {
-                        spelling: occurrence % (signal_spellings(signal)),
-                    },
-                ),
+                Signal::PersonVariants(_) => {
+                    (0, Role::Person { spelling: occurrence % (signal_spellings(signal)) })
+                }
                 Signal::IndicatorReuse(_) => (0, Role::Indicator),
                 Signal::Burst(_) => (0, Role::Burst),
                 Signal::ActorCampaign(_) => (0, Role::Campaign),
             };
-            let index = free_index(&plan, &mut rng, stream, low, volume)
-                .ok_or_else(|| crowded(signal_index))?;
+            let index =
+                free_index(&plan, &mut rng, stream, low, volume).ok_or_else(|| crowded(signal_index))?;
             let lang = slot_lang(signal, role, stream, &mut rng);
             let time = window.map(|(from, to)| from + rng.below((to - from) as u64) as i64);
             let text = planted_text(signal, role, occurrence, lang);
             let key = ItemKey { stream, index };
-            plan.slots.insert(
-                key,
-                Slot {
-                    signal: signal_index,
-                    role,
-                    lang,
-                    time,
-                    text,
-                },
-            );
+            plan.slots.insert(key, Slot { signal: signal_index, role, lang, time, text });
             keys.push(key);
         }
         plan.items.push(keys);
@@ -242,10 +216,7 @@ fn signal_spellings(signal: &Signal) -> usize {
 }
 
 fn crowded(signal_index: usize) -> ExerciseError {
-    ExerciseError::invalid(
-        format!("signal[{signal_index}].count"),
-        "finds no free item to plant in",
-    )
+    ExerciseError::invalid(format!("signal[{signal_index}].count"), "finds no free item to plant in")
 }
 
 /// Chooses the news reports that duplicates copy, in the first half of the news so that copies
@@ -263,20 +234,8 @@ fn plant_originals(
         let Some(index) = free_index(plan, rng, Stream::News, 0, half) else {
             break;
         };
-        let slot = Slot {
-            signal,
-            role: Role::Original,
-            lang: None,
-            time: None,
-            text: String::new(),
-        };
-        plan.slots.insert(
-            ItemKey {
-                stream: Stream::News,
-                index,
-            },
-            slot,
-        );
+        let slot = Slot { signal, role: Role::Original, lang: None, time: None, text: String::new() };
+        plan.slots.insert(ItemKey { stream: Stream::News, index }, slot);
         originals.push(index);
     }
     originals
@@ -296,9 +255,7 @@ fn free_index(plan: &Plan, rng: &mut Rng, stream: Stream, low: u64, high: u64) -
         }
     }
     let first = low + rng.below(high - low);
-    (first..high)
-        .chain(low..first)
-        .find(|index| is_free(*index))
+    (first..high).chain(low..first).find(|index| is_free(*index))
 }
 
 /// The language of a planted item: a spelling's script decides for a person, the stream's
@@ -319,22 +276,16 @@ pub(crate) fn pick_lang(stream: Stream, rng: &mut Rng) -> Lang {
     if languages.len() == 1 {
         return languages[0];
     }
-    let weights: &[u64] = if stream == Stream::Chat {
-        &[50, 25, 12, 13]
-    } else {
-        &[55, 20, 12, 13]
-    };
+    let weights: &[u64] = if stream == Stream::Chat { &[50, 25, 12, 13] } else { &[55, 20, 12, 13] };
     languages[rng.weighted(weights) % languages.len()]
 }
 
 fn planted_text(signal: &Signal, role: Role, occurrence: usize, lang: Option<Lang>) -> String {
     let lang = lang.unwrap_or(Lang::En);
     match (signal, role) {
-        (Signal::PersonVariants(person), Role::Person { spelling }) => person
-            .spellings()
-            .nth(spelling)
-            .unwrap_or_default()
-            .to_owned(),
+        (Signal::PersonVariants(person), Role::Person { spelling }) => {
+            person.spellings().nth(spelling).unwrap_or_default().to_owned()
+        }
         (Signal::IndicatorReuse(reuse), _) => {
             if occurrence % 3 == 2 && indicators::is_defangable(&reuse.indicator) {
                 indicators::defang(&reuse.indicator)
@@ -356,12 +307,7 @@ pub(crate) fn place_name(place: &str, lang: Lang) -> &str {
 /// Every form of a place's name.
 pub(crate) fn place_names(place: &str) -> Vec<String> {
     match world::find_place(place) {
-        Some(known) => known
-            .names
-            .all()
-            .iter()
-            .map(|name| (*name).to_owned())
-            .collect(),
+        Some(known) => known.names.all().iter().map(|name| (*name).to_owned()).collect(),
         None => vec![place.to_owned()],
     }
 }

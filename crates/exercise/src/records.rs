@@ -30,14 +30,8 @@ pub enum Stream {
 
 impl Stream {
     /// Every stream, in the order files are written.
-    pub const ALL: [Stream; 6] = [
-        Stream::News,
-        Stream::Note,
-        Stream::Mail,
-        Stream::Chat,
-        Stream::Rss,
-        Stream::Atom,
-    ];
+    pub const ALL: [Stream; 6] =
+        [Stream::News, Stream::Note, Stream::Mail, Stream::Chat, Stream::Rss, Stream::Atom];
 
     /// The prefix of item keys: `news` in `news:000123`.
     pub fn prefix(self) -> &'static str {
@@ -122,10 +116,7 @@ impl FromStr for ItemKey {
     fn from_str(text: &str) -> Result<ItemKey, ExerciseError> {
         let invalid = || ExerciseError::InvalidKey(text.to_owned());
         let (prefix, number) = text.split_once(':').ok_or_else(invalid)?;
-        let stream = Stream::ALL
-            .into_iter()
-            .find(|stream| stream.prefix() == prefix)
-            .ok_or_else(invalid)?;
+        let stream = Stream::ALL.into_iter().find(|stream| stream.prefix() == prefix).ok_or_else(invalid)?;
         if number.is_empty() || !number.bytes().all(|byte| byte.is_ascii_digit()) {
             return Err(invalid());
         }

@@ -180,23 +180,17 @@ const MAX_DAYS: u32 = 36_500;
 impl Scenario {
     /// Parses and validates a scenario.
     pub fn from_toml(text: &str) -> Result<Scenario, ExerciseError> {
-        let raw: RawScenario =
-            toml::from_str(text).map_err(|error| ExerciseError::ScenarioSyntax {
-                message: error.to_string().trim_end().to_owned(),
-            })?;
+        let raw: RawScenario = toml::from_str(text).map_err(|error| ExerciseError::ScenarioSyntax {
+            message: error.to_string().trim_end().to_owned(),
+        })?;
         let start = raw.start.parse::<Timestamp>().map_err(|error| {
             ExerciseError::invalid(
                 "start",
                 format!("is not an RFC 3339 time such as \"2026-01-01T00:00:00Z\": {error}"),
             )
         })?;
-        let scenario = Scenario {
-            name: raw.name,
-            start,
-            days: raw.days,
-            volume: raw.volume,
-            signals: raw.signals,
-        };
+        let scenario =
+            Scenario { name: raw.name, start, days: raw.days, volume: raw.volume, signals: raw.signals };
         scenario.validate()?;
         Ok(scenario)
     }
@@ -210,19 +204,13 @@ impl Scenario {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
         if !name_ok {
-            return Err(ExerciseError::invalid(
-                "name",
-                "must be 1-64 characters of a-z, 0-9, '-' or '_'",
-            ));
+            return Err(ExerciseError::invalid("name", "must be 1-64 characters of a-z, 0-9, '-' or '_'"));
         }
         if self.start.subsec_nanosecond() != 0 {
             return Err(ExerciseError::invalid("start", "must be a whole second"));
         }
         if !(1..=MAX_DAYS).contains(&self.days) {
-            return Err(ExerciseError::invalid(
-                "days",
-                format!("must be between 1 and {MAX_DAYS}"),
-            ));
+            return Err(ExerciseError::invalid("days", format!("must be between 1 and {MAX_DAYS}")));
         }
         let start = self.start.as_second();
         if start < 0 || start + i64::from(self.days) * DAY > LATEST_SECOND {
@@ -232,15 +220,9 @@ impl Scenario {
             ));
         }
         let volume = self.volume;
-        let total = [
-            volume.news,
-            volume.notes,
-            volume.mail,
-            volume.chat,
-            volume.feed_entries,
-        ]
-        .iter()
-        .try_fold(0u64, |sum, count| sum.checked_add(*count));
+        let total = [volume.news, volume.notes, volume.mail, volume.chat, volume.feed_entries]
+            .iter()
+            .try_fold(0u64, |sum, count| sum.checked_add(*count));
         match total {
             Some(0) => return Err(ExerciseError::invalid("volume", "must hold some items")),
             None => return Err(ExerciseError::invalid("volume", "is too large")),
@@ -278,10 +260,7 @@ fn validate_signal(signal: &Signal, days: u32, path: &str) -> Result<(), Exercis
             require_text("person", &person.person, 3)?;
             for (index, variant) in person.variants.iter().enumerate() {
                 require_text(&format!("variants[{index}]"), variant, 3)?;
-                let earlier = person
-                    .spellings()
-                    .take(index + 1)
-                    .any(|seen| seen == variant);
+                let earlier = person.spellings().take(index + 1).any(|seen| seen == variant);
                 if earlier {
                     return Err(ExerciseError::invalid(
                         field(&format!("variants[{index}]")),
@@ -300,10 +279,7 @@ fn validate_signal(signal: &Signal, days: u32, path: &str) -> Result<(), Exercis
         Signal::IndicatorReuse(reuse) => {
             require_text("indicator", &reuse.indicator, 4)?;
             if reuse.indicator.chars().any(char::is_whitespace) {
-                return Err(ExerciseError::invalid(
-                    field("indicator"),
-                    "must not contain blanks",
-                ));
+                return Err(ExerciseError::invalid(field("indicator"), "must not contain blanks"));
             }
         }
         Signal::Burst(burst) => {
@@ -315,10 +291,7 @@ fn validate_signal(signal: &Signal, days: u32, path: &str) -> Result<(), Exercis
                 ));
             }
             if !(1..=24).contains(&burst.window_hours) {
-                return Err(ExerciseError::invalid(
-                    field("window_hours"),
-                    "must be between 1 and 24",
-                ));
+                return Err(ExerciseError::invalid(field("window_hours"), "must be between 1 and 24"));
             }
         }
         Signal::ActorCampaign(link) => {

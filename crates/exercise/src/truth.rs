@@ -131,18 +131,11 @@ impl Generator {
         });
         let (planted, duplicate_of, exact) = match copied {
             Some((of, exact)) => {
-                let original = ItemKey {
-                    stream: Stream::News,
-                    index: of,
-                };
+                let original = ItemKey { stream: Stream::News, index: of };
                 let title = self.news(of).title;
                 (title, Some(original.to_string()), Some(exact))
             }
-            None => (
-                slot.map(|slot| slot.text.clone()).unwrap_or_default(),
-                None,
-                None,
-            ),
+            None => (slot.map(|slot| slot.text.clone()).unwrap_or_default(), None, None),
         };
         TruthItem {
             key: key.to_string(),
@@ -172,10 +165,9 @@ fn describe(signal: &Signal, items: usize) -> String {
             "burst of {items} reports and messages about {:?} within {} hours on day {}",
             burst.place, burst.window_hours, burst.day
         ),
-        Signal::ActorCampaign(link) => format!(
-            "actor {:?} tied to the new campaign {:?} in {items} items",
-            link.actor, link.campaign
-        ),
+        Signal::ActorCampaign(link) => {
+            format!("actor {:?} tied to the new campaign {:?} in {items} items", link.actor, link.campaign)
+        }
         Signal::NearDuplicates(duplicates) => format!(
             "{} near-duplicate and {} exact-duplicate news reports of earlier reports",
             duplicates.count, duplicates.exact_duplicates

@@ -34,13 +34,7 @@ macro_rules! actor {
 pub(crate) const ACTORS: &[Actor] = &[
     actor!(
         "APT28",
-        [
-            "Fancy Bear",
-            "Sofacy",
-            "Sednit",
-            "STRONTIUM",
-            "Forest Blizzard"
-        ],
+        ["Fancy Bear", "Sofacy", "Sednit", "STRONTIUM", "Forest Blizzard"],
         Some("Фэнси Бэр"),
         Some("فانسي بير"),
         Some("奇幻熊")
@@ -80,13 +74,7 @@ pub(crate) const ACTORS: &[Actor] = &[
         Some("كيمسوكي"),
         None
     ),
-    actor!(
-        "APT41",
-        ["Wicked Panda", "Double Dragon", "BARIUM", "Brass Typhoon"],
-        None,
-        None,
-        None
-    ),
+    actor!("APT41", ["Wicked Panda", "Double Dragon", "BARIUM", "Brass Typhoon"], None, None, None),
     actor!(
         "Volt Typhoon",
         ["Vanguard Panda", "Bronze Silhouette"],
@@ -94,51 +82,18 @@ pub(crate) const ACTORS: &[Actor] = &[
         Some("فولت تايفون"),
         Some("伏特台风")
     ),
-    actor!(
-        "Gamaredon",
-        ["Primitive Bear", "Shuckworm", "Aqua Blizzard"],
-        None,
-        None,
-        None
-    ),
-    actor!(
-        "MuddyWater",
-        ["Mango Sandstorm", "Static Kitten", "Seedworm"],
-        None,
-        Some("مادي ووتر"),
-        None
-    ),
-    actor!(
-        "APT33",
-        ["Elfin", "Refined Kitten", "Peach Sandstorm"],
-        None,
-        None,
-        None
-    ),
-    actor!(
-        "Charming Kitten",
-        ["APT35", "Phosphorus", "Mint Sandstorm"],
-        None,
-        None,
-        None
-    ),
-    actor!(
-        "FIN7",
-        ["Carbon Spider", "Sangria Tempest"],
-        None,
-        None,
-        None
-    ),
+    actor!("Gamaredon", ["Primitive Bear", "Shuckworm", "Aqua Blizzard"], None, None, None),
+    actor!("MuddyWater", ["Mango Sandstorm", "Static Kitten", "Seedworm"], None, Some("مادي ووتر"), None),
+    actor!("APT33", ["Elfin", "Refined Kitten", "Peach Sandstorm"], None, None, None),
+    actor!("Charming Kitten", ["APT35", "Phosphorus", "Mint Sandstorm"], None, None, None),
+    actor!("FIN7", ["Carbon Spider", "Sangria Tempest"], None, None, None),
 ];
 
 /// Finds an actor by its name or one of its aliases, ignoring case.
 pub(crate) fn find_actor(name: &str) -> Option<&'static Actor> {
     ACTORS.iter().find(|actor| {
         actor.name.eq_ignore_ascii_case(name)
-            || actor
-                .aliases
-                .iter()
-                .any(|alias| alias.eq_ignore_ascii_case(name))
+            || actor.aliases.iter().any(|alias| alias.eq_ignore_ascii_case(name))
     })
 }
 
@@ -169,48 +124,18 @@ impl Names {
 
 macro_rules! names {
     ($en:expr, $ru:expr, $ar:expr, $zh:expr) => {
-        Names {
-            en: $en,
-            ru: $ru,
-            ar: $ar,
-            zh: $zh,
-        }
+        Names { en: $en, ru: $ru, ar: $ar, zh: $zh }
     };
 }
 
 pub(crate) const ORGANISATIONS: &[Names] = &[
     names!("CERT-UA", "CERT-UA", "CERT-UA", "乌克兰计算机应急响应小组"),
-    names!(
-        "CISA",
-        "CISA",
-        "وكالة CISA الأمريكية",
-        "美国网络安全和基础设施安全局"
-    ),
-    names!(
-        "NCSC (UK)",
-        "британский NCSC",
-        "المركز الوطني للأمن السيبراني البريطاني",
-        "英国国家网络安全中心"
-    ),
+    names!("CISA", "CISA", "وكالة CISA الأمريكية", "美国网络安全和基础设施安全局"),
+    names!("NCSC (UK)", "британский NCSC", "المركز الوطني للأمن السيبراني البريطاني", "英国国家网络安全中心"),
     names!("ENISA", "ENISA", "وكالة ENISA", "欧盟网络安全局"),
-    names!(
-        "BSI",
-        "немецкий BSI",
-        "المكتب الاتحادي الألماني لأمن المعلومات",
-        "德国联邦信息安全办公室"
-    ),
-    names!(
-        "ANSSI",
-        "французское агентство ANSSI",
-        "وكالة ANSSI الفرنسية",
-        "法国国家信息系统安全局"
-    ),
-    names!(
-        "Microsoft Threat Intelligence",
-        "Microsoft",
-        "مايكروسوفت",
-        "微软威胁情报中心"
-    ),
+    names!("BSI", "немецкий BSI", "المكتب الاتحادي الألماني لأمن المعلومات", "德国联邦信息安全办公室"),
+    names!("ANSSI", "французское агентство ANSSI", "وكالة ANSSI الفرنسية", "法国国家信息系统安全局"),
+    names!("Microsoft Threat Intelligence", "Microsoft", "مايكروسوفت", "微软威胁情报中心"),
     names!("Mandiant", "Mandiant", "مانديانت", "Mandiant"),
     names!("ESET", "ESET", "إيسيت", "ESET"),
     names!("Kaspersky", "Kaspersky", "كاسبرسكي", "卡巴斯基"),
@@ -219,12 +144,7 @@ pub(crate) const ORGANISATIONS: &[Names] = &[
     names!("Europol", "Европол", "يوروبول", "欧洲刑警组织"),
     names!("NATO", "НАТО", "حلف الناتو", "北约"),
     names!("JPCERT/CC", "JPCERT/CC", "JPCERT/CC", "日本JPCERT/CC"),
-    names!(
-        "Google Threat Intelligence Group",
-        "Google",
-        "جوجل",
-        "谷歌威胁情报小组"
-    ),
+    names!("Google Threat Intelligence Group", "Google", "جوجل", "谷歌威胁情报小组"),
 ];
 
 pub(crate) const COUNTRIES: &[Names] = &[
@@ -232,24 +152,14 @@ pub(crate) const COUNTRIES: &[Names] = &[
     names!("Poland", "Польша", "بولندا", "波兰"),
     names!("Germany", "Германия", "ألمانيا", "德国"),
     names!("France", "Франция", "فرنسا", "法国"),
-    names!(
-        "the United Kingdom",
-        "Великобритания",
-        "المملكة المتحدة",
-        "英国"
-    ),
+    names!("the United Kingdom", "Великобритания", "المملكة المتحدة", "英国"),
     names!("Estonia", "Эстония", "إستونيا", "爱沙尼亚"),
     names!("Lithuania", "Литва", "ليتوانيا", "立陶宛"),
     names!("Latvia", "Латвия", "لاتفيا", "拉脱维亚"),
     names!("Georgia", "Грузия", "جورجيا", "格鲁吉亚"),
     names!("Turkey", "Турция", "تركيا", "土耳其"),
     names!("the United Arab Emirates", "ОАЭ", "الإمارات", "阿联酋"),
-    names!(
-        "Saudi Arabia",
-        "Саудовская Аравия",
-        "السعودية",
-        "沙特阿拉伯"
-    ),
+    names!("Saudi Arabia", "Саудовская Аравия", "السعودية", "沙特阿拉伯"),
     names!("Egypt", "Египет", "مصر", "埃及"),
     names!("Iraq", "Ирак", "العراق", "伊拉克"),
     names!("Syria", "Сирия", "سوريا", "叙利亚"),
@@ -276,10 +186,7 @@ pub(crate) struct Place {
 
 macro_rules! place {
     ($en:expr, $ru:expr, $ar:expr, $zh:expr, $country:expr) => {
-        Place {
-            names: names!($en, $ru, $ar, $zh),
-            country: $country,
-        }
+        Place { names: names!($en, $ru, $ar, $zh), country: $country }
     };
 }
 
@@ -325,11 +232,7 @@ pub(crate) const PLACES: &[Place] = &[
 /// Finds a place by any of its names.
 pub(crate) fn find_place(name: &str) -> Option<&'static Place> {
     PLACES.iter().find(|place| {
-        place
-            .names
-            .all()
-            .iter()
-            .any(|known| known.eq_ignore_ascii_case(name) || *known == name)
+        place.names.all().iter().any(|known| known.eq_ignore_ascii_case(name) || *known == name)
     })
 }
 
@@ -349,14 +252,10 @@ pub(crate) fn mail_senders(lang: Lang) -> &'static [Correspondent] {
             ("Ольга Петренко", "o.petrenko@cert-partner.example"),
             ("Игорь Власов", "i.vlasov@monitoring.example.net"),
         ],
-        Lang::Ar => &[
-            ("ليلى حداد", "l.haddad@mena-cert.example"),
-            ("عمر الخطيب", "o.khatib@gulf-soc.example"),
-        ],
-        Lang::Zh => &[
-            ("王磊", "wang.lei@apac-soc.example"),
-            ("陈静", "chen.jing@cyber-desk.example"),
-        ],
+        Lang::Ar => {
+            &[("ليلى حداد", "l.haddad@mena-cert.example"), ("عمر الخطيب", "o.khatib@gulf-soc.example")]
+        }
+        Lang::Zh => &[("王磊", "wang.lei@apac-soc.example"), ("陈静", "chen.jing@cyber-desk.example")],
     }
 }
 
@@ -387,12 +286,7 @@ pub(crate) fn chat_authors(lang: Lang) -> &'static [&'static str] {
 /// News sources per language: slugs as Muninn's source ids.
 pub(crate) fn news_sources(lang: Lang) -> &'static [&'static str] {
     match lang {
-        Lang::En => &[
-            "newswire-en",
-            "cyberdesk-en",
-            "baltic-monitor-en",
-            "gulf-times-en",
-        ],
+        Lang::En => &["newswire-en", "cyberdesk-en", "baltic-monitor-en", "gulf-times-en"],
         Lang::Ru => &["newswire-ru", "vostok-monitor-ru"],
         Lang::Ar => &["newswire-ar", "gulf-monitor-ar"],
         Lang::Zh => &["newswire-zh", "cyber-daily-zh"],

@@ -78,10 +78,7 @@ pub(crate) fn decode_document(
     let encoding = bom.or(declared);
     decode(rest, encoding)
         .map(|text| (text, encoding))
-        .map_err(|error| DecodeError {
-            offset: error.offset + offset_shift,
-            ..error
-        })
+        .map_err(|error| DecodeError { offset: error.offset + offset_shift, ..error })
 }
 
 fn utf8(bytes: &[u8]) -> Result<String, DecodeError> {

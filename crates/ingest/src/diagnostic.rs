@@ -37,11 +37,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A problem at a location.
     pub fn new(input: &str, location: Location, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            input: input.to_owned(),
-            location,
-            message: message.into(),
-        }
+        Diagnostic { input: input.to_owned(), location, message: message.into() }
     }
 }
 
@@ -54,11 +50,7 @@ impl fmt::Display for Diagnostic {
             }
             Location::Byte(offset) => write!(f, "{} (byte {offset}): {}", self.input, self.message),
             Location::Entry { index, offset } => {
-                write!(
-                    f,
-                    "{} entry {index} (byte {offset}): {}",
-                    self.input, self.message
-                )
+                write!(f, "{} entry {index} (byte {offset}): {}", self.input, self.message)
             }
         }
     }

@@ -85,15 +85,9 @@ impl FromStr for Format {
             "rss" | "atom" => "feed",
             other => other,
         };
-        Format::ALL
-            .into_iter()
-            .find(|f| f.name() == alias)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
-                format!(
-                    "unknown format {name:?}: expected one of {}",
-                    names.join(", ")
-                )
-            })
+        Format::ALL.into_iter().find(|f| f.name() == alias).ok_or_else(|| {
+            let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+            format!("unknown format {name:?}: expected one of {}", names.join(", "))
+        })
     }
 }

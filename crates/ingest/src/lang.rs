@@ -6,10 +6,12 @@ use whatlang::{Detector, Lang, Script};
 /// Returns `None` when the text is too short or too mixed to tell.
 pub fn detect_language(text: &str) -> Option<String> {
     // Scoring is linear in the text; the first 1,000 characters are enough to tell.
-    let sample = match text.char_indices().nth(1000) {
+    let head = match text.char_indices().nth(1000) {
         Some((end, _)) => &text[..end],
         None => text,
     };
+    let natural = natural_text(head);
+    let sample = natural.as_str();
     let info = Detector::with_allowlist(ALLOWED.to_vec()).detect(sample)?;
     if info.is_reliable() {
         return Some(iso639_1(info.lang()).to_owned());
@@ -32,6 +34,40 @@ pub fn detect_language(text: &str) -> Option<String> {
     Some(by_script.to_owned())
 }
 
+/// Drops the technical strings of threat reporting (URLs, addresses, hashes, identifiers with
+/// digits) that would make a Chinese or Russian text look Latin: ASCII runs holding a digit or
+/// URL punctuation are removed, wherever they stand.
+fn natural_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for token in text.split_whitespace() {
+        let mut run_start = 0;
+        let mut run_ascii = None;
+        let flush = |run: &str, ascii: bool, out: &mut String| {
+            let technical = ascii && run.chars().any(|c| c.is_ascii_digit() || "/:@.[]_=?&%#\\".contains(c));
+            if !technical {
+                out.push_str(run);
+            }
+        };
+        for (index, character) in token.char_indices() {
+            let ascii = character.is_ascii();
+            match run_ascii {
+                Some(current) if current != ascii => {
+                    flush(&token[run_start..index], current, &mut out);
+                    run_start = index;
+                    run_ascii = Some(ascii);
+                }
+                None => run_ascii = Some(ascii),
+                _ => {}
+            }
+        }
+        if let Some(current) = run_ascii {
+            flush(&token[run_start..], current, &mut out);
+        }
+        out.push(' ');
+    }
+    out
+}
+
 /// Short Latin-script texts defeat trigram statistics; their function words do not. Counts the
 /// most frequent function words of six languages; ties go to the trigram guess.
 fn latin_by_function_words(text: &str, trigram_guess: Lang) -> Option<String> {
@@ -39,51 +75,48 @@ fn latin_by_function_words(text: &str, trigram_guess: Lang) -> Option<String> {
         (
             Lang::Eng,
             &[
-                "the", "of", "and", "to", "in", "a", "is", "was", "for", "on", "with", "by",
-                "that", "from", "at", "as", "near", "after", "its", "were",
+                "the", "of", "and", "to", "in", "a", "is", "was", "for", "on", "with", "by", "that", "from",
+                "at", "as", "near", "after", "its", "were",
             ],
         ),
         (
             Lang::Fra,
             &[
-                "le", "la", "les", "de", "des", "et", "un", "une", "du", "en", "est", "dans",
-                "pour", "sur", "par", "au", "aux", "que", "qui", "avec",
+                "le", "la", "les", "de", "des", "et", "un", "une", "du", "en", "est", "dans", "pour", "sur",
+                "par", "au", "aux", "que", "qui", "avec",
             ],
         ),
         (
             Lang::Deu,
             &[
-                "der", "die", "das", "und", "in", "den", "von", "zu", "mit", "ist", "im", "des",
-                "dem", "nicht", "ein", "eine", "auf", "für", "sich", "wurde",
+                "der", "die", "das", "und", "in", "den", "von", "zu", "mit", "ist", "im", "des", "dem",
+                "nicht", "ein", "eine", "auf", "für", "sich", "wurde",
             ],
         ),
         (
             Lang::Spa,
             &[
-                "el", "la", "de", "que", "y", "en", "los", "las", "del", "se", "por", "un", "una",
-                "con", "para", "es", "al", "lo", "como", "su",
+                "el", "la", "de", "que", "y", "en", "los", "las", "del", "se", "por", "un", "una", "con",
+                "para", "es", "al", "lo", "como", "su",
             ],
         ),
         (
             Lang::Ita,
             &[
-                "il", "di", "che", "e", "la", "in", "un", "per", "del", "della", "non", "con",
-                "una", "sono", "nel", "alla", "gli", "le", "da", "si",
+                "il", "di", "che", "e", "la", "in", "un", "per", "del", "della", "non", "con", "una", "sono",
+                "nel", "alla", "gli", "le", "da", "si",
             ],
         ),
         (
             Lang::Por,
             &[
-                "o", "de", "que", "e", "do", "da", "em", "um", "para", "com", "não", "uma", "os",
-                "no", "se", "na", "por", "mais", "as", "dos",
+                "o", "de", "que", "e", "do", "da", "em", "um", "para", "com", "não", "uma", "os", "no", "se",
+                "na", "por", "mais", "as", "dos",
             ],
         ),
     ];
     let mut scores = [0usize; 6];
-    for word in text
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-    {
+    for word in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
         let lower = word.to_lowercase();
         for (index, (_, words)) in WORDS.iter().enumerate() {
             if words.contains(&lower.as_str()) {
@@ -95,17 +128,9 @@ fn latin_by_function_words(text: &str, trigram_guess: Lang) -> Option<String> {
     if best == 0 {
         return None;
     }
-    let tied: Vec<Lang> = WORDS
-        .iter()
-        .zip(scores)
-        .filter(|(_, s)| *s == best)
-        .map(|((l, _), _)| *l)
-        .collect();
-    let chosen = if tied.contains(&trigram_guess) {
-        trigram_guess
-    } else {
-        tied[0]
-    };
+    let tied: Vec<Lang> =
+        WORDS.iter().zip(scores).filter(|(_, s)| *s == best).map(|((l, _), _)| *l).collect();
+    let chosen = if tied.contains(&trigram_guess) { trigram_guess } else { tied[0] };
     Some(iso639_1(chosen).to_owned())
 }
 
@@ -189,18 +214,9 @@ mod tests {
     #[test]
     fn four_scripts_are_told_apart() {
         let cases = [
-            (
-                "The group targeted energy companies in Ukraine with phishing e-mails.",
-                "en",
-            ),
-            (
-                "Группа атаковала энергетические компании на Украине с помощью фишинговых писем.",
-                "ru",
-            ),
-            (
-                "استهدفت المجموعة شركات الطاقة في أوكرانيا برسائل تصيد احتيالي.",
-                "ar",
-            ),
+            ("The group targeted energy companies in Ukraine with phishing e-mails.", "en"),
+            ("Группа атаковала энергетические компании на Украине с помощью фишинговых писем.", "ru"),
+            ("استهدفت المجموعة شركات الطاقة في أوكرانيا برسائل تصيد احتيالي.", "ar"),
             ("该组织利用网络钓鱼邮件攻击了乌克兰的能源公司。", "zh"),
         ];
         for (text, expected) in cases {
@@ -208,9 +224,17 @@ mod tests {
         }
         assert_eq!(detect_language(""), None);
         assert_eq!(
-            detect_language("Kimsuky targeted researchers in Seoul.").as_deref(),
-            Some("en")
+            detect_language("钓鱼页面托管在https://cloud-files.test/api/v2/check。攻击者要求受害者向比特币地址bc1qkhtvsvh6rane42v8phensu2gmu97cq99dqlxm7支付赎金。").as_deref(),
+            Some("zh")
         );
+        assert_eq!(
+            detect_language(
+                "Вторая стадия загружалась с адреса hxxps://verify-news.example[.]net/files/invoice.zip."
+            )
+            .as_deref(),
+            Some("ru")
+        );
+        assert_eq!(detect_language("Kimsuky targeted researchers in Seoul.").as_deref(), Some("en"));
         assert_eq!(
             detect_language("Café wifi near the embassy served a Turla implant.").as_deref(),
             Some("en")

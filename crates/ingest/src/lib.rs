@@ -20,8 +20,8 @@ pub use diagnostic::{Diagnostic, Location};
 pub use format::Format;
 pub use lang::detect_language;
 pub use pipeline::{
-    FieldMap, IngestConfig, IngestError, IngestObserver, IngestSummary, Input, Limits, Progress,
-    Quiet, SourceDefaults, ingest,
+    FieldMap, IngestConfig, IngestError, IngestObserver, IngestSummary, Input, Limits, Progress, Quiet,
+    SourceDefaults, ingest,
 };
 pub use readers::{ReadContext, read_records, read_units};
 pub use record::{Record, Unit};

@@ -6,8 +6,8 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use muninn_model::{
-    AdmiraltyGrade, ContentHash, ItemDraft, ItemId, LanguageTag, Markings, Source, SourceId,
-    SourceKind, Timestamp, Tlp,
+    AdmiraltyGrade, ContentHash, ItemDraft, ItemId, LanguageTag, Markings, Source, SourceId, SourceKind,
+    Timestamp, Tlp,
 };
 use muninn_store::{AppendBatch, AppendOutcome, ItemStore, StoreError};
 use rayon::prelude::*;
@@ -31,11 +31,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits {
-            max_item_bytes: 16 << 20,
-            max_field_bytes: 8 << 20,
-            max_document_bytes: 64 << 20,
-        }
+        Limits { max_item_bytes: 16 << 20, max_field_bytes: 8 << 20, max_document_bytes: 64 << 20 }
     }
 }
 
@@ -53,11 +49,7 @@ pub struct SourceDefaults {
 impl Default for SourceDefaults {
     fn default() -> SourceDefaults {
         // Unknown material is unassessed and kept inside the organisation until someone decides.
-        SourceDefaults {
-            kind: SourceKind::OpenSource,
-            grade: AdmiraltyGrade::UNASSESSED,
-            tlp: Tlp::Amber,
-        }
+        SourceDefaults { kind: SourceKind::OpenSource, grade: AdmiraltyGrade::UNASSESSED, tlp: Tlp::Amber }
     }
 }
 
@@ -96,8 +88,7 @@ impl IngestConfig {
     pub fn new(collected_at: Timestamp) -> IngestConfig {
         IngestConfig {
             source: None,
-            fallback_source: SourceId::new("local-files")
-                .expect("\"local-files\" is a valid source id"),
+            fallback_source: SourceId::new("local-files").expect("\"local-files\" is a valid source id"),
             format: None,
             encoding: None,
             tlp_floor: None,
@@ -217,17 +208,11 @@ pub fn ingest(
         match input {
             Input::Stdin => files.push(None),
             Input::Path(path) => {
-                let metadata = std::fs::metadata(path).map_err(|source| IngestError::Input {
-                    path: path.clone(),
-                    source,
-                })?;
+                let metadata = std::fs::metadata(path)
+                    .map_err(|source| IngestError::Input { path: path.clone(), source })?;
                 if metadata.is_dir() {
-                    collect_files(path, &mut files, &mut summary).map_err(|source| {
-                        IngestError::Input {
-                            path: path.clone(),
-                            source,
-                        }
-                    })?;
+                    collect_files(path, &mut files, &mut summary)
+                        .map_err(|source| IngestError::Input { path: path.clone(), source })?;
                 } else {
                     files.push(Some(path.clone()));
                 }
@@ -243,14 +228,7 @@ pub fn ingest(
             .sum(),
         ..Progress::default()
     };
-    let mut run = Run {
-        store,
-        config,
-        observer,
-        summary,
-        progress: &mut progress,
-        sources: HashMap::new(),
-    };
+    let mut run = Run { store, config, observer, summary, progress: &mut progress, sources: HashMap::new() };
     for file in files {
         run.summary.inputs += 1;
         match file {
@@ -333,26 +311,18 @@ impl Run<'_> {
             ));
             return Ok(());
         };
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let context = self.context(name.clone(), stem, format);
         let opened = File::open(path).and_then(|file| file.metadata().map(|m| (file, m)));
         let (file, metadata) = match opened {
             Ok(opened) => opened,
             Err(error) => {
-                self.summary.reject(Diagnostic::new(
-                    &name,
-                    Location::File,
-                    format!("cannot read: {error}"),
-                ));
+                self.summary.reject(Diagnostic::new(&name, Location::File, format!("cannot read: {error}")));
                 return Ok(());
             }
         };
         if metadata.len() == 0 {
-            self.summary
-                .reject(Diagnostic::new(&name, Location::File, "empty file"));
+            self.summary.reject(Diagnostic::new(&name, Location::File, "empty file"));
             return Ok(());
         }
         let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
@@ -361,12 +331,7 @@ impl Run<'_> {
             .ok()
             .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
             .map_or(0, |d| d.as_nanos());
-        let key = format!(
-            "file:{}:{}:{}",
-            canonical.display(),
-            metadata.len(),
-            modified
-        );
+        let key = format!("file:{}:{}:{}", canonical.display(), metadata.len(), modified);
         let mut reader = BufReader::with_capacity(1 << 20, file);
         self.ingest_reader(&context, &mut reader, Some(key))
     }
@@ -385,29 +350,21 @@ impl Run<'_> {
         let mut chunk_bytes = 0u64;
         let batch_units = self.config.batch_units.max(1);
         let batch_bytes = (self.config.limits.max_item_bytes as u64).max(32 << 20);
-        read_units(
-            context,
-            reader,
-            &mut |unit: Unit| -> Result<(), IngestError> {
-                self.progress.bytes_done += unit.bytes;
-                self.summary.bytes += unit.bytes;
-                if unit.ordinal < resume_from {
-                    self.summary.resumed += 1;
-                    return Ok(());
-                }
-                chunk_bytes += unit.bytes;
-                chunk.push(unit);
-                if chunk.len() >= batch_units || chunk_bytes >= batch_bytes {
-                    chunk_bytes = 0;
-                    self.commit_chunk(
-                        context,
-                        std::mem::take(&mut chunk),
-                        checkpoint_key.as_deref(),
-                    )?;
-                }
-                Ok(())
-            },
-        )?;
+        read_units(context, reader, &mut |unit: Unit| -> Result<(), IngestError> {
+            self.progress.bytes_done += unit.bytes;
+            self.summary.bytes += unit.bytes;
+            if unit.ordinal < resume_from {
+                self.summary.resumed += 1;
+                return Ok(());
+            }
+            chunk_bytes += unit.bytes;
+            chunk.push(unit);
+            if chunk.len() >= batch_units || chunk_bytes >= batch_bytes {
+                chunk_bytes = 0;
+                self.commit_chunk(context, std::mem::take(&mut chunk), checkpoint_key.as_deref())?;
+            }
+            Ok(())
+        })?;
         self.commit_chunk(context, chunk, checkpoint_key.as_deref())
     }
 
@@ -427,10 +384,7 @@ impl Run<'_> {
             .flat_map_iter(|unit| parse_unit(context, unit.content))
             .map(|result| {
                 result.map(|mut record| {
-                    let declared = record
-                        .language
-                        .as_deref()
-                        .and_then(|code| LanguageTag::new(code).ok());
+                    let declared = record.language.as_deref().and_then(|code| LanguageTag::new(code).ok());
                     record.language = match declared {
                         Some(tag) => Some(tag.as_str().to_owned()),
                         None => detect_language(&record.body),
@@ -450,13 +404,9 @@ impl Run<'_> {
             }
         }
         let items: Vec<_> = drafts.into_par_iter().map(ItemDraft::into_item).collect();
-        let hashes: Vec<(ItemId, ContentHash)> = items
-            .iter()
-            .map(|(item, _)| (item.id, item.content_hash))
-            .collect();
-        let checkpoints = key
-            .map(|key| vec![(key.to_owned(), last_ordinal + 1)])
-            .unwrap_or_default();
+        let hashes: Vec<(ItemId, ContentHash)> =
+            items.iter().map(|(item, _)| (item.id, item.content_hash)).collect();
+        let checkpoints = key.map(|key| vec![(key.to_owned(), last_ordinal + 1)]).unwrap_or_default();
         let outcomes = self.store.append(AppendBatch { items, checkpoints })?;
         let mut stored = Vec::with_capacity(outcomes.len());
         for (outcome, hash) in outcomes.iter().zip(hashes) {
@@ -485,21 +435,16 @@ impl Run<'_> {
         let source_id = match (&self.config.source, record.source.take()) {
             (Some(forced), declared) => {
                 if let Some(declared) = declared {
-                    record.attributes.insert(
-                        "declared_source".to_owned(),
-                        serde_json::Value::String(declared),
-                    );
+                    record
+                        .attributes
+                        .insert("declared_source".to_owned(), serde_json::Value::String(declared));
                 }
                 forced.clone()
             }
             (None, Some(declared)) => match SourceId::new(&declared) {
                 Ok(id) => id,
                 Err(error) => {
-                    return Ok(Err(Diagnostic::new(
-                        &context.input,
-                        Location::File,
-                        format!("{error}"),
-                    )));
+                    return Ok(Err(Diagnostic::new(&context.input, Location::File, format!("{error}"))));
                 }
             },
             (None, None) => self.config.fallback_source.clone(),
@@ -510,28 +455,18 @@ impl Run<'_> {
             Some(declared) => declared.max(floor.unwrap_or(Tlp::Clear)),
             None => floor.unwrap_or(source.default_tlp),
         };
-        let grade = record
-            .grade
-            .or(self.config.grade)
-            .unwrap_or(source.default_grade);
-        record.attributes.insert(
-            "input".to_owned(),
-            serde_json::Value::String(context.input.clone()),
-        );
+        let grade = record.grade.or(self.config.grade).unwrap_or(source.default_grade);
+        record.attributes.insert("input".to_owned(), serde_json::Value::String(context.input.clone()));
         Ok(Ok(ItemDraft {
             source: source_id,
             collected_at: self.config.collected_at,
             event_time: record.event_time,
             title: record.title,
             body: record.body,
-            language: record
-                .language
-                .and_then(|code| LanguageTag::new(&code).ok()),
+            language: record.language.and_then(|code| LanguageTag::new(&code).ok()),
             markings: Markings::tlp(tlp),
             grade,
-            raw: record
-                .raw
-                .map(|(bytes, media_type)| (bytes, media_type.to_owned())),
+            raw: record.raw.map(|(bytes, media_type)| (bytes, media_type.to_owned())),
             attributes: record.attributes,
         }))
     }

@@ -21,11 +21,7 @@ pub struct Unit {
 #[derive(Debug)]
 pub(crate) enum UnitContent {
     /// A line of a line-oriented input (JSON Lines).
-    Line {
-        line: u64,
-        offset: u64,
-        bytes: Vec<u8>,
-    },
+    Line { line: u64, offset: u64, bytes: Vec<u8> },
     /// A CSV data row split into fields.
     CsvRow {
         line: u64,
@@ -34,11 +30,7 @@ pub(crate) enum UnitContent {
         columns: std::sync::Arc<crate::readers::CsvColumns>,
     },
     /// One message of a mailbox, or one `.eml` file.
-    Message {
-        index: u64,
-        offset: u64,
-        bytes: Vec<u8>,
-    },
+    Message { index: u64, offset: u64, bytes: Vec<u8> },
     /// A whole document (text, Markdown, HTML, feed).
     Document { bytes: Vec<u8> },
     /// Something the reader already refused.

@@ -53,10 +53,8 @@ pub struct AdmiraltyGrade {
 
 impl AdmiraltyGrade {
     /// `F6`: nothing is known. The grade of material nobody has assessed.
-    pub const UNASSESSED: AdmiraltyGrade = AdmiraltyGrade {
-        reliability: Reliability::F,
-        credibility: Credibility::CannotBeJudged,
-    };
+    pub const UNASSESSED: AdmiraltyGrade =
+        AdmiraltyGrade { reliability: Reliability::F, credibility: Credibility::CannotBeJudged };
 
     /// What the reliability letter means.
     pub fn reliability_meaning(self) -> &'static str {
@@ -116,10 +114,7 @@ impl FromStr for AdmiraltyGrade {
             '6' => Credibility::CannotBeJudged,
             _ => return Err(invalid()),
         };
-        Ok(AdmiraltyGrade {
-            reliability,
-            credibility,
-        })
+        Ok(AdmiraltyGrade { reliability, credibility })
     }
 }
 
@@ -171,10 +166,7 @@ mod tests {
                 assert_eq!(grade.to_string(), text);
             }
         }
-        assert_eq!(
-            "b2".parse::<AdmiraltyGrade>().map(|g| g.to_string()),
-            Ok("B2".to_owned())
-        );
+        assert_eq!("b2".parse::<AdmiraltyGrade>().map(|g| g.to_string()), Ok("B2".to_owned()));
     }
 
     #[test]

@@ -9,9 +9,7 @@ pub enum ModelError {
     #[error("{0:?} is not a canonical TLP marking-definition id")]
     UnknownTlpMarking(String),
     /// An Admiralty grade that is not a letter A-F followed by a digit 1-6.
-    #[error(
-        "invalid Admiralty grade {0:?}: expected reliability A-F then credibility 1-6, as in \"B2\""
-    )]
+    #[error("invalid Admiralty grade {0:?}: expected reliability A-F then credibility 1-6, as in \"B2\"")]
     InvalidGrade(String),
     /// A source id that is not a lowercase slug.
     #[error(

@@ -57,11 +57,7 @@ fn write_hex(bytes: &[u8], f: &mut fmt::Formatter<'_>) -> fmt::Result {
 }
 
 fn parse_hex<const N: usize>(text: &str, what: &'static str) -> Result<[u8; N], ModelError> {
-    let invalid = || ModelError::InvalidHex {
-        what,
-        value: text.to_owned(),
-        expected_len: N * 2,
-    };
+    let invalid = || ModelError::InvalidHex { what, value: text.to_owned(), expected_len: N * 2 };
     if text.len() != N * 2 || !text.is_ascii() {
         return Err(invalid());
     }
@@ -162,10 +158,7 @@ pub struct Markings {
 impl Markings {
     /// Markings with a TLP label and no compartment.
     pub fn tlp(tlp: Tlp) -> Markings {
-        Markings {
-            tlp,
-            compartments: BTreeSet::new(),
-        }
+        Markings { tlp, compartments: BTreeSet::new() }
     }
 }
 
@@ -245,11 +238,7 @@ impl ItemDraft {
         let content_hash = content_hash_of(self.title.as_deref(), &self.body);
         let (raw_ref, raw_bytes) = match self.raw {
             Some((bytes, media_type)) => (
-                Some(RawRef {
-                    sha256: ContentHash::of_bytes(&bytes),
-                    len: bytes.len() as u64,
-                    media_type,
-                }),
+                Some(RawRef { sha256: ContentHash::of_bytes(&bytes), len: bytes.len() as u64, media_type }),
                 Some(bytes),
             ),
             None => (None, None),
@@ -298,10 +287,7 @@ mod tests {
 
     #[test]
     fn title_and_body_cannot_be_confused() {
-        assert_ne!(
-            content_hash_of(Some("ab"), "c"),
-            content_hash_of(Some("a"), "bc")
-        );
+        assert_ne!(content_hash_of(Some("ab"), "c"), content_hash_of(Some("a"), "bc"));
         assert_eq!(content_hash_of(None, "x"), content_hash_of(Some(""), "x"));
     }
 

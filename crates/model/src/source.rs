@@ -15,12 +15,8 @@ pub struct SourceId(String);
 impl SourceId {
     /// Validates a slug: 1-64 characters of `a-z 0-9 - _ .`, starting with a letter or digit.
     pub fn new(text: &str) -> Result<SourceId, ModelError> {
-        let valid_char =
-            |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c);
-        let starts_well = text
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+        let valid_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c);
+        let starts_well = text.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
         if text.len() > 64 || !starts_well || !text.chars().all(valid_char) {
             return Err(ModelError::InvalidSourceId(text.to_owned()));
         }
@@ -110,8 +106,7 @@ impl FromStr for SourceKind {
         SourceKind::ALL
             .into_iter()
             .find(|kind| {
-                kind.as_str() == normalised
-                    || (normalised == "osint" && *kind == SourceKind::OpenSource)
+                kind.as_str() == normalised || (normalised == "osint" && *kind == SourceKind::OpenSource)
             })
             .ok_or_else(|| ModelError::UnknownSourceKind(text.to_owned()))
     }

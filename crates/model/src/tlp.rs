@@ -29,63 +29,26 @@ pub const TLP2_EXTENSION_ID: &str = "extension-definition--60a3c5c5-0d10-413e-aa
 
 /// Canonical STIX marking-definition ids of TLP 2.0 (OASIS common objects).
 pub const TLP2_MARKING_IDS: [(Tlp, &str); 5] = [
-    (
-        Tlp::Clear,
-        "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
-    ),
-    (
-        Tlp::Green,
-        "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
-    ),
-    (
-        Tlp::Amber,
-        "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
-    ),
-    (
-        Tlp::AmberStrict,
-        "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
-    ),
-    (
-        Tlp::Red,
-        "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
-    ),
+    (Tlp::Clear, "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"),
+    (Tlp::Green, "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"),
+    (Tlp::Amber, "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"),
+    (Tlp::AmberStrict, "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003"),
+    (Tlp::Red, "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"),
 ];
 
 /// Canonical STIX 2.1 (§7.2.1.4) marking-definition ids of TLP 1.0, with the TLP 2.0 label each
 /// maps to. TLP 1.0 AMBER had no clients clause, so it maps to AMBER+STRICT: never wider than
 /// what the originator meant.
 pub const TLP1_MARKING_IDS: [(&str, &str, Tlp); 4] = [
-    (
-        "WHITE",
-        "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
-        Tlp::Clear,
-    ),
-    (
-        "GREEN",
-        "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
-        Tlp::Green,
-    ),
-    (
-        "AMBER",
-        "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
-        Tlp::AmberStrict,
-    ),
-    (
-        "RED",
-        "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
-        Tlp::Red,
-    ),
+    ("WHITE", "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9", Tlp::Clear),
+    ("GREEN", "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da", Tlp::Green),
+    ("AMBER", "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82", Tlp::AmberStrict),
+    ("RED", "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed", Tlp::Red),
 ];
 
 impl Tlp {
     /// Every label, least restrictive first.
-    pub const ALL: [Tlp; 5] = [
-        Tlp::Clear,
-        Tlp::Green,
-        Tlp::Amber,
-        Tlp::AmberStrict,
-        Tlp::Red,
-    ];
+    pub const ALL: [Tlp; 5] = [Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::AmberStrict, Tlp::Red];
 
     /// The canonical written form, as FIRST prescribes: `TLP:AMBER+STRICT`.
     pub fn label(self) -> &'static str {
@@ -134,9 +97,7 @@ impl Tlp {
     /// Maps a MISP tag (`tlp:amber`, `tlp:white`, `tlp:amber+strict`, `tlp:ex:chr` is refused).
     pub fn from_misp_tag(tag: &str) -> Result<Tlp, ModelError> {
         let trimmed = tag.trim();
-        let has_prefix = trimmed
-            .get(..4)
-            .is_some_and(|prefix| prefix.eq_ignore_ascii_case("tlp:"));
+        let has_prefix = trimmed.get(..4).is_some_and(|prefix| prefix.eq_ignore_ascii_case("tlp:"));
         if !has_prefix {
             return Err(ModelError::UnknownTlp(tag.to_owned()));
         }
@@ -155,9 +116,7 @@ impl FromStr for Tlp {
             Some(prefix) if prefix.eq_ignore_ascii_case("tlp:") => &trimmed[4..],
             _ => trimmed,
         };
-        let normalised = without_prefix
-            .to_ascii_lowercase()
-            .replace(['-', '_', ' '], "+");
+        let normalised = without_prefix.to_ascii_lowercase().replace(['-', '_', ' '], "+");
         match normalised.as_str() {
             "clear" | "white" => Ok(Tlp::Clear),
             "green" => Ok(Tlp::Green),
@@ -194,10 +153,9 @@ mod tests {
 
     #[test]
     fn tlp2_ids_match_the_vendored_oasis_definitions() {
-        let schema: serde_json::Value = serde_json::from_str(include_str!(
-            "../test_data/oasis-tlp2.0-marking-definition.json"
-        ))
-        .expect("vendored OASIS file is JSON");
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../test_data/oasis-tlp2.0-marking-definition.json"))
+                .expect("vendored OASIS file is JSON");
         let definitions = schema["definitions"].as_object().expect("definitions");
         assert_eq!(definitions.len(), TLP2_MARKING_IDS.len());
         for definition in definitions.values() {
@@ -205,8 +163,7 @@ mod tests {
             let id = properties["id"]["enum"][0].as_str().expect("id");
             let name = properties["name"]["enum"][0].as_str().expect("name");
             let short =
-                properties["extensions"]["properties"][TLP2_EXTENSION_ID]["properties"]["tlp_2_0"]
-                    ["enum"][0]
+                properties["extensions"]["properties"][TLP2_EXTENSION_ID]["properties"]["tlp_2_0"]["enum"][0]
                     .as_str()
                     .expect("tlp_2_0");
             let tlp = Tlp::from_stix_marking_id(id).expect("known id");
@@ -246,8 +203,7 @@ mod tests {
             Ok(Tlp::AmberStrict)
         );
         assert!(
-            Tlp::from_stix_marking_id("marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8488")
-                .is_err()
+            Tlp::from_stix_marking_id("marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8488").is_err()
         );
     }
 
@@ -259,13 +215,7 @@ mod tests {
 
     #[test]
     fn serde_uses_the_short_form() {
-        assert_eq!(
-            serde_json::to_string(&Tlp::AmberStrict).expect("ser"),
-            "\"amber+strict\""
-        );
-        assert_eq!(
-            serde_json::from_str::<Tlp>("\"TLP:RED\"").expect("de"),
-            Tlp::Red
-        );
+        assert_eq!(serde_json::to_string(&Tlp::AmberStrict).expect("ser"), "\"amber+strict\"");
+        assert_eq!(serde_json::from_str::<Tlp>("\"TLP:RED\"").expect("de"), Tlp::Red);
     }
 }

@@ -86,9 +86,8 @@ pub fn load(file: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> anyhow
         config.data_dir = PathBuf::from(dir);
     }
     if let Some(tlp) = env("MUNINN_NEW_SOURCE_TLP") {
-        config.ingest.new_source_tlp = tlp
-            .parse()
-            .with_context(|| "invalid MUNINN_NEW_SOURCE_TLP".to_owned())?;
+        config.ingest.new_source_tlp =
+            tlp.parse().with_context(|| "invalid MUNINN_NEW_SOURCE_TLP".to_owned())?;
     }
     Ok(config)
 }
@@ -101,15 +100,10 @@ fn apply_file(config: &mut Config, file: ConfigFile) {
     let settings = file.ingest;
     ingest.new_source_tlp = settings.new_source_tlp.unwrap_or(ingest.new_source_tlp);
     ingest.new_source_grade = settings.new_source_grade.unwrap_or(ingest.new_source_grade);
-    ingest.limits.max_item_bytes = settings
-        .max_item_bytes
-        .unwrap_or(ingest.limits.max_item_bytes);
-    ingest.limits.max_field_bytes = settings
-        .max_field_bytes
-        .unwrap_or(ingest.limits.max_field_bytes);
-    ingest.limits.max_document_bytes = settings
-        .max_document_bytes
-        .unwrap_or(ingest.limits.max_document_bytes);
+    ingest.limits.max_item_bytes = settings.max_item_bytes.unwrap_or(ingest.limits.max_item_bytes);
+    ingest.limits.max_field_bytes = settings.max_field_bytes.unwrap_or(ingest.limits.max_field_bytes);
+    ingest.limits.max_document_bytes =
+        settings.max_document_bytes.unwrap_or(ingest.limits.max_document_bytes);
     ingest.batch_units = settings.batch_units.unwrap_or(ingest.batch_units);
 }
 
@@ -132,10 +126,7 @@ mod tests {
         assert_eq!(config.ingest.new_source_tlp, Tlp::Green);
         assert_eq!(config.ingest.limits.max_item_bytes, 1024);
         let env = |key: &str| (key == "MUNINN_DATA_DIR").then(|| "/elsewhere".to_owned());
-        assert_eq!(
-            load(Some(&path), &env).expect("loads").data_dir,
-            PathBuf::from("/elsewhere")
-        );
+        assert_eq!(load(Some(&path), &env).expect("loads").data_dir, PathBuf::from("/elsewhere"));
     }
 
     #[test]

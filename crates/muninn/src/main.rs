@@ -60,8 +60,8 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let env = |key: &str| std::env::var(key).ok();
-    let mut config = config::load(cli.config.as_deref(), &env)
-        .map_err(|error| UsageError(format!("{error:#}")))?;
+    let mut config =
+        config::load(cli.config.as_deref(), &env).map_err(|error| UsageError(format!("{error:#}")))?;
     if let Some(dir) = cli.data_dir {
         config.data_dir = dir;
     }
@@ -93,8 +93,6 @@ fn exit_code_of(error: &anyhow::Error) -> u8 {
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
 }

@@ -18,10 +18,7 @@ pub fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
 
 /// Cuts text to a number of characters, marking the cut.
 pub fn cut(text: &str, max: usize) -> String {
-    let single_line: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let single_line: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     match single_line.char_indices().nth(max.saturating_sub(1)) {
         Some((index, _)) if single_line.chars().count() > max => {
             format!("{}…", &single_line[..index])

@@ -43,9 +43,7 @@ fn sqlite(dir: &std::path::Path) -> (f64, f64) {
     for batch_start in (0..RECORDS).step_by(BATCH as usize) {
         let tx = conn.transaction().unwrap();
         {
-            let mut exists = tx
-                .prepare_cached("SELECT 1 FROM items WHERE id = ?1")
-                .unwrap();
+            let mut exists = tx.prepare_cached("SELECT 1 FROM items WHERE id = ?1").unwrap();
             let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO items (seq, id, segment, offset, len, source, collected_at, title)
@@ -55,23 +53,18 @@ fn sqlite(dir: &std::path::Path) -> (f64, f64) {
             for n in batch_start..(batch_start + BATCH).min(RECORDS) {
                 let key = id(n);
                 assert!(!exists.exists(params![&key[..]]).unwrap());
-                insert
-                    .execute(params![n as i64, &key[..], (n * 400) as i64, title(n)])
-                    .unwrap();
+                insert.execute(params![n as i64, &key[..], (n * 400) as i64, title(n)]).unwrap();
             }
         }
         tx.commit().unwrap();
     }
     let inserts = RECORDS as f64 / started.elapsed().as_secs_f64();
     let started = Instant::now();
-    let mut lookup = conn
-        .prepare_cached("SELECT seq, offset FROM items WHERE id = ?1")
-        .unwrap();
+    let mut lookup = conn.prepare_cached("SELECT seq, offset FROM items WHERE id = ?1").unwrap();
     for n in 0..LOOKUPS {
         let key = id((n * 7919) % RECORDS);
-        let _: (i64, i64) = lookup
-            .query_row(params![&key[..]], |row| Ok((row.get(0)?, row.get(1)?)))
-            .unwrap();
+        let _: (i64, i64) =
+            lookup.query_row(params![&key[..]], |row| Ok((row.get(0)?, row.get(1)?))).unwrap();
     }
     (inserts, LOOKUPS as f64 / started.elapsed().as_secs_f64())
 }
@@ -100,9 +93,7 @@ fn sqlite_keyed(dir: &std::path::Path) -> (f64, f64) {
             for n in batch_start..(batch_start + BATCH).min(RECORDS) {
                 let key = id(n);
                 assert_eq!(
-                    insert
-                        .execute(params![&key[..], n as i64, (n * 400) as i64, title(n)])
-                        .unwrap(),
+                    insert.execute(params![&key[..], n as i64, (n * 400) as i64, title(n)]).unwrap(),
                     1
                 );
             }
@@ -111,14 +102,11 @@ fn sqlite_keyed(dir: &std::path::Path) -> (f64, f64) {
     }
     let inserts = RECORDS as f64 / started.elapsed().as_secs_f64();
     let started = Instant::now();
-    let mut lookup = conn
-        .prepare_cached("SELECT seq, offset FROM items WHERE id = ?1")
-        .unwrap();
+    let mut lookup = conn.prepare_cached("SELECT seq, offset FROM items WHERE id = ?1").unwrap();
     for n in 0..LOOKUPS {
         let key = id((n * 7919) % RECORDS);
-        let _: (i64, i64) = lookup
-            .query_row(params![&key[..]], |row| Ok((row.get(0)?, row.get(1)?)))
-            .unwrap();
+        let _: (i64, i64) =
+            lookup.query_row(params![&key[..]], |row| Ok((row.get(0)?, row.get(1)?))).unwrap();
     }
     (inserts, LOOKUPS as f64 / started.elapsed().as_secs_f64())
 }

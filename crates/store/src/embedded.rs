@@ -12,8 +12,7 @@ use crate::entry::{CheckpointEntry, DuplicateEntry, Entry};
 use crate::log::{self, FramePos, SEGMENT_HEADER_LEN, ScanEnd};
 use crate::records::{Applied, Records};
 use crate::{
-    AppendBatch, AppendOutcome, ItemStore, ItemSummary, ListQuery, SourceSummary, StoreError,
-    StoreStats,
+    AppendBatch, AppendOutcome, ItemStore, ItemSummary, ListQuery, SourceSummary, StoreError, StoreStats,
 };
 
 /// The on-disk format this build writes and reads (the `FORMAT` file, and segment headers).
@@ -36,10 +35,7 @@ pub struct StoreConfig {
 
 impl Default for StoreConfig {
     fn default() -> StoreConfig {
-        StoreConfig {
-            segment_max_bytes: 256 << 20,
-            faults: None,
-        }
+        StoreConfig { segment_max_bytes: 256 << 20, faults: None }
     }
 }
 
@@ -62,6 +58,9 @@ pub struct VerifyReport {
     /// Problems found; empty when the store is sound.
     pub problems: Vec<String>,
 }
+
+/// An item and the raw bytes kept beside it.
+type ItemWithRaw = (Item, Option<Vec<u8>>);
 
 #[derive(Debug)]
 struct SegmentWriter {
@@ -90,11 +89,7 @@ impl EmbeddedStore {
     /// Opens (creating if needed) a data directory, recovering from any crash: a torn tail of the
     /// log is cut off, and the record tables catch up with the log.
     pub fn open(dir: &Path, config: StoreConfig) -> Result<EmbeddedStore, StoreError> {
-        let io_error = |action, path: &Path, source| StoreError::Io {
-            action,
-            path: path.to_owned(),
-            source,
-        };
+        let io_error = |action, path: &Path, source| StoreError::Io { action, path: path.to_owned(), source };
         fs::create_dir_all(dir).map_err(|source| io_error("create", dir, source))?;
         let lock_path = dir.join(LOCK_FILE);
         let lock = OpenOptions::new()
@@ -104,9 +99,7 @@ impl EmbeddedStore {
             .open(&lock_path)
             .map_err(|source| io_error("open", &lock_path, source))?;
         if lock.try_lock().is_err() {
-            return Err(StoreError::Locked {
-                path: dir.to_owned(),
-            });
+            return Err(StoreError::Locked { path: dir.to_owned() });
         }
         check_format(dir)?;
         let log_dir = dir.join(LOG_DIR);
@@ -143,53 +136,48 @@ impl EmbeddedStore {
         let mut log_items: Vec<(u64, ItemId, FramePos)> = Vec::new();
         let mut expected_seq = None;
         for segment in log::list_segments(&self.log_dir)? {
-            let (end, _) =
-                log::scan_segment(&self.log_dir, segment, SEGMENT_HEADER_LEN, &mut |frame| {
-                    report.frames += 1;
-                    if let Some(expected) = expected_seq
-                        && frame.seq != expected
-                    {
-                        report.problems.push(format!(
-                            "segment {segment}: seq {} where {expected} was expected",
-                            frame.seq
-                        ));
-                    }
-                    expected_seq = Some(frame.seq + 1);
-                    match Entry::decode(&frame.body) {
-                        Ok(Entry::Item { item, raw }) => {
-                            report.items += 1;
-                            if !item.is_intact() {
-                                report.problems.push(format!(
-                                    "item {} at seq {}: content does not match its hash",
-                                    item.id, frame.seq
-                                ));
-                            }
-                            let raw_ok = match (&item.raw, &raw) {
-                                (Some(reference), Some(bytes)) => {
-                                    reference.len == bytes.len() as u64
-                                        && reference.sha256
-                                            == muninn_model::ContentHash::of_bytes(bytes)
-                                }
-                                (None, None) => true,
-                                _ => false,
-                            };
-                            if !raw_ok {
-                                report.problems.push(format!(
-                                    "item {} at seq {}: raw bytes do not match their reference",
-                                    item.id, frame.seq
-                                ));
-                            }
-                            log_items.push((frame.seq, item.id, frame.pos));
+            let (end, _) = log::scan_segment(&self.log_dir, segment, SEGMENT_HEADER_LEN, &mut |frame| {
+                report.frames += 1;
+                if let Some(expected) = expected_seq
+                    && frame.seq != expected
+                {
+                    report
+                        .problems
+                        .push(format!("segment {segment}: seq {} where {expected} was expected", frame.seq));
+                }
+                expected_seq = Some(frame.seq + 1);
+                match Entry::decode(&frame.body) {
+                    Ok(Entry::Item { item, raw }) => {
+                        report.items += 1;
+                        if !item.is_intact() {
+                            report.problems.push(format!(
+                                "item {} at seq {}: content does not match its hash",
+                                item.id, frame.seq
+                            ));
                         }
-                        Ok(_) => {}
-                        Err(detail) => report.problems.push(format!("seq {}: {detail}", frame.seq)),
+                        let raw_ok = match (&item.raw, &raw) {
+                            (Some(reference), Some(bytes)) => {
+                                reference.len == bytes.len() as u64
+                                    && reference.sha256 == muninn_model::ContentHash::of_bytes(bytes)
+                            }
+                            (None, None) => true,
+                            _ => false,
+                        };
+                        if !raw_ok {
+                            report.problems.push(format!(
+                                "item {} at seq {}: raw bytes do not match their reference",
+                                item.id, frame.seq
+                            ));
+                        }
+                        log_items.push((frame.seq, item.id, frame.pos));
                     }
-                    Ok(())
-                })?;
+                    Ok(_) => {}
+                    Err(detail) => report.problems.push(format!("seq {}: {detail}", frame.seq)),
+                }
+                Ok(())
+            })?;
             if let ScanEnd::Invalid { offset, reason } = end {
-                report
-                    .problems
-                    .push(format!("segment {segment} at byte {offset}: {reason}"));
+                report.problems.push(format!("segment {segment} at byte {offset}: {reason}"));
             }
         }
         let table_items = self.records.all_positions()?;
@@ -205,9 +193,7 @@ impl EmbeddedStore {
 
     fn check_running(&self) -> Result<(), StoreError> {
         match &self.stopped {
-            Some(cause) => Err(StoreError::Stopped {
-                cause: cause.clone(),
-            }),
+            Some(cause) => Err(StoreError::Stopped { cause: cause.clone() }),
             None => Ok(()),
         }
     }
@@ -216,8 +202,7 @@ impl EmbeddedStore {
     fn write_durably(&mut self, bytes: &[u8]) -> Result<(), StoreError> {
         let path = log::segment_path(&self.log_dir, self.writer.segment);
         self.writes += 1;
-        let injected_write =
-            self.config.faults.as_ref().and_then(|f| f.fail_write) == Some(self.writes);
+        let injected_write = self.config.faults.as_ref().and_then(|f| f.fail_write) == Some(self.writes);
         let write_result = if injected_write {
             Err(std::io::Error::other("injected write failure"))
         } else {
@@ -225,15 +210,10 @@ impl EmbeddedStore {
         };
         if let Err(source) = write_result {
             self.stopped = Some(format!("write {}: {source}", path.display()));
-            return Err(StoreError::Io {
-                action: "write",
-                path,
-                source,
-            });
+            return Err(StoreError::Io { action: "write", path, source });
         }
         self.syncs += 1;
-        let injected_sync =
-            self.config.faults.as_ref().and_then(|f| f.fail_sync) == Some(self.syncs);
+        let injected_sync = self.config.faults.as_ref().and_then(|f| f.fail_sync) == Some(self.syncs);
         let sync_result = if injected_sync {
             Err(std::io::Error::other("injected fsync failure"))
         } else {
@@ -241,11 +221,7 @@ impl EmbeddedStore {
         };
         if let Err(source) = sync_result {
             self.stopped = Some(format!("fsync {}: {source}", path.display()));
-            return Err(StoreError::Io {
-                action: "fsync",
-                path,
-                source,
-            });
+            return Err(StoreError::Io { action: "fsync", path, source });
         }
         self.writer.len += bytes.len() as u64;
         Ok(())
@@ -263,9 +239,9 @@ impl EmbeddedStore {
         let mut positions = Vec::with_capacity(entries.len());
         for (index, entry) in entries.iter().enumerate() {
             body.clear();
-            entry.encode(&mut body).map_err(|error| {
-                StoreError::Invalid(format!("entry cannot be encoded: {error}"))
-            })?;
+            entry
+                .encode(&mut body)
+                .map_err(|error| StoreError::Invalid(format!("entry cannot be encoded: {error}")))?;
             if body.len() as u64 > log::MAX_FRAME_BODY {
                 return Err(StoreError::Invalid(format!(
                     "entry of {} bytes exceeds the frame limit of {} bytes",
@@ -276,19 +252,12 @@ impl EmbeddedStore {
             let offset = self.writer.len + bytes.len() as u64;
             let seq = first_seq + index as u64;
             log::encode_frame(seq, &body, &mut bytes);
-            positions.push(FramePos {
-                segment: self.writer.segment,
-                offset,
-                len: body.len() as u32,
-            });
+            positions.push(FramePos { segment: self.writer.segment, offset, len: body.len() as u32 });
         }
         self.write_durably(&bytes)?;
         self.next_seq = first_seq + entries.len() as u64;
-        let applied = Applied {
-            seq: self.next_seq - 1,
-            segment: self.writer.segment,
-            end_offset: self.writer.len,
-        };
+        let applied =
+            Applied { seq: self.next_seq - 1, segment: self.writer.segment, end_offset: self.writer.len };
         let rows: Vec<(u64, FramePos, &Entry)> = entries
             .iter()
             .zip(positions)
@@ -307,28 +276,18 @@ impl EmbeddedStore {
         let file = log::create_segment(&self.log_dir, self.next_seq).inspect_err(|error| {
             self.stopped = Some(format!("creating a segment: {error}"));
         })?;
-        self.writer = SegmentWriter {
-            segment: self.next_seq,
-            file,
-            len: SEGMENT_HEADER_LEN,
-        };
+        self.writer = SegmentWriter { segment: self.next_seq, file, len: SEGMENT_HEADER_LEN };
         Ok(())
     }
 
     fn reader(&self, segment: u64) -> Result<Arc<File>, StoreError> {
-        let mut readers = self
-            .readers
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut readers = self.readers.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(file) = readers.get(&segment) {
             return Ok(Arc::clone(file));
         }
         let path = log::segment_path(&self.log_dir, segment);
-        let file = Arc::new(File::open(&path).map_err(|source| StoreError::Io {
-            action: "open",
-            path,
-            source,
-        })?);
+        let file =
+            Arc::new(File::open(&path).map_err(|source| StoreError::Io { action: "open", path, source })?);
         readers.insert(segment, Arc::clone(&file));
         Ok(file)
     }
@@ -336,21 +295,15 @@ impl EmbeddedStore {
     fn read_entry(&self, pos: FramePos) -> Result<Entry, StoreError> {
         let path = log::segment_path(&self.log_dir, pos.segment);
         let frame = log::read_frame(&*self.reader(pos.segment)?, &path, pos)?;
-        Entry::decode(&frame.body).map_err(|detail| StoreError::Corrupt {
-            path,
-            offset: pos.offset,
-            detail,
-        })
+        Entry::decode(&frame.body).map_err(|detail| StoreError::Corrupt { path, offset: pos.offset, detail })
     }
 
-    fn read_item(&self, id: &ItemId) -> Result<Option<(Item, Option<Vec<u8>>)>, StoreError> {
+    fn read_item(&self, id: &ItemId) -> Result<Option<ItemWithRaw>, StoreError> {
         let Some((_, pos)) = self.records.position(id)? else {
             return Ok(None);
         };
         match self.read_entry(pos)? {
-            Entry::Item { item, raw } if item.id == *id && item.is_intact() => {
-                Ok(Some((item, raw)))
-            }
+            Entry::Item { item, raw } if item.id == *id && item.is_intact() => Ok(Some((item, raw))),
             _ => Err(StoreError::Corrupt {
                 path: log::segment_path(&self.log_dir, pos.segment),
                 offset: pos.offset,
@@ -378,15 +331,9 @@ impl ItemStore for EmbeddedStore {
                 stored_entry_index.push(None);
             } else {
                 new_in_batch.insert(item.id);
-                outcomes.push(AppendOutcome::Stored {
-                    id: item.id,
-                    seq: 0,
-                });
+                outcomes.push(AppendOutcome::Stored { id: item.id, seq: 0 });
                 stored_entry_index.push(Some(entries.len()));
-                entries.push(Entry::Item {
-                    raw: raw.filter(|_| item.raw.is_some()),
-                    item,
-                });
+                entries.push(Entry::Item { raw: raw.filter(|_| item.raw.is_some()), item });
             }
         }
         for (input, position) in batch.checkpoints {
@@ -438,13 +385,8 @@ impl ItemStore for EmbeddedStore {
         stats.log_segments = segments.len() as u64;
         for segment in segments {
             let path = log::segment_path(&self.log_dir, segment);
-            stats.log_bytes += fs::metadata(&path)
-                .map_err(|source| StoreError::Io {
-                    action: "stat",
-                    path,
-                    source,
-                })?
-                .len();
+            stats.log_bytes +=
+                fs::metadata(&path).map_err(|source| StoreError::Io { action: "stat", path, source })?.len();
         }
         stats.last_seq = self.next_seq - 1;
         Ok(stats)
@@ -456,15 +398,13 @@ impl ItemStore for EmbeddedStore {
     ) -> Result<(), StoreError> {
         for segment in log::list_segments(&self.log_dir)? {
             let path = log::segment_path(&self.log_dir, segment);
-            log::scan_segment(&self.log_dir, segment, SEGMENT_HEADER_LEN, &mut |frame| {
-                match Entry::decode(&frame.body) {
-                    Ok(Entry::Item { item, .. }) => visit(frame.seq, &item),
-                    Ok(_) => Ok(()),
-                    Err(detail) => Err(StoreError::Corrupt {
-                        path: path.clone(),
-                        offset: frame.pos.offset,
-                        detail,
-                    }),
+            log::scan_segment(&self.log_dir, segment, SEGMENT_HEADER_LEN, &mut |frame| match Entry::decode(
+                &frame.body,
+            ) {
+                Ok(Entry::Item { item, .. }) => visit(frame.seq, &item),
+                Ok(_) => Ok(()),
+                Err(detail) => {
+                    Err(StoreError::Corrupt { path: path.clone(), offset: frame.pos.offset, detail })
                 }
             })?;
         }
@@ -495,24 +435,14 @@ fn check_format(dir: &Path) -> Result<(), StoreError> {
                 });
             }
             let temporary = dir.join("FORMAT.tmp");
-            let io_error = |action, source| StoreError::Io {
-                action,
-                path: temporary.clone(),
-                source,
-            };
+            let io_error = |action, source| StoreError::Io { action, path: temporary.clone(), source };
             let mut file = File::create(&temporary).map_err(|source| io_error("create", source))?;
-            file.write_all(expected.as_bytes())
-                .map_err(|source| io_error("write", source))?;
-            file.sync_all()
-                .map_err(|source| io_error("fsync", source))?;
+            file.write_all(expected.as_bytes()).map_err(|source| io_error("write", source))?;
+            file.sync_all().map_err(|source| io_error("fsync", source))?;
             fs::rename(&temporary, &path).map_err(|source| io_error("rename", source))?;
             log::sync_dir(dir)
         }
-        Err(source) => Err(StoreError::Io {
-            action: "read",
-            path,
-            source,
-        }),
+        Err(source) => Err(StoreError::Io { action: "read", path, source }),
     }
 }
 
@@ -538,32 +468,28 @@ fn recover(log_dir: &Path, records: &mut Records) -> Result<(SegmentWriter, u64)
     let last_segment = *segments.last().unwrap_or(&1);
     let mut next_seq = applied.map_or(segments[0], |done| done.seq + 1);
     let mut end_offset = SEGMENT_HEADER_LEN;
-    for &segment in segments
-        .iter()
-        .filter(|&&s| applied.is_none_or(|done| s >= done.segment))
-    {
+    for &segment in segments.iter().filter(|&&s| applied.is_none_or(|done| s >= done.segment)) {
         let start = match applied {
             Some(done) if done.segment == segment => done.end_offset,
             _ => SEGMENT_HEADER_LEN,
         };
         let mut pending: Vec<(u64, FramePos, Entry)> = Vec::new();
         let path = log::segment_path(log_dir, segment);
-        let flush = |pending: &mut Vec<(u64, FramePos, Entry)>,
-                     records: &mut Records|
-         -> Result<(), StoreError> {
-            if let Some((seq, pos, _)) = pending.last() {
-                let done = Applied {
-                    seq: *seq,
-                    segment,
-                    end_offset: pos.offset + log::FRAME_HEADER_LEN + u64::from(pos.len),
-                };
-                let rows: Vec<(u64, FramePos, &Entry)> =
-                    pending.iter().map(|(s, p, e)| (*s, *p, e)).collect();
-                records.apply(&rows, done)?;
-                pending.clear();
-            }
-            Ok(())
-        };
+        let flush =
+            |pending: &mut Vec<(u64, FramePos, Entry)>, records: &mut Records| -> Result<(), StoreError> {
+                if let Some((seq, pos, _)) = pending.last() {
+                    let done = Applied {
+                        seq: *seq,
+                        segment,
+                        end_offset: pos.offset + log::FRAME_HEADER_LEN + u64::from(pos.len),
+                    };
+                    let rows: Vec<(u64, FramePos, &Entry)> =
+                        pending.iter().map(|(s, p, e)| (*s, *p, e)).collect();
+                    records.apply(&rows, done)?;
+                    pending.clear();
+                }
+                Ok(())
+            };
         let (end, offset) = log::scan_segment(log_dir, segment, start, &mut |frame| {
             if frame.seq != next_seq {
                 return Err(StoreError::Corrupt {
@@ -585,25 +511,12 @@ fn recover(log_dir: &Path, records: &mut Records) -> Result<(SegmentWriter, u64)
             Ok(())
         })?;
         flush(&mut pending, records)?;
-        if let ScanEnd::Invalid {
-            offset: bad_offset,
-            reason,
-        } = end
-        {
+        if let ScanEnd::Invalid { offset: bad_offset, reason } = end {
             if segment != last_segment {
-                return Err(StoreError::Corrupt {
-                    path,
-                    offset: bad_offset,
-                    detail: reason.to_owned(),
-                });
+                return Err(StoreError::Corrupt { path, offset: bad_offset, detail: reason.to_owned() });
             }
             // A torn tail: a write that never returned, so never acknowledged. Cut it off.
-            tracing::warn!(
-                segment,
-                offset = bad_offset,
-                reason,
-                "cutting a torn tail off the item log"
-            );
+            tracing::warn!(segment, offset = bad_offset, reason, "cutting a torn tail off the item log");
             if bad_offset < SEGMENT_HEADER_LEN {
                 fs::remove_file(&path).map_err(|source| StoreError::Io {
                     action: "remove",
@@ -619,30 +532,12 @@ fn recover(log_dir: &Path, records: &mut Records) -> Result<(SegmentWriter, u64)
         end_offset = offset.max(SEGMENT_HEADER_LEN);
     }
     let path = log::segment_path(log_dir, last_segment);
-    let file = OpenOptions::new()
-        .read(true)
-        .append(true)
-        .open(&path)
-        .map_err(|source| StoreError::Io {
-            action: "open",
-            path: path.clone(),
-            source,
-        })?;
-    let len = file
-        .metadata()
-        .map_err(|source| StoreError::Io {
-            action: "stat",
-            path,
-            source,
-        })?
-        .len();
+    let file = OpenOptions::new().read(true).append(true).open(&path).map_err(|source| StoreError::Io {
+        action: "open",
+        path: path.clone(),
+        source,
+    })?;
+    let len = file.metadata().map_err(|source| StoreError::Io { action: "stat", path, source })?.len();
     debug_assert!(len >= end_offset);
-    Ok((
-        SegmentWriter {
-            segment: last_segment,
-            file,
-            len,
-        },
-        next_seq,
-    ))
+    Ok((SegmentWriter { segment: last_segment, file, len }, next_seq))
 }

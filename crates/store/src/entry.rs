@@ -9,6 +9,8 @@ const KIND_CHECKPOINT: u8 = 3;
 const KIND_SOURCE: u8 = 4;
 
 /// One fact in the log.
+// Items are nearly every entry; boxing them would add an allocation per item for nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Entry {
     /// A new item, with the raw bytes it was read from.
@@ -80,20 +82,13 @@ impl Entry {
                 if payload.len() < json_len {
                     return Err("item entry shorter than its JSON length".to_owned());
                 }
-                let item: Item =
-                    serde_json::from_slice(&payload[..json_len]).map_err(json_error)?;
+                let item: Item = serde_json::from_slice(&payload[..json_len]).map_err(json_error)?;
                 let raw = item.raw.as_ref().map(|_| payload[json_len..].to_vec());
                 Ok(Entry::Item { item, raw })
             }
-            KIND_DUPLICATE => serde_json::from_slice(rest)
-                .map(Entry::Duplicate)
-                .map_err(json_error),
-            KIND_CHECKPOINT => serde_json::from_slice(rest)
-                .map(Entry::Checkpoint)
-                .map_err(json_error),
-            KIND_SOURCE => serde_json::from_slice(rest)
-                .map(Entry::Source)
-                .map_err(json_error),
+            KIND_DUPLICATE => serde_json::from_slice(rest).map(Entry::Duplicate).map_err(json_error),
+            KIND_CHECKPOINT => serde_json::from_slice(rest).map(Entry::Checkpoint).map_err(json_error),
+            KIND_SOURCE => serde_json::from_slice(rest).map(Entry::Source).map_err(json_error),
             other => Err(format!("unknown entry kind {other}")),
         }
     }

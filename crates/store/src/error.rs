@@ -64,9 +64,7 @@ impl StoreError {
     /// A small, stable classification for callers that map errors to exit codes or HTTP.
     pub fn code(&self) -> ErrorCode {
         match self {
-            StoreError::Io { .. } | StoreError::Stopped { .. } | StoreError::Records { .. } => {
-                ErrorCode::Io
-            }
+            StoreError::Io { .. } | StoreError::Stopped { .. } | StoreError::Records { .. } => ErrorCode::Io,
             StoreError::Corrupt { .. } | StoreError::Format { .. } => ErrorCode::Corrupt,
             StoreError::Locked { .. } => ErrorCode::Busy,
             StoreError::Invalid(_) => ErrorCode::InvalidInput,

@@ -47,11 +47,8 @@ pub(crate) fn list_segments(log_dir: &Path) -> Result<Vec<u64>, StoreError> {
     })?;
     let mut segments = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|source| StoreError::Io {
-            action: "list",
-            path: log_dir.to_owned(),
-            source,
-        })?;
+        let entry =
+            entry.map_err(|source| StoreError::Io { action: "list", path: log_dir.to_owned(), source })?;
         let name = entry.file_name();
         let Some(stem) = name.to_str().and_then(|n| n.strip_suffix(".seg")) else {
             continue;
@@ -84,18 +81,15 @@ pub(crate) fn encode_frame(seq: u64, body: &[u8], out: &mut Vec<u8>) {
 /// Reads and checks the frame at `pos`.
 pub(crate) fn read_frame(file: &File, path: &Path, pos: FramePos) -> Result<Frame, StoreError> {
     let mut buffer = vec![0u8; (FRAME_HEADER_LEN + u64::from(pos.len)) as usize];
-    file.read_exact_at(&mut buffer, pos.offset)
-        .map_err(|source| StoreError::Io {
-            action: "read",
-            path: path.to_owned(),
-            source,
-        })?;
+    file.read_exact_at(&mut buffer, pos.offset).map_err(|source| StoreError::Io {
+        action: "read",
+        path: path.to_owned(),
+        source,
+    })?;
     match decode_frame(&buffer) {
-        FrameCheck::Valid { seq, body_len } if body_len == pos.len => Ok(Frame {
-            seq,
-            pos,
-            body: buffer.split_off(FRAME_HEADER_LEN as usize),
-        }),
+        FrameCheck::Valid { seq, body_len } if body_len == pos.len => {
+            Ok(Frame { seq, pos, body: buffer.split_off(FRAME_HEADER_LEN as usize) })
+        }
         _ => Err(StoreError::Corrupt {
             path: path.to_owned(),
             offset: pos.offset,
@@ -127,10 +121,7 @@ fn decode_frame(bytes: &[u8]) -> FrameCheck {
     if hasher.finalize() != crc {
         return FrameCheck::Invalid;
     }
-    FrameCheck::Valid {
-        seq: u64::from_le_bytes(seq_bytes),
-        body_len,
-    }
+    FrameCheck::Valid { seq: u64::from_le_bytes(seq_bytes), body_len }
 }
 
 /// What a sequential scan of a segment found at its end.
@@ -150,28 +141,14 @@ pub(crate) fn scan_segment(
     visit: &mut dyn FnMut(Frame) -> Result<(), StoreError>,
 ) -> Result<(ScanEnd, u64), StoreError> {
     let path = segment_path(log_dir, segment);
-    let io_error = |action, source| StoreError::Io {
-        action,
-        path: path.clone(),
-        source,
-    };
+    let io_error = |action, source| StoreError::Io { action, path: path.clone(), source };
     let mut file = File::open(&path).map_err(|source| io_error("open", source))?;
-    let file_len = file
-        .metadata()
-        .map_err(|source| io_error("stat", source))?
-        .len();
+    let file_len = file.metadata().map_err(|source| io_error("stat", source))?.len();
     let mut header = [0u8; SEGMENT_HEADER_LEN as usize];
     if file_len < SEGMENT_HEADER_LEN {
-        return Ok((
-            ScanEnd::Invalid {
-                offset: 0,
-                reason: "segment header incomplete",
-            },
-            0,
-        ));
+        return Ok((ScanEnd::Invalid { offset: 0, reason: "segment header incomplete" }, 0));
     }
-    file.read_exact(&mut header)
-        .map_err(|source| io_error("read", source))?;
+    file.read_exact(&mut header).map_err(|source| io_error("read", source))?;
     if &header[..8] != SEGMENT_MAGIC {
         return Err(StoreError::Corrupt {
             path,
@@ -180,8 +157,7 @@ pub(crate) fn scan_segment(
         });
     }
     let mut offset = start.max(SEGMENT_HEADER_LEN);
-    file.seek(SeekFrom::Start(offset))
-        .map_err(|source| io_error("seek", source))?;
+    file.seek(SeekFrom::Start(offset)).map_err(|source| io_error("seek", source))?;
     let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
     let mut frame_header = [0u8; FRAME_HEADER_LEN as usize];
     loop {
@@ -189,17 +165,9 @@ pub(crate) fn scan_segment(
             return Ok((ScanEnd::Clean, offset));
         }
         if file_len - offset < FRAME_HEADER_LEN {
-            return Ok((
-                ScanEnd::Invalid {
-                    offset,
-                    reason: "frame header incomplete",
-                },
-                offset,
-            ));
+            return Ok((ScanEnd::Invalid { offset, reason: "frame header incomplete" }, offset));
         }
-        reader
-            .read_exact(&mut frame_header)
-            .map_err(|source| io_error("read", source))?;
+        reader.read_exact(&mut frame_header).map_err(|source| io_error("read", source))?;
         let body_len = u64::from(u32::from_le_bytes([
             frame_header[0],
             frame_header[1],
@@ -207,13 +175,7 @@ pub(crate) fn scan_segment(
             frame_header[3],
         ]));
         if body_len > MAX_FRAME_BODY || file_len - offset - FRAME_HEADER_LEN < body_len {
-            return Ok((
-                ScanEnd::Invalid {
-                    offset,
-                    reason: "frame body incomplete",
-                },
-                offset,
-            ));
+            return Ok((ScanEnd::Invalid { offset, reason: "frame body incomplete" }, offset));
         }
         let mut frame_bytes = Vec::with_capacity((FRAME_HEADER_LEN + body_len) as usize);
         frame_bytes.extend_from_slice(&frame_header);
@@ -222,47 +184,27 @@ pub(crate) fn scan_segment(
             .read_exact(&mut frame_bytes[FRAME_HEADER_LEN as usize..])
             .map_err(|source| io_error("read", source))?;
         let FrameCheck::Valid { seq, body_len } = decode_frame(&frame_bytes) else {
-            return Ok((
-                ScanEnd::Invalid {
-                    offset,
-                    reason: "checksum mismatch",
-                },
-                offset,
-            ));
+            return Ok((ScanEnd::Invalid { offset, reason: "checksum mismatch" }, offset));
         };
-        let pos = FramePos {
-            segment,
-            offset,
-            len: body_len,
-        };
+        let pos = FramePos { segment, offset, len: body_len };
         offset += FRAME_HEADER_LEN + u64::from(body_len);
-        visit(Frame {
-            seq,
-            pos,
-            body: frame_bytes.split_off(FRAME_HEADER_LEN as usize),
-        })?;
+        visit(Frame { seq, pos, body: frame_bytes.split_off(FRAME_HEADER_LEN as usize) })?;
     }
 }
 
 /// Fsyncs a directory so that a file created or renamed in it survives a power loss.
 pub(crate) fn sync_dir(dir: &Path) -> Result<(), StoreError> {
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|source| StoreError::Io {
-            action: "fsync directory",
-            path: dir.to_owned(),
-            source,
-        })
+    File::open(dir).and_then(|d| d.sync_all()).map_err(|source| StoreError::Io {
+        action: "fsync directory",
+        path: dir.to_owned(),
+        source,
+    })
 }
 
 /// Creates a new, empty segment durably (file and directory entry).
 pub(crate) fn create_segment(log_dir: &Path, segment: u64) -> Result<File, StoreError> {
     let path = segment_path(log_dir, segment);
-    let io_error = |action, source| StoreError::Io {
-        action,
-        path: path.clone(),
-        source,
-    };
+    let io_error = |action, source| StoreError::Io { action, path: path.clone(), source };
     let mut file = OpenOptions::new()
         .create_new(true)
         .read(true)
@@ -272,10 +214,8 @@ pub(crate) fn create_segment(log_dir: &Path, segment: u64) -> Result<File, Store
     let mut header = [0u8; SEGMENT_HEADER_LEN as usize];
     header[..8].copy_from_slice(SEGMENT_MAGIC);
     header[8..12].copy_from_slice(&1u32.to_le_bytes());
-    file.write_all(&header)
-        .map_err(|source| io_error("write", source))?;
-    file.sync_all()
-        .map_err(|source| io_error("fsync", source))?;
+    file.write_all(&header).map_err(|source| io_error("write", source))?;
+    file.sync_all().map_err(|source| io_error("fsync", source))?;
     sync_dir(log_dir)?;
     Ok(file)
 }
@@ -283,16 +223,8 @@ pub(crate) fn create_segment(log_dir: &Path, segment: u64) -> Result<File, Store
 /// Cuts a torn tail off the last segment, durably.
 pub(crate) fn truncate_segment(log_dir: &Path, segment: u64, len: u64) -> Result<(), StoreError> {
     let path = segment_path(log_dir, segment);
-    let io_error = |action, source| StoreError::Io {
-        action,
-        path: path.clone(),
-        source,
-    };
-    let file = OpenOptions::new()
-        .write(true)
-        .open(&path)
-        .map_err(|source| io_error("open", source))?;
-    file.set_len(len)
-        .map_err(|source| io_error("truncate", source))?;
+    let io_error = |action, source| StoreError::Io { action, path: path.clone(), source };
+    let file = OpenOptions::new().write(true).open(&path).map_err(|source| io_error("open", source))?;
+    file.set_len(len).map_err(|source| io_error("truncate", source))?;
     file.sync_all().map_err(|source| io_error("fsync", source))
 }

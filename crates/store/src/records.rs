@@ -9,9 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use muninn_model::{AdmiraltyGrade, ItemId, Source, SourceId, Timestamp, Tlp};
-use redb::{
-    Database, Durability, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition,
-};
+use redb::{Database, Durability, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
 use serde::{Deserialize, Serialize};
 
 use crate::entry::Entry;
@@ -87,10 +85,7 @@ trait OrRecords<T> {
 
 impl<T, E: Into<redb::Error>> OrRecords<T> for Result<T, E> {
     fn or_records(self, path: &Path) -> Result<T, StoreError> {
-        self.map_err(|source| StoreError::Records {
-            path: path.to_owned(),
-            source: source.into(),
-        })
+        self.map_err(|source| StoreError::Records { path: path.to_owned(), source: source.into() })
     }
 }
 
@@ -103,16 +98,9 @@ impl Records {
         let db = redb::Builder::new()
             .set_cache_size(256 << 20)
             .create(path)
-            .map_err(|source| StoreError::Records {
-                path: path.to_owned(),
-                source: source.into(),
-            })?;
-        let mut records = Records {
-            db,
-            path: path.to_owned(),
-            commits_since_durable: 0,
-            last_durable: Instant::now(),
-        };
+            .map_err(|source| StoreError::Records { path: path.to_owned(), source: source.into() })?;
+        let mut records =
+            Records { db, path: path.to_owned(), commits_since_durable: 0, last_durable: Instant::now() };
         match records.meta("schema_version")? {
             Some(RECORDS_SCHEMA_VERSION) => {}
             Some(other) => {
@@ -129,11 +117,7 @@ impl Records {
     }
 
     fn corrupt(&self, detail: String) -> StoreError {
-        StoreError::Corrupt {
-            path: self.path.clone(),
-            offset: 0,
-            detail,
-        }
+        StoreError::Corrupt { path: self.path.clone(), offset: 0, detail }
     }
 
     fn meta(&self, key: &str) -> Result<Option<u64>, StoreError> {
@@ -142,23 +126,16 @@ impl Records {
             Ok(table) => table,
             Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
             Err(error) => {
-                return Err(StoreError::Records {
-                    path: self.path.clone(),
-                    source: error.into(),
-                });
+                return Err(StoreError::Records { path: self.path.clone(), source: error.into() });
             }
         };
-        Ok(table
-            .get(key)
-            .or_records(&self.path)?
-            .map(|value| value.value()))
+        Ok(table.get(key).or_records(&self.path)?.map(|value| value.value()))
     }
 
     /// Drops every derived row so that the tables are rebuilt from the start of the log.
     pub(crate) fn clear(&mut self) -> Result<(), StoreError> {
         let mut tx = self.db.begin_write().or_records(&self.path)?;
-        tx.set_durability(Durability::Immediate)
-            .or_records(&self.path)?;
+        tx.set_durability(Durability::Immediate).or_records(&self.path)?;
         {
             tx.delete_table(META).or_records(&self.path)?;
             tx.delete_table(ID_TO_SEQ).or_records(&self.path)?;
@@ -169,8 +146,7 @@ impl Records {
             tx.delete_table(DUPLICATES).or_records(&self.path)?;
             tx.delete_table(COUNTS).or_records(&self.path)?;
             let mut meta = tx.open_table(META).or_records(&self.path)?;
-            meta.insert("schema_version", RECORDS_SCHEMA_VERSION)
-                .or_records(&self.path)?;
+            meta.insert("schema_version", RECORDS_SCHEMA_VERSION).or_records(&self.path)?;
             // Create every table, so that readers never meet a missing one.
             tx.open_table(ID_TO_SEQ).or_records(&self.path)?;
             tx.open_table(ITEMS).or_records(&self.path)?;
@@ -184,16 +160,8 @@ impl Records {
     }
 
     pub(crate) fn applied(&self) -> Result<Option<Applied>, StoreError> {
-        match (
-            self.meta("applied_seq")?,
-            self.meta("applied_segment")?,
-            self.meta("applied_end")?,
-        ) {
-            (Some(seq), Some(segment), Some(end_offset)) => Ok(Some(Applied {
-                seq,
-                segment,
-                end_offset,
-            })),
+        match (self.meta("applied_seq")?, self.meta("applied_segment")?, self.meta("applied_end")?) {
+            (Some(seq), Some(segment), Some(end_offset)) => Ok(Some(Applied { seq, segment, end_offset })),
             _ => Ok(None),
         }
     }
@@ -208,8 +176,7 @@ impl Records {
             || self.last_durable.elapsed() >= DURABLE_INTERVAL;
         let mut tx = self.db.begin_write().or_records(&self.path)?;
         if durable {
-            tx.set_durability(Durability::Immediate)
-                .or_records(&self.path)?;
+            tx.set_durability(Durability::Immediate).or_records(&self.path)?;
             tx.set_quick_repair(true);
         } else {
             tx.set_durability(Durability::None).or_records(&self.path)?;
@@ -227,26 +194,15 @@ impl Records {
                         key: &str,
                         by: u64|
              -> Result<(), StoreError> {
-                let current = counts
-                    .get((dimension, key))
-                    .or_records(&self.path)?
-                    .map_or(0, |v| v.value());
-                counts
-                    .insert((dimension, key), current + by)
-                    .or_records(&self.path)?;
+                let current = counts.get((dimension, key)).or_records(&self.path)?.map_or(0, |v| v.value());
+                counts.insert((dimension, key), current + by).or_records(&self.path)?;
                 Ok(())
             };
             for (seq, pos, entry) in entries {
                 match entry {
                     Entry::Item { item, .. } => {
-                        if id_to_seq
-                            .insert(&item.id.0[..], *seq)
-                            .or_records(&self.path)?
-                            .is_some()
-                        {
-                            return Err(
-                                self.corrupt(format!("item {} appears twice in the log", item.id))
-                            );
+                        if id_to_seq.insert(&item.id.0[..], *seq).or_records(&self.path)?.is_some() {
+                            return Err(self.corrupt(format!("item {} appears twice in the log", item.id)));
                         }
                         let row = ItemRow {
                             id: item.id.0,
@@ -256,10 +212,7 @@ impl Records {
                             source: item.source.to_string(),
                             collected_ms: item.collected_at.as_millisecond(),
                             event_ms: item.event_time.map(|t| t.as_millisecond()),
-                            title: item
-                                .title
-                                .as_deref()
-                                .map(|t| truncate_chars(t, 300).to_owned()),
+                            title: item.title.as_deref().map(|t| truncate_chars(t, 300).to_owned()),
                             lang: item.language.as_ref().map(|l| l.as_str().to_owned()),
                             tlp: item.markings.tlp,
                             grade: item.grade,
@@ -268,21 +221,12 @@ impl Records {
                         items
                             .insert(
                                 *seq,
-                                serde_json::to_vec(&row)
-                                    .map_err(|e| self.corrupt(e.to_string()))?
-                                    .as_slice(),
+                                serde_json::to_vec(&row).map_err(|e| self.corrupt(e.to_string()))?.as_slice(),
                             )
                             .or_records(&self.path)?;
-                        by_source
-                            .insert((item.source.as_str(), *seq), ())
-                            .or_records(&self.path)?;
+                        by_source.insert((item.source.as_str(), *seq), ()).or_records(&self.path)?;
                         bump(&mut counts, "total", "items", 1)?;
-                        bump(
-                            &mut counts,
-                            "lang",
-                            row.lang.as_deref().unwrap_or("unknown"),
-                            1,
-                        )?;
+                        bump(&mut counts, "lang", row.lang.as_deref().unwrap_or("unknown"), 1)?;
                         bump(&mut counts, "tlp", item.markings.tlp.short(), 1)?;
                         bump(&mut counts, "source", item.source.as_str(), 1)?;
                         let last = counts
@@ -305,26 +249,17 @@ impl Records {
                         duplicates
                             .insert(
                                 *seq,
-                                serde_json::to_vec(&row)
-                                    .map_err(|e| self.corrupt(e.to_string()))?
-                                    .as_slice(),
+                                serde_json::to_vec(&row).map_err(|e| self.corrupt(e.to_string()))?.as_slice(),
                             )
                             .or_records(&self.path)?;
-                        let original = id_to_seq
-                            .get(&duplicate.item.0[..])
-                            .or_records(&self.path)?
-                            .map(|v| v.value());
+                        let original =
+                            id_to_seq.get(&duplicate.item.0[..]).or_records(&self.path)?.map(|v| v.value());
                         let Some(original) = original else {
-                            return Err(self
-                                .corrupt(format!("duplicate of unknown item {}", duplicate.item)));
+                            return Err(self.corrupt(format!("duplicate of unknown item {}", duplicate.item)));
                         };
-                        let bytes = items
-                            .get(original)
-                            .or_records(&self.path)?
-                            .map(|v| v.value().to_vec());
-                        let mut item_row: ItemRow = bytes
-                            .and_then(|b| serde_json::from_slice(&b).ok())
-                            .ok_or_else(|| {
+                        let bytes = items.get(original).or_records(&self.path)?.map(|v| v.value().to_vec());
+                        let mut item_row: ItemRow =
+                            bytes.and_then(|b| serde_json::from_slice(&b).ok()).ok_or_else(|| {
                                 self.corrupt(format!("row of item {} unreadable", duplicate.item))
                             })?;
                         item_row.duplicates += 1;
@@ -345,21 +280,15 @@ impl Records {
                             .or_records(&self.path)?;
                     }
                     Entry::Source(source) => {
-                        let json = serde_json::to_string(source)
-                            .map_err(|e| self.corrupt(e.to_string()))?;
-                        sources
-                            .insert(source.id.as_str(), json.as_str())
-                            .or_records(&self.path)?;
+                        let json = serde_json::to_string(source).map_err(|e| self.corrupt(e.to_string()))?;
+                        sources.insert(source.id.as_str(), json.as_str()).or_records(&self.path)?;
                     }
                 }
             }
             let mut meta = tx.open_table(META).or_records(&self.path)?;
-            meta.insert("applied_seq", applied.seq)
-                .or_records(&self.path)?;
-            meta.insert("applied_segment", applied.segment)
-                .or_records(&self.path)?;
-            meta.insert("applied_end", applied.end_offset)
-                .or_records(&self.path)?;
+            meta.insert("applied_seq", applied.seq).or_records(&self.path)?;
+            meta.insert("applied_segment", applied.segment).or_records(&self.path)?;
+            meta.insert("applied_end", applied.end_offset).or_records(&self.path)?;
         }
         tx.commit().or_records(&self.path)?;
         if durable {
@@ -377,8 +306,7 @@ impl Records {
             return Ok(());
         }
         let mut tx = self.db.begin_write().or_records(&self.path)?;
-        tx.set_durability(Durability::Immediate)
-            .or_records(&self.path)?;
+        tx.set_durability(Durability::Immediate).or_records(&self.path)?;
         tx.set_quick_repair(true);
         tx.commit().or_records(&self.path)?;
         self.commits_since_durable = 0;
@@ -407,11 +335,7 @@ impl Records {
     pub(crate) fn position(&self, id: &ItemId) -> Result<Option<(u64, FramePos)>, StoreError> {
         self.read(|read| {
             let index = read.open_table(ID_TO_SEQ).or_records(&self.path)?;
-            let Some(seq) = index
-                .get(&id.0[..])
-                .or_records(&self.path)?
-                .map(|v| v.value())
-            else {
+            let Some(seq) = index.get(&id.0[..]).or_records(&self.path)?.map(|v| v.value()) else {
                 return Ok(None);
             };
             let items = read.open_table(ITEMS).or_records(&self.path)?;
@@ -420,14 +344,7 @@ impl Records {
                 .or_records(&self.path)?
                 .ok_or_else(|| self.corrupt(format!("item {id} indexed without a row")))?;
             let row = self.row(bytes.value())?;
-            Ok(Some((
-                seq,
-                FramePos {
-                    segment: row.segment,
-                    offset: row.offset,
-                    len: row.len,
-                },
-            )))
+            Ok(Some((seq, FramePos { segment: row.segment, offset: row.offset, len: row.len })))
         })
     }
 
@@ -439,17 +356,13 @@ impl Records {
     }
 
     fn parse_source(&self, json: &str) -> Result<Source, StoreError> {
-        serde_json::from_str(json)
-            .map_err(|error| self.corrupt(format!("unreadable source row: {error}")))
+        serde_json::from_str(json).map_err(|error| self.corrupt(format!("unreadable source row: {error}")))
     }
 
     pub(crate) fn source(&self, id: &SourceId) -> Result<Option<Source>, StoreError> {
         self.read(|read| {
             let table = read.open_table(SOURCES).or_records(&self.path)?;
-            let json = table
-                .get(id.as_str())
-                .or_records(&self.path)?
-                .map(|v| v.value().to_owned());
+            let json = table.get(id.as_str()).or_records(&self.path)?.map(|v| v.value().to_owned());
             json.map(|json| self.parse_source(&json)).transpose()
         })
     }
@@ -470,10 +383,7 @@ impl Records {
     pub(crate) fn sources(&self) -> Result<Vec<SourceSummary>, StoreError> {
         let counts = self.counts()?;
         let count = |dimension: &str, name: &str| {
-            counts
-                .iter()
-                .find(|(d, n, _)| d == dimension && n == name)
-                .map(|(_, _, v)| *v)
+            counts.iter().find(|(d, n, _)| d == dimension && n == name).map(|(_, _, v)| *v)
         };
         let rows: Vec<String> = self.read(|read| {
             let table = read.open_table(SOURCES).or_records(&self.path)?;
@@ -526,9 +436,10 @@ impl Records {
                         .or_records(&self.path)?;
                     for entry in range.take(limit) {
                         let seq = entry.or_records(&self.path)?.0.value().1;
-                        let bytes = items.get(seq).or_records(&self.path)?.ok_or_else(|| {
-                            self.corrupt(format!("seq {seq} indexed without a row"))
-                        })?;
+                        let bytes = items
+                            .get(seq)
+                            .or_records(&self.path)?
+                            .ok_or_else(|| self.corrupt(format!("seq {seq} indexed without a row")))?;
                         out.push(self.summary(seq, self.row(bytes.value())?)?);
                     }
                 }
@@ -546,31 +457,17 @@ impl Records {
     pub(crate) fn stats(&self) -> Result<StoreStats, StoreError> {
         let counts = self.counts()?;
         let grouped = |dimension: &str| -> Vec<(String, u64)> {
-            let mut list: Vec<(String, u64)> = counts
-                .iter()
-                .filter(|(d, _, _)| d == dimension)
-                .map(|(_, n, v)| (n.clone(), *v))
-                .collect();
+            let mut list: Vec<(String, u64)> =
+                counts.iter().filter(|(d, _, _)| d == dimension).map(|(_, n, v)| (n.clone(), *v)).collect();
             list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             list
         };
-        let total = |name: &str| {
-            counts
-                .iter()
-                .find(|(d, n, _)| d == "total" && n == name)
-                .map_or(0, |(_, _, v)| *v)
-        };
+        let total =
+            |name: &str| counts.iter().find(|(d, n, _)| d == "total" && n == name).map_or(0, |(_, _, v)| *v);
         let (sources, inputs_checkpointed) = self.read(|read| {
-            let sources = read
-                .open_table(SOURCES)
-                .or_records(&self.path)?
-                .len()
-                .or_records(&self.path)?;
-            let checkpoints = read
-                .open_table(CHECKPOINTS)
-                .or_records(&self.path)?
-                .len()
-                .or_records(&self.path)?;
+            let sources = read.open_table(SOURCES).or_records(&self.path)?.len().or_records(&self.path)?;
+            let checkpoints =
+                read.open_table(CHECKPOINTS).or_records(&self.path)?.len().or_records(&self.path)?;
             Ok((sources, checkpoints))
         })?;
         Ok(StoreStats {
@@ -598,11 +495,7 @@ impl Records {
                 out.push((
                     seq.value(),
                     ItemId(row.id),
-                    FramePos {
-                        segment: row.segment,
-                        offset: row.offset,
-                        len: row.len,
-                    },
+                    FramePos { segment: row.segment, offset: row.offset, len: row.len },
                 ));
             }
             Ok(out)

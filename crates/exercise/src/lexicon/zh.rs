@@ -55,11 +55,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
             ],
         },
         Topic {
-            titles: &[
-                "{index}上涨{pct}%",
-                "需求担忧拖累油价下跌{pct}%",
-                "{index}震荡，市场关注利率前景",
-            ],
+            titles: &["{index}上涨{pct}%", "需求担忧拖累油价下跌{pct}%", "{index}震荡，市场关注利率前景"],
             sentences: &[
                 "{index}收涨{pct}%，报{big}点。",
                 "布伦特原油报每桶{price}美元。",
@@ -69,10 +65,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         },
     ],
     person: Topic {
-        titles: &[
-            "消息人士称{person}现身{place}",
-            "跨境资金网络报告中出现{person}的名字",
-        ],
+        titles: &["消息人士称{person}现身{place}", "跨境资金网络报告中出现{person}的名字"],
         sentences: &[
             "据{org}援引的消息人士称，{person}的名字出现在多份跨境转账文件中。",
             "当地媒体报道，{person}近期在{place}与中间人会面。",
@@ -80,10 +73,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ],
     },
     indicator: Topic {
-        titles: &[
-            "多起入侵事件中发现相同基础设施",
-            "分析人士发现近期攻击中反复出现的指标",
-        ],
+        titles: &["多起入侵事件中发现相同基础设施", "分析人士发现近期攻击中反复出现的指标"],
         sentences: &[
             "本月多起事件中均出现了与{indicator}的连接。",
             "指标{indicator}至少出现在两家机构的遥测数据中。",
@@ -91,11 +81,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ],
     },
     burst: Topic {
-        titles: &[
-            "{bplace}多地停电",
-            "{bplace}居民反映移动网络中断",
-            "{bplace}一处物流仓库起火",
-        ],
+        titles: &["{bplace}多地停电", "{bplace}居民反映移动网络中断", "{bplace}一处物流仓库起火"],
         sentences: &[
             "{bplace}市政府在{clock}表示，抢修人员正在恢复服务。",
             "自{clock}起，{bplace}多个城区停电。",
@@ -103,10 +89,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         ],
     },
     campaign: Topic {
-        titles: &[
-            "{org}将“{campaign}”行动归因于{cactor}",
-            "{cactor}被指与“{campaign}”行动有关",
-        ],
+        titles: &["{org}将“{campaign}”行动归因于{cactor}", "{cactor}被指与“{campaign}”行动有关"],
         sentences: &[
             "{org}的研究人员以中等置信度将“{campaign}”行动归因于{cactor}。",
             "“{campaign}”行动使用的基础设施此前曾被{cactor}使用。",
@@ -118,11 +101,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
         "请在{clock}前修补{cve}，利用活动在增加",
         "代理上已封禁{domain}",
     ],
-    chat_noise: &[
-        "这个周末谁值班？我{clock}以后有空",
-        "例会改到{clock}了",
-        "{place}下大雨，我{clock}才能到",
-    ],
+    chat_noise: &["这个周末谁值班？我{clock}以后有空", "例会改到{clock}了", "{place}下大雨，我{clock}才能到"],
     sectors: &[
         "能源企业",
         "电信运营商",
@@ -135,15 +114,7 @@ pub(crate) const LEXICON: Lexicon = Lexicon {
     ],
     teams: &["北京国安", "上海海港", "山东泰山", "成都蓉城", "武汉三镇"],
     market_indices: &["上证指数", "恒生指数", "深证成指"],
-    weekdays: [
-        "星期一",
-        "星期二",
-        "星期三",
-        "星期四",
-        "星期五",
-        "星期六",
-        "星期日",
-    ],
+    weekdays: ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"],
     greetings: &["各位同事：", "大家好："],
     signoffs: &["此致", "谢谢"],
     from_lines: &[],

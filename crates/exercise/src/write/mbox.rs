@@ -38,9 +38,7 @@ pub fn write_mbox_message(mail: &MailMessage, out: &mut dyn Write) -> io::Result
             } else {
                 Encoding::Base64
             };
-            message.push_str(&format!(
-                "Content-Type: multipart/alternative; boundary=\"{boundary}\"\n\n"
-            ));
+            message.push_str(&format!("Content-Type: multipart/alternative; boundary=\"{boundary}\"\n\n"));
             message.push_str("This is a multi-part message in MIME format.\n");
             let html = html_of(&mail.body);
             for (media_type, text) in [("text/plain", mail.body.as_str()), ("text/html", &html)] {
@@ -51,17 +49,11 @@ pub fn write_mbox_message(mail: &MailMessage, out: &mut dyn Write) -> io::Result
             message.push_str(&format!("\n--{boundary}--\n"));
         }
         MailLayout::WithAttachment => {
-            message.push_str(&format!(
-                "Content-Type: multipart/mixed; boundary=\"{boundary}\"\n\n"
-            ));
+            message.push_str(&format!("Content-Type: multipart/mixed; boundary=\"{boundary}\"\n\n"));
             message.push_str("This is a multi-part message in MIME format.\n");
             message.push_str(&format!("\n--{boundary}\n"));
             message.push_str("Content-Type: text/plain; charset=utf-8\n");
-            encoded_part(
-                mail.body.as_bytes(),
-                Encoding::QuotedPrintable,
-                &mut message,
-            );
+            encoded_part(mail.body.as_bytes(), Encoding::QuotedPrintable, &mut message);
             if let Some(attachment) = &mail.attachment {
                 message.push_str(&format!("\n--{boundary}\n"));
                 message.push_str(&format!(

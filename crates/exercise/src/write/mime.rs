@@ -18,11 +18,7 @@ pub(crate) fn base64(bytes: &[u8], out: &mut String) {
         ];
         let kept = chunk.len() + 1;
         for (position, symbol) in symbols.iter().enumerate() {
-            out.push(if position < kept {
-                char::from(*symbol)
-            } else {
-                '='
-            });
+            out.push(if position < kept { char::from(*symbol) } else { '=' });
         }
     }
 }

@@ -174,8 +174,7 @@ pub fn write_flow(generator: &Generator, out_dir: &Path) -> Result<GenerateRepor
         atom.finish(out)
     })?;
 
-    report.bytes_written +=
-        write_file(&out_dir.join("truth.json"), |out| write_truth(&truth, out))?;
+    report.bytes_written += write_file(&out_dir.join("truth.json"), |out| write_truth(&truth, out))?;
     Ok(report)
 }
 
@@ -184,17 +183,12 @@ fn write_file(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<u64, ExerciseError> {
-    let io_error = |source| ExerciseError::Io {
-        path: path.to_owned(),
-        source,
-    };
+    let io_error = |source| ExerciseError::Io { path: path.to_owned(), source };
     let file = File::create(path).map_err(io_error)?;
     let mut out = BufWriter::with_capacity(1 << 16, CountingWriter::new(file));
     fill(&mut out).map_err(io_error)?;
     out.flush().map_err(io_error)?;
-    let counting = out
-        .into_inner()
-        .map_err(|error| io_error(error.into_error()))?;
+    let counting = out.into_inner().map_err(|error| io_error(error.into_error()))?;
     Ok(counting.bytes())
 }
 

@@ -13,10 +13,7 @@ fn lines_have_the_requested_size() {
         assert_eq!(lines.len(), 500);
         for line in lines {
             let length = line.len() + 1;
-            assert!(
-                length <= target && length + 4 > target,
-                "{target}: {length}: {line}"
-            );
+            assert!(length <= target && length + 4 > target, "{target}: {length}: {line}");
             let value: serde_json::Value = serde_json::from_str(line).expect("JSON");
             for field in ["title", "body", "published", "lang"] {
                 assert!(value[field].is_string(), "{field}");

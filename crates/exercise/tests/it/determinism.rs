@@ -14,15 +14,9 @@ fn same_seed_same_bytes_other_seed_other_bytes() {
     let first = Flow::generate(&scenario, 42).files();
     let again = Flow::generate(&scenario, 42).files();
     let other = Flow::generate(&scenario, 43).files();
-    assert_eq!(
-        first.keys().collect::<Vec<_>>(),
-        again.keys().collect::<Vec<_>>()
-    );
+    assert_eq!(first.keys().collect::<Vec<_>>(), again.keys().collect::<Vec<_>>());
     for (path, bytes) in &first {
-        assert!(
-            bytes == &again[path],
-            "{path} differs between two runs with one seed"
-        );
+        assert!(bytes == &again[path], "{path} differs between two runs with one seed");
     }
     for path in [
         "news.jsonl",
@@ -33,10 +27,7 @@ fn same_seed_same_bytes_other_seed_other_bytes() {
         "truth.json",
         "notes/0000.md",
     ] {
-        assert!(
-            first[path] != other[path],
-            "{path} is the same with another seed"
-        );
+        assert!(first[path] != other[path], "{path} is the same with another seed");
     }
 }
 
@@ -44,10 +35,7 @@ fn same_seed_same_bytes_other_seed_other_bytes() {
 fn items_do_not_depend_on_generation_order() {
     let generator = Generator::new(&demo_scenario(), 9).expect("valid");
     let forward: Vec<_> = generator.news_items().collect();
-    let backward: Vec<_> = (0..forward.len() as u64)
-        .rev()
-        .map(|i| generator.news(i))
-        .collect();
+    let backward: Vec<_> = (0..forward.len() as u64).rev().map(|i| generator.news(i)).collect();
     assert!(forward.iter().eq(backward.iter().rev()));
 }
 
@@ -55,12 +43,7 @@ fn check_digest(seed: u64, expect: Expect) {
     let flow = Flow::generate(&small_scenario(), seed);
     let mut digest = String::new();
     for (path, bytes) in flow.files() {
-        let _ = writeln!(
-            digest,
-            "{path}: {} bytes, fnv1a {:016x}",
-            bytes.len(),
-            fnv1a(&bytes)
-        );
+        let _ = writeln!(digest, "{path}: {} bytes, fnv1a {:016x}", bytes.len(), fnv1a(&bytes));
     }
     expect.assert_eq(&digest);
 }

@@ -15,11 +15,7 @@ fn jsonl_lines_parse_with_the_documented_fields() {
             scenario.volume.news,
             &["title", "body", "published", "url", "lang", "source", "tlp"][..],
         ),
-        (
-            "chat/messages.jsonl",
-            scenario.volume.chat,
-            &["channel", "author", "sent", "text", "lang"][..],
-        ),
+        ("chat/messages.jsonl", scenario.volume.chat, &["channel", "author", "sent", "text", "lang"][..]),
     ];
     for (file, count, fields) in cases {
         let text = flow.read(file);
@@ -54,11 +50,7 @@ fn jsonl_lines_parse_with_the_documented_fields() {
                 assert!(tlp.parse::<muninn_model::Tlp>().is_ok(), "{tlp}");
             }
         }
-        assert_eq!(
-            languages.len(),
-            4,
-            "{file}: all four languages: {languages:?}"
-        );
+        assert_eq!(languages.len(), 4, "{file}: all four languages: {languages:?}");
     }
 }
 
@@ -69,29 +61,11 @@ fn the_report_counts_what_was_written() {
     let report = flow.report;
     let volume = scenario.volume;
     assert_eq!(
-        [
-            report.news,
-            report.notes,
-            report.mail,
-            report.chat,
-            report.rss_entries,
-            report.atom_entries
-        ],
-        [
-            volume.news,
-            volume.notes,
-            volume.mail,
-            volume.chat,
-            volume.feed_entries,
-            volume.feed_entries
-        ]
+        [report.news, report.notes, report.mail, report.chat, report.rss_entries, report.atom_entries],
+        [volume.news, volume.notes, volume.mail, volume.chat, volume.feed_entries, volume.feed_entries]
     );
     assert_eq!(report.signals, scenario.signals.len());
-    let planted: u64 = scenario
-        .signals
-        .iter()
-        .map(|signal| signal.planted_items())
-        .sum();
+    let planted: u64 = scenario.signals.iter().map(|signal| signal.planted_items()).sum();
     assert_eq!(report.planted_items, planted);
     let on_disk: u64 = flow.files().values().map(|bytes| bytes.len() as u64).sum();
     assert_eq!(report.bytes_written, on_disk);
@@ -121,16 +95,12 @@ fn feeds_are_well_formed_xml_with_every_entry() {
     let scenario = demo_scenario();
     let flow = Flow::generate(&scenario, 3);
     let generator = Generator::new(&scenario, 3).expect("valid");
-    for (file, feed, root, entry_tag) in [
-        ("feeds/feed.rss", Feed::Rss, "rss", "<item>"),
-        ("feeds/feed.atom", Feed::Atom, "feed", "<entry "),
-    ] {
+    for (file, feed, root, entry_tag) in
+        [("feeds/feed.rss", Feed::Rss, "rss", "<item>"), ("feeds/feed.atom", Feed::Atom, "feed", "<entry ")]
+    {
         let xml = flow.read(file);
         assert_eq!(check_xml(&xml), Ok(root.to_owned()), "{file}");
-        assert_eq!(
-            xml.matches(entry_tag).count() as u64,
-            scenario.volume.feed_entries
-        );
+        assert_eq!(xml.matches(entry_tag).count() as u64, scenario.volume.feed_entries);
         for index in 0..scenario.volume.feed_entries {
             let entry = generator.feed_entry(feed, index);
             let title = format!("<title>{}</title>", escape(&entry.title));
@@ -168,9 +138,8 @@ fn escape(text: &str) -> String {
 /// A small XML well-formedness check: tags nest and match, one root element, attribute
 /// values quoted, `&` only in the predefined or numeric entities. Returns the root's name.
 pub fn check_xml(xml: &str) -> Result<String, String> {
-    let mut rest = xml.strip_prefix("<?xml").map_or(xml, |after| {
-        after.split_once("?>").map_or("", |(_, tail)| tail)
-    });
+    let mut rest =
+        xml.strip_prefix("<?xml").map_or(xml, |after| after.split_once("?>").map_or("", |(_, tail)| tail));
     let mut stack: Vec<String> = Vec::new();
     let mut root: Option<String> = None;
     loop {
@@ -187,9 +156,7 @@ pub fn check_xml(xml: &str) -> Result<String, String> {
         let tag = &after[..close];
         rest = &after[close + 1..];
         if let Some(name) = tag.strip_prefix('/') {
-            let open = stack
-                .pop()
-                .ok_or(format!("</{name}> without an open tag"))?;
+            let open = stack.pop().ok_or(format!("</{name}> without an open tag"))?;
             if open != name.trim() {
                 return Err(format!("</{name}> closes <{open}>"));
             }
@@ -198,9 +165,7 @@ pub fn check_xml(xml: &str) -> Result<String, String> {
         let self_closing = tag.ends_with('/');
         let inner = tag.trim_end_matches('/');
         let name = inner.split_whitespace().next().unwrap_or("");
-        let name_ok = name
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, ':' | '-' | '_' | '.'))
+        let name_ok = name.chars().all(|c| c.is_alphanumeric() || matches!(c, ':' | '-' | '_' | '.'))
             && name.chars().next().is_some_and(char::is_alphabetic);
         if !name_ok {
             return Err(format!("bad tag <{tag}>"));
@@ -244,9 +209,7 @@ fn check_text(text: &str) -> Result<(), String> {
 fn check_attributes(text: &str) -> Result<(), String> {
     let mut rest = text.trim();
     while !rest.is_empty() {
-        let (name, after) = rest
-            .split_once('=')
-            .ok_or(format!("bad attribute {rest}"))?;
+        let (name, after) = rest.split_once('=').ok_or(format!("bad attribute {rest}"))?;
         if name.trim().is_empty() || name.trim().contains(char::is_whitespace) {
             return Err(format!("bad attribute name {name:?}"));
         }

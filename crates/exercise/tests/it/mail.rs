@@ -57,10 +57,7 @@ pub fn split(mbox: &str) -> Vec<Message> {
 }
 
 fn parse(separator: String, lines: &[&str]) -> Message {
-    let blank = lines
-        .iter()
-        .position(|line| line.is_empty())
-        .unwrap_or(lines.len());
+    let blank = lines.iter().position(|line| line.is_empty()).unwrap_or(lines.len());
     let raw_header_lines: Vec<String> = lines[..blank].iter().map(|l| (*l).to_owned()).collect();
     let mut headers: Vec<(String, String)> = Vec::new();
     for line in &raw_header_lines {
@@ -84,19 +81,13 @@ fn parse(separator: String, lines: &[&str]) -> Message {
             }
         })
         .collect();
-    Message {
-        separator,
-        headers,
-        raw_header_lines,
-        body: body_lines.join("\n"),
-    }
+    Message { separator, headers, raw_header_lines, body: body_lines.join("\n") }
 }
 
 fn parameter(value: &str, name: &str) -> Option<String> {
     value.split(';').skip(1).find_map(|part| {
         let (key, raw) = part.trim().split_once('=')?;
-        key.eq_ignore_ascii_case(name)
-            .then(|| raw.trim_matches('"').to_owned())
+        key.eq_ignore_ascii_case(name).then(|| raw.trim_matches('"').to_owned())
     })
 }
 
@@ -127,10 +118,7 @@ fn decode_entity(headers: &[(String, String)], body: &str) -> String {
     if !content_type.is_empty() && !content_type.starts_with("text/") {
         return String::new();
     }
-    let bytes = match header("Content-Transfer-Encoding")
-        .to_ascii_lowercase()
-        .as_str()
-    {
+    let bytes = match header("Content-Transfer-Encoding").to_ascii_lowercase().as_str() {
         "base64" => base64_decode(body),
         "quoted-printable" => quoted_printable_decode(body),
         _ => body.as_bytes().to_vec(),
@@ -166,11 +154,7 @@ pub fn quoted_printable_decode(text: &str) -> Vec<u8> {
     for (number, line) in lines.iter().enumerate() {
         let bytes = line.as_bytes();
         let soft = bytes.last() == Some(&b'=');
-        let content = if soft {
-            &bytes[..bytes.len() - 1]
-        } else {
-            bytes
-        };
+        let content = if soft { &bytes[..bytes.len() - 1] } else { bytes };
         let mut index = 0;
         while index < content.len() {
             if content[index] == b'=' && index + 2 < content.len() {
@@ -216,34 +200,17 @@ fn mbox_is_well_formed() {
         if line.starts_with("From ") {
             // Every line starting "From " is a separator: after an empty line, before headers.
             assert!(number == 0 || lines[number - 1].is_empty(), "line {number}");
-            assert!(
-                lines[number + 1].starts_with("From: "),
-                "line {number}: {line}"
-            );
+            assert!(lines[number + 1].starts_with("From: "), "line {number}: {line}");
         }
     }
-    assert!(
-        mbox.contains("\n>From "),
-        "the demo exercises mboxrd quoting"
-    );
+    assert!(mbox.contains("\n>From "), "the demo exercises mboxrd quoting");
     let messages = split(&mbox);
     assert_eq!(messages.len() as u64, scenario.volume.mail);
     for message in &messages {
         let separator: Vec<&str> = message.separator.split(' ').collect();
         assert!(separator[1].contains('@'), "{}", message.separator);
-        for name in [
-            "From",
-            "To",
-            "Subject",
-            "Date",
-            "Message-ID",
-            "MIME-Version",
-        ] {
-            assert!(
-                message.header(name).is_some(),
-                "{name} in {}",
-                message.separator
-            );
+        for name in ["From", "To", "Subject", "Date", "Message-ID", "MIME-Version"] {
+            assert!(message.header(name).is_some(), "{name} in {}", message.separator);
         }
         for line in &message.raw_header_lines {
             assert!(line.is_ascii(), "non-ASCII header line {line}");
@@ -274,19 +241,12 @@ fn mbox_decodes_to_the_generated_messages() {
     for (index, message) in messages.iter().enumerate() {
         let mail = generator.mail(index as u64);
         layouts.insert(format!("{:?}", mail.layout));
-        assert_eq!(
-            decode_words(message.header("Subject").expect("subject")),
-            mail.subject
-        );
+        assert_eq!(decode_words(message.header("Subject").expect("subject")), mail.subject);
         if !mail.subject.is_ascii() {
             encoded_subjects += 1;
         }
         let label = mail.tlp.label();
-        assert!(
-            mail.body.lines().take(5).any(|line| line == label),
-            "{:?}",
-            mail.key
-        );
+        assert!(mail.body.lines().take(5).any(|line| line == label), "{:?}", mail.key);
         let text = message.decoded_text();
         for line in mail.body.lines().filter(|line| !line.is_empty()) {
             assert!(text.contains(line), "{:?} lacks {line:?}", mail.key);

@@ -51,11 +51,7 @@ fn collect(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
         if path.is_dir() {
             collect(root, &path, files);
         } else {
-            let relative = path
-                .strip_prefix(root)
-                .expect("under root")
-                .to_string_lossy()
-                .replace('\\', "/");
+            let relative = path.strip_prefix(root).expect("under root").to_string_lossy().replace('\\', "/");
             files.insert(relative, fs::read(&path).expect("readable file"));
         }
     }

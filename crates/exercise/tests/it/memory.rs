@@ -23,24 +23,14 @@ fn the_plan_does_not_grow_with_the_volume() {
     let small = Generator::new(&scaled(1_000), 5).expect("valid");
     let started = Instant::now();
     let huge = Generator::new(&scaled(100_000_000), 5).expect("valid");
-    assert!(
-        started.elapsed().as_secs() < 5,
-        "planning ignores the volume"
-    );
+    assert!(started.elapsed().as_secs() < 5, "planning ignores the volume");
     assert_eq!(small.planned_items(), huge.planned_items());
     let last = huge.news(99_999_999);
     assert!(last.published < huge.scenario().end());
     assert!(last.published > huge.news(50_000_000).published);
     let truth = huge.ground_truth();
     let listed: usize = truth.signals.iter().map(|s| s.items.len()).sum();
-    assert_eq!(
-        listed as u64,
-        huge.scenario()
-            .signals
-            .iter()
-            .map(|s| s.planted_items())
-            .sum::<u64>()
-    );
+    assert_eq!(listed as u64, huge.scenario().signals.iter().map(|s| s.planted_items()).sum::<u64>());
 }
 
 const CHILD_ENV: &str = "MUNINN_EXERCISE_MEMORY_CHILD";
@@ -65,11 +55,7 @@ fn streaming_memory_stays_flat() {
         return;
     }
     let output = Command::new(std::env::current_exe().expect("test binary"))
-        .args([
-            "--exact",
-            "memory::streaming_memory_stays_flat",
-            "--nocapture",
-        ])
+        .args(["--exact", "memory::streaming_memory_stays_flat", "--nocapture"])
         .args(["--test-threads", "1"])
         .env(CHILD_ENV, "1")
         .output()
@@ -80,10 +66,7 @@ fn streaming_memory_stays_flat() {
         .lines()
         .find_map(|line| line.split_once("memory-report ").map(|(_, rest)| rest))
         .expect("child reports");
-    let numbers: Vec<u64> = report
-        .split_whitespace()
-        .map(|n| n.parse().expect("a number"))
-        .collect();
+    let numbers: Vec<u64> = report.split_whitespace().map(|n| n.parse().expect("a number")).collect();
     let [warm, last, items] = numbers[..] else {
         panic!("unexpected report {report}");
     };

@@ -20,11 +20,7 @@ feed_entries = 10
 /// Parses `HEAD` followed by `signals` (or `text` alone when it sets `name`) and renders the
 /// error, or `ok`.
 fn check(text: &str, expect: Expect) {
-    let full = if text.contains("name =") {
-        text.to_owned()
-    } else {
-        format!("{HEAD}{text}")
-    };
+    let full = if text.contains("name =") { text.to_owned() } else { format!("{HEAD}{text}") };
     let rendered = match Scenario::from_toml(&full) {
         Ok(_) => "ok".to_owned(),
         Err(error @ ExerciseError::InvalidScenario { .. }) => {
@@ -47,13 +43,7 @@ fn shipped_scenarios_parse() {
         let kinds: Vec<&str> = scenario.signals.iter().map(Signal::kind).collect();
         assert_eq!(
             kinds,
-            [
-                "person-variants",
-                "indicator-reuse",
-                "burst",
-                "actor-campaign",
-                "near-duplicates"
-            ]
+            ["person-variants", "indicator-reuse", "burst", "actor-campaign", "near-duplicates"]
         );
     }
     let demo = demo_scenario();
@@ -62,10 +52,7 @@ fn shipped_scenarios_parse() {
         + demo.volume.mail
         + demo.volume.chat
         + 2 * demo.volume.feed_entries;
-    assert!(
-        (300..=1000).contains(&total),
-        "a few hundred items: {total}"
-    );
+    assert!((300..=1000).contains(&total), "a few hundred items: {total}");
 }
 
 #[test]
@@ -173,9 +160,7 @@ person = "Abu Bakr al-Baghdadi"
 variants = ["Abou Bakr al Baghdadi", "Abu Bakr al-Baghdadi"]
 count = 4
 "#,
-        expect![
-            "signal[0].variants[1]: scenario field `signal[0].variants[1]` repeats an earlier spelling"
-        ],
+        expect!["signal[0].variants[1]: scenario field `signal[0].variants[1]` repeats an earlier spelling"],
     );
     check(
         r#"
@@ -202,9 +187,7 @@ day = 3
 count = 5
 window_hours = 30
 "#,
-        expect![
-            "signal[0].window_hours: scenario field `signal[0].window_hours` must be between 1 and 24"
-        ],
+        expect!["signal[0].window_hours: scenario field `signal[0].window_hours` must be between 1 and 24"],
     );
     check(
         r#"
@@ -213,9 +196,7 @@ kind = "indicator-reuse"
 indicator = "evil example"
 count = 2
 "#,
-        expect![
-            "signal[0].indicator: scenario field `signal[0].indicator` must not contain blanks"
-        ],
+        expect!["signal[0].indicator: scenario field `signal[0].indicator` must not contain blanks"],
     );
     check(
         r#"
@@ -281,8 +262,6 @@ day = 3
 count = 5
 colour = "red"
 "#,
-        expect![
-            "syntax: unknown field `colour`, expected one of `place`, `day`, `count`, `window_hours`"
-        ],
+        expect!["syntax: unknown field `colour`, expected one of `place`, `day`, `count`, `window_hours`"],
     );
 }

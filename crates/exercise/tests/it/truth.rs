@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use muninn_exercise::{
-    Generator, GroundTruth, Item, ItemKey, Lang, Scenario, Signal, Stream, TRUTH_FORMAT,
-    demo_scenario, small_scenario,
+    Generator, GroundTruth, Item, ItemKey, Lang, Scenario, Signal, Stream, TRUTH_FORMAT, demo_scenario,
+    small_scenario,
 };
 
 use crate::Flow;
@@ -13,11 +13,7 @@ use crate::formats::check_xml;
 use crate::mail;
 
 fn scenarios() -> Vec<(Scenario, u64)> {
-    vec![
-        (demo_scenario(), 1),
-        (demo_scenario(), 2026),
-        (small_scenario(), 5),
-    ]
+    vec![(demo_scenario(), 1), (demo_scenario(), 2026), (small_scenario(), 5)]
 }
 
 fn key(text: &str) -> ItemKey {
@@ -28,9 +24,7 @@ fn key(text: &str) -> ItemKey {
 fn all_items(generator: &Generator) -> Vec<(ItemKey, Item)> {
     Stream::ALL
         .into_iter()
-        .flat_map(|stream| {
-            (0..generator.volume(stream)).map(move |index| ItemKey { stream, index })
-        })
+        .flat_map(|stream| (0..generator.volume(stream)).map(move |index| ItemKey { stream, index }))
         .map(|key| (key, generator.item(key)))
         .collect()
 }
@@ -44,19 +38,9 @@ fn each_signal_lists_its_count_of_items_and_each_carries_the_planted_text() {
         assert_eq!(truth.signals.len(), scenario.signals.len());
         for (signal, planted) in scenario.signals.iter().zip(&truth.signals) {
             assert_eq!(&planted.signal, signal);
-            assert_eq!(
-                planted.items.len() as u64,
-                signal.planted_items(),
-                "{}",
-                planted.id
-            );
+            assert_eq!(planted.items.len() as u64, signal.planted_items(), "{}", planted.id);
             let keys: BTreeSet<&str> = planted.items.iter().map(|i| i.key.as_str()).collect();
-            assert_eq!(
-                keys.len(),
-                planted.items.len(),
-                "{}: distinct items",
-                planted.id
-            );
+            assert_eq!(keys.len(), planted.items.len(), "{}: distinct items", planted.id);
             for listed in &planted.items {
                 let item = generator.item(key(&listed.key));
                 assert_eq!(item.title(), listed.title);
@@ -87,11 +71,7 @@ fn person_variants_appear_in_every_spelling_and_nowhere_unlisted() {
                 continue;
             };
             for spelling in person.spellings() {
-                let carriers: Vec<_> = planted
-                    .items
-                    .iter()
-                    .filter(|i| i.planted == spelling)
-                    .collect();
+                let carriers: Vec<_> = planted.items.iter().filter(|i| i.planted == spelling).collect();
                 assert!(!carriers.is_empty(), "{spelling} is planted");
                 for carrier in carriers {
                     assert_eq!(carrier.lang, Lang::of_script(spelling), "{spelling}");
@@ -100,10 +80,7 @@ fn person_variants_appear_in_every_spelling_and_nowhere_unlisted() {
             let listed: BTreeSet<String> = planted.items.iter().map(|i| i.key.clone()).collect();
             for (item_key, item) in &items {
                 if person.spellings().any(|spelling| item.contains(spelling)) {
-                    assert!(
-                        listed.contains(&item_key.to_string()),
-                        "unlisted {item_key}"
-                    );
+                    assert!(listed.contains(&item_key.to_string()), "unlisted {item_key}");
                 }
             }
         }
@@ -120,8 +97,7 @@ fn reused_indicator_spans_kinds_of_source_and_is_nowhere_else() {
             let Signal::IndicatorReuse(reuse) = &planted.signal else {
                 continue;
             };
-            let streams: BTreeSet<Stream> =
-                planted.items.iter().map(|i| key(&i.key).stream).collect();
+            let streams: BTreeSet<Stream> = planted.items.iter().map(|i| key(&i.key).stream).collect();
             assert!(streams.len() >= 3, "{streams:?}");
             let forms: BTreeSet<&str> = planted.items.iter().map(|i| i.planted.as_str()).collect();
             assert!(forms.contains(reuse.indicator.as_str()));
@@ -149,19 +125,13 @@ fn a_burst_falls_in_its_window_with_a_quiet_day_around_it() {
             let window = planted.window.as_ref().expect("a burst has a window");
             let start: jiff::Timestamp = window.start.parse().expect("RFC 3339");
             let end: jiff::Timestamp = window.end.parse().expect("RFC 3339");
-            assert_eq!(
-                (end.as_second() - start.as_second()) / 3600,
-                i64::from(burst.window_hours)
-            );
+            assert_eq!((end.as_second() - start.as_second()) / 3600, i64::from(burst.window_hours));
             let day_start =
                 scenario.start + jiff::SignedDuration::from_hours(24 * (i64::from(burst.day) - 1));
             assert!(start >= day_start && end <= day_start + jiff::SignedDuration::from_hours(24));
             let names: BTreeSet<&str> = planted.items.iter().map(|i| i.planted.as_str()).collect();
             if planted.items.len() >= 10 {
-                assert!(
-                    names.len() >= 2,
-                    "the place in several languages: {names:?}"
-                );
+                assert!(names.len() >= 2, "the place in several languages: {names:?}");
             }
             let listed: BTreeSet<String> = planted.items.iter().map(|i| i.key.clone()).collect();
             for listed_item in &planted.items {
@@ -173,10 +143,7 @@ fn a_burst_falls_in_its_window_with_a_quiet_day_around_it() {
             for (item_key, item) in &items {
                 let near = item.published() >= quiet_from && item.published() < quiet_to;
                 if near && names.iter().any(|name| item.contains(name)) {
-                    assert!(
-                        listed.contains(&item_key.to_string()),
-                        "unlisted {item_key}"
-                    );
+                    assert!(listed.contains(&item_key.to_string()), "unlisted {item_key}");
                 }
             }
         }
@@ -196,10 +163,7 @@ fn campaign_names_appear_only_in_listed_items_with_their_actor() {
             let listed: BTreeSet<String> = planted.items.iter().map(|i| i.key.clone()).collect();
             for (item_key, item) in &items {
                 if item.contains(&link.campaign) {
-                    assert!(
-                        listed.contains(&item_key.to_string()),
-                        "unlisted {item_key}"
-                    );
+                    assert!(listed.contains(&item_key.to_string()), "unlisted {item_key}");
                     assert!(item.contains(&link.actor), "{item_key} names the actor");
                 }
             }
@@ -261,10 +225,7 @@ fn duplicates_copy_earlier_reports_and_no_other_report_repeats() {
 fn overlap(a: &str, b: &str) -> f64 {
     let trigrams = |text: &str| -> BTreeSet<String> {
         let chars: Vec<char> = text.chars().collect();
-        chars
-            .windows(3)
-            .map(|window| window.iter().collect())
-            .collect()
+        chars.windows(3).map(|window| window.iter().collect()).collect()
     };
     let (a, b) = (trigrams(a), trigrams(b));
     let shared = a.intersection(&b).count() as f64;
@@ -276,16 +237,11 @@ fn written_truth_matches_and_every_listed_item_is_in_its_file() {
     let scenario = demo_scenario();
     let flow = Flow::generate(&scenario, 11);
     let generator = Generator::new(&scenario, 11).expect("valid");
-    let truth: GroundTruth =
-        serde_json::from_str(&flow.read("truth.json")).expect("truth.json parses");
+    let truth: GroundTruth = serde_json::from_str(&flow.read("truth.json")).expect("truth.json parses");
     assert_eq!(truth, generator.ground_truth());
     assert_eq!(truth.seed, 11);
     let news: Vec<String> = flow.read("news.jsonl").lines().map(str::to_owned).collect();
-    let chat: Vec<String> = flow
-        .read("chat/messages.jsonl")
-        .lines()
-        .map(str::to_owned)
-        .collect();
+    let chat: Vec<String> = flow.read("chat/messages.jsonl").lines().map(str::to_owned).collect();
     let messages = mail::split(&flow.read("mail/inbox.mbox"));
     let rss = flow.read("feeds/feed.rss");
     let atom = flow.read("feeds/feed.atom");
@@ -301,17 +257,8 @@ fn written_truth_matches_and_every_listed_item_is_in_its_file() {
             Stream::Rss => unescape(&rss),
             Stream::Atom => unescape(&atom),
         };
-        assert!(
-            text.contains(&listed.planted),
-            "{} lacks {:?}",
-            listed.key,
-            listed.planted
-        );
-        assert!(
-            text.contains(&listed.title),
-            "{} lacks its title",
-            listed.key
-        );
+        assert!(text.contains(&listed.planted), "{} lacks {:?}", listed.key, listed.planted);
+        assert!(text.contains(&listed.title), "{} lacks its title", listed.key);
     }
 }
 
@@ -334,24 +281,10 @@ fn unescape(xml: &str) -> String {
 
 #[test]
 fn item_keys_round_trip() {
-    for text in [
-        "news:000123",
-        "note:0007",
-        "mail:000004",
-        "chat:000000",
-        "rss:000002",
-        "atom:123456789",
-    ] {
+    for text in ["news:000123", "note:0007", "mail:000004", "chat:000000", "rss:000002", "atom:123456789"] {
         assert_eq!(key(text).to_string(), text);
     }
-    for text in [
-        "news",
-        "blog:000001",
-        "news:x",
-        "news:-1",
-        "news:",
-        "note:+7",
-    ] {
+    for text in ["news", "blog:000001", "news:x", "news:-1", "news:", "note:+7"] {
         let error = text.parse::<ItemKey>().expect_err(text);
         assert!(error.to_string().contains("is not an item key"), "{error}");
     }
@@ -364,13 +297,8 @@ fn chat_messages_rarely_repeat() {
     for (scenario, seed) in scenarios() {
         let generator = Generator::new(&scenario, seed).expect("valid");
         let volume = generator.volume(Stream::Chat);
-        let texts: BTreeSet<String> = (0..volume)
-            .map(|index| generator.chat(index).text)
-            .collect();
+        let texts: BTreeSet<String> = (0..volume).map(|index| generator.chat(index).text).collect();
         let repeats = volume - texts.len() as u64;
-        assert!(
-            repeats * 20 <= volume,
-            "{repeats} repeats among {volume} chat messages"
-        );
+        assert!(repeats * 20 <= volume, "{repeats} repeats among {volume} chat messages");
     }
 }

@@ -28,10 +28,7 @@ pub(crate) fn split<E>(
         bytes: 0,
         content: UnitContent::Rejected(Diagnostic::new(&context.input, Location::File, message)),
     };
-    let mut csv_reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(reader);
+    let mut csv_reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(reader);
     let mut header = csv::ByteRecord::new();
     match csv_reader.read_byte_record(&mut header) {
         Ok(true) => {}
@@ -48,9 +45,7 @@ pub(crate) fn split<E>(
     let keys: Vec<&str> = names.iter().map(String::as_str).collect();
     let mapped = fields::resolve(&context.fields, &keys);
     if !mapped.iter().any(|(target, _)| *target == Target::Body) {
-        return visit(file_error(format!(
-            "no body column among {names:?}; map one with --map body=COLUMN"
-        )));
+        return visit(file_error(format!("no body column among {names:?}; map one with --map body=COLUMN")));
     }
     let columns = Arc::new(CsvColumns { names, mapped });
     let mut row = csv::ByteRecord::new();
@@ -66,11 +61,7 @@ pub(crate) fn split<E>(
                     UnitContent::Rejected(Diagnostic::new(
                         &context.input,
                         Location::Line { line, offset },
-                        format!(
-                            "row has {} fields, the header has {}",
-                            row.len(),
-                            columns.names.len()
-                        ),
+                        format!("row has {} fields, the header has {}", row.len(), columns.names.len()),
                     ))
                 } else if end - offset > context.limits.max_item_bytes as u64 {
                     UnitContent::Rejected(Diagnostic::new(
@@ -90,11 +81,7 @@ pub(crate) fn split<E>(
                         columns: Arc::clone(&columns),
                     }
                 };
-                visit(Unit {
-                    ordinal,
-                    bytes: end - offset,
-                    content,
-                })?;
+                visit(Unit { ordinal, bytes: end - offset, content })?;
             }
             Err(error) => {
                 let end = csv_reader.position().byte();
@@ -103,11 +90,7 @@ pub(crate) fn split<E>(
                     Location::Line { line, offset },
                     format!("unreadable CSV row: {error}"),
                 ));
-                visit(Unit {
-                    ordinal,
-                    bytes: end.saturating_sub(offset),
-                    content,
-                })?;
+                visit(Unit { ordinal, bytes: end.saturating_sub(offset), content })?;
                 if error.is_io_error() {
                     return Ok(());
                 }
@@ -146,11 +129,7 @@ pub(crate) fn parse_row(
             raw.push(b',');
         }
         raw.extend_from_slice(bytes);
-        match columns
-            .mapped
-            .iter()
-            .find(|(_, position)| *position == index)
-        {
+        match columns.mapped.iter().find(|(_, position)| *position == index) {
             Some((target, _)) => {
                 if let Err(message) = fields::assign(&mut record, *target, name, value) {
                     return reject(message);
@@ -158,9 +137,7 @@ pub(crate) fn parse_row(
             }
             None => {
                 if !value.is_empty() {
-                    record
-                        .attributes
-                        .insert(name.clone(), serde_json::Value::String(value.to_owned()));
+                    record.attributes.insert(name.clone(), serde_json::Value::String(value.to_owned()));
                 }
             }
         }

@@ -61,13 +61,8 @@ fn local(name: &str) -> &str {
 
 pub(crate) fn parse_feed(context: &ReadContext, text: &str) -> Vec<Result<Record, Diagnostic>> {
     let mut results = Vec::new();
-    let reject = |offset: u64, message: String| {
-        Err(Diagnostic::new(
-            &context.input,
-            Location::Byte(offset),
-            message,
-        ))
-    };
+    let reject =
+        |offset: u64, message: String| Err(Diagnostic::new(&context.input, Location::Byte(offset), message));
     let mut reader = Reader::from_str(text);
     let mut entry: Option<Entry> = None;
     let mut field_stack: Vec<Field> = Vec::new();
@@ -79,10 +74,7 @@ pub(crate) fn parse_feed(context: &ReadContext, text: &str) -> Vec<Result<Record
         let event = match reader.read_event() {
             Ok(event) => event,
             Err(error) => {
-                results.push(reject(
-                    reader.error_position(),
-                    format!("malformed XML: {error}"),
-                ));
+                results.push(reject(reader.error_position(), format!("malformed XML: {error}")));
                 return results;
             }
         };
@@ -105,10 +97,7 @@ pub(crate) fn parse_feed(context: &ReadContext, text: &str) -> Vec<Result<Record
                     }
                 }
                 if (name == "item" || name == "entry") && entry.is_none() {
-                    entry = Some(Entry {
-                        start: position,
-                        ..Entry::default()
-                    });
+                    entry = Some(Entry { start: position, ..Entry::default() });
                     field_stack.clear();
                     continue;
                 }
@@ -118,8 +107,7 @@ pub(crate) fn parse_feed(context: &ReadContext, text: &str) -> Vec<Result<Record
                     }
                     if atom && name == "title" {
                         current.title_is_html = start.attributes().flatten().any(|attribute| {
-                            attribute.key.as_ref() == "type"
-                                && matches!(&*attribute.value, "html" | "xhtml")
+                            attribute.key.as_ref() == "type" && matches!(&*attribute.value, "html" | "xhtml")
                         });
                     }
                     let parent = field_stack.last().copied();
@@ -144,8 +132,7 @@ pub(crate) fn parse_feed(context: &ReadContext, text: &str) -> Vec<Result<Record
                     if let Some(finished) = entry.take() {
                         index += 1;
                         let end_offset = reader.buffer_position();
-                        let raw =
-                            text.as_bytes()[finished.start as usize..end_offset as usize].to_vec();
+                        let raw = text.as_bytes()[finished.start as usize..end_offset as usize].to_vec();
                         results.push(into_record(context, finished, index, raw, atom));
                     }
                 } else {
@@ -175,10 +162,7 @@ pub(crate) fn parse_feed(context: &ReadContext, text: &str) -> Vec<Result<Record
     if !saw_root {
         results.push(reject(0, "empty feed: no root element".to_owned()));
     } else if entry.is_some() {
-        results.push(reject(
-            text.len() as u64,
-            "feed ends inside an entry: truncated".to_owned(),
-        ));
+        results.push(reject(text.len() as u64, "feed ends inside an entry: truncated".to_owned()));
     }
     results
 }
@@ -236,11 +220,7 @@ fn into_record(
     raw: Vec<u8>,
     atom: bool,
 ) -> Result<Record, Diagnostic> {
-    let markup = if entry.content.trim().is_empty() {
-        &entry.summary
-    } else {
-        &entry.content
-    };
+    let markup = if entry.content.trim().is_empty() { &entry.summary } else { &entry.content };
     let body = html::visible_text(markup).1;
     let title = if entry.title_is_html {
         html::collapse_whitespace(&html::visible_text(&entry.title).1)
@@ -250,38 +230,23 @@ fn into_record(
     if body.is_empty() && title.is_empty() {
         return Err(Diagnostic::new(
             &context.input,
-            Location::Entry {
-                index,
-                offset: entry.start,
-            },
+            Location::Entry { index, offset: entry.start },
             "entry has neither title nor text",
         ));
     }
     let mut record = Record {
         body: if body.is_empty() { title.clone() } else { body },
         title: (!title.is_empty()).then_some(title),
-        event_time: entry
-            .published
-            .as_deref()
-            .or(entry.updated.as_deref())
-            .and_then(parse_time),
+        event_time: entry.published.as_deref().or(entry.updated.as_deref()).and_then(parse_time),
         ..Record::default()
     };
     let mut put = |key: &str, value: Value| {
         record.attributes.insert(key.to_owned(), value);
     };
-    if let Some(link) = entry
-        .link
-        .map(|l| l.trim().to_owned())
-        .filter(|l| !l.is_empty())
-    {
+    if let Some(link) = entry.link.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()) {
         put("url", json!(link));
     }
-    if let Some(id) = entry
-        .id
-        .map(|i| i.trim().to_owned())
-        .filter(|i| !i.is_empty())
-    {
+    if let Some(id) = entry.id.map(|i| i.trim().to_owned()).filter(|i| !i.is_empty()) {
         put("entry_id", json!(id));
     }
     if !entry.authors.is_empty() {
@@ -290,11 +255,7 @@ fn into_record(
     if !entry.categories.is_empty() {
         put("categories", json!(entry.categories));
     }
-    let media_type = if atom {
-        "application/atom+xml"
-    } else {
-        "application/rss+xml"
-    };
+    let media_type = if atom { "application/atom+xml" } else { "application/rss+xml" };
     record.raw = Some((raw, media_type));
     Ok(record)
 }

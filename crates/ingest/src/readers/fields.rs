@@ -20,29 +20,10 @@ pub(crate) enum Target {
 
 const DEFAULT_NAMES: [(Target, &[&str]); 7] = [
     (Target::Title, &["title", "subject", "headline", "name"]),
-    (
-        Target::Body,
-        &[
-            "body",
-            "text",
-            "content",
-            "description",
-            "message",
-            "summary",
-        ],
-    ),
+    (Target::Body, &["body", "text", "content", "description", "message", "summary"]),
     (
         Target::EventTime,
-        &[
-            "event_time",
-            "published",
-            "date",
-            "time",
-            "timestamp",
-            "created",
-            "sent",
-            "pubdate",
-        ],
+        &["event_time", "published", "date", "time", "timestamp", "created", "sent", "pubdate"],
     ),
     (Target::Language, &["lang", "language"]),
     (Target::Tlp, &["tlp", "marking"]),
@@ -57,9 +38,9 @@ pub(crate) fn resolve(map: &FieldMap, keys: &[&str]) -> Vec<(Target, usize)> {
         let wanted = map.get(target);
         let position = match wanted {
             Some(name) => keys.iter().position(|key| *key == name),
-            None => defaults
-                .iter()
-                .find_map(|name| keys.iter().position(|key| key.eq_ignore_ascii_case(name))),
+            None => {
+                defaults.iter().find_map(|name| keys.iter().position(|key| key.eq_ignore_ascii_case(name)))
+            }
         };
         if let Some(position) = position {
             resolved.push((target, position));
@@ -85,9 +66,7 @@ pub(crate) fn parse_time(text: &str) -> Option<Timestamp> {
         return jiff::tz::TimeZone::UTC.to_timestamp(datetime).ok();
     }
     if let Ok(date) = text.parse::<jiff::civil::Date>() {
-        return jiff::tz::TimeZone::UTC
-            .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
-            .ok();
+        return jiff::tz::TimeZone::UTC.to_timestamp(date.to_datetime(jiff::civil::Time::midnight())).ok();
     }
     if let Ok(seconds) = text.parse::<i64>() {
         return Timestamp::from_second(seconds).ok();
@@ -96,12 +75,7 @@ pub(crate) fn parse_time(text: &str) -> Option<Timestamp> {
 }
 
 /// Puts a text value into its record field. Errors name the field and the value.
-pub(crate) fn assign(
-    record: &mut Record,
-    target: Target,
-    key: &str,
-    value: &str,
-) -> Result<(), String> {
+pub(crate) fn assign(record: &mut Record, target: Target, key: &str, value: &str) -> Result<(), String> {
     match target {
         Target::Title => record.title = non_empty(value),
         Target::Body => record.body = value.to_owned(),
@@ -110,9 +84,7 @@ pub(crate) fn assign(
                 match parse_time(value) {
                     Some(time) => record.event_time = Some(time),
                     None => {
-                        record
-                            .attributes
-                            .insert(key.to_owned(), serde_json::Value::String(value.to_owned()));
+                        record.attributes.insert(key.to_owned(), serde_json::Value::String(value.to_owned()));
                     }
                 }
             }
@@ -120,20 +92,13 @@ pub(crate) fn assign(
         Target::Language => record.language = non_empty(value),
         Target::Tlp => {
             if !value.trim().is_empty() {
-                record.tlp = Some(
-                    value
-                        .parse::<Tlp>()
-                        .map_err(|error| format!("field {key:?}: {error}"))?,
-                );
+                record.tlp = Some(value.parse::<Tlp>().map_err(|error| format!("field {key:?}: {error}"))?);
             }
         }
         Target::Grade => {
             if !value.trim().is_empty() {
-                record.grade = Some(
-                    value
-                        .parse::<AdmiraltyGrade>()
-                        .map_err(|error| format!("field {key:?}: {error}"))?,
-                );
+                record.grade =
+                    Some(value.parse::<AdmiraltyGrade>().map_err(|error| format!("field {key:?}: {error}"))?);
             }
         }
         Target::Source => record.source = non_empty(value),
@@ -154,10 +119,7 @@ pub struct FieldMap {
 
 impl FieldMap {
     pub(crate) fn get(&self, target: Target) -> Option<&str> {
-        self.entries
-            .iter()
-            .find(|(t, _)| *t == target)
-            .map(|(_, name)| name.as_str())
+        self.entries.iter().find(|(t, _)| *t == target).map(|(_, name)| name.as_str())
     }
 }
 

@@ -6,15 +6,7 @@ use html5gum::{Token, Tokenizer};
 use crate::Record;
 
 /// Elements whose content is never shown.
-const HIDDEN: [&[u8]; 7] = [
-    b"script",
-    b"style",
-    b"noscript",
-    b"template",
-    b"head",
-    b"svg",
-    b"iframe",
-];
+const HIDDEN: [&[u8]; 7] = [b"script", b"style", b"noscript", b"template", b"head", b"svg", b"iframe"];
 /// Elements that start a new line of text.
 const BLOCKS: [&[u8]; 22] = [
     b"p",
@@ -81,12 +73,8 @@ pub(crate) fn visible_text(html: &str) -> (Option<String>, String) {
         }
     }
     let title = collapse_whitespace(&title);
-    let body = text
-        .lines()
-        .map(collapse_whitespace)
-        .filter(|line| !line.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let body =
+        text.lines().map(collapse_whitespace).filter(|line| !line.is_empty()).collect::<Vec<_>>().join("\n");
     ((!title.is_empty()).then_some(title), body)
 }
 
@@ -129,18 +117,12 @@ mod tests {
             <!-- a comment --><noscript>enable js</noscript><p>Second&nbsp;paragraph</p></body></html>"#;
         let (title, body) = visible_text(html);
         assert_eq!(title.as_deref(), Some("Lazarus & friends"));
-        assert_eq!(
-            body,
-            "Report\nLazarus Group used 198.51.100.7.\nSecond paragraph"
-        );
+        assert_eq!(body, "Report\nLazarus Group used 198.51.100.7.\nSecond paragraph");
     }
 
     #[test]
     fn charset_is_found_in_meta() {
-        assert_eq!(
-            declared_charset(b"<meta charset=\"windows-1251\">").as_deref(),
-            Some("windows-1251")
-        );
+        assert_eq!(declared_charset(b"<meta charset=\"windows-1251\">").as_deref(), Some("windows-1251"));
         assert_eq!(declared_charset(b"<p>no meta</p>"), None);
     }
 }

@@ -43,13 +43,7 @@ pub(crate) fn parse_line(
     bytes: &[u8],
 ) -> Option<Result<Record, Diagnostic>> {
     let location = Location::Line { line, offset };
-    let reject = |message: String| {
-        Some(Err(Diagnostic::new(
-            &context.input,
-            location.clone(),
-            message,
-        )))
-    };
+    let reject = |message: String| Some(Err(Diagnostic::new(&context.input, location.clone(), message)));
     let trimmed = bytes.trim_ascii();
     if trimmed.is_empty() {
         return None;
@@ -63,10 +57,7 @@ pub(crate) fn parse_line(
     let object = match serde_json::from_slice::<StrictObject>(trimmed) {
         Ok(object) => object,
         Err(error) => {
-            return reject(format!(
-                "malformed JSON at column {}: {error}",
-                error.column()
-            ));
+            return reject(format!("malformed JSON at column {}: {error}", error.column()));
         }
     };
     let keys: Vec<&str> = object.0.iter().map(|(key, _)| key.as_str()).collect();
@@ -83,10 +74,7 @@ pub(crate) fn parse_line(
             (Target::EventTime, Value::Number(number)) => number.to_string(),
             (_, Value::Null) => continue,
             (_, other) => {
-                return reject(format!(
-                    "field {key:?} must be a string, found {}",
-                    kind_of(other)
-                ));
+                return reject(format!("field {key:?} must be a string, found {}", kind_of(other)));
             }
         };
         if text.len() > context.limits.max_field_bytes {

@@ -19,6 +19,11 @@ pub(crate) fn parse_message(
 ) -> Result<Record, Diagnostic> {
     let location = Location::Entry { index, offset };
     let reject = |message: String| Err(Diagnostic::new(&context.input, location.clone(), message));
+    // A single message saved from a mailbox keeps its `From ` envelope line: not a header.
+    let bytes = match bytes.strip_prefix(b"From ") {
+        Some(rest) => rest.iter().position(|b| *b == b'\n').map_or(bytes, |end| &rest[end + 1..]),
+        None => bytes,
+    };
     if let Some(problem) = truncation(bytes) {
         return reject(format!("message is truncated: {problem}"));
     }
@@ -44,11 +49,7 @@ pub(crate) fn parse_message(
             None => String::new(),
         },
     };
-    for extra in message
-        .text_bodies()
-        .skip(1)
-        .filter_map(|part| part.text_contents())
-    {
+    for extra in message.text_bodies().skip(1).filter_map(|part| part.text_contents()) {
         body.push_str("\n\n");
         body.push_str(extra);
     }
@@ -57,23 +58,14 @@ pub(crate) fn parse_message(
         return reject("message has neither subject nor text".to_owned());
     }
     let mut record = Record {
-        tlp: subject
-            .as_deref()
-            .and_then(text::declared_tlp)
-            .or_else(|| text::declared_tlp(&body)),
+        tlp: subject.as_deref().and_then(text::declared_tlp).or_else(|| text::declared_tlp(&body)),
         title: subject,
         body: body.trim().to_owned(),
-        event_time: message
-            .date()
-            .and_then(|date| Timestamp::from_second(date.to_timestamp()).ok()),
+        event_time: message.date().and_then(|date| Timestamp::from_second(date.to_timestamp()).ok()),
         ..Record::default()
     };
     let attributes = &mut record.attributes;
-    for (key, list) in [
-        ("from", message.from()),
-        ("to", message.to()),
-        ("cc", message.cc()),
-    ] {
+    for (key, list) in [("from", message.from()), ("to", message.to()), ("cc", message.cc())] {
         if let Some(values) = list.map(addresses).filter(|values| !values.is_empty()) {
             attributes.insert(key.to_owned(), Value::Array(values));
         }
@@ -122,9 +114,7 @@ fn truncation(bytes: &[u8]) -> Option<&'static str> {
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|window| window == needle)
+    haystack.windows(needle.len()).any(|window| window == needle)
 }
 
 /// Splits an mbox into messages. A message starts at a `From ` line at the start of the file or
@@ -147,10 +137,7 @@ pub(crate) fn split_mbox<E>(
         let content = if too_large {
             UnitContent::Rejected(Diagnostic::new(
                 &context.input,
-                Location::Entry {
-                    index,
-                    offset: start,
-                },
+                Location::Entry { index, offset: start },
                 format!(
                     "message is {} bytes, over the item limit of {} bytes (--max-item-bytes)",
                     end - start,
@@ -158,18 +145,10 @@ pub(crate) fn split_mbox<E>(
                 ),
             ))
         } else {
-            UnitContent::Message {
-                index,
-                offset: start,
-                bytes: std::mem::take(message),
-            }
+            UnitContent::Message { index, offset: start, bytes: std::mem::take(message) }
         };
         message.clear();
-        let unit = Unit {
-            ordinal: *ordinal,
-            bytes: end - start,
-            content,
-        };
+        let unit = Unit { ordinal: *ordinal, bytes: end - start, content };
         *ordinal += 1;
         unit
     };
@@ -200,13 +179,7 @@ pub(crate) fn split_mbox<E>(
                 if message.ends_with(b"\n\n") || message.ends_with(b"\r\n\r\n") {
                     message.pop();
                 }
-                let unit = emit(
-                    &mut ordinal,
-                    &mut message,
-                    message_start,
-                    message_too_large,
-                    offset,
-                );
+                let unit = emit(&mut ordinal, &mut message, message_start, message_too_large, offset);
                 visit(unit)?;
             } else if offset > 0 {
                 // Bytes before the first separator are not a message of this mailbox.
@@ -237,10 +210,7 @@ pub(crate) fn split_mbox<E>(
                 )),
             });
         } else if !message_too_large {
-            let content = line
-                .strip_prefix(b">")
-                .filter(|rest| rest.starts_with(b"From "))
-                .unwrap_or(&line);
+            let content = line.strip_prefix(b">").filter(|rest| rest.starts_with(b"From ")).unwrap_or(&line);
             if message.len() + content.len() > context.limits.max_item_bytes {
                 message_too_large = true;
                 message.clear();
@@ -252,13 +222,7 @@ pub(crate) fn split_mbox<E>(
         offset += read as u64;
     }
     if started {
-        let unit = emit(
-            &mut ordinal,
-            &mut message,
-            message_start,
-            message_too_large,
-            offset,
-        );
+        let unit = emit(&mut ordinal, &mut message, message_start, message_too_large, offset);
         visit(unit)?;
     }
     Ok(())

@@ -54,19 +54,11 @@ pub fn read_units<E>(
                 Ok(bytes) => {
                     let len = bytes.len() as u64;
                     let content = if context.format == Format::Eml {
-                        UnitContent::Message {
-                            index: 1,
-                            offset: 0,
-                            bytes,
-                        }
+                        UnitContent::Message { index: 1, offset: 0, bytes }
                     } else {
                         UnitContent::Document { bytes }
                     };
-                    Unit {
-                        ordinal: 0,
-                        bytes: len,
-                        content,
-                    }
+                    Unit { ordinal: 0, bytes: len, content }
                 }
                 Err(message) => rejected(context, 0, Location::File, message),
             };
@@ -89,9 +81,7 @@ fn read_bounded(reader: &mut dyn BufRead, limit: usize) -> Result<Vec<u8>, Strin
         .read_to_end(&mut bytes)
         .map_err(|error| format!("read failed: {error}"))?;
     if read > limit {
-        return Err(format!(
-            "file is over the document limit of {limit} bytes (--max-document-bytes)"
-        ));
+        return Err(format!("file is over the document limit of {limit} bytes (--max-document-bytes)"));
     }
     Ok(bytes)
 }
@@ -156,10 +146,7 @@ fn split_lines<E>(
             return Ok(());
         }
         let ordinal = line_number - 1;
-        let location = Location::Line {
-            line: line_number,
-            offset: start,
-        };
+        let location = Location::Line { line: line_number, offset: start };
         let unit = if too_long {
             rejected(
                 context,
@@ -178,11 +165,7 @@ fn split_lines<E>(
             Unit {
                 ordinal,
                 bytes: offset - start,
-                content: UnitContent::Line {
-                    line: line_number,
-                    offset: start,
-                    bytes,
-                },
+                content: UnitContent::Line { line: line_number, offset: start, bytes },
             }
         };
         visit(unit)?;
@@ -193,32 +176,16 @@ fn split_lines<E>(
 }
 
 /// Parses a unit into records. Pure: no IO.
-pub(crate) fn parse_unit(
-    context: &ReadContext,
-    content: UnitContent,
-) -> Vec<Result<Record, Diagnostic>> {
+pub(crate) fn parse_unit(context: &ReadContext, content: UnitContent) -> Vec<Result<Record, Diagnostic>> {
     match content {
         UnitContent::Rejected(diagnostic) => vec![Err(diagnostic)],
-        UnitContent::Line {
-            line,
-            offset,
-            bytes,
-        } => jsonl::parse_line(context, line, offset, &bytes)
-            .into_iter()
-            .collect(),
-        UnitContent::CsvRow {
-            line,
-            offset,
-            fields,
-            columns,
-        } => {
+        UnitContent::Line { line, offset, bytes } => {
+            jsonl::parse_line(context, line, offset, &bytes).into_iter().collect()
+        }
+        UnitContent::CsvRow { line, offset, fields, columns } => {
             vec![csv::parse_row(context, line, offset, &fields, &columns)]
         }
-        UnitContent::Message {
-            index,
-            offset,
-            bytes,
-        } => {
+        UnitContent::Message { index, offset, bytes } => {
             vec![mail::parse_message(context, index, offset, &bytes)]
         }
         UnitContent::Document { bytes } => parse_document(context, bytes),
@@ -236,11 +203,7 @@ fn parse_document(context: &ReadContext, bytes: Vec<u8>) -> Vec<Result<Record, D
     let text = match decode::decode_document(&bytes, declared) {
         Ok((text, _)) => text,
         Err(error) => {
-            return vec![Err(Diagnostic::new(
-                &context.input,
-                Location::Byte(error.offset),
-                error.message,
-            ))];
+            return vec![Err(Diagnostic::new(&context.input, Location::Byte(error.offset), error.message))];
         }
     };
     let media_type = match context.format {
@@ -255,11 +218,7 @@ fn parse_document(context: &ReadContext, bytes: Vec<u8>) -> Vec<Result<Record, D
         _ => text::parse_text(&text, &context.stem),
     };
     if record.body.trim().is_empty() {
-        return vec![Err(Diagnostic::new(
-            &context.input,
-            Location::File,
-            "no text in document",
-        ))];
+        return vec![Err(Diagnostic::new(&context.input, Location::File, "no text in document"))];
     }
     if record.body.len() > context.limits.max_field_bytes {
         return vec![Err(Diagnostic::new(
@@ -278,15 +237,9 @@ fn parse_document(context: &ReadContext, bytes: Vec<u8>) -> Vec<Result<Record, D
 
 /// Reads and parses a whole input sequentially: the readers without the pipeline, for tests and
 /// tools that want records rather than stored items.
-pub fn read_records(
-    context: &ReadContext,
-    reader: &mut dyn BufRead,
-) -> Vec<Result<Record, Diagnostic>> {
+pub fn read_records(context: &ReadContext, reader: &mut dyn BufRead) -> Vec<Result<Record, Diagnostic>> {
     let mut records = Vec::new();
-    let _ = read_units(context, reader, &mut |unit: Unit| -> Result<
-        (),
-        std::convert::Infallible,
-    > {
+    let _ = read_units(context, reader, &mut |unit: Unit| -> Result<(), std::convert::Infallible> {
         records.extend(parse_unit(context, unit.content));
         Ok(())
     });

@@ -13,12 +13,7 @@ pub(crate) fn parse_text(text: &str, file_stem: &str) -> Record {
         Some(line) if line.chars().count() <= 200 && !is_marking_line(line) => line.to_owned(),
         _ => file_stem.to_owned(),
     };
-    Record {
-        title: Some(title),
-        body: text.trim().to_owned(),
-        tlp: declared_tlp(text),
-        ..Record::default()
-    }
+    Record { title: Some(title), body: text.trim().to_owned(), tlp: declared_tlp(text), ..Record::default() }
 }
 
 /// Markdown: the title is the first heading; the body keeps the Markdown source, which reads well
@@ -44,8 +39,7 @@ fn is_marking_line(line: &str) -> bool {
 /// A `TLP:LABEL` line among the first lines of a document, as FIRST asks documents to carry it.
 pub(crate) fn declared_tlp(text: &str) -> Option<muninn_model::Tlp> {
     text.lines().take(MARKING_LINES).find_map(|line| {
-        let cleaned =
-            line.trim_matches(|c: char| c == '*' || c == '_' || c == '#' || c.is_whitespace());
+        let cleaned = line.trim_matches(|c: char| c == '*' || c == '_' || c == '#' || c.is_whitespace());
         if !is_marking_line(cleaned) {
             return None;
         }
@@ -62,10 +56,7 @@ mod tests {
 
     #[test]
     fn markdown_title_and_marking() {
-        let record = parse_markdown(
-            "**TLP:AMBER+STRICT**\n\n# Sandworm note\n\nBody text.",
-            "note-1",
-        );
+        let record = parse_markdown("**TLP:AMBER+STRICT**\n\n# Sandworm note\n\nBody text.", "note-1");
         assert_eq!(record.title.as_deref(), Some("Sandworm note"));
         assert_eq!(record.tlp, Some(Tlp::AmberStrict));
         let plain = parse_text("\n  A short first line\nmore", "file");

@@ -35,11 +35,8 @@ const CASES: &[Case] = &[
         name: "malformed JSON line",
         make: |dir| {
             let path = dir.join("broken.jsonl");
-            std::fs::write(
-                &path,
-                "{\"body\": \"fine\"}\n{\"body\": \"cut\n{\"body\": \"also fine\"}\n",
-            )
-            .expect("write");
+            std::fs::write(&path, "{\"body\": \"fine\"}\n{\"body\": \"cut\n{\"body\": \"also fine\"}\n")
+                .expect("write");
             path
         },
         location: |l| line(2)(l),
@@ -49,11 +46,8 @@ const CASES: &[Case] = &[
         name: "CSV row with the wrong column count",
         make: |dir| {
             let path = dir.join("rows.csv");
-            std::fs::write(
-                &path,
-                "title,body\nok,first body\nextra,second,body\nok2,third body\n",
-            )
-            .expect("write");
+            std::fs::write(&path, "title,body\nok,first body\nextra,second,body\nok2,third body\n")
+                .expect("write");
             path
         },
         location: |l| line(3)(l),
@@ -63,8 +57,7 @@ const CASES: &[Case] = &[
         name: "invalid UTF-8",
         make: |dir| {
             let path = dir.join("bytes.jsonl");
-            let mut bytes =
-                b"{\"body\": \"ok line\"}\n{\"body\": \"bad \xff\xfe byte\"}\n".to_vec();
+            let mut bytes = b"{\"body\": \"ok line\"}\n{\"body\": \"bad \xff\xfe byte\"}\n".to_vec();
             bytes.extend_from_slice(b"{\"body\": \"after\"}\n");
             std::fs::write(&path, bytes).expect("write");
             path
@@ -87,14 +80,12 @@ const CASES: &[Case] = &[
         make: |dir| {
             let path = dir.join("huge.jsonl");
             let mut file = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
-            file.write_all(b"{\"body\": \"small before\"}\n{\"body\": \"")
-                .expect("write");
+            file.write_all(b"{\"body\": \"small before\"}\n{\"body\": \"").expect("write");
             let chunk = vec![b'a'; 1 << 20];
             for _ in 0..200 {
                 file.write_all(&chunk).expect("write");
             }
-            file.write_all(b"\"}\n{\"body\": \"small after\"}\n")
-                .expect("write");
+            file.write_all(b"\"}\n{\"body\": \"small after\"}\n").expect("write");
             path
         },
         location: |l| line(2)(l),
@@ -121,15 +112,7 @@ const CASES: &[Case] = &[
             .expect("write");
             path
         },
-        location: |l| {
-            matches!(
-                l,
-                Location::Entry {
-                    index: 2,
-                    offset: 68
-                }
-            )
-        },
+        location: |l| matches!(l, Location::Entry { index: 2, offset: 68 }),
         message: "truncated",
     },
     Case {
@@ -166,47 +149,15 @@ fn each_bad_input_is_reported_and_the_rest_ingested() {
             .iter()
             .find(|d| d.input == bad_path.display().to_string())
             .unwrap_or_else(|| {
-                panic!(
-                    "{}: no diagnostic for {}: {:?}",
-                    case.name,
-                    bad_path.display(),
-                    summary.diagnostics
-                )
+                panic!("{}: no diagnostic for {}: {:?}", case.name, bad_path.display(), summary.diagnostics)
             });
-        assert!(
-            (case.location)(&diagnostic.location),
-            "{}: location {:?}",
-            case.name,
-            diagnostic.location
-        );
-        assert!(
-            diagnostic.message.contains(case.message),
-            "{}: message {:?}",
-            case.name,
-            diagnostic.message
-        );
-        assert_eq!(
-            summary.rejected, 1,
-            "{}: {:?}",
-            case.name, summary.diagnostics
-        );
-        assert!(
-            summary.stored >= 1,
-            "{}: the good file was not ingested",
-            case.name
-        );
+        assert!((case.location)(&diagnostic.location), "{}: location {:?}", case.name, diagnostic.location);
+        assert!(diagnostic.message.contains(case.message), "{}: message {:?}", case.name, diagnostic.message);
+        assert_eq!(summary.rejected, 1, "{}: {:?}", case.name, summary.diagnostics);
+        assert!(summary.stored >= 1, "{}: the good file was not ingested", case.name);
         let after = store_snapshot(&store);
-        assert_eq!(
-            &after[..before.len()],
-            &before[..],
-            "{}: stored items changed",
-            case.name
-        );
-        assert!(
-            store.verify().expect("verify").problems.is_empty(),
-            "{}",
-            case.name
-        );
+        assert_eq!(&after[..before.len()], &before[..], "{}: stored items changed", case.name);
+        assert!(store.verify().expect("verify").problems.is_empty(), "{}", case.name);
     }
 }
 
@@ -223,8 +174,5 @@ fn a_declared_encoding_makes_latin1_readable() {
     let summary = ingest_paths(&mut store, &[&path], &config);
     assert_eq!((summary.stored, summary.rejected), (1, 0));
     let snapshot = store_snapshot(&store);
-    assert!(
-        snapshot[0].contains("Résumé of the Café incident"),
-        "{snapshot:?}"
-    );
+    assert!(snapshot[0].contains("Résumé of the Café incident"), "{snapshot:?}");
 }

@@ -37,10 +37,7 @@ fn crash_child_entry() {
         return;
     };
     let mut store = open_store(&work.join("data"));
-    let config = IngestConfig {
-        batch_units: 16,
-        ..IngestConfig::new(collected_at())
-    };
+    let config = IngestConfig { batch_units: 16, ..IngestConfig::new(collected_at()) };
     let inputs = [Input::Path(work.join("inputs"))];
     let mut printer = AckPrinter(std::io::stdout());
     muninn_ingest::ingest(&mut store, &inputs, &config, &mut printer).expect("child ingests");
@@ -77,10 +74,7 @@ fn write_input(path: &Path, cycle: u64, rng: &mut Rng) {
 
 #[test]
 fn acknowledged_items_survive_sigkill_at_random_moments() {
-    let cycles: u64 = std::env::var("MUNINN_CRASH_CYCLES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20);
+    let cycles: u64 = std::env::var("MUNINN_CRASH_CYCLES").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
     let work = tempfile::tempdir().expect("tempdir");
     let inputs = work.path().join("inputs");
     std::fs::create_dir_all(&inputs).expect("mkdir");
@@ -88,19 +82,9 @@ fn acknowledged_items_survive_sigkill_at_random_moments() {
     let mut acknowledged: HashMap<ItemId, ContentHash> = HashMap::new();
     let mut kills_after_progress = 0;
     for cycle in 0..cycles {
-        write_input(
-            &inputs.join(format!("cycle-{cycle:05}.jsonl")),
-            cycle,
-            &mut rng,
-        );
+        write_input(&inputs.join(format!("cycle-{cycle:05}.jsonl")), cycle, &mut rng);
         let mut child = Command::new(std::env::current_exe().expect("test binary"))
-            .args([
-                "--exact",
-                "crash::crash_child_entry",
-                "--nocapture",
-                "--test-threads",
-                "1",
-            ])
+            .args(["--exact", "crash::crash_child_entry", "--nocapture", "--test-threads", "1"])
             .env(CHILD_ENV, work.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -146,29 +130,16 @@ fn acknowledged_items_survive_sigkill_at_random_moments() {
                 .item(id)
                 .unwrap_or_else(|e| panic!("cycle {cycle}: reading acknowledged {id}: {e}"))
                 .unwrap_or_else(|| panic!("cycle {cycle}: acknowledged item {id} is missing"));
-            assert_eq!(
-                item.content_hash, acknowledged[id],
-                "cycle {cycle}: {id} changed"
-            );
+            assert_eq!(item.content_hash, acknowledged[id], "cycle {cycle}: {id} changed");
             assert!(item.is_intact(), "cycle {cycle}: {id} is damaged");
         }
         let stats = store.stats().expect("stats");
-        assert!(
-            stats.items >= acknowledged.len() as u64,
-            "cycle {cycle}: fewer items than acknowledged"
-        );
+        assert!(stats.items >= acknowledged.len() as u64, "cycle {cycle}: fewer items than acknowledged");
         if cycle % 25 == 24 || cycle + 1 == cycles {
             let report = store.verify().expect("verify");
-            assert!(
-                report.problems.is_empty(),
-                "cycle {cycle}: {:?}",
-                report.problems
-            );
+            assert!(report.problems.is_empty(), "cycle {cycle}: {:?}", report.problems);
             for (id, hash) in &acknowledged {
-                let item = store
-                    .item(id)
-                    .expect("read")
-                    .expect("acknowledged item present");
+                let item = store.item(id).expect("read").expect("acknowledged item present");
                 assert_eq!(item.content_hash, *hash);
             }
         }

@@ -4,6 +4,7 @@ mod bad_input;
 mod crash;
 mod pipeline;
 mod readers;
+mod robustness;
 
 use std::path::Path;
 
@@ -30,13 +31,7 @@ pub(crate) fn ingest_paths(
 
 /// Everything a store holds, as comparable text: the "nothing already stored changed" check.
 pub(crate) fn store_snapshot(store: &EmbeddedStore) -> Vec<String> {
-    let summaries = store
-        .list(&ListQuery {
-            source: None,
-            after_seq: None,
-            limit: u32::MAX,
-        })
-        .expect("list");
+    let summaries = store.list(&ListQuery { source: None, after_seq: None, limit: u32::MAX }).expect("list");
     summaries
         .iter()
         .map(|summary| {

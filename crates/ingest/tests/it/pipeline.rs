@@ -5,8 +5,8 @@ use std::io::Write;
 use muninn_ingest::{IngestConfig, Input, Quiet};
 use muninn_model::{AdmiraltyGrade, Item, ItemId, Source, SourceId, Tlp};
 use muninn_store::{
-    AppendBatch, AppendOutcome, EmbeddedStore, ItemStore, ItemSummary, ListQuery, SourceSummary,
-    StoreError, StoreStats,
+    AppendBatch, AppendOutcome, EmbeddedStore, ItemStore, ItemSummary, ListQuery, SourceSummary, StoreError,
+    StoreStats,
 };
 
 use crate::{collected_at, ingest_paths, open_store};
@@ -19,9 +19,7 @@ fn write_jsonl(path: &std::path::Path, lines: impl Iterator<Item = String>) {
 }
 
 fn numbered(range: std::ops::Range<u32>) -> impl Iterator<Item = String> {
-    range.map(|n| {
-        format!(r#"{{"title": "item {n}", "body": "Report number {n} about Lazarus Group."}}"#)
-    })
+    range.map(|n| format!(r#"{{"title": "item {n}", "body": "Report number {n} about Lazarus Group."}}"#))
 }
 
 #[test]
@@ -31,10 +29,7 @@ fn exact_duplicates_are_stored_once_and_counted() {
     write_jsonl(&input, numbered(0..5).chain(numbered(0..3)));
     let mut store = open_store(&dir.path().join("data"));
     let summary = ingest_paths(&mut store, &[&input], &IngestConfig::new(collected_at()));
-    assert_eq!(
-        (summary.stored, summary.duplicates, summary.rejected),
-        (5, 3, 0)
-    );
+    assert_eq!((summary.stored, summary.duplicates, summary.rejected), (5, 3, 0));
     assert_eq!(store.stats().expect("stats").duplicates_seen, 3);
 }
 
@@ -90,41 +85,22 @@ fn an_interrupted_run_resumes_without_loss_or_duplication() {
     let input = dir.path().join("big.jsonl");
     write_jsonl(&input, numbered(0..1000));
     let mut store = open_store(&dir.path().join("data"));
-    let config = IngestConfig {
-        batch_units: 64,
-        ..IngestConfig::new(collected_at())
-    };
+    let config = IngestConfig { batch_units: 64, ..IngestConfig::new(collected_at()) };
     {
-        let mut failing = FailingAfter {
-            inner: &mut store,
-            appends_left: 5,
-        };
+        let mut failing = FailingAfter { inner: &mut store, appends_left: 5 };
         let inputs = [Input::Path(input.clone())];
-        let error = muninn_ingest::ingest(&mut failing, &inputs, &config, &mut Quiet)
-            .expect_err("interrupted");
+        let error =
+            muninn_ingest::ingest(&mut failing, &inputs, &config, &mut Quiet).expect_err("interrupted");
         assert!(error.to_string().contains("simulated"), "{error}");
     }
     assert_eq!(store.stats().expect("stats").items, 5 * 64);
     let summary = ingest_paths(&mut store, &[&input], &config);
-    assert_eq!(
-        (summary.resumed, summary.stored, summary.duplicates),
-        (5 * 64, 1000 - 5 * 64, 0)
-    );
+    assert_eq!((summary.resumed, summary.stored, summary.duplicates), (5 * 64, 1000 - 5 * 64, 0));
     let stats = store.stats().expect("stats");
     assert_eq!((stats.items, stats.duplicates_seen), (1000, 0));
     let again = ingest_paths(&mut store, &[&input], &config);
-    assert_eq!(
-        (again.resumed, again.stored, again.duplicates),
-        (1000, 0, 0)
-    );
-    let forced = ingest_paths(
-        &mut store,
-        &[&input],
-        &IngestConfig {
-            resume: false,
-            ..config
-        },
-    );
+    assert_eq!((again.resumed, again.stored, again.duplicates), (1000, 0, 0));
+    let forced = ingest_paths(&mut store, &[&input], &IngestConfig { resume: false, ..config });
     assert_eq!((forced.stored, forced.duplicates), (0, 1000));
 }
 
@@ -142,18 +118,9 @@ fn markings_are_never_lowered_below_the_floor() {
         .into_iter(),
     );
     let mut store = open_store(&dir.path().join("data"));
-    let config = IngestConfig {
-        tlp_floor: Some(Tlp::Green),
-        ..IngestConfig::new(collected_at())
-    };
+    let config = IngestConfig { tlp_floor: Some(Tlp::Green), ..IngestConfig::new(collected_at()) };
     ingest_paths(&mut store, &[&input], &config);
-    let listed = store
-        .list(&ListQuery {
-            source: None,
-            after_seq: None,
-            limit: 10,
-        })
-        .expect("list");
+    let listed = store.list(&ListQuery { source: None, after_seq: None, limit: 10 }).expect("list");
     let tlps: Vec<Tlp> = listed.iter().map(|s| s.tlp).collect();
     assert_eq!(tlps, vec![Tlp::Green, Tlp::Red, Tlp::Green]);
 }
@@ -185,22 +152,10 @@ fn sources_are_created_on_first_sight_and_their_defaults_apply() {
     let summary = ingest_paths(&mut store, &[&input], &IngestConfig::new(collected_at()));
     assert_eq!(summary.stored, 2);
     assert_eq!(summary.rejected, 1);
-    assert_eq!(
-        summary.new_sources,
-        vec![SourceId::new("local-files").expect("id")]
-    );
-    let listed = store
-        .list(&ListQuery {
-            source: None,
-            after_seq: None,
-            limit: 10,
-        })
-        .expect("list");
+    assert_eq!(summary.new_sources, vec![SourceId::new("local-files").expect("id")]);
+    let listed = store.list(&ListQuery { source: None, after_seq: None, limit: 10 }).expect("list");
     assert_eq!(listed[0].tlp, Tlp::AmberStrict);
-    assert_eq!(
-        listed[0].grade,
-        "B2".parse::<AdmiraltyGrade>().expect("grade")
-    );
+    assert_eq!(listed[0].grade, "B2".parse::<AdmiraltyGrade>().expect("grade"));
     assert_eq!(listed[1].tlp, Tlp::Amber);
     assert_eq!(listed[1].grade, AdmiraltyGrade::UNASSESSED);
 }
@@ -213,18 +168,10 @@ fn a_directory_is_read_in_name_order_with_formats_by_extension() {
     let summary = ingest_paths(&mut store, &[&samples], &IngestConfig::new(collected_at()));
     // Nine samples; ".expected" files have no reader and are reported, not fatal.
     assert!(summary.stored >= 12, "{summary:?}");
-    assert!(
-        summary
-            .diagnostics
-            .iter()
-            .any(|d| d.input.ends_with("feed.rss.expected"))
-    );
+    assert!(summary.diagnostics.iter().any(|d| d.input.ends_with("feed.rss.expected")));
     let languages = store.stats().expect("stats").by_language;
     for language in ["en", "ru", "ar"] {
-        assert!(
-            languages.iter().any(|(code, _)| code == language),
-            "{languages:?}"
-        );
+        assert!(languages.iter().any(|(code, _)| code == language), "{languages:?}");
     }
     assert!(store.verify().expect("verify").problems.is_empty());
 }

@@ -9,16 +9,8 @@ use muninn_ingest::{Format, Limits, ReadContext, read_records};
 fn render(path: &Path) -> String {
     let format = Format::from_path(path).expect("a known extension");
     let context = ReadContext {
-        input: path
-            .file_name()
-            .expect("name")
-            .to_string_lossy()
-            .into_owned(),
-        stem: path
-            .file_stem()
-            .expect("stem")
-            .to_string_lossy()
-            .into_owned(),
+        input: path.file_name().expect("name").to_string_lossy().into_owned(),
+        stem: path.file_stem().expect("stem").to_string_lossy().into_owned(),
         format,
         encoding: None,
         limits: Limits::default(),
@@ -65,10 +57,8 @@ fn render(path: &Path) -> String {
 fn every_reader_sample_reads_as_expected() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/readers");
     let mut checked = 0;
-    let mut entries: Vec<_> = std::fs::read_dir(&dir)
-        .expect("test data")
-        .map(|e| e.expect("entry").path())
-        .collect();
+    let mut entries: Vec<_> =
+        std::fs::read_dir(&dir).expect("test data").map(|e| e.expect("entry").path()).collect();
     entries.sort();
     for path in entries {
         if path.extension().is_some_and(|e| e == "expected") {

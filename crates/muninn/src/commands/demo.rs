@@ -1,6 +1,232 @@
-pub fn run(
-    _config: &crate::config::Config,
-    _args: &crate::cli::DemoArgs,
-) -> anyhow::Result<std::process::ExitCode> {
-    anyhow::bail!("demo not ready")
+//! `muninn demo`: generates the demo scenario, adds the real public samples shipped in the
+//! binary, loads everything into a fresh data directory and says what it did.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use muninn_ingest::{IngestConfig, IngestSummary, Input, Quiet};
+use muninn_model::{AdmiraltyGrade, Source, SourceId, SourceKind, Timestamp, Tlp};
+use muninn_store::{EmbeddedStore, ItemStore, StoreConfig};
+use serde_json::json;
+
+use crate::cli::DemoArgs;
+use crate::config::Config;
+use crate::{UsageError, output};
+
+/// Marks a directory as the demo's, so that a later run may replace it.
+const MARKER: &str = ".muninn-demo";
+
+/// Real public material embedded in the binary (licences in `demo/samples/README.md`).
+const SAMPLES: [(&str, &[u8]); 7] = [
+    ("spamassassin-klez.eml", include_bytes!("../../demo/samples/spamassassin-klez.eml")),
+    ("spamassassin-encryption.eml", include_bytes!("../../demo/samples/spamassassin-encryption.eml")),
+    ("udhr-eng.html", include_bytes!("../../demo/samples/udhr-eng.html")),
+    ("udhr-rus.html", include_bytes!("../../demo/samples/udhr-rus.html")),
+    ("udhr-arb.html", include_bytes!("../../demo/samples/udhr-arb.html")),
+    ("udhr-cmn_hans.html", include_bytes!("../../demo/samples/udhr-cmn_hans.html")),
+    ("README.md", include_bytes!("../../demo/samples/README.md")),
+];
+
+/// A source the demo defines: id, name, kind, grade, TLP.
+type SourceSpec = (&'static str, &'static str, SourceKind, &'static str, Tlp);
+
+const SOURCES: [SourceSpec; 17] = [
+    ("newswire-en", "Newswire (English)", SourceKind::OpenSource, "B2", Tlp::Clear),
+    ("cyberdesk-en", "Cyber desk (English)", SourceKind::OpenSource, "B3", Tlp::Clear),
+    ("baltic-monitor-en", "Baltic monitor", SourceKind::OpenSource, "C3", Tlp::Clear),
+    ("gulf-times-en", "Gulf times", SourceKind::OpenSource, "C3", Tlp::Clear),
+    ("newswire-ru", "Newswire (Russian)", SourceKind::OpenSource, "B2", Tlp::Clear),
+    ("vostok-monitor-ru", "Vostok monitor", SourceKind::OpenSource, "C4", Tlp::Clear),
+    ("newswire-ar", "Newswire (Arabic)", SourceKind::OpenSource, "B2", Tlp::Clear),
+    ("gulf-monitor-ar", "Gulf monitor (Arabic)", SourceKind::OpenSource, "C3", Tlp::Clear),
+    ("newswire-zh", "Newswire (Chinese)", SourceKind::OpenSource, "B2", Tlp::Clear),
+    ("cyber-daily-zh", "Cyber daily (Chinese)", SourceKind::OpenSource, "C3", Tlp::Clear),
+    ("analyst-notes", "Analyst notes", SourceKind::Internal, "A2", Tlp::Amber),
+    ("partner-mail", "Partner CERT mailing list", SourceKind::Partner, "B2", Tlp::Amber),
+    ("field-chat", "Field team chat", SourceKind::HumanReport, "C3", Tlp::AmberStrict),
+    ("threat-feed-rss", "Threat news feed (RSS)", SourceKind::OpenSource, "B3", Tlp::Clear),
+    ("advisories-atom", "Advisories feed (Atom)", SourceKind::OpenSource, "B2", Tlp::Clear),
+    (
+        "spamassassin-corpus",
+        "SpamAssassin public corpus (real e-mail, 2002)",
+        SourceKind::OpenSource,
+        "F6",
+        Tlp::Clear,
+    ),
+    (
+        "un-udhr",
+        "United Nations: Universal Declaration of Human Rights",
+        SourceKind::OpenSource,
+        "A1",
+        Tlp::Clear,
+    ),
+];
+
+/// What to load from the corpus, and as which source (`None`: the source each line names).
+const PARTS: [(&str, &str, Option<&str>); 8] = [
+    ("news", "news.jsonl", None),
+    ("analyst notes", "notes", Some("analyst-notes")),
+    ("partner e-mail", "mail/inbox.mbox", Some("partner-mail")),
+    ("field chat", "chat/messages.jsonl", Some("field-chat")),
+    ("RSS feed", "feeds/feed.rss", Some("threat-feed-rss")),
+    ("Atom feed", "feeds/feed.atom", Some("advisories-atom")),
+    ("real e-mail samples", "samples/spamassassin-klez.eml", Some("spamassassin-corpus")),
+    ("real e-mail samples", "samples/spamassassin-encryption.eml", Some("spamassassin-corpus")),
+];
+
+/// Prepares the demo directory: replaces an earlier demo, refuses anything else.
+fn prepare(dir: &Path) -> anyhow::Result<()> {
+    if dir.exists() {
+        let is_empty = std::fs::read_dir(dir)?.next().is_none();
+        if !is_empty && !dir.join(MARKER).exists() {
+            return Err(UsageError(format!(
+                "{} exists and is not a muninn demo directory; choose another with --dir",
+                dir.display()
+            ))
+            .into());
+        }
+        std::fs::remove_dir_all(dir).with_context(|| format!("cannot replace {}", dir.display()))?;
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::write(dir.join(MARKER), "muninn demo directory: `muninn demo` may replace it\n")?;
+    Ok(())
+}
+
+pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    prepare(&args.dir)?;
+    let corpus = args.dir.join("corpus");
+    let data = args.dir.join("data");
+    let scenario = muninn_exercise::demo_scenario();
+    let report =
+        muninn_exercise::generate(&scenario, args.seed, &corpus).context("generating the demo corpus")?;
+    let samples = corpus.join("samples");
+    std::fs::create_dir_all(&samples)?;
+    for (name, bytes) in SAMPLES {
+        std::fs::write(samples.join(name), bytes)?;
+    }
+
+    let mut store = EmbeddedStore::open(&data, StoreConfig::default())?;
+    for (id, name, kind, grade, tlp) in SOURCES {
+        store.put_source(Source {
+            id: SourceId::new(id)?,
+            name: name.to_owned(),
+            kind,
+            default_grade: grade.parse::<AdmiraltyGrade>()?,
+            default_tlp: tlp,
+            description: None,
+        })?;
+    }
+    let collected_at = Timestamp::now();
+    let mut loaded: Vec<(String, String, IngestSummary)> = Vec::new();
+    let udhr: Vec<PathBuf> = SAMPLES
+        .iter()
+        .filter(|(name, _)| name.starts_with("udhr-"))
+        .map(|(name, _)| samples.join(name))
+        .collect();
+    let mut parts: Vec<(&str, Vec<PathBuf>, Option<&str>)> =
+        PARTS.iter().map(|(label, path, source)| (*label, vec![corpus.join(path)], *source)).collect();
+    parts.push(("real HTML samples", udhr, Some("un-udhr")));
+    for (label, paths, source) in parts {
+        let config = IngestConfig {
+            source: source.map(SourceId::new).transpose()?,
+            ..IngestConfig::new(collected_at)
+        };
+        let inputs: Vec<Input> = paths.into_iter().map(Input::Path).collect();
+        let summary = muninn_ingest::ingest(&mut store, &inputs, &config, &mut Quiet)?;
+        let source_name = source.unwrap_or("(named per line)").to_owned();
+        match loaded.iter_mut().find(|(l, s, _)| l == label && *s == source_name) {
+            Some((_, _, total)) => {
+                total.stored += summary.stored;
+                total.duplicates += summary.duplicates;
+                total.rejected += summary.rejected;
+                total.diagnostics.extend(summary.diagnostics);
+            }
+            None => loaded.push((label.to_owned(), source_name, summary)),
+        }
+    }
+    let stats = store.stats()?;
+    let verify = store.verify()?;
+    drop(store);
+    let seconds = started.elapsed().as_secs_f64();
+    let rejected: u64 = loaded.iter().map(|(_, _, s)| s.rejected).sum();
+
+    if args.json {
+        let parts: Vec<_> = loaded
+            .iter()
+            .map(|(label, source, s)| json!({ "part": label, "source": source, "stored": s.stored, "duplicates": s.duplicates, "rejected": s.rejected }))
+            .collect();
+        output::print_json(&json!({
+            "dir": args.dir.display().to_string(),
+            "data_dir": data.display().to_string(),
+            "scenario": scenario.name,
+            "seed": args.seed,
+            "generated_items": report.news + report.notes + report.mail + report.chat + report.rss_entries + report.atom_entries,
+            "planted_signals": report.signals,
+            "parts": parts,
+            "items": stats.items,
+            "duplicates": stats.duplicates_seen,
+            "by_language": stats.by_language.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
+            "by_tlp": stats.by_tlp.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
+            "verified": verify.problems.is_empty(),
+            "seconds": seconds,
+        }))?;
+    } else {
+        let rows: Vec<Vec<String>> = loaded
+            .iter()
+            .map(|(label, source, s)| {
+                vec![
+                    label.clone(),
+                    source.clone(),
+                    s.stored.to_string(),
+                    s.duplicates.to_string(),
+                    s.rejected.to_string(),
+                ]
+            })
+            .collect();
+        let join = |list: &[(String, u64)]| {
+            list.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+        };
+        let data_arg = data.display().to_string();
+        let mut text = format!(
+            "Muninn demo: generated the {:?} scenario (seed {}, {} days from {}) and loaded it with real public samples into {data_arg}\n\n",
+            scenario.name, args.seed, scenario.days, scenario.start
+        );
+        text.push_str(&output::table(&["PART", "SOURCE", "STORED", "DUPLICATES", "REJECTED"], &rows));
+        text.push_str(&format!(
+            "\n{} items from {} sources in {:.1} s; {} exact duplicates stored once and counted\n",
+            stats.items, stats.sources, seconds, stats.duplicates_seen
+        ));
+        text.push_str(&format!("languages: {}\n", join(&stats.by_language)));
+        text.push_str(&format!("markings:  {}\n", join(&stats.by_tlp)));
+        text.push_str(&format!(
+            "planted signals: {} (ground truth in {})\n",
+            report.signals,
+            corpus.join("truth.json").display()
+        ));
+        text.push_str(&format!(
+            "store verified: {}\n",
+            if verify.problems.is_empty() {
+                "every item matches its hash"
+            } else {
+                "PROBLEMS, run `muninn stats --verify`"
+            }
+        ));
+        text.push_str(&format!(
+            "\nTry:\n  muninn --data-dir {data_arg} items list\n  muninn --data-dir {data_arg} sources\n  muninn --data-dir {data_arg} stats\n  muninn --data-dir {data_arg} items show <ID>\n"
+        ));
+        text.push_str("\nSearch, screening, the API and the web UI arrive with later releases; this demo loads and verifies the store.\n");
+        output::print(&text)?;
+        for (_, _, summary) in &loaded {
+            for diagnostic in &summary.diagnostics {
+                eprintln!("rejected: {diagnostic}");
+            }
+        }
+    }
+    if rejected > 0 || !verify.problems.is_empty() {
+        return Ok(ExitCode::from(crate::exit::PARTIAL));
+    }
+    Ok(ExitCode::SUCCESS)
 }

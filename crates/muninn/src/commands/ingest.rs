@@ -6,9 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use muninn_ingest::{
-    IngestConfig, IngestObserver, IngestSummary, Input, Location, Progress, SourceDefaults,
-};
+use muninn_ingest::{IngestConfig, IngestObserver, IngestSummary, Input, Location, Progress, SourceDefaults};
 use muninn_model::{ContentHash, ItemId, SourceKind, Timestamp};
 use serde_json::json;
 
@@ -78,29 +76,18 @@ pub fn run(config: &Config, args: &IngestArgs) -> anyhow::Result<ExitCode> {
     let inputs: Vec<Input> = args
         .inputs
         .iter()
-        .map(|path| {
-            if path == Path::new("-") {
-                Input::Stdin
-            } else {
-                Input::Path(path.clone())
-            }
-        })
+        .map(|path| if path == Path::new("-") { Input::Stdin } else { Input::Path(path.clone()) })
         .collect();
     let mut store = super::open_store(config)?;
     let started = Instant::now();
     let mut bar = Bar::new(!args.quiet && !args.json);
-    let summary =
-        muninn_ingest::ingest(&mut store, &inputs, &ingest_config(config, args), &mut bar)?;
+    let summary = muninn_ingest::ingest(&mut store, &inputs, &ingest_config(config, args), &mut bar)?;
     if let Some(bar) = bar.0 {
         bar.finish_and_clear();
     }
     let elapsed = started.elapsed().as_secs_f64();
     report(&summary, elapsed, args.json)?;
-    Ok(if summary.rejected > 0 {
-        ExitCode::from(exit::PARTIAL)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if summary.rejected > 0 { ExitCode::from(exit::PARTIAL) } else { ExitCode::SUCCESS })
 }
 
 fn location_json(location: &Location) -> serde_json::Value {
@@ -114,16 +101,14 @@ fn location_json(location: &Location) -> serde_json::Value {
 
 /// Prints a run's summary: text (diagnostics on standard error) or JSON on standard output.
 pub fn report(summary: &IngestSummary, elapsed_seconds: f64, as_json: bool) -> anyhow::Result<()> {
-    let rate = if elapsed_seconds > 0.0 {
-        summary.stored as f64 / elapsed_seconds
-    } else {
-        0.0
-    };
+    let rate = if elapsed_seconds > 0.0 { summary.stored as f64 / elapsed_seconds } else { 0.0 };
     if as_json {
         let diagnostics: Vec<_> = summary
             .diagnostics
             .iter()
-            .map(|d| json!({ "input": d.input, "location": location_json(&d.location), "message": d.message }))
+            .map(
+                |d| json!({ "input": d.input, "location": location_json(&d.location), "message": d.message }),
+            )
             .collect();
         return output::print_json(&json!({
             "inputs": summary.inputs,

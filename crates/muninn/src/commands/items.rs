@@ -12,21 +12,10 @@ use crate::{UsageError, output};
 pub fn run(config: &Config, command: &ItemsCommand) -> anyhow::Result<ExitCode> {
     let store = super::open_existing_store(config)?;
     match command {
-        ItemsCommand::List {
-            source,
-            after,
-            limit,
-            json,
-        } => {
-            let query = ListQuery {
-                source: source.clone(),
-                after_seq: *after,
-                limit: *limit,
-            };
+        ItemsCommand::List { source, after, limit, json } => {
+            let query = ListQuery { source: source.clone(), after_seq: *after, limit: *limit };
             let page = store.list(&query)?;
-            let next = (page.len() as u32 == *limit)
-                .then(|| page.last().map(|s| s.seq))
-                .flatten();
+            let next = (page.len() as u32 == *limit).then(|| page.last().map(|s| s.seq)).flatten();
             if *json {
                 let items: Vec<_> = page
                     .iter()
@@ -53,18 +42,13 @@ pub fn run(config: &Config, command: &ItemsCommand) -> anyhow::Result<ExitCode> 
                         s.tlp.label().to_owned(),
                         s.grade.to_string(),
                         s.language.clone().unwrap_or_else(|| "-".to_owned()),
-                        s.event_time
-                            .map_or_else(|| "-".to_owned(), |t| t.strftime("%Y-%m-%d").to_string()),
+                        s.event_time.map_or_else(|| "-".to_owned(), |t| t.strftime("%Y-%m-%d").to_string()),
                         output::cut(s.title.as_deref().unwrap_or(""), 60),
                     ]
                 })
                 .collect();
-            let mut text = output::table(
-                &[
-                    "SEQ", "ID", "SOURCE", "TLP", "GRADE", "LANG", "DATE", "TITLE",
-                ],
-                &rows,
-            );
+            let mut text =
+                output::table(&["SEQ", "ID", "SOURCE", "TLP", "GRADE", "LANG", "DATE", "TITLE"], &rows);
             if let Some(next) = next {
                 text.push_str(&format!("more: muninn items list --after {next}\n"));
             }
@@ -75,9 +59,8 @@ pub fn run(config: &Config, command: &ItemsCommand) -> anyhow::Result<ExitCode> 
                 return Err(UsageError(format!("no item {id}")).into());
             };
             if *raw {
-                let bytes = store
-                    .raw(id)?
-                    .ok_or_else(|| UsageError(format!("item {id} kept no raw bytes")))?;
+                let bytes =
+                    store.raw(id)?.ok_or_else(|| UsageError(format!("item {id} kept no raw bytes")))?;
                 let mut out = std::io::stdout().lock();
                 std::io::Write::write_all(&mut out, &bytes)?;
                 return Ok(ExitCode::SUCCESS);
@@ -105,10 +88,7 @@ pub fn run(config: &Config, command: &ItemsCommand) -> anyhow::Result<ExitCode> 
             }
             text.push_str(&format!("hash:      sha256:{}\n", item.content_hash));
             if let Some(raw) = &item.raw {
-                text.push_str(&format!(
-                    "raw:       {} bytes of {}\n",
-                    raw.len, raw.media_type
-                ));
+                text.push_str(&format!("raw:       {} bytes of {}\n", raw.len, raw.media_type));
             }
             for (key, value) in &item.attributes {
                 text.push_str(&format!("{key}: {value}\n"));

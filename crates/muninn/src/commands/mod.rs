@@ -24,8 +24,5 @@ pub fn open_existing_store(config: &Config) -> anyhow::Result<EmbeddedStore> {
 
 /// Opens the configured data directory, creating it if needed.
 pub fn open_store(config: &Config) -> anyhow::Result<EmbeddedStore> {
-    Ok(EmbeddedStore::open(
-        &config.data_dir,
-        StoreConfig::default(),
-    )?)
+    Ok(EmbeddedStore::open(&config.data_dir, StoreConfig::default())?)
 }

@@ -14,14 +14,7 @@ pub fn run(config: &Config, command: Option<&SourcesCommand>) -> anyhow::Result<
     match command {
         None => list(config, false),
         Some(SourcesCommand::List { json }) => list(config, *json),
-        Some(SourcesCommand::Add {
-            id,
-            name,
-            kind,
-            grade,
-            tlp,
-            description,
-        }) => {
+        Some(SourcesCommand::Add { id, name, kind, grade, tlp, description }) => {
             let mut store = super::open_store(config)?;
             store.put_source(Source {
                 id: id.clone(),
@@ -31,10 +24,7 @@ pub fn run(config: &Config, command: Option<&SourcesCommand>) -> anyhow::Result<
                 default_tlp: *tlp,
                 description: description.clone(),
             })?;
-            output::print(&format!(
-                "source {id} defined: {kind}, grade {grade}, {}\n",
-                tlp.label()
-            ))?;
+            output::print(&format!("source {id} defined: {kind}, grade {grade}, {}\n", tlp.label()))?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -73,17 +63,6 @@ fn list(config: &Config, as_json: bool) -> anyhow::Result<ExitCode> {
             ]
         })
         .collect();
-    output::print(&output::table(
-        &[
-            "SOURCE",
-            "KIND",
-            "GRADE",
-            "TLP",
-            "ITEMS",
-            "DUPLICATES",
-            "NAME",
-        ],
-        &rows,
-    ))?;
+    output::print(&output::table(&["SOURCE", "KIND", "GRADE", "TLP", "ITEMS", "DUPLICATES", "NAME"], &rows))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -12,17 +12,10 @@ use crate::output;
 pub fn run(config: &Config, args: &StatsArgs) -> anyhow::Result<ExitCode> {
     let store = super::open_existing_store(config)?;
     let stats = store.stats()?;
-    let verify = if args.verify {
-        Some(store.verify()?)
-    } else {
-        None
-    };
+    let verify = if args.verify { Some(store.verify()?) } else { None };
     if args.json {
         let pairs = |list: &[(String, u64)]| -> serde_json::Value {
-            list.iter()
-                .map(|(k, v)| (k.clone(), json!(v)))
-                .collect::<serde_json::Map<_, _>>()
-                .into()
+            list.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>().into()
         };
         output::print_json(&json!({
             "data_dir": config.data_dir.display().to_string(),
@@ -40,10 +33,7 @@ pub fn run(config: &Config, args: &StatsArgs) -> anyhow::Result<ExitCode> {
         }))?;
     } else {
         let join = |list: &[(String, u64)]| {
-            list.iter()
-                .map(|(k, v)| format!("{k} {v}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            list.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
         };
         let mut text = format!("data directory: {}\n", config.data_dir.display());
         text.push_str(&format!("items:          {}\n", stats.items));
@@ -63,10 +53,7 @@ pub fn run(config: &Config, args: &StatsArgs) -> anyhow::Result<ExitCode> {
                     report.frames, report.items
                 ));
             } else {
-                text.push_str(&format!(
-                    "verify:         {} problem(s)\n",
-                    report.problems.len()
-                ));
+                text.push_str(&format!("verify:         {} problem(s)\n", report.problems.len()));
                 for problem in &report.problems {
                     text.push_str(&format!("  {problem}\n"));
                 }

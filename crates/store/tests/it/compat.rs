@@ -26,23 +26,12 @@ fn write_fixture(dir: &Path) {
         })
         .expect("source");
     let items = vec![
-        draft(
-            "Report on APT28",
-            "Fancy Bear used 192.0.2.10 in March.",
-            Some(b"{\"raw\":1}"),
-        ),
+        draft("Report on APT28", "Fancy Bear used 192.0.2.10 in March.", Some(b"{\"raw\":1}")),
         draft("Отчёт", "Группа Sandworm атаковала.", None),
-        draft(
-            "Report on APT28",
-            "Fancy Bear used 192.0.2.10 in March.",
-            None,
-        ),
+        draft("Report on APT28", "Fancy Bear used 192.0.2.10 in March.", None),
     ];
     store
-        .append(AppendBatch {
-            items,
-            checkpoints: vec![("file:fixture.jsonl".to_owned(), 3)],
-        })
+        .append(AppendBatch { items, checkpoints: vec![("file:fixture.jsonl".to_owned(), 3)] })
         .expect("append");
     drop(store);
     for name in ["LOCK", "records.redb"] {
@@ -72,48 +61,22 @@ fn format_1_fixture_reads_the_same() {
     let work = tempfile::tempdir().expect("tempdir");
     copy_dir(&fixture, work.path());
     let store = EmbeddedStore::open(work.path(), StoreConfig::default()).expect("fixture opens");
-    let listed = store
-        .list(&ListQuery {
-            source: None,
-            after_seq: None,
-            limit: 10,
-        })
-        .expect("list");
+    let listed = store.list(&ListQuery { source: None, after_seq: None, limit: 10 }).expect("list");
     let seen: Vec<(String, String, u64)> = listed
         .iter()
-        .map(|s| {
-            (
-                s.id.to_string(),
-                s.title.clone().unwrap_or_default(),
-                s.duplicates,
-            )
-        })
+        .map(|s| (s.id.to_string(), s.title.clone().unwrap_or_default(), s.duplicates))
         .collect();
     assert_eq!(
         seen,
         vec![
-            (
-                "6592c003ed7409ff5b3e87e9b7fbba21".to_owned(),
-                "Report on APT28".to_owned(),
-                1
-            ),
-            (
-                "5960ee45be0e8ae898734bdce17f66d0".to_owned(),
-                "Отчёт".to_owned(),
-                0
-            ),
+            ("6592c003ed7409ff5b3e87e9b7fbba21".to_owned(), "Report on APT28".to_owned(), 1),
+            ("5960ee45be0e8ae898734bdce17f66d0".to_owned(), "Отчёт".to_owned(), 0),
         ]
     );
     let first = store.item(&listed[0].id).expect("read").expect("present");
     assert_eq!(first.body, "Fancy Bear used 192.0.2.10 in March.");
-    assert_eq!(
-        store.raw(&listed[0].id).expect("raw"),
-        Some(b"{\"raw\":1}".to_vec())
-    );
-    assert_eq!(
-        store.checkpoint("file:fixture.jsonl").expect("checkpoint"),
-        Some(3)
-    );
+    assert_eq!(store.raw(&listed[0].id).expect("raw"), Some(b"{\"raw\":1}".to_vec()));
+    assert_eq!(store.checkpoint("file:fixture.jsonl").expect("checkpoint"), Some(3));
     let sources = store.sources().expect("sources");
     assert_eq!(sources[0].source.default_grade.to_string(), "C3");
     assert!(store.verify().expect("verify").problems.is_empty());

@@ -6,9 +6,7 @@ mod recovery;
 
 use std::collections::BTreeMap;
 
-use muninn_model::{
-    AdmiraltyGrade, Item, ItemDraft, Markings, Source, SourceId, SourceKind, Timestamp, Tlp,
-};
+use muninn_model::{AdmiraltyGrade, Item, ItemDraft, Markings, Source, SourceId, SourceKind, Timestamp, Tlp};
 use muninn_store::{AppendBatch, AppendOutcome, EmbeddedStore, ItemStore, ListQuery, StoreConfig};
 
 pub(crate) fn source_id(name: &str) -> SourceId {
@@ -36,10 +34,7 @@ pub(crate) fn open(dir: &std::path::Path) -> EmbeddedStore {
 }
 
 pub(crate) fn batch(items: Vec<(Item, Option<Vec<u8>>)>) -> AppendBatch {
-    AppendBatch {
-        items,
-        checkpoints: Vec::new(),
-    }
+    AppendBatch { items, checkpoints: Vec::new() }
 }
 
 #[test]
@@ -58,38 +53,18 @@ fn items_round_trip_with_raw_bytes_and_summaries() {
         .expect("source stored");
     let first = draft("one", "first body", Some(b"raw one"));
     let second = draft("two", "second body", None);
-    let outcomes = store
-        .append(batch(vec![first.clone(), second.clone()]))
-        .expect("append");
+    let outcomes = store.append(batch(vec![first.clone(), second.clone()])).expect("append");
     assert_eq!(
         outcomes,
         vec![
-            AppendOutcome::Stored {
-                id: first.0.id,
-                seq: 2
-            },
-            AppendOutcome::Stored {
-                id: second.0.id,
-                seq: 3
-            }
+            AppendOutcome::Stored { id: first.0.id, seq: 2 },
+            AppendOutcome::Stored { id: second.0.id, seq: 3 }
         ]
     );
-    assert_eq!(
-        store.item(&first.0.id).expect("read"),
-        Some(first.0.clone())
-    );
-    assert_eq!(
-        store.raw(&first.0.id).expect("raw"),
-        Some(b"raw one".to_vec())
-    );
+    assert_eq!(store.item(&first.0.id).expect("read"), Some(first.0.clone()));
+    assert_eq!(store.raw(&first.0.id).expect("raw"), Some(b"raw one".to_vec()));
     assert_eq!(store.raw(&second.0.id).expect("raw"), None);
-    let page = store
-        .list(&ListQuery {
-            source: None,
-            after_seq: Some(2),
-            limit: 10,
-        })
-        .expect("list");
+    let page = store.list(&ListQuery { source: None, after_seq: Some(2), limit: 10 }).expect("list");
     assert_eq!(page.len(), 1);
     assert_eq!(page[0].title.as_deref(), Some("two"));
     let sources = store.sources().expect("sources");
@@ -97,10 +72,7 @@ fn items_round_trip_with_raw_bytes_and_summaries() {
     assert_eq!(sources[0].items, 2);
     let stats = store.stats().expect("stats");
     assert_eq!((stats.items, stats.sources, stats.last_seq), (2, 1, 3));
-    assert_eq!(
-        store.verify().expect("verify").problems,
-        Vec::<String>::new()
-    );
+    assert_eq!(store.verify().expect("verify").problems, Vec::<String>::new());
 }
 
 #[test]
@@ -108,21 +80,13 @@ fn duplicates_are_stored_once_and_counted() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut store = open(dir.path());
     let item = draft("same", "same body", None);
-    let outcomes = store
-        .append(batch(vec![item.clone(), item.clone()]))
-        .expect("append");
+    let outcomes = store.append(batch(vec![item.clone(), item.clone()])).expect("append");
     assert!(matches!(outcomes[1], AppendOutcome::Duplicate { id } if id == item.0.id));
     let outcomes = store.append(batch(vec![item.clone()])).expect("append");
     assert_eq!(outcomes, vec![AppendOutcome::Duplicate { id: item.0.id }]);
     let stats = store.stats().expect("stats");
     assert_eq!((stats.items, stats.duplicates_seen), (1, 2));
-    let listed = store
-        .list(&ListQuery {
-            source: None,
-            after_seq: None,
-            limit: 10,
-        })
-        .expect("list");
+    let listed = store.list(&ListQuery { source: None, after_seq: None, limit: 10 }).expect("list");
     assert_eq!(listed[0].duplicates, 2);
 }
 
@@ -137,13 +101,8 @@ fn a_second_process_cannot_open_the_same_directory() {
 #[test]
 fn segments_roll_and_stay_readable_after_reopen() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let config = StoreConfig {
-        segment_max_bytes: 4096,
-        ..StoreConfig::default()
-    };
-    let items: Vec<_> = (0..200)
-        .map(|n| draft(&format!("t{n}"), &"x".repeat(n * 3), None))
-        .collect();
+    let config = StoreConfig { segment_max_bytes: 4096, ..StoreConfig::default() };
+    let items: Vec<_> = (0..200).map(|n| draft(&format!("t{n}"), &"x".repeat(n * 3), None)).collect();
     {
         let mut store = EmbeddedStore::open(dir.path(), config.clone()).expect("open");
         for chunk in items.chunks(7) {
@@ -164,21 +123,13 @@ fn checkpoints_are_committed_with_their_items() {
     {
         let mut store = open(dir.path());
         let mut with_checkpoint = batch(vec![draft("a", "b", None)]);
-        with_checkpoint
-            .checkpoints
-            .push(("file:/x.jsonl".to_owned(), 17));
+        with_checkpoint.checkpoints.push(("file:/x.jsonl".to_owned(), 17));
         store.append(with_checkpoint).expect("append");
-        assert_eq!(
-            store.checkpoint("file:/x.jsonl").expect("checkpoint"),
-            Some(17)
-        );
+        assert_eq!(store.checkpoint("file:/x.jsonl").expect("checkpoint"), Some(17));
     }
     // The tables are derived: delete them and the checkpoint comes back from the log.
     std::fs::remove_file(dir.path().join("records.redb")).expect("remove tables");
     let store = open(dir.path());
-    assert_eq!(
-        store.checkpoint("file:/x.jsonl").expect("checkpoint"),
-        Some(17)
-    );
+    assert_eq!(store.checkpoint("file:/x.jsonl").expect("checkpoint"), Some(17));
     assert_eq!(store.stats().expect("stats").items, 1);
 }

@@ -10,10 +10,7 @@ use crate::{draft, open};
 
 #[derive(Debug, Clone)]
 enum Step {
-    Append {
-        bodies: Vec<u8>,
-        checkpoint: Option<(u8, u16)>,
-    },
+    Append { bodies: Vec<u8>, checkpoint: Option<(u8, u16)> },
     Reopen,
     DropTables,
 }
@@ -69,9 +66,7 @@ proptest! {
                 }
                 Step::DropTables => {
                     drop(store.take());
-                    for name in ["records.redb"] {
-                        let _ = std::fs::remove_file(dir.path().join(name));
-                    }
+                    let _ = std::fs::remove_file(dir.path().join("records.redb"));
                     store = Some(open(dir.path()));
                 }
             }

@@ -8,10 +8,8 @@ use muninn_store::{EmbeddedStore, FaultPlan, ItemStore, StoreConfig};
 use crate::{batch, draft, open};
 
 fn only_segment(dir: &std::path::Path) -> std::path::PathBuf {
-    let mut segments: Vec<_> = std::fs::read_dir(dir.join("log"))
-        .expect("log dir")
-        .map(|e| e.expect("entry").path())
-        .collect();
+    let mut segments: Vec<_> =
+        std::fs::read_dir(dir.join("log")).expect("log dir").map(|e| e.expect("entry").path()).collect();
     segments.sort();
     segments.pop().expect("a segment")
 }
@@ -27,20 +25,14 @@ fn a_torn_tail_is_cut_and_acknowledged_items_survive() {
     let segment = only_segment(dir.path());
     let clean_len = std::fs::metadata(&segment).expect("stat").len();
     // Half a frame, as a crash in the middle of a write leaves it.
-    let mut file = OpenOptions::new()
-        .append(true)
-        .open(&segment)
-        .expect("open");
-    file.write_all(&[200, 0, 0, 0, 1, 2, 3, 4, 9, 0, 0])
-        .expect("write");
+    let mut file = OpenOptions::new().append(true).open(&segment).expect("open");
+    file.write_all(&[200, 0, 0, 0, 1, 2, 3, 4, 9, 0, 0]).expect("write");
     drop(file);
     let mut store = open(dir.path());
     assert_eq!(std::fs::metadata(&segment).expect("stat").len(), clean_len);
     assert_eq!(store.item(&kept.0.id).expect("read"), Some(kept.0.clone()));
     let later = draft("later", "written after recovery", None);
-    store
-        .append(batch(vec![later.clone()]))
-        .expect("append after recovery");
+    store.append(batch(vec![later.clone()])).expect("append after recovery");
     drop(store);
     let store = open(dir.path());
     assert_eq!(store.item(&later.0.id).expect("read"), Some(later.0));
@@ -50,22 +42,15 @@ fn a_torn_tail_is_cut_and_acknowledged_items_survive() {
 #[test]
 fn damage_before_the_tail_is_reported_with_file_and_offset() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let config = StoreConfig {
-        segment_max_bytes: 256,
-        ..StoreConfig::default()
-    };
+    let config = StoreConfig { segment_max_bytes: 256, ..StoreConfig::default() };
     {
         let mut store = EmbeddedStore::open(dir.path(), config.clone()).expect("open");
         for n in 0..10 {
-            store
-                .append(batch(vec![draft(&format!("t{n}"), &"y".repeat(300), None)]))
-                .expect("append");
+            store.append(batch(vec![draft(&format!("t{n}"), &"y".repeat(300), None)])).expect("append");
         }
     }
-    let mut segments: Vec<_> = std::fs::read_dir(dir.path().join("log"))
-        .expect("dir")
-        .map(|e| e.expect("e").path())
-        .collect();
+    let mut segments: Vec<_> =
+        std::fs::read_dir(dir.path().join("log")).expect("dir").map(|e| e.expect("e").path()).collect();
     segments.sort();
     let first = &segments[0];
     let mut bytes = std::fs::read(first).expect("read");
@@ -73,9 +58,7 @@ fn damage_before_the_tail_is_reported_with_file_and_offset() {
     bytes[flip_at] ^= 0xff;
     std::fs::write(first, &bytes).expect("write");
     // Rebuild the tables so that recovery has to read the damaged segment.
-    for name in ["records.redb"] {
-        let _ = std::fs::remove_file(dir.path().join(name));
-    }
+    let _ = std::fs::remove_file(dir.path().join("records.redb"));
     let error = EmbeddedStore::open(dir.path(), config).expect_err("damage is reported");
     let message = error.to_string();
     assert!(message.contains(&first.display().to_string()), "{message}");
@@ -86,32 +69,20 @@ fn damage_before_the_tail_is_reported_with_file_and_offset() {
 fn a_failed_fsync_stops_the_store_until_reopened() {
     let dir = tempfile::tempdir().expect("tempdir");
     let config = StoreConfig {
-        faults: Some(FaultPlan {
-            fail_sync: Some(2),
-            ..FaultPlan::default()
-        }),
+        faults: Some(FaultPlan { fail_sync: Some(2), ..FaultPlan::default() }),
         ..StoreConfig::default()
     };
     let acknowledged = draft("ok", "durable", None);
     {
         let mut store = EmbeddedStore::open(dir.path(), config).expect("open");
-        store
-            .append(batch(vec![acknowledged.clone()]))
-            .expect("first append is durable");
-        let error = store
-            .append(batch(vec![draft("lost", "not acked", None)]))
-            .expect_err("fsync fails");
+        store.append(batch(vec![acknowledged.clone()])).expect("first append is durable");
+        let error = store.append(batch(vec![draft("lost", "not acked", None)])).expect_err("fsync fails");
         assert!(error.to_string().contains("fsync"), "{error}");
-        let error = store
-            .append(batch(vec![draft("after", "refused", None)]))
-            .expect_err("stopped");
+        let error = store.append(batch(vec![draft("after", "refused", None)])).expect_err("stopped");
         assert!(error.to_string().contains("stopped"), "{error}");
     }
     let store = open(dir.path());
-    assert_eq!(
-        store.item(&acknowledged.0.id).expect("read"),
-        Some(acknowledged.0)
-    );
+    assert_eq!(store.item(&acknowledged.0.id).expect("read"), Some(acknowledged.0));
     assert!(store.verify().expect("verify").problems.is_empty());
 }
 
@@ -119,17 +90,12 @@ fn a_failed_fsync_stops_the_store_until_reopened() {
 fn a_failed_write_stops_the_store_and_leaves_no_partial_item() {
     let dir = tempfile::tempdir().expect("tempdir");
     let config = StoreConfig {
-        faults: Some(FaultPlan {
-            fail_write: Some(1),
-            ..FaultPlan::default()
-        }),
+        faults: Some(FaultPlan { fail_write: Some(1), ..FaultPlan::default() }),
         ..StoreConfig::default()
     };
     {
         let mut store = EmbeddedStore::open(dir.path(), config).expect("open");
-        store
-            .append(batch(vec![draft("x", "y", None)]))
-            .expect_err("write fails");
+        store.append(batch(vec![draft("x", "y", None)])).expect_err("write fails");
     }
     let store = open(dir.path());
     assert_eq!(store.stats().expect("stats").items, 0);

@@ -1,0 +1,67 @@
+//! `muninn demo`, end to end, as on a fresh machine.
+
+use std::process::Command;
+
+use crate::{muninn, stdout};
+
+fn demo(dir: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_muninn"))
+        .args(["demo", "--dir"])
+        .arg(dir)
+        .args(extra)
+        .env_remove("MUNINN_CONFIG")
+        .output()
+        .expect("demo runs")
+}
+
+fn item_ids(data: &std::path::Path) -> Vec<String> {
+    let listed: serde_json::Value =
+        serde_json::from_slice(&muninn(data, &["items", "list", "--limit", "100000", "--json"]).stdout)
+            .expect("json");
+    let mut ids: Vec<String> = listed["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["id"].as_str().expect("id").to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn demo_loads_a_multilingual_corpus_and_real_samples() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let dir = work.path().join("demo");
+    let output = demo(&dir, &["--json"]);
+    assert!(output.status.success(), "{}\n{}", stdout(&output), String::from_utf8_lossy(&output.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json summary");
+    assert!(summary["items"].as_u64().expect("items") > 400, "{summary}");
+    assert_eq!(summary["verified"], true);
+    assert!(summary["duplicates"].as_u64().expect("duplicates") >= 3, "planted exact duplicates are counted");
+    for language in ["en", "ru", "ar", "zh"] {
+        assert!(summary["by_language"][language].as_u64().unwrap_or(0) >= 20, "{language}: {summary}");
+    }
+    let parts = summary["parts"].as_array().expect("parts");
+    assert!(parts.iter().all(|p| p["rejected"] == 0), "{summary}");
+    assert!(parts.iter().any(|p| p["source"] == "un-udhr" && p["stored"] == 4), "{summary}");
+
+    let data = dir.join("data");
+    let sources = stdout(&muninn(&data, &["sources"]));
+    assert!(sources.contains("partner-mail") && sources.contains("spamassassin-corpus"), "{sources}");
+    let first = item_ids(&data);
+
+    // Running it again replaces the earlier demo with the same content (same ids).
+    let again = demo(&dir, &[]);
+    assert!(again.status.success());
+    assert!(stdout(&again).contains("Try:"), "{}", stdout(&again));
+    assert_eq!(item_ids(&data), first);
+}
+
+#[test]
+fn demo_never_replaces_a_directory_it_did_not_make() {
+    let work = tempfile::tempdir().expect("tempdir");
+    std::fs::write(work.path().join("precious.txt"), "user data").expect("write");
+    let output = demo(work.path(), &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(work.path().join("precious.txt").exists());
+}

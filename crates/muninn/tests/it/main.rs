@@ -1,0 +1,155 @@
+//! The `muninn` binary, run as a user runs it.
+
+mod demo;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+pub(crate) fn muninn(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_muninn"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("MUNINN_CONFIG")
+        .env_remove("MUNINN_DATA_DIR")
+        .output()
+        .expect("muninn runs")
+}
+
+pub(crate) fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(output)))
+}
+
+#[test]
+fn ingest_then_list_show_and_count() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let data = work.path().join("data");
+    let input = work.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        "{\"title\": \"APT28 lure\", \"body\": \"Fancy Bear sent lures from 198.51.100.7.\", \"tlp\": \"green\"}\n\
+         {\"title\": \"bad\", \"body\": \n\
+         {\"title\": \"Sandworm\", \"body\": \"Группа Sandworm атаковала энергосистему.\"}\n",
+    )
+    .expect("write");
+    let output = muninn(
+        &data,
+        &["ingest", "--source", "desk", "--grade", "B2", "--json", input.to_str().expect("path")],
+    );
+    assert_eq!(output.status.code(), Some(3), "one line was rejected: {}", stdout(&output));
+    let summary = json(&output);
+    assert_eq!(summary["stored"], 2);
+    assert_eq!(summary["rejected"], 1);
+    assert_eq!(summary["diagnostics"][0]["location"]["line"], 2);
+    assert_eq!(summary["new_sources"][0], "desk");
+
+    let listed = json(&muninn(&data, &["items", "list", "--json"]));
+    let items = listed["items"].as_array().expect("items");
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["tlp"], "TLP:GREEN");
+    assert_eq!(items[0]["grade"], "B2");
+    assert_eq!(items[1]["lang"], "ru");
+    let id = items[1]["id"].as_str().expect("id");
+
+    let shown = muninn(&data, &["items", "show", id]);
+    assert!(shown.status.success());
+    let text = stdout(&shown);
+    assert!(text.starts_with("TLP:AMBER\n"), "the TLP label comes first: {text}");
+    assert!(text.contains("Группа Sandworm"), "{text}");
+    let raw = muninn(&data, &["items", "show", id, "--raw"]);
+    assert!(stdout(&raw).starts_with("{\"title\": \"Sandworm\""), "{}", stdout(&raw));
+
+    let stats = json(&muninn(&data, &["stats", "--json", "--verify"]));
+    assert_eq!(stats["items"], 2);
+    assert_eq!(stats["verify"]["problems"].as_array().map(Vec::len), Some(0));
+
+    // The same command again: nothing new, nothing duplicated (resumed from its checkpoint).
+    let again =
+        json(&muninn(&data, &["ingest", "--source", "desk", "--json", input.to_str().expect("path")]));
+    assert_eq!(
+        (again["stored"].as_u64(), again["resumed"].as_u64(), again["duplicates"].as_u64()),
+        (Some(0), Some(3), Some(0))
+    );
+}
+
+#[test]
+fn standard_input_is_read_as_json_lines() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_muninn"))
+        .arg("--data-dir")
+        .arg(work.path())
+        .args(["ingest", "-", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"{\"body\": \"from a pipe: Lazarus Group\"}\n")
+        .expect("write");
+    let output = child.wait_with_output().expect("wait");
+    assert!(output.status.success(), "{}", stdout(&output));
+    assert_eq!(json(&output)["stored"], 1);
+}
+
+#[test]
+fn sources_are_defined_and_listed() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let output = muninn(
+        work.path(),
+        &[
+            "sources",
+            "add",
+            "cert-fr",
+            "--name",
+            "CERT-FR",
+            "--kind",
+            "partner",
+            "--grade",
+            "A2",
+            "--tlp",
+            "amber+strict",
+        ],
+    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let listed = json(&muninn(work.path(), &["sources", "list", "--json"]));
+    assert_eq!(listed["sources"][0]["kind"], "partner");
+    assert_eq!(listed["sources"][0]["default_tlp"], "TLP:AMBER+STRICT");
+    let text = stdout(&muninn(work.path(), &["sources"]));
+    assert!(text.contains("cert-fr") && text.contains("A2"), "{text}");
+}
+
+#[test]
+fn exit_codes_say_what_went_wrong() {
+    let work = tempfile::tempdir().expect("tempdir");
+    // Usage: an invalid TLP.
+    let usage = muninn(work.path(), &["ingest", "--tlp", "purple", "x.jsonl"]);
+    assert_eq!(usage.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&usage.stderr).contains("purple"));
+    // Reading a directory that holds no store.
+    let missing = muninn(&work.path().join("nothing"), &["items", "list"]);
+    assert_eq!(missing.status.code(), Some(2));
+    // Busy: another process holds the data directory.
+    let data = work.path().join("data");
+    let holder =
+        muninn_store::EmbeddedStore::open(&data, muninn_store::StoreConfig::default()).expect("open");
+    let busy = muninn(&data, &["stats"]);
+    assert_eq!(busy.status.code(), Some(4), "{}", String::from_utf8_lossy(&busy.stderr));
+    drop(holder);
+    // Corrupt: a format this build does not read.
+    std::fs::write(data.join("FORMAT"), "muninn-store 99\n").expect("write");
+    let corrupt = muninn(&data, &["stats"]);
+    assert_eq!(corrupt.status.code(), Some(5), "{}", String::from_utf8_lossy(&corrupt.stderr));
+    // A configuration file with an unknown key.
+    let config = work.path().join("muninn.toml");
+    std::fs::write(&config, "data_dri = 1\n").expect("write");
+    let bad_config = muninn(work.path(), &["--config", config.to_str().expect("path"), "stats"]);
+    assert_eq!(bad_config.status.code(), Some(2));
+}
