@@ -50,8 +50,11 @@ pub fn write_jsonl_items(out: &mut dyn Write, count: u64, target_bytes: usize, s
         // The newline takes one byte of the target.
         let budget = target_bytes.saturating_sub(line.len() + 1);
         body.clear();
+        // A report number makes every item distinct: the benchmark measures new items, not the
+        // duplicate path.
+        body.push_str(&format!("#{index} "));
         while body.len() < budget {
-            if !body.is_empty() {
+            if !body.ends_with(' ') {
                 body.push_str(lexicon.sentence_gap);
             }
             let sentence = composer.line(lexicon.threat.sentences).unwrap_or_default();

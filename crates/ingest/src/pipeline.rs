@@ -236,8 +236,7 @@ pub fn ingest(
             None => {
                 let format = config.format.unwrap_or(Format::JsonLines);
                 let context = run.context("<stdin>".to_owned(), "stdin".to_owned(), format);
-                let stdin = std::io::stdin();
-                let mut reader = BufReader::with_capacity(1 << 20, stdin.lock());
+                let mut reader = BufReader::with_capacity(1 << 20, std::io::stdin());
                 run.ingest_reader(&context, &mut reader, None)?;
             }
         }
@@ -278,6 +277,42 @@ fn collect_files(
         }
     }
     Ok(())
+}
+
+/// The consumer (the store side) has stopped; the producer stops reading.
+struct ConsumerStopped;
+
+/// A chunk of units, parsed: what the producer hands to the store side.
+struct ParsedChunk {
+    /// The ordinal of the chunk's last unit; `None` for an empty chunk.
+    last_ordinal: Option<u64>,
+    /// Records (language detected) and problems, in input order.
+    records: Vec<Result<Record, Diagnostic>>,
+    /// Input bytes the chunk and the units skipped before it cover.
+    bytes: u64,
+    /// Units skipped before it because an earlier run ingested them.
+    resumed: u64,
+}
+
+/// Parses units in parallel and detects languages. Pure.
+fn parse_chunk(context: &ReadContext, chunk: Vec<Unit>, resumed: u64, skipped_bytes: u64) -> ParsedChunk {
+    let last_ordinal = chunk.last().map(|unit| unit.ordinal);
+    let bytes = skipped_bytes + chunk.iter().map(|unit| unit.bytes).sum::<u64>();
+    let records = chunk
+        .into_par_iter()
+        .flat_map_iter(|unit| parse_unit(context, unit.content))
+        .map(|result| {
+            result.map(|mut record| {
+                let declared = record.language.as_deref().and_then(|code| LanguageTag::new(code).ok());
+                record.language = match declared {
+                    Some(tag) => Some(tag.as_str().to_owned()),
+                    None => detect_language(&record.body),
+                };
+                record
+            })
+        })
+        .collect();
+    ParsedChunk { last_ordinal, records, bytes, resumed }
 }
 
 struct Run<'a> {
@@ -336,63 +371,79 @@ impl Run<'_> {
         self.ingest_reader(&context, &mut reader, Some(key))
     }
 
+    /// Reads and parses on a producer thread (parsing itself in parallel) while this thread
+    /// makes the previous chunk durable: on two cores, parsing and storing overlap.
     fn ingest_reader(
         &mut self,
         context: &ReadContext,
-        reader: &mut dyn std::io::BufRead,
+        reader: &mut (dyn std::io::BufRead + Send),
         checkpoint_key: Option<String>,
     ) -> Result<(), IngestError> {
         let resume_from = match (&checkpoint_key, self.config.resume) {
             (Some(key), true) => self.store.checkpoint(key)?.unwrap_or(0),
             _ => 0,
         };
-        let mut chunk: Vec<Unit> = Vec::new();
-        let mut chunk_bytes = 0u64;
         let batch_units = self.config.batch_units.max(1);
         let batch_bytes = (self.config.limits.max_item_bytes as u64).max(32 << 20);
-        read_units(context, reader, &mut |unit: Unit| -> Result<(), IngestError> {
-            self.progress.bytes_done += unit.bytes;
-            self.summary.bytes += unit.bytes;
-            if unit.ordinal < resume_from {
-                self.summary.resumed += 1;
-                return Ok(());
+        std::thread::scope(|scope| -> Result<(), IngestError> {
+            // One chunk in flight while another is parsed: memory stays bounded.
+            let (sender, receiver) = std::sync::mpsc::sync_channel::<ParsedChunk>(1);
+            let producer = scope.spawn(move || {
+                let mut chunk: Vec<Unit> = Vec::new();
+                let mut chunk_bytes = 0u64;
+                let mut resumed = 0u64;
+                let mut skipped_bytes = 0u64;
+                let send = |chunk: Vec<Unit>, resumed: &mut u64, skipped_bytes: &mut u64| {
+                    let parsed =
+                        parse_chunk(context, chunk, std::mem::take(resumed), std::mem::take(skipped_bytes));
+                    sender.send(parsed).map_err(|_| ConsumerStopped)
+                };
+                read_units(context, reader, &mut |unit: Unit| -> Result<(), ConsumerStopped> {
+                    if unit.ordinal < resume_from {
+                        resumed += 1;
+                        skipped_bytes += unit.bytes;
+                        return Ok(());
+                    }
+                    chunk_bytes += unit.bytes;
+                    chunk.push(unit);
+                    if chunk.len() >= batch_units || chunk_bytes >= batch_bytes {
+                        chunk_bytes = 0;
+                        send(std::mem::take(&mut chunk), &mut resumed, &mut skipped_bytes)?;
+                    }
+                    Ok(())
+                })?;
+                send(chunk, &mut resumed, &mut skipped_bytes)
+            });
+            let mut outcome = Ok(());
+            for parsed in receiver.iter() {
+                if let Err(error) = self.commit_parsed(context, parsed, checkpoint_key.as_deref()) {
+                    outcome = Err(error);
+                    break;
+                }
             }
-            chunk_bytes += unit.bytes;
-            chunk.push(unit);
-            if chunk.len() >= batch_units || chunk_bytes >= batch_bytes {
-                chunk_bytes = 0;
-                self.commit_chunk(context, std::mem::take(&mut chunk), checkpoint_key.as_deref())?;
-            }
-            Ok(())
-        })?;
-        self.commit_chunk(context, chunk, checkpoint_key.as_deref())
+            // On a store failure the receiver is dropped here, so the producer's next send fails
+            // and it stops reading.
+            drop(receiver);
+            let _ = producer.join();
+            outcome
+        })
     }
 
-    /// Parses a chunk of units in parallel and makes its items durable with one fsync, together
-    /// with the checkpoint that says the chunk's units are done.
-    fn commit_chunk(
+    /// Makes a parsed chunk's items durable with one fsync, together with the checkpoint that
+    /// says the chunk's units are done.
+    fn commit_parsed(
         &mut self,
         context: &ReadContext,
-        chunk: Vec<Unit>,
+        parsed: ParsedChunk,
         key: Option<&str>,
     ) -> Result<(), IngestError> {
-        let Some(last_ordinal) = chunk.last().map(|unit| unit.ordinal) else {
+        self.progress.bytes_done += parsed.bytes;
+        self.summary.bytes += parsed.bytes;
+        self.summary.resumed += parsed.resumed;
+        let Some(last_ordinal) = parsed.last_ordinal else {
             return Ok(());
         };
-        let parsed: Vec<Result<Record, Diagnostic>> = chunk
-            .into_par_iter()
-            .flat_map_iter(|unit| parse_unit(context, unit.content))
-            .map(|result| {
-                result.map(|mut record| {
-                    let declared = record.language.as_deref().and_then(|code| LanguageTag::new(code).ok());
-                    record.language = match declared {
-                        Some(tag) => Some(tag.as_str().to_owned()),
-                        None => detect_language(&record.body),
-                    };
-                    record
-                })
-            })
-            .collect();
+        let parsed = parsed.records;
         let mut drafts = Vec::with_capacity(parsed.len());
         for result in parsed {
             match result {

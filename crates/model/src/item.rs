@@ -11,14 +11,14 @@ use sha2::{Digest, Sha256};
 use crate::{AdmiraltyGrade, ModelError, SourceId, Tlp};
 
 /// The SHA-256 of an item's content (see [`content_hash_of`]).
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(into = "String", try_from = "String")]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(try_from = "String")]
 pub struct ContentHash(pub [u8; 32]);
 
 /// An item's identifier: the first 128 bits of its content hash, so the same content gets the
 /// same id on every machine and in every rebuild.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(into = "String", try_from = "String")]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(try_from = "String")]
 pub struct ItemId(pub [u8; 16]);
 
 /// Computes the content hash of an item: SHA-256 over a versioned, length-prefixed encoding of
@@ -49,11 +49,18 @@ impl ContentHash {
     }
 }
 
+/// Lowercase hexadecimal without the formatting machinery: ids and hashes are encoded for every
+/// item written, so this is on the ingest hot path.
 fn write_hex(bytes: &[u8], f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    for byte in bytes {
-        write!(f, "{byte:02x}")?;
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut buffer = [0u8; 64];
+    let len = bytes.len().min(32) * 2;
+    for (index, byte) in bytes.iter().take(32).enumerate() {
+        buffer[index * 2] = DIGITS[usize::from(byte >> 4)];
+        buffer[index * 2 + 1] = DIGITS[usize::from(byte & 0x0f)];
     }
-    Ok(())
+    // Only ASCII hex digits were written.
+    f.write_str(std::str::from_utf8(&buffer[..len]).map_err(|_| fmt::Error)?)
 }
 
 fn parse_hex<const N: usize>(text: &str, what: &'static str) -> Result<[u8; N], ModelError> {
@@ -91,6 +98,11 @@ macro_rules! hex_newtype {
         impl From<$ty> for String {
             fn from(value: $ty) -> String {
                 value.to_string()
+            }
+        }
+        impl Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
             }
         }
         impl TryFrom<String> for $ty {

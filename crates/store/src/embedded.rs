@@ -320,8 +320,10 @@ impl ItemStore for EmbeddedStore {
         let mut outcomes = Vec::with_capacity(batch.items.len());
         let mut new_in_batch: HashSet<ItemId> = HashSet::new();
         let mut stored_entry_index = Vec::with_capacity(batch.items.len());
-        for (item, raw) in batch.items {
-            if new_in_batch.contains(&item.id) || self.records.contains(&item.id)? {
+        let ids: Vec<ItemId> = batch.items.iter().map(|(item, _)| item.id).collect();
+        let stored_already = self.records.contains_each(&ids)?;
+        for ((item, raw), stored) in batch.items.into_iter().zip(stored_already) {
+            if stored || new_in_batch.contains(&item.id) {
                 outcomes.push(AppendOutcome::Duplicate { id: item.id });
                 entries.push(Entry::Duplicate(DuplicateEntry {
                     item: item.id,

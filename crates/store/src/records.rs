@@ -5,6 +5,7 @@
 //! [`DURABLE_EVERY`] commits (and when the store closes) a commit is made durable, and after a
 //! crash the tables fall back to their last durable commit and replay the log from there.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -189,15 +190,9 @@ impl Records {
             let mut checkpoints = tx.open_table(CHECKPOINTS).or_records(&self.path)?;
             let mut duplicates = tx.open_table(DUPLICATES).or_records(&self.path)?;
             let mut counts = tx.open_table(COUNTS).or_records(&self.path)?;
-            let bump = |counts: &mut redb::Table<'_, (&str, &str), u64>,
-                        dimension: &str,
-                        key: &str,
-                        by: u64|
-             -> Result<(), StoreError> {
-                let current = counts.get((dimension, key)).or_records(&self.path)?.map_or(0, |v| v.value());
-                counts.insert((dimension, key), current + by).or_records(&self.path)?;
-                Ok(())
-            };
+            // Counts change once per batch, not once per item: (dimension, key) -> delta.
+            let mut deltas: HashMap<(&'static str, String), u64> = HashMap::new();
+            let mut newest: HashMap<String, u64> = HashMap::new();
             for (seq, pos, entry) in entries {
                 match entry {
                     Entry::Item { item, .. } => {
@@ -225,20 +220,13 @@ impl Records {
                             )
                             .or_records(&self.path)?;
                         by_source.insert((item.source.as_str(), *seq), ()).or_records(&self.path)?;
-                        bump(&mut counts, "total", "items", 1)?;
-                        bump(&mut counts, "lang", row.lang.as_deref().unwrap_or("unknown"), 1)?;
-                        bump(&mut counts, "tlp", item.markings.tlp.short(), 1)?;
-                        bump(&mut counts, "source", item.source.as_str(), 1)?;
-                        let last = counts
-                            .get(("source_last", item.source.as_str()))
-                            .or_records(&self.path)?
-                            .map_or(0, |v| v.value());
-                        counts
-                            .insert(
-                                ("source_last", item.source.as_str()),
-                                last.max(row.collected_ms.max(0) as u64),
-                            )
-                            .or_records(&self.path)?;
+                        *deltas.entry(("total", "items".to_owned())).or_default() += 1;
+                        let lang = row.lang.clone().unwrap_or_else(|| "unknown".to_owned());
+                        *deltas.entry(("lang", lang)).or_default() += 1;
+                        *deltas.entry(("tlp", item.markings.tlp.short().to_owned())).or_default() += 1;
+                        *deltas.entry(("source", row.source.clone())).or_default() += 1;
+                        let newest_ms = newest.entry(row.source.clone()).or_default();
+                        *newest_ms = (*newest_ms).max(row.collected_ms.max(0) as u64);
                     }
                     Entry::Duplicate(duplicate) => {
                         let row = DuplicateRow {
@@ -271,8 +259,8 @@ impl Records {
                                     .as_slice(),
                             )
                             .or_records(&self.path)?;
-                        bump(&mut counts, "total", "duplicates", 1)?;
-                        bump(&mut counts, "source_dup", duplicate.source.as_str(), 1)?;
+                        *deltas.entry(("total", "duplicates".to_owned())).or_default() += 1;
+                        *deltas.entry(("source_dup", duplicate.source.to_string())).or_default() += 1;
                     }
                     Entry::Checkpoint(checkpoint) => {
                         checkpoints
@@ -284,6 +272,20 @@ impl Records {
                         sources.insert(source.id.as_str(), json.as_str()).or_records(&self.path)?;
                     }
                 }
+            }
+            for ((dimension, key), delta) in &deltas {
+                let current =
+                    counts.get((*dimension, key.as_str())).or_records(&self.path)?.map_or(0, |v| v.value());
+                counts.insert((*dimension, key.as_str()), current + delta).or_records(&self.path)?;
+            }
+            for (source, newest_ms) in &newest {
+                let current = counts
+                    .get(("source_last", source.as_str()))
+                    .or_records(&self.path)?
+                    .map_or(0, |v| v.value());
+                counts
+                    .insert(("source_last", source.as_str()), current.max(*newest_ms))
+                    .or_records(&self.path)?;
             }
             let mut meta = tx.open_table(META).or_records(&self.path)?;
             meta.insert("applied_seq", applied.seq).or_records(&self.path)?;
@@ -325,10 +327,11 @@ impl Records {
         serde_json::from_slice(bytes).map_err(|e| self.corrupt(format!("unreadable item row: {e}")))
     }
 
-    pub(crate) fn contains(&self, id: &ItemId) -> Result<bool, StoreError> {
+    /// Which of these items are stored already (one read transaction for the whole batch).
+    pub(crate) fn contains_each(&self, ids: &[ItemId]) -> Result<Vec<bool>, StoreError> {
         self.read(|read| {
             let table = read.open_table(ID_TO_SEQ).or_records(&self.path)?;
-            Ok(table.get(&id.0[..]).or_records(&self.path)?.is_some())
+            ids.iter().map(|id| Ok(table.get(&id.0[..]).or_records(&self.path)?.is_some())).collect()
         })
     }
 

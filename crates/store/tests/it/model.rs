@@ -83,6 +83,10 @@ proptest! {
         for (input, position) in checkpoints {
             prop_assert_eq!(store.checkpoint(&input).expect("checkpoint"), Some(position));
         }
+        let stats = store.stats().expect("stats");
+        prop_assert_eq!(stats.items, model.len() as u64);
+        prop_assert_eq!(stats.duplicates_seen, model.values().map(|(_, d)| d).sum::<u64>());
+        prop_assert_eq!(stats.by_source.iter().map(|(_, n)| n).sum::<u64>(), model.len() as u64);
         prop_assert!(store.verify().expect("verify").problems.is_empty());
     }
 }
