@@ -258,13 +258,13 @@ impl EmbeddedStore {
         self.next_seq = first_seq + entries.len() as u64;
         let applied =
             Applied { seq: self.next_seq - 1, segment: self.writer.segment, end_offset: self.writer.len };
-        let rows: Vec<(u64, FramePos, &Entry)> = entries
-            .iter()
+        let rows: Vec<(u64, FramePos, Entry)> = entries
+            .into_iter()
             .zip(positions)
             .enumerate()
             .map(|(index, (entry, pos))| (first_seq + index as u64, pos, entry))
             .collect();
-        if let Err(error) = self.records.apply(&rows, applied) {
+        if let Err(error) = self.records.apply(rows, applied) {
             // The log holds the entries durably; the tables catch up on reopen.
             self.stopped = Some(format!("record tables: {error}"));
             return Err(error);
@@ -485,10 +485,7 @@ fn recover(log_dir: &Path, records: &mut Records) -> Result<(SegmentWriter, u64)
                         segment,
                         end_offset: pos.offset + log::FRAME_HEADER_LEN + u64::from(pos.len),
                     };
-                    let rows: Vec<(u64, FramePos, &Entry)> =
-                        pending.iter().map(|(s, p, e)| (*s, *p, e)).collect();
-                    records.apply(&rows, done)?;
-                    pending.clear();
+                    records.apply(std::mem::take(pending), done)?;
                 }
                 Ok(())
             };
@@ -533,6 +530,7 @@ fn recover(log_dir: &Path, records: &mut Records) -> Result<(SegmentWriter, u64)
         }
         end_offset = offset.max(SEGMENT_HEADER_LEN);
     }
+    records.flush()?;
     let path = log::segment_path(log_dir, last_segment);
     let file = OpenOptions::new().read(true).append(true).open(&path).map_err(|source| StoreError::Io {
         action: "open",

@@ -12,6 +12,7 @@ mod entry;
 mod error;
 mod log;
 mod records;
+mod row;
 
 use muninn_model::{AdmiraltyGrade, Item, ItemId, Source, SourceId, Timestamp, Tlp};
 

@@ -5,34 +5,37 @@
 //! [`DURABLE_EVERY`] commits (and when the store closes) a commit is made durable, and after a
 //! crash the tables fall back to their last durable commit and replay the log from there.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+mod writer;
 
-use muninn_model::{AdmiraltyGrade, ItemId, Source, SourceId, Timestamp, Tlp};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use muninn_model::{ItemId, Source, SourceId, Timestamp};
 use redb::{Database, Durability, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
+
+use self::writer::{Job, Shared, Writer, lock};
 use serde::{Deserialize, Serialize};
 
 use crate::entry::Entry;
 use crate::log::FramePos;
+use crate::row::ItemRow;
 use crate::{ItemSummary, ListQuery, SourceSummary, StoreError, StoreStats};
 
 /// Schema version of the record tables. A mismatch means: drop and rebuild from the log.
-const RECORDS_SCHEMA_VERSION: u64 = 1;
-/// Make a commit durable after this many non-durable ones, or after [`DURABLE_INTERVAL`].
-const DURABLE_EVERY: u32 = 64;
-const DURABLE_INTERVAL: Duration = Duration::from_secs(2);
+const RECORDS_SCHEMA_VERSION: u64 = 2;
+/// Entries gathered before they are handed to the writer thread.
+const WRITE_BEHIND: usize = 32_768;
 
-const META: TableDefinition<'_, &str, u64> = TableDefinition::new("meta");
-const ID_TO_SEQ: TableDefinition<'_, &[u8], u64> = TableDefinition::new("id_to_seq");
-const ITEMS: TableDefinition<'_, u64, &[u8]> = TableDefinition::new("items");
-const BY_SOURCE: TableDefinition<'_, (&str, u64), ()> = TableDefinition::new("items_by_source");
-const SOURCES: TableDefinition<'_, &str, &str> = TableDefinition::new("sources");
-const CHECKPOINTS: TableDefinition<'_, &str, u64> = TableDefinition::new("checkpoints");
-const DUPLICATES: TableDefinition<'_, u64, &[u8]> = TableDefinition::new("duplicates");
+pub(super) const META: TableDefinition<'_, &str, u64> = TableDefinition::new("meta");
+pub(super) const ID_TO_SEQ: TableDefinition<'_, &[u8], u64> = TableDefinition::new("id_to_seq");
+pub(super) const ITEMS: TableDefinition<'_, u64, &[u8]> = TableDefinition::new("items");
+pub(super) const BY_SOURCE: TableDefinition<'_, (&str, u64), ()> = TableDefinition::new("items_by_source");
+pub(super) const SOURCES: TableDefinition<'_, &str, &str> = TableDefinition::new("sources");
+pub(super) const CHECKPOINTS: TableDefinition<'_, &str, u64> = TableDefinition::new("checkpoints");
+pub(super) const DUPLICATES: TableDefinition<'_, u64, &[u8]> = TableDefinition::new("duplicates");
 /// (dimension, key) → count: items per language, TLP and source; duplicates per source; and
 /// the newest collection time per source.
-const COUNTS: TableDefinition<'_, (&str, &str), u64> = TableDefinition::new("counts");
+pub(super) const COUNTS: TableDefinition<'_, (&str, &str), u64> = TableDefinition::new("counts");
 
 /// How far the tables reflect the log: the last applied frame's seq and the end of its frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,35 +45,26 @@ pub(crate) struct Applied {
     pub end_offset: u64,
 }
 
-/// An item's row: its place in the log and what listings show.
 #[derive(Debug, Serialize, Deserialize)]
-struct ItemRow {
-    id: [u8; 16],
-    segment: u64,
-    offset: u64,
-    len: u32,
-    source: String,
-    collected_ms: i64,
-    event_ms: Option<i64>,
-    title: Option<String>,
-    lang: Option<String>,
-    tlp: Tlp,
-    grade: AdmiraltyGrade,
-    duplicates: u64,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct DuplicateRow {
-    item: [u8; 16],
-    source: String,
-    collected_ms: i64,
+pub(super) struct DuplicateRow {
+    pub item: [u8; 16],
+    pub source: String,
+    pub collected_ms: i64,
 }
 
 pub(crate) struct Records {
-    db: Database,
+    db: Arc<Database>,
     path: PathBuf,
-    commits_since_durable: u32,
-    last_durable: Instant,
+    shared: Arc<Mutex<Shared>>,
+    /// Applied entries not yet handed to the writer.
+    buffer: Mutex<Buffer>,
+    writer: Writer,
+}
+
+#[derive(Default)]
+struct Buffer {
+    entries: Vec<(u64, FramePos, Entry)>,
+    applied: Option<Applied>,
 }
 
 impl std::fmt::Debug for Records {
@@ -80,7 +74,7 @@ impl std::fmt::Debug for Records {
 }
 
 /// Attaches the database path to an engine error.
-trait OrRecords<T> {
+pub(super) trait OrRecords<T> {
     fn or_records(self, path: &Path) -> Result<T, StoreError>;
 }
 
@@ -88,6 +82,10 @@ impl<T, E: Into<redb::Error>> OrRecords<T> for Result<T, E> {
     fn or_records(self, path: &Path) -> Result<T, StoreError> {
         self.map_err(|source| StoreError::Records { path: path.to_owned(), source: source.into() })
     }
+}
+
+fn corrupt(path: &Path, detail: String) -> StoreError {
+    StoreError::Corrupt { path: path.to_owned(), offset: 0, detail }
 }
 
 fn from_millis(value: i64) -> Timestamp {
@@ -100,8 +98,11 @@ impl Records {
             .set_cache_size(256 << 20)
             .create(path)
             .map_err(|source| StoreError::Records { path: path.to_owned(), source: source.into() })?;
+        let db = Arc::new(db);
+        let shared = Arc::new(Mutex::new(Shared::default()));
+        let writer = Writer::start(Arc::clone(&db), path.to_owned(), Arc::clone(&shared))?;
         let mut records =
-            Records { db, path: path.to_owned(), commits_since_durable: 0, last_durable: Instant::now() };
+            Records { db, path: path.to_owned(), shared, buffer: Mutex::new(Buffer::default()), writer };
         match records.meta("schema_version")? {
             Some(RECORDS_SCHEMA_VERSION) => {}
             Some(other) => {
@@ -118,7 +119,7 @@ impl Records {
     }
 
     fn corrupt(&self, detail: String) -> StoreError {
-        StoreError::Corrupt { path: self.path.clone(), offset: 0, detail }
+        corrupt(&self.path, detail)
     }
 
     fn meta(&self, key: &str) -> Result<Option<u64>, StoreError> {
@@ -135,6 +136,8 @@ impl Records {
 
     /// Drops every derived row so that the tables are rebuilt from the start of the log.
     pub(crate) fn clear(&mut self) -> Result<(), StoreError> {
+        self.flush()?;
+        lock(&self.shared).ids.clear();
         let mut tx = self.db.begin_write().or_records(&self.path)?;
         tx.set_durability(Durability::Immediate).or_records(&self.path)?;
         {
@@ -167,155 +170,87 @@ impl Records {
         }
     }
 
-    /// Applies decoded log entries in one transaction, and records how far the tables now reach.
+    fn buffer(&self) -> MutexGuard<'_, Buffer> {
+        self.buffer.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn check_writer(&self) -> Result<(), StoreError> {
+        match &lock(&self.shared).failure {
+            Some(cause) => Err(StoreError::Stopped { cause: format!("record tables: {cause}") }),
+            None => Ok(()),
+        }
+    }
+
+    /// Takes decoded log entries, in log order, and records how far the tables will then reach.
+    /// They are written behind, in groups, by the writer thread; reads see them at once.
     pub(crate) fn apply(
         &mut self,
-        entries: &[(u64, FramePos, &Entry)],
+        entries: Vec<(u64, FramePos, Entry)>,
         applied: Applied,
     ) -> Result<(), StoreError> {
-        let durable = self.commits_since_durable + 1 >= DURABLE_EVERY
-            || self.last_durable.elapsed() >= DURABLE_INTERVAL;
-        let mut tx = self.db.begin_write().or_records(&self.path)?;
-        if durable {
-            tx.set_durability(Durability::Immediate).or_records(&self.path)?;
-            tx.set_quick_repair(true);
-        } else {
-            tx.set_durability(Durability::None).or_records(&self.path)?;
-        }
-        {
-            let mut id_to_seq = tx.open_table(ID_TO_SEQ).or_records(&self.path)?;
-            let mut items = tx.open_table(ITEMS).or_records(&self.path)?;
-            let mut by_source = tx.open_table(BY_SOURCE).or_records(&self.path)?;
-            let mut sources = tx.open_table(SOURCES).or_records(&self.path)?;
-            let mut checkpoints = tx.open_table(CHECKPOINTS).or_records(&self.path)?;
-            let mut duplicates = tx.open_table(DUPLICATES).or_records(&self.path)?;
-            let mut counts = tx.open_table(COUNTS).or_records(&self.path)?;
-            // Counts change once per batch, not once per item: (dimension, key) -> delta.
-            let mut deltas: HashMap<(&'static str, String), u64> = HashMap::new();
-            let mut newest: HashMap<String, u64> = HashMap::new();
-            for (seq, pos, entry) in entries {
-                match entry {
-                    Entry::Item { item, .. } => {
-                        if id_to_seq.insert(&item.id.0[..], *seq).or_records(&self.path)?.is_some() {
-                            return Err(self.corrupt(format!("item {} appears twice in the log", item.id)));
-                        }
-                        let row = ItemRow {
-                            id: item.id.0,
-                            segment: pos.segment,
-                            offset: pos.offset,
-                            len: pos.len,
-                            source: item.source.to_string(),
-                            collected_ms: item.collected_at.as_millisecond(),
-                            event_ms: item.event_time.map(|t| t.as_millisecond()),
-                            title: item.title.as_deref().map(|t| truncate_chars(t, 300).to_owned()),
-                            lang: item.language.as_ref().map(|l| l.as_str().to_owned()),
-                            tlp: item.markings.tlp,
-                            grade: item.grade,
-                            duplicates: 0,
-                        };
-                        items
-                            .insert(
-                                *seq,
-                                serde_json::to_vec(&row).map_err(|e| self.corrupt(e.to_string()))?.as_slice(),
-                            )
-                            .or_records(&self.path)?;
-                        by_source.insert((item.source.as_str(), *seq), ()).or_records(&self.path)?;
-                        *deltas.entry(("total", "items".to_owned())).or_default() += 1;
-                        let lang = row.lang.clone().unwrap_or_else(|| "unknown".to_owned());
-                        *deltas.entry(("lang", lang)).or_default() += 1;
-                        *deltas.entry(("tlp", item.markings.tlp.short().to_owned())).or_default() += 1;
-                        *deltas.entry(("source", row.source.clone())).or_default() += 1;
-                        let newest_ms = newest.entry(row.source.clone()).or_default();
-                        *newest_ms = (*newest_ms).max(row.collected_ms.max(0) as u64);
-                    }
-                    Entry::Duplicate(duplicate) => {
-                        let row = DuplicateRow {
-                            item: duplicate.item.0,
-                            source: duplicate.source.to_string(),
-                            collected_ms: duplicate.collected_at.as_millisecond(),
-                        };
-                        duplicates
-                            .insert(
-                                *seq,
-                                serde_json::to_vec(&row).map_err(|e| self.corrupt(e.to_string()))?.as_slice(),
-                            )
-                            .or_records(&self.path)?;
-                        let original =
-                            id_to_seq.get(&duplicate.item.0[..]).or_records(&self.path)?.map(|v| v.value());
-                        let Some(original) = original else {
-                            return Err(self.corrupt(format!("duplicate of unknown item {}", duplicate.item)));
-                        };
-                        let bytes = items.get(original).or_records(&self.path)?.map(|v| v.value().to_vec());
-                        let mut item_row: ItemRow =
-                            bytes.and_then(|b| serde_json::from_slice(&b).ok()).ok_or_else(|| {
-                                self.corrupt(format!("row of item {} unreadable", duplicate.item))
-                            })?;
-                        item_row.duplicates += 1;
-                        items
-                            .insert(
-                                original,
-                                serde_json::to_vec(&item_row)
-                                    .map_err(|e| self.corrupt(e.to_string()))?
-                                    .as_slice(),
-                            )
-                            .or_records(&self.path)?;
-                        *deltas.entry(("total", "duplicates".to_owned())).or_default() += 1;
-                        *deltas.entry(("source_dup", duplicate.source.to_string())).or_default() += 1;
-                    }
-                    Entry::Checkpoint(checkpoint) => {
-                        checkpoints
-                            .insert(checkpoint.input.as_str(), checkpoint.position)
-                            .or_records(&self.path)?;
-                    }
-                    Entry::Source(source) => {
-                        let json = serde_json::to_string(source).map_err(|e| self.corrupt(e.to_string()))?;
-                        sources.insert(source.id.as_str(), json.as_str()).or_records(&self.path)?;
-                    }
+        self.check_writer()?;
+        let full = {
+            let mut buffer = self.buffer();
+            let mut shared = lock(&self.shared);
+            for (seq, pos, mut entry) in entries {
+                if let Entry::Item { item, raw } = &mut entry {
+                    // The tables never need the raw bytes.
+                    *raw = None;
+                    shared.ids.insert(item.id, (seq, pos));
                 }
+                buffer.entries.push((seq, pos, entry));
             }
-            for ((dimension, key), delta) in &deltas {
-                let current =
-                    counts.get((*dimension, key.as_str())).or_records(&self.path)?.map_or(0, |v| v.value());
-                counts.insert((*dimension, key.as_str()), current + delta).or_records(&self.path)?;
-            }
-            for (source, newest_ms) in &newest {
-                let current = counts
-                    .get(("source_last", source.as_str()))
-                    .or_records(&self.path)?
-                    .map_or(0, |v| v.value());
-                counts
-                    .insert(("source_last", source.as_str()), current.max(*newest_ms))
-                    .or_records(&self.path)?;
-            }
-            let mut meta = tx.open_table(META).or_records(&self.path)?;
-            meta.insert("applied_seq", applied.seq).or_records(&self.path)?;
-            meta.insert("applied_segment", applied.segment).or_records(&self.path)?;
-            meta.insert("applied_end", applied.end_offset).or_records(&self.path)?;
-        }
-        tx.commit().or_records(&self.path)?;
-        if durable {
-            self.commits_since_durable = 0;
-            self.last_durable = Instant::now();
-        } else {
-            self.commits_since_durable += 1;
+            buffer.applied = Some(applied);
+            buffer.entries.len() >= WRITE_BEHIND
+        };
+        if full {
+            self.hand_off()?;
         }
         Ok(())
     }
 
-    /// Makes everything applied so far durable (on close).
-    fn make_durable(&mut self) -> Result<(), StoreError> {
-        if self.commits_since_durable == 0 {
+    /// Hands the buffered entries to the writer.
+    fn hand_off(&self) -> Result<(), StoreError> {
+        let (entries, applied) = {
+            let mut buffer = self.buffer();
+            (std::mem::take(&mut buffer.entries), buffer.applied.take())
+        };
+        let Some(applied) = applied else {
             return Ok(());
+        };
+        if !self.writer.send(Job::Write { entries, applied }) {
+            return Err(StoreError::Stopped { cause: "the record writer has stopped".to_owned() });
         }
-        let mut tx = self.db.begin_write().or_records(&self.path)?;
-        tx.set_durability(Durability::Immediate).or_records(&self.path)?;
-        tx.set_quick_repair(true);
-        tx.commit().or_records(&self.path)?;
-        self.commits_since_durable = 0;
         Ok(())
     }
 
+    /// Writes everything applied so far to the tables, and waits for it.
+    pub(crate) fn flush(&self) -> Result<(), StoreError> {
+        self.hand_off()?;
+        if !self.writer.sync(false) {
+            return Err(StoreError::Stopped { cause: "the record writer has stopped".to_owned() });
+        }
+        self.check_writer()
+    }
+
+    /// Writes everything and makes it durable (on close).
+    fn make_durable(&self) -> Result<(), StoreError> {
+        self.hand_off()?;
+        self.writer.sync(true);
+        self.check_writer()
+    }
+
+    /// A read of the tables as they stand after every applied entry.
     fn read<T>(
+        &self,
+        f: impl FnOnce(&redb::ReadTransaction) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.flush()?;
+        self.read_written(f)
+    }
+
+    /// A read of what is written, ignoring pending entries.
+    fn read_written<T>(
         &self,
         f: impl FnOnce(&redb::ReadTransaction) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
@@ -324,19 +259,29 @@ impl Records {
     }
 
     fn row(&self, bytes: &[u8]) -> Result<ItemRow, StoreError> {
-        serde_json::from_slice(bytes).map_err(|e| self.corrupt(format!("unreadable item row: {e}")))
+        ItemRow::decode(bytes).ok_or_else(|| self.corrupt("unreadable item row".to_owned()))
     }
 
     /// Which of these items are stored already (one read transaction for the whole batch).
     pub(crate) fn contains_each(&self, ids: &[ItemId]) -> Result<Vec<bool>, StoreError> {
-        self.read(|read| {
+        let in_pending: Vec<bool> = {
+            let shared = lock(&self.shared);
+            ids.iter().map(|id| shared.ids.contains_key(id)).collect()
+        };
+        self.read_written(|read| {
             let table = read.open_table(ID_TO_SEQ).or_records(&self.path)?;
-            ids.iter().map(|id| Ok(table.get(&id.0[..]).or_records(&self.path)?.is_some())).collect()
+            ids.iter()
+                .zip(in_pending)
+                .map(|(id, pending)| Ok(pending || table.get(&id.0[..]).or_records(&self.path)?.is_some()))
+                .collect()
         })
     }
 
     pub(crate) fn position(&self, id: &ItemId) -> Result<Option<(u64, FramePos)>, StoreError> {
-        self.read(|read| {
+        if let Some(found) = lock(&self.shared).ids.get(id) {
+            return Ok(Some(*found));
+        }
+        self.read_written(|read| {
             let index = read.open_table(ID_TO_SEQ).or_records(&self.path)?;
             let Some(seq) = index.get(&id.0[..]).or_records(&self.path)?.map(|v| v.value()) else {
                 return Ok(None);
@@ -514,7 +459,7 @@ impl Drop for Records {
     }
 }
 
-fn truncate_chars(text: &str, max: usize) -> &str {
+pub(super) fn truncate_chars(text: &str, max: usize) -> &str {
     match text.char_indices().nth(max) {
         Some((index, _)) => &text[..index],
         None => text,

@@ -1,0 +1,251 @@
+//! The record tables' writer: a thread that writes applied log entries to the tables in large
+//! groups, while the caller goes on appending to the log.
+//!
+//! The tables are a copy-on-write B-tree, so every commit rewrites the pages it touches; item ids
+//! are random, so a commit of a few thousand items touches a few thousand pages. Writing behind
+//! in groups of tens of thousands cuts that cost by an order of magnitude, and doing it on its
+//! own thread takes it off the ingest path. The log makes this safe: after a crash the tables
+//! replay the log from the last entry they hold.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use muninn_model::ItemId;
+use redb::{Database, Durability, ReadableTable};
+
+use super::{
+    Applied, BY_SOURCE, CHECKPOINTS, COUNTS, DUPLICATES, DuplicateRow, ID_TO_SEQ, ITEMS, META, OrRecords,
+    SOURCES, corrupt, truncate_chars,
+};
+use crate::StoreError;
+use crate::entry::Entry;
+use crate::log::FramePos;
+use crate::row::{ItemRow, ROW_TITLE_CHARS};
+
+/// Make a commit durable after this many non-durable ones, or after [`DURABLE_INTERVAL`].
+const DURABLE_EVERY: u32 = 8;
+const DURABLE_INTERVAL: Duration = Duration::from_secs(2);
+
+/// What the caller and the writer share.
+#[derive(Debug, Default)]
+pub(super) struct Shared {
+    /// Items applied but not yet written: for the dedup check and for reads by id.
+    pub ids: HashMap<ItemId, (u64, FramePos)>,
+    /// The first write that failed; after it, nothing more is written.
+    pub failure: Option<String>,
+}
+
+pub(super) fn lock(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
+    shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+pub(super) enum Job {
+    /// Write these entries (in log order) and record how far the tables then reach.
+    Write { entries: Vec<(u64, FramePos, Entry)>, applied: Applied },
+    /// Answer once every earlier job is done; make the tables durable first if asked.
+    Sync { durable: bool, done: SyncSender<()> },
+}
+
+/// The writer thread and the channel to it.
+#[derive(Debug)]
+pub(super) struct Writer {
+    sender: Option<SyncSender<Job>>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Writer {
+    pub(super) fn start(
+        db: Arc<Database>,
+        path: PathBuf,
+        shared: Arc<Mutex<Shared>>,
+    ) -> Result<Writer, StoreError> {
+        // One group queued while another is written: memory stays bounded.
+        let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+        let handle = std::thread::Builder::new()
+            .name("muninn-records".to_owned())
+            .spawn(move || run(&db, &path, &shared, receiver))
+            .map_err(|source| StoreError::Io {
+                action: "start the record writer for",
+                path: PathBuf::new(),
+                source,
+            })?;
+        Ok(Writer { sender: Some(sender), handle: Some(handle) })
+    }
+
+    /// Hands a job over (waits while the queue is full). `false` if the writer is gone.
+    pub(super) fn send(&self, job: Job) -> bool {
+        self.sender.as_ref().is_some_and(|sender| sender.send(job).is_ok())
+    }
+
+    /// Waits until every job handed over so far is done.
+    pub(super) fn sync(&self, durable: bool) -> bool {
+        let (done, wait) = std::sync::mpsc::sync_channel(1);
+        self.send(Job::Sync { durable, done }) && wait.recv().is_ok()
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        drop(self.sender.take());
+        if let Some(handle) = self.handle.take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+fn run(db: &Database, path: &Path, shared: &Mutex<Shared>, jobs: Receiver<Job>) {
+    let mut commits_since_durable = 0u32;
+    let mut last_durable: Option<Instant> = None;
+    for job in jobs {
+        let failed = lock(shared).failure.is_some();
+        match job {
+            Job::Write { entries, applied } => {
+                if failed {
+                    continue;
+                }
+                let durable = commits_since_durable + 1 >= DURABLE_EVERY
+                    || last_durable.is_none_or(|at| at.elapsed() >= DURABLE_INTERVAL);
+                match write_tables(db, path, &entries, applied, durable) {
+                    Ok(()) => {
+                        if durable {
+                            commits_since_durable = 0;
+                            last_durable = Some(Instant::now());
+                        } else {
+                            commits_since_durable += 1;
+                        }
+                        let mut shared = lock(shared);
+                        for (_, _, entry) in &entries {
+                            if let Entry::Item { item, .. } = entry {
+                                shared.ids.remove(&item.id);
+                            }
+                        }
+                    }
+                    Err(error) => lock(shared).failure = Some(error.to_string()),
+                }
+            }
+            Job::Sync { durable, done } => {
+                if durable && !failed && commits_since_durable > 0 {
+                    match make_durable(db, path) {
+                        Ok(()) => commits_since_durable = 0,
+                        Err(error) => lock(shared).failure = Some(error.to_string()),
+                    }
+                }
+                let _ = done.send(());
+            }
+        }
+    }
+}
+
+fn make_durable(db: &Database, path: &Path) -> Result<(), StoreError> {
+    let mut tx = db.begin_write().or_records(path)?;
+    tx.set_durability(Durability::Immediate).or_records(path)?;
+    tx.set_quick_repair(true);
+    tx.commit().or_records(path)
+}
+
+/// Writes a group of entries to the tables in one transaction.
+fn write_tables(
+    db: &Database,
+    path: &Path,
+    entries: &[(u64, FramePos, Entry)],
+    applied: Applied,
+    durable: bool,
+) -> Result<(), StoreError> {
+    let mut tx = db.begin_write().or_records(path)?;
+    if durable {
+        tx.set_durability(Durability::Immediate).or_records(path)?;
+        tx.set_quick_repair(true);
+    } else {
+        tx.set_durability(Durability::None).or_records(path)?;
+    }
+    {
+        let mut id_to_seq = tx.open_table(ID_TO_SEQ).or_records(path)?;
+        let mut items = tx.open_table(ITEMS).or_records(path)?;
+        let mut by_source = tx.open_table(BY_SOURCE).or_records(path)?;
+        let mut sources = tx.open_table(SOURCES).or_records(path)?;
+        let mut checkpoints = tx.open_table(CHECKPOINTS).or_records(path)?;
+        let mut duplicates = tx.open_table(DUPLICATES).or_records(path)?;
+        let mut counts = tx.open_table(COUNTS).or_records(path)?;
+        // Counts change once per batch, not once per item: (dimension, key) -> delta.
+        let mut deltas: HashMap<(&'static str, String), u64> = HashMap::new();
+        let mut newest: HashMap<String, u64> = HashMap::new();
+        for (seq, pos, entry) in entries {
+            match entry {
+                Entry::Item { item, .. } => {
+                    if id_to_seq.insert(&item.id.0[..], *seq).or_records(path)?.is_some() {
+                        return Err(corrupt(path, format!("item {} appears twice in the log", item.id)));
+                    }
+                    let row = ItemRow {
+                        id: item.id.0,
+                        segment: pos.segment,
+                        offset: pos.offset,
+                        len: pos.len,
+                        source: item.source.to_string(),
+                        collected_ms: item.collected_at.as_millisecond(),
+                        event_ms: item.event_time.map(|t| t.as_millisecond()),
+                        title: item.title.as_deref().map(|t| truncate_chars(t, ROW_TITLE_CHARS).to_owned()),
+                        lang: item.language.as_ref().map(|l| l.as_str().to_owned()),
+                        tlp: item.markings.tlp,
+                        grade: item.grade,
+                        duplicates: 0,
+                    };
+                    items.insert(*seq, row.encode().as_slice()).or_records(path)?;
+                    by_source.insert((item.source.as_str(), *seq), ()).or_records(path)?;
+                    *deltas.entry(("total", "items".to_owned())).or_default() += 1;
+                    let lang = row.lang.clone().unwrap_or_else(|| "unknown".to_owned());
+                    *deltas.entry(("lang", lang)).or_default() += 1;
+                    *deltas.entry(("tlp", item.markings.tlp.short().to_owned())).or_default() += 1;
+                    *deltas.entry(("source", row.source.clone())).or_default() += 1;
+                    let newest_ms = newest.entry(row.source.clone()).or_default();
+                    *newest_ms = (*newest_ms).max(row.collected_ms.max(0) as u64);
+                }
+                Entry::Duplicate(duplicate) => {
+                    let row = DuplicateRow {
+                        item: duplicate.item.0,
+                        source: duplicate.source.to_string(),
+                        collected_ms: duplicate.collected_at.as_millisecond(),
+                    };
+                    let encoded = serde_json::to_vec(&row).map_err(|e| corrupt(path, e.to_string()))?;
+                    duplicates.insert(*seq, encoded.as_slice()).or_records(path)?;
+                    let original = id_to_seq.get(&duplicate.item.0[..]).or_records(path)?.map(|v| v.value());
+                    let Some(original) = original else {
+                        return Err(corrupt(path, format!("duplicate of unknown item {}", duplicate.item)));
+                    };
+                    let bytes = items.get(original).or_records(path)?.map(|v| v.value().to_vec());
+                    let mut item_row: ItemRow = bytes
+                        .and_then(|b| ItemRow::decode(&b))
+                        .ok_or_else(|| corrupt(path, format!("row of item {} unreadable", duplicate.item)))?;
+                    item_row.duplicates += 1;
+                    items.insert(original, item_row.encode().as_slice()).or_records(path)?;
+                    *deltas.entry(("total", "duplicates".to_owned())).or_default() += 1;
+                    *deltas.entry(("source_dup", duplicate.source.to_string())).or_default() += 1;
+                }
+                Entry::Checkpoint(checkpoint) => {
+                    checkpoints.insert(checkpoint.input.as_str(), checkpoint.position).or_records(path)?;
+                }
+                Entry::Source(source) => {
+                    let json = serde_json::to_string(source).map_err(|e| corrupt(path, e.to_string()))?;
+                    sources.insert(source.id.as_str(), json.as_str()).or_records(path)?;
+                }
+            }
+        }
+        for ((dimension, key), delta) in &deltas {
+            let current = counts.get((*dimension, key.as_str())).or_records(path)?.map_or(0, |v| v.value());
+            counts.insert((*dimension, key.as_str()), current + delta).or_records(path)?;
+        }
+        for (source, newest_ms) in &newest {
+            let current =
+                counts.get(("source_last", source.as_str())).or_records(path)?.map_or(0, |v| v.value());
+            counts.insert(("source_last", source.as_str()), current.max(*newest_ms)).or_records(path)?;
+        }
+        let mut meta = tx.open_table(META).or_records(path)?;
+        meta.insert("applied_seq", applied.seq).or_records(path)?;
+        meta.insert("applied_segment", applied.segment).or_records(path)?;
+        meta.insert("applied_end", applied.end_offset).or_records(path)?;
+    }
+    tx.commit().or_records(path)
+}
