@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use muninn_model::ItemId;
+use muninn_model::{ItemId, Source};
 use redb::{Database, Durability, ReadableTable};
 
 use super::{
@@ -29,6 +29,51 @@ use crate::row::{ItemRow, ROW_TITLE_CHARS};
 /// Make a commit durable after this many non-durable ones, or after [`DURABLE_INTERVAL`].
 const DURABLE_EVERY: u32 = 8;
 const DURABLE_INTERVAL: Duration = Duration::from_secs(2);
+
+/// A change to the tables, derived from one log entry: only what the tables keep.
+#[derive(Debug)]
+enum TableOp {
+    Item { seq: u64, row: ItemRow },
+    Duplicate { seq: u64, row: DuplicateRow },
+    Checkpoint { input: String, position: u64 },
+    Source(Source),
+}
+
+impl TableOp {
+    fn from_entry(seq: u64, pos: FramePos, entry: Entry) -> TableOp {
+        match entry {
+            Entry::Item { item, .. } => TableOp::Item {
+                seq,
+                row: ItemRow {
+                    id: item.id.0,
+                    segment: pos.segment,
+                    offset: pos.offset,
+                    len: pos.len,
+                    source: item.source.to_string(),
+                    collected_ms: item.collected_at.as_millisecond(),
+                    event_ms: item.event_time.map(|t| t.as_millisecond()),
+                    title: item.title.as_deref().map(|t| truncate_chars(t, ROW_TITLE_CHARS).to_owned()),
+                    lang: item.language.as_ref().map(|l| l.as_str().to_owned()),
+                    tlp: item.markings.tlp,
+                    grade: item.grade,
+                    duplicates: 0,
+                },
+            },
+            Entry::Duplicate(duplicate) => TableOp::Duplicate {
+                seq,
+                row: DuplicateRow {
+                    item: duplicate.item.0,
+                    source: duplicate.source.to_string(),
+                    collected_ms: duplicate.collected_at.as_millisecond(),
+                },
+            },
+            Entry::Checkpoint(checkpoint) => {
+                TableOp::Checkpoint { input: checkpoint.input, position: checkpoint.position }
+            }
+            Entry::Source(source) => TableOp::Source(source),
+        }
+    }
+}
 
 /// What the caller and the writer share.
 #[derive(Debug, Default)]
@@ -104,12 +149,17 @@ fn run(db: &Database, path: &Path, shared: &Mutex<Shared>, jobs: Receiver<Job>) 
         let failed = lock(shared).failure.is_some();
         match job {
             Job::Write { entries, applied } => {
+                // Converted here, on the writer's thread, to keep the ingest thread free.
+                let ops: Vec<TableOp> = entries
+                    .into_iter()
+                    .map(|(seq, pos, entry)| TableOp::from_entry(seq, pos, entry))
+                    .collect();
                 if failed {
                     continue;
                 }
                 let durable = commits_since_durable + 1 >= DURABLE_EVERY
                     || last_durable.is_none_or(|at| at.elapsed() >= DURABLE_INTERVAL);
-                match write_tables(db, path, &entries, applied, durable) {
+                match write_tables(db, path, &ops, applied, durable) {
                     Ok(()) => {
                         if durable {
                             commits_since_durable = 0;
@@ -118,9 +168,9 @@ fn run(db: &Database, path: &Path, shared: &Mutex<Shared>, jobs: Receiver<Job>) 
                             commits_since_durable += 1;
                         }
                         let mut shared = lock(shared);
-                        for (_, _, entry) in &entries {
-                            if let Entry::Item { item, .. } = entry {
-                                shared.ids.remove(&item.id);
+                        for op in &ops {
+                            if let TableOp::Item { row, .. } = op {
+                                shared.ids.remove(&ItemId(row.id));
                             }
                         }
                     }
@@ -151,7 +201,7 @@ fn make_durable(db: &Database, path: &Path) -> Result<(), StoreError> {
 fn write_tables(
     db: &Database,
     path: &Path,
-    entries: &[(u64, FramePos, Entry)],
+    ops: &[TableOp],
     applied: Applied,
     durable: bool,
 ) -> Result<(), StoreError> {
@@ -173,61 +223,45 @@ fn write_tables(
         // Counts change once per batch, not once per item: (dimension, key) -> delta.
         let mut deltas: HashMap<(&'static str, String), u64> = HashMap::new();
         let mut newest: HashMap<String, u64> = HashMap::new();
-        for (seq, pos, entry) in entries {
-            match entry {
-                Entry::Item { item, .. } => {
-                    if id_to_seq.insert(&item.id.0[..], *seq).or_records(path)?.is_some() {
-                        return Err(corrupt(path, format!("item {} appears twice in the log", item.id)));
+        for op in ops {
+            match op {
+                TableOp::Item { seq, row } => {
+                    if id_to_seq.insert(&row.id[..], *seq).or_records(path)?.is_some() {
+                        return Err(corrupt(
+                            path,
+                            format!("item {} appears twice in the log", ItemId(row.id)),
+                        ));
                     }
-                    let row = ItemRow {
-                        id: item.id.0,
-                        segment: pos.segment,
-                        offset: pos.offset,
-                        len: pos.len,
-                        source: item.source.to_string(),
-                        collected_ms: item.collected_at.as_millisecond(),
-                        event_ms: item.event_time.map(|t| t.as_millisecond()),
-                        title: item.title.as_deref().map(|t| truncate_chars(t, ROW_TITLE_CHARS).to_owned()),
-                        lang: item.language.as_ref().map(|l| l.as_str().to_owned()),
-                        tlp: item.markings.tlp,
-                        grade: item.grade,
-                        duplicates: 0,
-                    };
                     items.insert(*seq, row.encode().as_slice()).or_records(path)?;
-                    by_source.insert((item.source.as_str(), *seq), ()).or_records(path)?;
+                    by_source.insert((row.source.as_str(), *seq), ()).or_records(path)?;
                     *deltas.entry(("total", "items".to_owned())).or_default() += 1;
                     let lang = row.lang.clone().unwrap_or_else(|| "unknown".to_owned());
                     *deltas.entry(("lang", lang)).or_default() += 1;
-                    *deltas.entry(("tlp", item.markings.tlp.short().to_owned())).or_default() += 1;
+                    *deltas.entry(("tlp", row.tlp.short().to_owned())).or_default() += 1;
                     *deltas.entry(("source", row.source.clone())).or_default() += 1;
                     let newest_ms = newest.entry(row.source.clone()).or_default();
                     *newest_ms = (*newest_ms).max(row.collected_ms.max(0) as u64);
                 }
-                Entry::Duplicate(duplicate) => {
-                    let row = DuplicateRow {
-                        item: duplicate.item.0,
-                        source: duplicate.source.to_string(),
-                        collected_ms: duplicate.collected_at.as_millisecond(),
-                    };
+                TableOp::Duplicate { seq, row } => {
                     let encoded = serde_json::to_vec(&row).map_err(|e| corrupt(path, e.to_string()))?;
                     duplicates.insert(*seq, encoded.as_slice()).or_records(path)?;
-                    let original = id_to_seq.get(&duplicate.item.0[..]).or_records(path)?.map(|v| v.value());
+                    let original = id_to_seq.get(&row.item[..]).or_records(path)?.map(|v| v.value());
                     let Some(original) = original else {
-                        return Err(corrupt(path, format!("duplicate of unknown item {}", duplicate.item)));
+                        return Err(corrupt(path, format!("duplicate of unknown item {}", ItemId(row.item))));
                     };
                     let bytes = items.get(original).or_records(path)?.map(|v| v.value().to_vec());
-                    let mut item_row: ItemRow = bytes
-                        .and_then(|b| ItemRow::decode(&b))
-                        .ok_or_else(|| corrupt(path, format!("row of item {} unreadable", duplicate.item)))?;
+                    let mut item_row: ItemRow = bytes.and_then(|b| ItemRow::decode(&b)).ok_or_else(|| {
+                        corrupt(path, format!("row of item {} unreadable", ItemId(row.item)))
+                    })?;
                     item_row.duplicates += 1;
                     items.insert(original, item_row.encode().as_slice()).or_records(path)?;
                     *deltas.entry(("total", "duplicates".to_owned())).or_default() += 1;
-                    *deltas.entry(("source_dup", duplicate.source.to_string())).or_default() += 1;
+                    *deltas.entry(("source_dup", row.source.clone())).or_default() += 1;
                 }
-                Entry::Checkpoint(checkpoint) => {
-                    checkpoints.insert(checkpoint.input.as_str(), checkpoint.position).or_records(path)?;
+                TableOp::Checkpoint { input, position } => {
+                    checkpoints.insert(input.as_str(), *position).or_records(path)?;
                 }
-                Entry::Source(source) => {
+                TableOp::Source(source) => {
                     let json = serde_json::to_string(source).map_err(|e| corrupt(path, e.to_string()))?;
                     sources.insert(source.id.as_str(), json.as_str()).or_records(path)?;
                 }
