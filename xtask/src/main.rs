@@ -11,7 +11,10 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 
-const USAGE: &str = "usage: cargo xtask test | cargo xtask bench <ingest|store-engines|all> [--quick]";
+const USAGE: &str = "usage: cargo xtask test | cargo xtask bench <ingest|store-engines|all> [--quick] | cargo xtask fuzz [--seconds N]";
+
+/// Every cargo-fuzz target in `fuzz/`, each with committed seeds in `fuzz/seeds/TARGET`.
+const FUZZ_TARGETS: [&str; 2] = ["readers", "model_parsers"];
 
 fn main() -> std::process::ExitCode {
     match run_task() {
@@ -28,6 +31,17 @@ fn run_task() -> anyhow::Result<()> {
     let root = project_root();
     match args.first().map(String::as_str) {
         Some("test") => test(&root),
+        Some("fuzz") => {
+            let seconds = args
+                .iter()
+                .position(|a| a == "--seconds")
+                .and_then(|i| args.get(i + 1))
+                .map(|v| v.parse::<u32>())
+                .transpose()
+                .context("--seconds takes a number")?
+                .unwrap_or(60);
+            fuzz(&root, seconds)
+        }
         Some("bench") => {
             let name = args.get(1).map(String::as_str).unwrap_or("all");
             let quick = args.iter().any(|a| a == "--quick");
@@ -65,6 +79,32 @@ pub fn run(root: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> a
     Ok(())
 }
 
+/// Runs each fuzz target for `seconds`, installing cargo-fuzz first if needed. The toolchain is
+/// stable, so the fuzz build opts into libFuzzer's flags with RUSTC_BOOTSTRAP and runs without a
+/// sanitizer (the code is safe Rust; the fuzzer looks for panics, hangs and memory blow-ups).
+fn fuzz(root: &Path, seconds: u32) -> anyhow::Result<()> {
+    let installed = Command::new("cargo").args(["fuzz", "--version"]).output().is_ok_and(|o| o.status.success());
+    if !installed {
+        run(root, "cargo", &["install", "cargo-fuzz", "--locked"], &[])?;
+    }
+    let max_time = format!("-max_total_time={seconds}");
+    for target in FUZZ_TARGETS {
+        let corpus = format!("fuzz/corpus/{target}");
+        std::fs::create_dir_all(root.join(&corpus))?;
+        let seeds = format!("fuzz/seeds/{target}");
+        run(
+            root,
+            "cargo",
+            &[
+                "fuzz", "run", "--sanitizer", "none", target, &corpus, &seeds, "--", &max_time,
+                "-max_len=1048576", "-rss_limit_mb=2048", "-timeout=10", "-print_final_stats=1",
+            ],
+            &[("RUSTC_BOOTSTRAP", "1")],
+        )?;
+    }
+    Ok(())
+}
+
 fn test(root: &Path) -> anyhow::Result<()> {
     let started = Instant::now();
     run(root, "cargo", &["fmt", "--all", "--", "--check"], &[])?;
@@ -72,6 +112,8 @@ fn test(root: &Path) -> anyhow::Result<()> {
     // The slow suites run in full here: 200 SIGKILL cycles of the crash test.
     run(root, "cargo", &["test", "--workspace"], &[("MUNINN_CRASH_CYCLES", "200")])?;
     run(root, "cargo", &["doc", "--workspace", "--no-deps"], &[("RUSTDOCFLAGS", "-D warnings")])?;
+    // Every parser of outside input, fuzzed briefly on every run (longer: `cargo xtask fuzz`).
+    fuzz(root, 15)?;
     println!("\nxtask test: all checks passed in {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
 }
