@@ -83,7 +83,8 @@ pub fn run(root: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> a
 /// stable, so the fuzz build opts into libFuzzer's flags with RUSTC_BOOTSTRAP and runs without a
 /// sanitizer (the code is safe Rust; the fuzzer looks for panics, hangs and memory blow-ups).
 fn fuzz(root: &Path, seconds: u32) -> anyhow::Result<()> {
-    let installed = Command::new("cargo").args(["fuzz", "--version"]).output().is_ok_and(|o| o.status.success());
+    let installed =
+        Command::new("cargo").args(["fuzz", "--version"]).output().is_ok_and(|o| o.status.success());
     if !installed {
         run(root, "cargo", &["install", "cargo-fuzz", "--locked"], &[])?;
     }
@@ -96,8 +97,19 @@ fn fuzz(root: &Path, seconds: u32) -> anyhow::Result<()> {
             root,
             "cargo",
             &[
-                "fuzz", "run", "--sanitizer", "none", target, &corpus, &seeds, "--", &max_time,
-                "-max_len=1048576", "-rss_limit_mb=2048", "-timeout=10", "-print_final_stats=1",
+                "fuzz",
+                "run",
+                "--sanitizer",
+                "none",
+                target,
+                &corpus,
+                &seeds,
+                "--",
+                &max_time,
+                "-max_len=1048576",
+                "-rss_limit_mb=2048",
+                "-timeout=10",
+                "-print_final_stats=1",
             ],
             &[("RUSTC_BOOTSTRAP", "1")],
         )?;
