@@ -14,7 +14,7 @@ use anyhow::{Context, bail};
 const USAGE: &str = "usage: cargo xtask test | cargo xtask bench <ingest|store-engines|all> [--quick] | cargo xtask fuzz [--seconds N]";
 
 /// Every cargo-fuzz target in `fuzz/`, each with committed seeds in `fuzz/seeds/TARGET`.
-const FUZZ_TARGETS: [&str; 2] = ["readers", "model_parsers"];
+const FUZZ_TARGETS: [&str; 3] = ["readers", "model_parsers", "query"];
 
 fn main() -> std::process::ExitCode {
     match run_task() {

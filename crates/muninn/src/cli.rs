@@ -46,6 +46,34 @@ pub enum Command {
     },
     /// Counts over the store.
     Stats(StatsArgs),
+    /// Full-text search (query language: `crates/query/README.md`).
+    Search(SearchArgs),
+    /// Rebuild the full-text index from the item log.
+    Reindex {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query, e.g. `sandworm AND lang:ru date:>now-30d` (quote it for the shell; put `--`
+    /// before a query that starts with `-`). Several words are joined by spaces.
+    #[arg(value_name = "QUERY", required = true)]
+    pub query: Vec<String>,
+    /// Hits per page.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Continue after this cursor (the `next` of the previous page).
+    #[arg(long, value_name = "CURSOR")]
+    pub after: Option<String>,
+    /// Count matches per source, language, TLP and grade, and per day.
+    #[arg(long)]
+    pub facets: bool,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -104,6 +132,9 @@ pub struct IngestArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Leave the full-text index behind the log (the next search catches it up).
+    #[arg(long)]
+    pub no_index: bool,
 }
 
 #[derive(Debug, Subcommand)]

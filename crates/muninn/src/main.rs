@@ -76,12 +76,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Items(command) => commands::items::run(&config, &command),
         Command::Sources { command } => commands::sources::run(&config, command.as_ref()),
         Command::Stats(args) => commands::stats::run(&config, &args),
+        Command::Search(args) => commands::search::run(&config, &args),
+        Command::Reindex { json } => commands::search::reindex(&config, json),
     }
 }
 
 fn exit_code_of(error: &anyhow::Error) -> u8 {
     for cause in error.chain() {
         if cause.downcast_ref::<UsageError>().is_some() {
+            return exit::USAGE;
+        }
+        if let Some(query_error) = cause.downcast_ref::<muninn_query::QueryError>() {
+            let _ = query_error;
             return exit::USAGE;
         }
         if let Some(store_error) = cause.downcast_ref::<StoreError>() {

@@ -396,17 +396,24 @@ impl ItemStore for EmbeddedStore {
 
     fn for_each_item(
         &self,
+        after_seq: u64,
         visit: &mut dyn FnMut(u64, &Item) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        for segment in log::list_segments(&self.log_dir)? {
+        let segments = log::list_segments(&self.log_dir)?;
+        // Segments are named by their first sequence number: start with the one holding after_seq + 1.
+        let first = segments.iter().rposition(|&start| start <= after_seq.saturating_add(1)).unwrap_or(0);
+        for &segment in &segments[first..] {
             let path = log::segment_path(&self.log_dir, segment);
-            log::scan_segment(&self.log_dir, segment, SEGMENT_HEADER_LEN, &mut |frame| match Entry::decode(
-                &frame.body,
-            ) {
-                Ok(Entry::Item { item, .. }) => visit(frame.seq, &item),
-                Ok(_) => Ok(()),
-                Err(detail) => {
-                    Err(StoreError::Corrupt { path: path.clone(), offset: frame.pos.offset, detail })
+            log::scan_segment(&self.log_dir, segment, SEGMENT_HEADER_LEN, &mut |frame| {
+                if frame.seq <= after_seq {
+                    return Ok(());
+                }
+                match Entry::decode(&frame.body) {
+                    Ok(Entry::Item { item, .. }) => visit(frame.seq, &item),
+                    Ok(_) => Ok(()),
+                    Err(detail) => {
+                        Err(StoreError::Corrupt { path: path.clone(), offset: frame.pos.offset, detail })
+                    }
                 }
             })?;
         }

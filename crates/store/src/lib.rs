@@ -139,9 +139,11 @@ pub trait ItemStore {
     fn checkpoint(&self, input: &str) -> Result<Option<u64>, StoreError>;
     /// Counts.
     fn stats(&self) -> Result<StoreStats, StoreError>;
-    /// Visits every stored item in log order (the feed of `reindex`).
+    /// Visits the stored items after a log sequence number, in log order (the feed of the
+    /// full-text index and of `reindex`, which passes 0).
     fn for_each_item(
         &self,
+        after_seq: u64,
         visit: &mut dyn FnMut(u64, &Item) -> Result<(), StoreError>,
     ) -> Result<(), StoreError>;
 }

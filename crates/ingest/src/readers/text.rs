@@ -13,7 +13,22 @@ pub(crate) fn parse_text(text: &str, file_stem: &str) -> Record {
         Some(line) if line.chars().count() <= 200 && !is_marking_line(line) => line.to_owned(),
         _ => file_stem.to_owned(),
     };
-    Record { title: Some(title), body: text.trim().to_owned(), tlp: declared_tlp(text), ..Record::default() }
+    Record {
+        title: Some(title),
+        body: text.trim().to_owned(),
+        tlp: declared_tlp(text),
+        event_time: declared_date(text),
+        ..Record::default()
+    }
+}
+
+/// A `Date: ...` line among the first lines of a note or report.
+fn declared_date(text: &str) -> Option<muninn_model::Timestamp> {
+    text.lines().take(MARKING_LINES + 3).find_map(|line| {
+        let cleaned = line.trim_matches(|c: char| c == '*' || c == '_' || c.is_whitespace());
+        let value = cleaned.get(..5).filter(|p| p.eq_ignore_ascii_case("date:")).map(|_| &cleaned[5..])?;
+        crate::readers::fields::parse_time(value.trim_matches(|c: char| c == '*' || c.is_whitespace()))
+    })
 }
 
 /// Markdown: the title is the first heading; the body keeps the Markdown source, which reads well
@@ -56,7 +71,11 @@ mod tests {
 
     #[test]
     fn markdown_title_and_marking() {
-        let record = parse_markdown("**TLP:AMBER+STRICT**\n\n# Sandworm note\n\nBody text.", "note-1");
+        let record = parse_markdown(
+            "**TLP:AMBER+STRICT**\n\n# Sandworm note\nDate: 2026-01-05T10:00:00Z\n\nBody text.",
+            "note-1",
+        );
+        assert_eq!(record.event_time.map(|t| t.to_string()).as_deref(), Some("2026-01-05T10:00:00Z"));
         assert_eq!(record.title.as_deref(), Some("Sandworm note"));
         assert_eq!(record.tlp, Some(Tlp::AmberStrict));
         let plain = parse_text("\n  A short first line\nmore", "file");

@@ -73,9 +73,10 @@ impl ItemStore for FailingAfter<'_> {
     }
     fn for_each_item(
         &self,
+        after_seq: u64,
         visit: &mut dyn FnMut(u64, &Item) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        self.inner.for_each_item(visit)
+        self.inner.for_each_item(after_seq, visit)
     }
 }
 

@@ -149,6 +149,9 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     }
     let stats = store.stats()?;
     let verify = store.verify()?;
+    let mut index = muninn_index::SearchIndex::open(&data.join("index"))?;
+    let indexed = index.sync(&store)?.indexed;
+    drop(index);
     drop(store);
     let seconds = started.elapsed().as_secs_f64();
     let rejected: u64 = loaded.iter().map(|(_, _, s)| s.rejected).sum();
@@ -171,6 +174,7 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             "by_language": stats.by_language.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
             "by_tlp": stats.by_tlp.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
             "verified": verify.problems.is_empty(),
+            "indexed": indexed,
             "seconds": seconds,
         }))?;
     } else {
@@ -206,6 +210,7 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             report.signals,
             corpus.join("truth.json").display()
         ));
+        text.push_str(&format!("full-text index: {indexed} items\n"));
         text.push_str(&format!(
             "store verified: {}\n",
             if verify.problems.is_empty() {
@@ -215,9 +220,9 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             }
         ));
         text.push_str(&format!(
-            "\nTry:\n  muninn --data-dir {data_arg} items list\n  muninn --data-dir {data_arg} sources\n  muninn --data-dir {data_arg} stats\n  muninn --data-dir {data_arg} items show <ID>\n"
+            "\nTry:\n  muninn --data-dir {data_arg} search 'sandworm OR \"frozen lighthouse\"' --facets\n  muninn --data-dir {data_arg} search 'Багдади OR البغدادي OR baghdadi'\n  muninn --data-dir {data_arg} items list\n  muninn --data-dir {data_arg} sources\n  muninn --data-dir {data_arg} stats\n  muninn --data-dir {data_arg} items show <ID>\n"
         ));
-        text.push_str("\nSearch, screening, the API and the web UI arrive with later releases; this demo loads and verifies the store.\n");
+        text.push_str("\nScreening, the API and the web UI arrive with later releases; this demo loads, indexes and verifies.\n");
         output::print(&text)?;
         for (_, _, summary) in &loaded {
             for diagnostic in &summary.diagnostics {

@@ -86,7 +86,8 @@ pub fn run(config: &Config, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         bar.finish_and_clear();
     }
     let elapsed = started.elapsed().as_secs_f64();
-    report(&summary, elapsed, args.json)?;
+    let indexed = if args.no_index { None } else { Some(super::synced_index(config, &store)?.1.indexed) };
+    report(&summary, elapsed, indexed, args.json)?;
     Ok(if summary.rejected > 0 { ExitCode::from(exit::PARTIAL) } else { ExitCode::SUCCESS })
 }
 
@@ -100,7 +101,12 @@ fn location_json(location: &Location) -> serde_json::Value {
 }
 
 /// Prints a run's summary: text (diagnostics on standard error) or JSON on standard output.
-pub fn report(summary: &IngestSummary, elapsed_seconds: f64, as_json: bool) -> anyhow::Result<()> {
+pub fn report(
+    summary: &IngestSummary,
+    elapsed_seconds: f64,
+    indexed: Option<u64>,
+    as_json: bool,
+) -> anyhow::Result<()> {
     let rate = if elapsed_seconds > 0.0 { summary.stored as f64 / elapsed_seconds } else { 0.0 };
     if as_json {
         let diagnostics: Vec<_> = summary
@@ -122,6 +128,7 @@ pub fn report(summary: &IngestSummary, elapsed_seconds: f64, as_json: bool) -> a
             "new_sources": summary.new_sources.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
             "diagnostics": diagnostics,
             "diagnostics_dropped": summary.diagnostics_dropped,
+            "indexed": indexed,
         }));
     }
     for diagnostic in &summary.diagnostics {
@@ -141,6 +148,9 @@ pub fn report(summary: &IngestSummary, elapsed_seconds: f64, as_json: bool) -> a
         summary.rejected,
         rate
     );
+    if let Some(indexed) = indexed {
+        text.push_str(&format!("full-text index: {indexed} item(s) added\n"));
+    }
     if !summary.new_sources.is_empty() {
         let names: Vec<&str> = summary.new_sources.iter().map(|s| s.as_str()).collect();
         text.push_str(&format!(

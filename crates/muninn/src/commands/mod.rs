@@ -3,6 +3,7 @@
 pub mod demo;
 pub mod ingest;
 pub mod items;
+pub mod search;
 pub mod sources;
 pub mod stats;
 
@@ -20,6 +21,16 @@ pub fn open_existing_store(config: &Config) -> anyhow::Result<EmbeddedStore> {
         .into());
     }
     open_store(config)
+}
+
+/// The full-text index of the configured data directory, caught up with its log.
+pub fn synced_index(
+    config: &Config,
+    store: &EmbeddedStore,
+) -> anyhow::Result<(muninn_index::SearchIndex, muninn_index::SyncReport)> {
+    let mut index = muninn_index::SearchIndex::open(&config.data_dir.join("index"))?;
+    let report = index.sync(store)?;
+    Ok((index, report))
 }
 
 /// Opens the configured data directory, creating it if needed.

@@ -65,3 +65,38 @@ fn demo_never_replaces_a_directory_it_did_not_make() {
     assert_eq!(output.status.code(), Some(2));
     assert!(work.path().join("precious.txt").exists());
 }
+
+#[test]
+fn the_demo_is_searchable_and_reindex_changes_nothing() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let dir = work.path().join("demo");
+    assert!(demo(&dir, &[]).status.success());
+    let data = dir.join("data");
+    let search = |query: &str| -> serde_json::Value {
+        let output = muninn(&data, &["search", "--json", "--facets", "--limit", "10", query]);
+        assert!(output.status.success(), "{query}: {}", String::from_utf8_lossy(&output.stderr));
+        serde_json::from_slice(&output.stdout).expect("json")
+    };
+    let sandworm = search("sandworm");
+    assert!(sandworm["total"].as_u64().expect("total") >= 5, "{sandworm}");
+    assert!(
+        sandworm["hits"][0]["snippet"]["highlights"].as_array().is_some_and(|h| !h.is_empty()),
+        "{sandworm}"
+    );
+    for query in ["Багдади", "البغدادي", "乌克兰", "\"frozen lighthouse\""] {
+        assert!(search(query)["total"].as_u64().expect("total") >= 1, "{query}");
+    }
+    let languages = &sandworm["facets"]["lang"];
+    assert!(languages.as_array().is_some_and(|l| !l.is_empty()), "{sandworm}");
+
+    let reindexed = muninn(&data, &["reindex", "--json"]);
+    assert!(reindexed.status.success());
+    let again = search("sandworm");
+    assert_eq!(again["hits"], sandworm["hits"]);
+    assert_eq!(again["facets"], sandworm["facets"]);
+
+    let malformed = muninn(&data, &["search", "(sandworm AND"]);
+    assert_eq!(malformed.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&malformed.stderr);
+    assert!(message.contains("at "), "the error names the position: {message}");
+}

@@ -114,6 +114,22 @@ fn segments_roll_and_stay_readable_after_reopen() {
     for (item, _) in &items {
         assert_eq!(store.item(&item.id).expect("read").as_ref(), Some(item));
     }
+    // Reading from a position skips exactly the earlier entries, across segments.
+    let seqs = |after: u64| {
+        let mut seen = Vec::new();
+        store
+            .for_each_item(after, &mut |seq, _| {
+                seen.push(seq);
+                Ok(())
+            })
+            .expect("scan");
+        seen
+    };
+    let all = seqs(0);
+    assert_eq!(all.len(), items.len());
+    for cut in [1, 2, all[100], all[150] - 1, all[199]] {
+        assert_eq!(seqs(cut), all.iter().copied().filter(|s| *s > cut).collect::<Vec<_>>(), "after {cut}");
+    }
     assert!(store.verify().expect("verify").problems.is_empty());
 }
 

@@ -1,0 +1,208 @@
+//! `cargo xtask bench search`: index generated news items with Muninn's index and with a bare
+//! tantivy index of the same documents (default tokenizer, no visibility filter, no facets),
+//! then run the same query mix on both. Writes the figures as JSON to the path given.
+
+#![allow(clippy::print_stdout, clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use muninn_index::{SearchIndex, SearchRequest, Visibility};
+use muninn_model::{AdmiraltyGrade, ItemDraft, LanguageTag, Markings, SourceId};
+use muninn_store::{AppendBatch, EmbeddedStore, ItemStore, StoreConfig};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, FuzzyTermQuery, Occur, QueryParser, RegexQuery};
+use tantivy::schema::{STORED, Schema, TEXT};
+use tantivy::{Index, IndexWriter, Term, doc};
+
+/// The query mix: terms, phrases, boolean, wildcard, fuzzy, date range, with and without facets.
+const QUERIES: [(&str, &str, bool); 10] = [
+    ("term", "sandworm", false),
+    ("term-ru", "хакеры", false),
+    ("phrase", "\"energy companies\"", false),
+    ("boolean", "(lazarus OR turla) AND NOT phishing", false),
+    ("fuzzy", "sandwrm~1", false),
+    ("wildcard", "ransom*", false),
+    ("date-range", "apt28 date:[2026-01-05 TO 2026-01-20]", false),
+    ("term-facets", "sandworm", true),
+    ("boolean-facets", "ukraine OR украина", true),
+    ("all-facets", "*", true),
+];
+const RUNS: usize = 5;
+
+fn either(
+    title: tantivy::schema::Field,
+    body: tantivy::schema::Field,
+    make: impl Fn(tantivy::schema::Field) -> Box<dyn tantivy::query::Query>,
+) -> Box<dyn tantivy::query::Query> {
+    Box::new(BooleanQuery::new(vec![(Occur::Should, make(title)), (Occur::Should, make(body))]))
+}
+
+fn percentile(values: &mut [f64], p: f64) -> f64 {
+    values.sort_by(|a, b| a.total_cmp(b));
+    values[((values.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("VmHWM:")
+                .map(|v| v.trim().trim_end_matches(" kB").trim().parse::<f64>().unwrap_or(0.0))
+        })
+        .unwrap_or(0.0)
+        / 1024.0
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let Some(output) = args.first() else {
+        println!("search bench: pass the JSON output path (cargo xtask bench search)");
+        return;
+    };
+    let items: u64 = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(1_000_000);
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) as f64;
+    let work = tempfile::tempdir().unwrap();
+    let scenario = muninn_exercise::Scenario::from_toml(&format!(
+        "name = \"bench\"\nstart = \"2026-01-01T00:00:00Z\"\ndays = 30\n[volume]\nnews = {items}\n"
+    ))
+    .unwrap();
+    let generator = muninn_exercise::Generator::new(&scenario, 11).unwrap();
+
+    // The store, filled directly (ingest is measured by its own benchmark).
+    let mut store = EmbeddedStore::open(&work.path().join("data"), StoreConfig::default()).unwrap();
+    let mut text_bytes = 0u64;
+    let mut batch = Vec::with_capacity(8192);
+    let mut bare_docs: Vec<(String, String)> = Vec::new();
+    for index in 0..items {
+        let news = generator.news(index);
+        text_bytes += (news.title.len() + news.body.len()) as u64;
+        bare_docs.push((news.title.clone(), news.body.clone()));
+        batch.push(
+            ItemDraft {
+                source: SourceId::new(news.source).unwrap(),
+                collected_at: news.published,
+                event_time: Some(news.published),
+                title: Some(news.title),
+                body: news.body,
+                language: LanguageTag::new(news.lang.code()).ok(),
+                markings: Markings::tlp(news.tlp),
+                grade: AdmiraltyGrade::UNASSESSED,
+                raw: None,
+                attributes: BTreeMap::new(),
+            }
+            .into_item(),
+        );
+        if batch.len() == 8192 {
+            store.append(AppendBatch { items: std::mem::take(&mut batch), checkpoints: Vec::new() }).unwrap();
+        }
+    }
+    store.append(AppendBatch { items: batch, checkpoints: Vec::new() }).unwrap();
+    let stored = store.stats().unwrap().items;
+    println!("{stored} items, {:.1} MB of text", text_bytes as f64 / 1e6);
+
+    // Muninn's index: analysis in four languages, keyword and date fields, visibility.
+    let mut index = SearchIndex::open(&work.path().join("index")).unwrap();
+    let started = Instant::now();
+    index.rebuild(&store).unwrap();
+    let muninn_seconds = started.elapsed().as_secs_f64();
+
+    // The baseline: bare tantivy, same texts, default analysis.
+    let mut builder = Schema::builder();
+    let title = builder.add_text_field("title", TEXT);
+    let body = builder.add_text_field("body", TEXT | STORED);
+    std::fs::create_dir_all(work.path().join("bare")).unwrap();
+    let bare = Index::create_in_dir(work.path().join("bare"), builder.build()).unwrap();
+    let started = Instant::now();
+    {
+        let mut writer: IndexWriter = bare.writer(200 << 20).unwrap();
+        for (t, b) in &bare_docs {
+            writer.add_document(doc!(title => t.as_str(), body => b.as_str())).unwrap();
+        }
+        writer.commit().unwrap();
+        writer.wait_merging_threads().unwrap();
+    }
+    let bare_seconds = started.elapsed().as_secs_f64();
+    drop(bare_docs);
+    let bare_reader = bare.reader().unwrap();
+    let bare_searcher = bare_reader.searcher();
+    let mut parser = QueryParser::for_index(&bare, vec![title, body]);
+    parser.set_conjunction_by_default();
+
+    let visibility = Visibility::everything();
+    let now = jiff::Timestamp::now();
+    let mut muninn_ms = Vec::new();
+    let mut bare_ms = Vec::new();
+    let mut per_query = serde_json::Map::new();
+    // Overhead over the queries both sides run alike (no facets: the bare index has no fields to
+    // count): the median of the per-query ratios of median latencies.
+    let mut ratios = Vec::new();
+    for (name, text, facets) in QUERIES {
+        let parsed = muninn_query::parse(text, now).unwrap();
+        let request = SearchRequest {
+            query: &parsed,
+            visibility: &visibility,
+            limit: 20,
+            after: None,
+            facets,
+            histogram: facets,
+        };
+        // The bare query: the same kind of tantivy query on the bare fields (tantivy's parser has
+        // no fuzzy or wildcard syntax, so those two are built directly; the bare index has no
+        // date field, so the date clause is dropped).
+        let bare_query: Option<Box<dyn tantivy::query::Query>> = match name {
+            "fuzzy" => Some(either(title, body, |field| {
+                Box::new(FuzzyTermQuery::new(Term::from_field_text(field, "sandwrm"), 1, true))
+            })),
+            "wildcard" => Some(either(title, body, |field| {
+                Box::new(RegexQuery::from_pattern("ransom.*", field).unwrap())
+            })),
+            _ if facets => None,
+            _ => parser.parse_query(&text.replace(" date:[2026-01-05 TO 2026-01-20]", "")).ok(),
+        };
+        let mut ours = Vec::new();
+        let mut theirs = Vec::new();
+        let mut total = 0;
+        for _ in 0..RUNS {
+            let started = Instant::now();
+            total = index.search(&request).unwrap().total;
+            ours.push(started.elapsed().as_secs_f64() * 1000.0);
+            if let Some(query) = &bare_query {
+                let started = Instant::now();
+                let _ =
+                    bare_searcher.search(query, &(TopDocs::with_limit(20).order_by_score(), Count)).unwrap();
+                theirs.push(started.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+        let ours_median = percentile(&mut ours.clone(), 0.5);
+        let theirs_median = if theirs.is_empty() { f64::NAN } else { percentile(&mut theirs.clone(), 0.5) };
+        println!("{name:16} {total:>8} hits  muninn {ours_median:8.2} ms  bare {theirs_median:8.2} ms");
+        per_query.insert(
+            name.to_owned(),
+            serde_json::json!({ "hits": total, "muninn_ms": ours_median, "bare_ms": theirs_median }),
+        );
+        if !facets && !theirs.is_empty() {
+            ratios.push(ours_median / theirs_median);
+        }
+        muninn_ms.extend(ours);
+        bare_ms.extend(theirs);
+    }
+    let p50 = percentile(&mut muninn_ms.clone(), 0.5);
+    let p99 = percentile(&mut muninn_ms.clone(), 0.99);
+    let bare_p50 = percentile(&mut bare_ms.clone(), 0.5);
+    let figures = serde_json::json!({
+        "items": stored,
+        "text_mb": text_bytes as f64 / 1e6,
+        "index_seconds": muninn_seconds,
+        "index_mb_per_s_per_core": text_bytes as f64 / 1e6 / muninn_seconds / cores,
+        "bare_tantivy_index_mb_per_s_per_core": text_bytes as f64 / 1e6 / bare_seconds / cores,
+        "p50_ms": p50,
+        "p99_ms": p99,
+        "bare_tantivy_p50_ms": bare_p50,
+        "overhead_vs_tantivy": percentile(&mut ratios, 0.5),
+        "peak_rss_mb": peak_rss_mb(),
+        "queries": per_query,
+    });
+    std::fs::write(output, serde_json::to_string_pretty(&figures).unwrap()).unwrap();
+}

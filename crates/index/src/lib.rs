@@ -1,0 +1,245 @@
+//! Muninn's full-text index, on tantivy. It follows the item log: [`SearchIndex::sync`] adds
+//! the items logged since its last commit (it may lag, and catches up), and
+//! [`SearchIndex::rebuild`] rebuilds it from the whole log. Searches take a parsed
+//! [`muninn_query::Query`] and a [`Visibility`] that is applied inside the query, so that counts,
+//! facets and histograms never include an item the caller may not see.
+//!
+//! **Invariant:** only this crate knows tantivy.
+//! **Invariant:** the index holds nothing that is not derived from the log; deleting it loses
+//! nothing.
+
+pub mod analysis;
+mod error;
+mod query;
+mod schema;
+mod search;
+
+use std::path::{Path, PathBuf};
+
+use muninn_model::Item;
+use muninn_store::ItemStore;
+use serde::{Deserialize, Serialize};
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::Schema;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
+
+pub use error::IndexError;
+pub use schema::SCHEMA_VERSION;
+pub use search::{Cursor, Facets, Hit, SearchRequest, SearchResults, Snippet, Visibility};
+
+use crate::analysis::{MuninnTokenizer, TEXT_ANALYZER};
+use crate::schema::Fields;
+
+/// Documents added between commits while catching up.
+const COMMIT_EVERY: u64 = 200_000;
+/// Memory of the index writer.
+const WRITER_HEAP_BYTES: usize = 200 << 20;
+
+/// What a commit records: which schema, and how far into the log the index reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct CommitPayload {
+    schema_version: u32,
+    last_seq: u64,
+}
+
+/// What a sync or rebuild did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Items added to the index.
+    pub indexed: u64,
+    /// The log sequence number the index now reaches.
+    pub last_seq: u64,
+    /// Whether the index was rebuilt from the start of the log (new, of another schema
+    /// version, or ahead of the log it follows).
+    pub rebuilt: bool,
+}
+
+/// The full-text index of one data directory.
+pub struct SearchIndex {
+    dir: PathBuf,
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    last_seq: u64,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex").field("dir", &self.dir).field("last_seq", &self.last_seq).finish()
+    }
+}
+
+fn register_analyzers(index: &Index) {
+    index.tokenizers().register(TEXT_ANALYZER, MuninnTokenizer);
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it if needed. An index of another schema version is
+    /// deleted and recreated empty (the next [`sync`](Self::sync) fills it from the log).
+    pub fn open(dir: &Path) -> Result<SearchIndex, IndexError> {
+        let (schema, fields) = schema::build();
+        std::fs::create_dir_all(dir).map_err(|source| IndexError::Io { path: dir.to_owned(), source })?;
+        let index = match open_existing(dir, &schema)? {
+            Some(index) => index,
+            None => {
+                clear_dir(dir)?;
+                let directory = MmapDirectory::open(dir).map_err(|e| IndexError::engine(dir, e))?;
+                Index::create(directory, schema, tantivy::IndexSettings::default())
+                    .map_err(|e| IndexError::engine(dir, e))?
+            }
+        };
+        register_analyzers(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| IndexError::engine(dir, e))?;
+        let last_seq = payload(&index, dir)?.map_or(0, |p| p.last_seq);
+        Ok(SearchIndex { dir: dir.to_owned(), index, reader, fields, last_seq })
+    }
+
+    /// The log sequence number the index reaches.
+    pub fn last_seq(&self) -> u64 {
+        self.last_seq
+    }
+
+    /// Adds every item logged after the index's last commit. If the index is ahead of the log
+    /// (the data directory was replaced), it is rebuilt.
+    pub fn sync(&mut self, store: &dyn ItemStore) -> Result<SyncReport, IndexError> {
+        let store_last = store.stats()?.last_seq;
+        if self.last_seq > store_last {
+            return self.rebuild(store);
+        }
+        self.add_from(store, self.last_seq, false)
+    }
+
+    /// Rebuilds the index from the whole log (`muninn reindex`).
+    pub fn rebuild(&mut self, store: &dyn ItemStore) -> Result<SyncReport, IndexError> {
+        let mut writer = self.writer()?;
+        writer.delete_all_documents().map_err(|e| IndexError::engine(&self.dir, e))?;
+        commit(&mut writer, &self.dir, 0)?;
+        drop(writer);
+        self.last_seq = 0;
+        self.add_from(store, 0, true)
+    }
+
+    fn writer(&self) -> Result<IndexWriter<TantivyDocument>, IndexError> {
+        self.index.writer(WRITER_HEAP_BYTES).map_err(|e| IndexError::engine(&self.dir, e))
+    }
+
+    fn add_from(
+        &mut self,
+        store: &dyn ItemStore,
+        after_seq: u64,
+        rebuilt: bool,
+    ) -> Result<SyncReport, IndexError> {
+        let mut writer = self.writer()?;
+        let mut indexed = 0u64;
+        let mut last_seq = after_seq;
+        let mut failure: Option<IndexError> = None;
+        store
+            .for_each_item(after_seq, &mut |seq, item| {
+                if let Err(error) = writer.add_document(self.document(seq, item)) {
+                    failure = Some(IndexError::engine(&self.dir, error));
+                    return Err(muninn_store::StoreError::Invalid("indexing stopped".to_owned()));
+                }
+                indexed += 1;
+                last_seq = seq;
+                if indexed.is_multiple_of(COMMIT_EVERY)
+                    && let Err(error) = commit(&mut writer, &self.dir, last_seq)
+                {
+                    failure = Some(error);
+                    return Err(muninn_store::StoreError::Invalid("indexing stopped".to_owned()));
+                }
+                Ok(())
+            })
+            .map_err(|error| failure.take().unwrap_or(IndexError::Store(error)))?;
+        if let Some(error) = failure {
+            return Err(error);
+        }
+        // The last seq of the log may be a non-item entry: reaching it is progress too.
+        let store_last = store.stats()?.last_seq;
+        last_seq = last_seq.max(store_last);
+        if indexed > 0 || last_seq != self.last_seq {
+            commit(&mut writer, &self.dir, last_seq)?;
+        }
+        writer.wait_merging_threads().map_err(|e| IndexError::engine(&self.dir, e))?;
+        self.reader.reload().map_err(|e| IndexError::engine(&self.dir, e))?;
+        self.last_seq = last_seq;
+        Ok(SyncReport { indexed, last_seq, rebuilt })
+    }
+
+    fn document(&self, seq: u64, item: &Item) -> TantivyDocument {
+        let fields = &self.fields;
+        let mut document = TantivyDocument::default();
+        document.add_text(fields.id, item.id.to_string());
+        document.add_u64(fields.seq, seq);
+        if let Some(title) = &item.title {
+            document.add_text(fields.title, title);
+        }
+        document.add_text(fields.body, &item.body);
+        document.add_text(fields.source, item.source.as_str());
+        if let Some(language) = &item.language {
+            document.add_text(fields.lang, language.as_str());
+        }
+        document.add_text(fields.tlp, item.markings.tlp.short());
+        document.add_u64(fields.tlp_rank, search::tlp_rank(item.markings.tlp));
+        document.add_text(fields.grade, item.grade.to_string());
+        for compartment in &item.markings.compartments {
+            document.add_text(fields.compartment, compartment);
+        }
+        let when = item.event_time.unwrap_or(item.collected_at);
+        document.add_date(fields.date, tantivy::DateTime::from_timestamp_secs(when.as_second()));
+        document
+    }
+
+    /// Searches. See [`SearchRequest`].
+    pub fn search(&self, request: &SearchRequest<'_>) -> Result<SearchResults, IndexError> {
+        search::run(self, request)
+    }
+}
+
+fn open_existing(dir: &Path, schema: &Schema) -> Result<Option<Index>, IndexError> {
+    if !dir.join("meta.json").exists() {
+        return Ok(None);
+    }
+    let index = match Index::open_in_dir(dir) {
+        Ok(index) => index,
+        Err(error) => {
+            tracing::warn!(%error, dir = %dir.display(), "unreadable full-text index; rebuilding it from the log");
+            return Ok(None);
+        }
+    };
+    let current = payload(&index, dir)?.is_some_and(|p| p.schema_version == SCHEMA_VERSION);
+    if !current || index.schema() != *schema {
+        tracing::warn!(dir = %dir.display(), "full-text index of another schema; rebuilding it from the log");
+        return Ok(None);
+    }
+    Ok(Some(index))
+}
+
+fn payload(index: &Index, dir: &Path) -> Result<Option<CommitPayload>, IndexError> {
+    let metas = index.load_metas().map_err(|e| IndexError::engine(dir, e))?;
+    Ok(metas.payload.and_then(|text| serde_json::from_str(&text).ok()))
+}
+
+fn commit(writer: &mut IndexWriter<TantivyDocument>, dir: &Path, last_seq: u64) -> Result<(), IndexError> {
+    let payload = serde_json::to_string(&CommitPayload { schema_version: SCHEMA_VERSION, last_seq })
+        .map_err(|e| IndexError::Corrupt { path: dir.to_owned(), detail: e.to_string() })?;
+    let mut prepared = writer.prepare_commit().map_err(|e| IndexError::engine(dir, e))?;
+    prepared.set_payload(&payload);
+    prepared.commit().map_err(|e| IndexError::engine(dir, e))?;
+    Ok(())
+}
+
+/// Removes an index of another version (only tantivy's files and our own).
+fn clear_dir(dir: &Path) -> Result<(), IndexError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| IndexError::Io { path: dir.to_owned(), source })?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let removed =
+            if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+        removed.map_err(|source| IndexError::Io { path: path.clone(), source })?;
+    }
+    Ok(())
+}

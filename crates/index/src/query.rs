@@ -1,0 +1,183 @@
+//! Parsed queries (`muninn_query::Query`) into tantivy queries. Words go through the same
+//! analysis as the indexed text, so a query matches what the index holds.
+
+use std::ops::Bound;
+
+use muninn_query::{Field, Query};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery,
+    Query as TantivyQuery, RangeQuery, RegexQuery, TermQuery,
+};
+use tantivy::schema::{Field as TantivyField, IndexRecordOption};
+use tantivy::{DateTime, Term};
+
+use crate::IndexError;
+use crate::analysis::{fold, tokens};
+use crate::schema::Fields;
+
+/// Title matches count double: a word in the title says more about an item than one in its
+/// text.
+const TITLE_BOOST: f32 = 2.0;
+
+pub(crate) fn translate(query: &Query, fields: &Fields) -> Result<Box<dyn TantivyQuery>, IndexError> {
+    Ok(match query {
+        Query::All => Box::new(AllQuery),
+        Query::Term { field, text } => on_fields(*field, fields, |target| match target {
+            Target::Text(field) => Ok(words(field, text)),
+            Target::Keyword(field) => Ok(keyword(field, &text.to_lowercase())),
+        })?,
+        Query::Phrase { field, text } => on_fields(*field, fields, |target| match target {
+            Target::Text(field) => Ok(words(field, text)),
+            Target::Keyword(field) => Ok(keyword(field, &text.to_lowercase())),
+        })?,
+        Query::Wildcard { field, pattern, .. } => on_fields(*field, fields, |target| {
+            let (field, folded) = match target {
+                Target::Text(field) => (field, fold(pattern)),
+                Target::Keyword(field) => (field, pattern.to_lowercase()),
+            };
+            let regex = glob_to_regex(&folded);
+            RegexQuery::from_pattern(&regex, field)
+                .map(|query| Box::new(query) as Box<dyn TantivyQuery>)
+                .map_err(|error| IndexError::Query(format!("wildcard {pattern:?}: {error}")))
+        })?,
+        Query::Fuzzy { field, text, distance } => on_fields(*field, fields, |target| {
+            let (field, word) = match target {
+                Target::Text(field) => {
+                    (field, tokens(text).into_iter().next().map(|token| token.text).unwrap_or_default())
+                }
+                Target::Keyword(field) => (field, text.to_lowercase()),
+            };
+            Ok(Box::new(FuzzyTermQuery::new(Term::from_field_text(field, &word), *distance, true)))
+        })?,
+        Query::DateRange(range) => {
+            let bound = |bound: Bound<jiff::Timestamp>| match bound {
+                Bound::Included(at) => Bound::Included(Term::from_field_date(
+                    fields.date,
+                    DateTime::from_timestamp_secs(at.as_second()),
+                )),
+                Bound::Excluded(at) => Bound::Excluded(Term::from_field_date(
+                    fields.date,
+                    DateTime::from_timestamp_secs(at.as_second()),
+                )),
+                Bound::Unbounded => Bound::Unbounded,
+            };
+            Box::new(RangeQuery::new(bound(range.lower), bound(range.upper)))
+        }
+        Query::TlpRange(range) => {
+            any_of(range.labels().into_iter().map(|tlp| keyword(fields.tlp, tlp.short())).collect())
+        }
+        Query::Grade(filter) => {
+            let digits: Vec<char> = match filter.credibility() {
+                Some(digit) => vec![digit],
+                None => ('1'..='6').collect(),
+            };
+            any_of(
+                digits
+                    .into_iter()
+                    .map(|digit| keyword(fields.grade, &format!("{}{digit}", filter.reliability())))
+                    .collect(),
+            )
+        }
+        Query::And(clauses) => {
+            let mut subqueries = Vec::with_capacity(clauses.len());
+            for clause in clauses {
+                match clause {
+                    Query::Not(inner) => subqueries.push((Occur::MustNot, translate(inner, fields)?)),
+                    other => subqueries.push((Occur::Must, translate(other, fields)?)),
+                }
+            }
+            if subqueries.iter().all(|(occur, _)| *occur == Occur::MustNot) {
+                subqueries.push((Occur::Must, Box::new(AllQuery)));
+            }
+            Box::new(BooleanQuery::new(subqueries))
+        }
+        Query::Or(clauses) => {
+            let subqueries =
+                clauses.iter().map(|clause| translate(clause, fields)).collect::<Result<Vec<_>, _>>()?;
+            any_of(subqueries)
+        }
+        Query::Not(inner) => Box::new(BooleanQuery::new(vec![
+            (Occur::Must, Box::new(AllQuery)),
+            (Occur::MustNot, translate(inner, fields)?),
+        ])),
+    })
+}
+
+/// Where a word is looked for: an analysed text field, or a keyword field matched exactly.
+#[derive(Clone, Copy)]
+enum Target {
+    Text(TantivyField),
+    Keyword(TantivyField),
+}
+
+/// Runs `make` on the field a clause names, or on title and body (title boosted) for none.
+fn on_fields(
+    field: Option<Field>,
+    fields: &Fields,
+    make: impl Fn(Target) -> Result<Box<dyn TantivyQuery>, IndexError>,
+) -> Result<Box<dyn TantivyQuery>, IndexError> {
+    let target = match field {
+        None => {
+            let title = Box::new(BoostQuery::new(make(Target::Text(fields.title))?, TITLE_BOOST));
+            return Ok(any_of(vec![title, make(Target::Text(fields.body))?]));
+        }
+        Some(Field::Title) => Target::Text(fields.title),
+        Some(Field::Body) => Target::Text(fields.body),
+        Some(Field::Source) => Target::Keyword(fields.source),
+        Some(Field::Lang) => Target::Keyword(fields.lang),
+        Some(Field::Id) => Target::Keyword(fields.id),
+        Some(other @ (Field::Entity | Field::Indicator | Field::IndicatorType)) => {
+            return Err(IndexError::Query(format!(
+                "{other}: is not searchable yet: entities and indicators are indexed once extraction is built; search their text instead"
+            )));
+        }
+        Some(other @ (Field::Tlp | Field::Grade | Field::Date)) => {
+            // The parser turns these into ranges and filters; a bare term cannot reach here.
+            return Err(IndexError::Query(format!("{other}: takes a label, grade or date")));
+        }
+    };
+    make(target)
+}
+
+/// The words of a text in an analysed field: one word is a term, several a phrase (as
+/// `CVE-2021-44228` or `"fancy bear"`), none matches nothing.
+fn words(field: TantivyField, text: &str) -> Box<dyn TantivyQuery> {
+    let terms: Vec<(usize, Term)> = tokens(text)
+        .into_iter()
+        .enumerate()
+        .map(|(offset, token)| (offset, Term::from_field_text(field, &token.text)))
+        .collect();
+    match terms.len() {
+        0 => Box::new(EmptyQuery),
+        1 => Box::new(TermQuery::new(terms[0].1.clone(), IndexRecordOption::WithFreqsAndPositions)),
+        _ => Box::new(PhraseQuery::new_with_offset(terms)),
+    }
+}
+
+fn keyword(field: TantivyField, value: &str) -> Box<dyn TantivyQuery> {
+    Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
+}
+
+fn any_of(queries: Vec<Box<dyn TantivyQuery>>) -> Box<dyn TantivyQuery> {
+    if queries.is_empty() {
+        return Box::new(EmptyQuery);
+    }
+    Box::new(BooleanQuery::new(queries.into_iter().map(|query| (Occur::Should, query)).collect()))
+}
+
+/// `*` and `?` to a regular expression over the term dictionary; everything else literal.
+fn glob_to_regex(pattern: &str) -> String {
+    let mut regex = String::with_capacity(pattern.len() * 2);
+    for c in pattern.chars() {
+        match c {
+            '*' => regex.push_str(".*"),
+            '?' => regex.push('.'),
+            c if "\\.+()|[]{}^$#&-~".contains(c) => {
+                regex.push('\\');
+                regex.push(c);
+            }
+            c => regex.push(c),
+        }
+    }
+    regex
+}

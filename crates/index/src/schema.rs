@@ -1,0 +1,53 @@
+//! The index schema, version 1. Documented in the crate README; a change of fields or analysis
+//! is a new version, and an index of another version is rebuilt from the log.
+
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
+};
+
+use crate::analysis::TEXT_ANALYZER;
+
+/// The schema version this build writes and reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The index's fields.
+#[derive(Debug, Clone)]
+pub(crate) struct Fields {
+    pub id: Field,
+    pub seq: Field,
+    pub title: Field,
+    pub body: Field,
+    pub source: Field,
+    pub lang: Field,
+    pub tlp: Field,
+    pub tlp_rank: Field,
+    pub grade: Field,
+    pub compartment: Field,
+    pub date: Field,
+}
+
+pub(crate) fn build() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TEXT_ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let keyword = STRING | FAST;
+    let date = DateOptions::from(INDEXED).set_fast().set_precision(DateTimePrecision::Seconds);
+    let fields = Fields {
+        id: builder.add_text_field("id", STRING | STORED),
+        seq: builder.add_u64_field("seq", INDEXED | FAST | STORED),
+        title: builder.add_text_field("title", text.clone()),
+        body: builder.add_text_field("body", text),
+        source: builder.add_text_field("source", keyword.clone()),
+        lang: builder.add_text_field("lang", keyword.clone()),
+        tlp: builder.add_text_field("tlp", keyword.clone()),
+        tlp_rank: builder.add_u64_field("tlp_rank", INDEXED | FAST),
+        grade: builder.add_text_field("grade", keyword),
+        compartment: builder.add_text_field("compartment", STRING),
+        date: builder.add_date_field("date", date),
+    };
+    (builder.build(), fields)
+}

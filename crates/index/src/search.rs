@@ -1,0 +1,333 @@
+//! Running a search: the visibility filter inside the query, ranked hits with a stable cursor,
+//! total count, facets and a date histogram over exactly the visible matches.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::ops::{Bound, Range};
+use std::str::FromStr;
+
+use muninn_model::{ItemId, Timestamp, Tlp};
+use tantivy::aggregation::agg_req::Aggregations;
+use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query as TantivyQuery, RangeQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Score, SegmentReader, TantivyDocument, Term};
+
+use crate::{IndexError, SearchIndex};
+
+/// Which items a caller may see. The access-control layer decides it; the index applies it
+/// inside every query, so that nothing outside it is counted, faceted or returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visibility {
+    /// The most restrictive TLP label the caller may see.
+    pub max_tlp: Tlp,
+    /// The need-to-know compartments the caller holds; an item is visible only if the caller
+    /// holds every compartment it carries. `None`: all compartments (a local administrator).
+    pub compartments: Option<BTreeSet<String>>,
+}
+
+impl Visibility {
+    /// Everything: the local command line, run by the data directory's owner.
+    pub fn everything() -> Visibility {
+        Visibility { max_tlp: Tlp::Red, compartments: None }
+    }
+}
+
+/// A search.
+#[derive(Debug, Clone)]
+pub struct SearchRequest<'a> {
+    /// The parsed query.
+    pub query: &'a muninn_query::Query,
+    /// Who is asking.
+    pub visibility: &'a Visibility,
+    /// Hits per page.
+    pub limit: usize,
+    /// The `next` cursor of the previous page.
+    pub after: Option<Cursor>,
+    /// Whether to count facets (source, language, TLP, grade).
+    pub facets: bool,
+    /// Whether to compute a histogram of matches per day.
+    pub histogram: bool,
+}
+
+/// One hit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// The item.
+    pub id: ItemId,
+    /// Its log sequence number.
+    pub seq: u64,
+    /// Its relevance.
+    pub score: f32,
+}
+
+/// Counts of the visible matches per value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facets {
+    /// Per source.
+    pub source: Vec<(String, u64)>,
+    /// Per language.
+    pub lang: Vec<(String, u64)>,
+    /// Per TLP label.
+    pub tlp: Vec<(String, u64)>,
+    /// Per Admiralty grade.
+    pub grade: Vec<(String, u64)>,
+}
+
+/// What a search found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResults {
+    /// Visible matches in all.
+    pub total: u64,
+    /// This page, best first; ties in log order.
+    pub hits: Vec<Hit>,
+    /// Facet counts, when asked for.
+    pub facets: Option<Facets>,
+    /// Matches per day (start of the day, count), when asked for.
+    pub histogram: Vec<(Timestamp, u64)>,
+    /// The cursor of the next page, if there may be one.
+    pub next: Option<Cursor>,
+}
+
+/// Where a page ended: the last hit's score and sequence number. Pages follow the order (score
+/// descending, sequence ascending), so a page starts strictly after its cursor whatever was
+/// indexed in between.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cursor {
+    score: f32,
+    seq: u64,
+}
+
+impl fmt::Display for Cursor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:08x}-{}", self.score.to_bits(), self.seq)
+    }
+}
+
+impl FromStr for Cursor {
+    type Err = IndexError;
+    fn from_str(text: &str) -> Result<Cursor, IndexError> {
+        let invalid = || IndexError::Cursor(text.to_owned());
+        let (bits, seq) = text.split_once('-').ok_or_else(invalid)?;
+        let bits = u32::from_str_radix(bits, 16).map_err(|_| invalid())?;
+        let score = f32::from_bits(bits);
+        if bits.to_string().is_empty() || !score.is_finite() {
+            return Err(invalid());
+        }
+        Ok(Cursor { score, seq: seq.parse().map_err(|_| invalid())? })
+    }
+}
+
+/// A highlighted fragment of a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    /// The fragment.
+    pub fragment: String,
+    /// Byte ranges of the fragment that matched.
+    pub highlighted: Vec<Range<usize>>,
+}
+
+pub(crate) fn tlp_rank(tlp: Tlp) -> u64 {
+    Tlp::ALL.iter().position(|t| *t == tlp).unwrap_or(4) as u64
+}
+
+/// The visibility filter as a query clause.
+fn visibility_filter(
+    index: &SearchIndex,
+    visibility: &Visibility,
+) -> Result<Box<dyn TantivyQuery>, IndexError> {
+    let fields = &index.fields;
+    let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = vec![(
+        Occur::Must,
+        Box::new(RangeQuery::new(
+            Bound::Included(Term::from_field_u64(fields.tlp_rank, 0)),
+            Bound::Included(Term::from_field_u64(fields.tlp_rank, tlp_rank(visibility.max_tlp))),
+        )),
+    )];
+    if let Some(held) = &visibility.compartments {
+        // Exclude every item that carries a compartment the caller does not hold.
+        let searcher = index.reader.searcher();
+        for segment in searcher.segment_readers() {
+            let inverted =
+                segment.inverted_index(fields.compartment).map_err(|e| IndexError::engine(&index.dir, e))?;
+            let mut terms = inverted.terms().stream().map_err(|e| IndexError::engine(&index.dir, e))?;
+            while terms.advance() {
+                let name = String::from_utf8_lossy(terms.key()).into_owned();
+                if !held.contains(&name) {
+                    clauses.push((
+                        Occur::MustNot,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(fields.compartment, &name),
+                            IndexRecordOption::Basic,
+                        )),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// The sort key of a hit: score descending, then sequence ascending.
+fn sort_key(score: Score, seq: u64) -> (Score, u64) {
+    (score, u64::MAX - seq)
+}
+
+pub(crate) fn run(index: &SearchIndex, request: &SearchRequest<'_>) -> Result<SearchResults, IndexError> {
+    let engine = |e: tantivy::TantivyError| IndexError::engine(&index.dir, e);
+    let user_query = crate::query::translate(request.query, &index.fields)?;
+    // Seeing everything needs no filter; any restriction is a clause of the query itself.
+    let query: Box<dyn TantivyQuery> = if *request.visibility == Visibility::everything() {
+        user_query
+    } else {
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, user_query),
+            (Occur::Must, visibility_filter(index, request.visibility)?),
+        ]))
+    };
+    let searcher = index.reader.searcher();
+    let limit = request.limit.clamp(1, 10_000);
+    let after = request.after.map(|cursor| sort_key(cursor.score, cursor.seq));
+    let top = TopDocs::with_limit(limit).tweak_score(move |segment: &SegmentReader| {
+        let seqs = segment.fast_fields().u64("seq").ok().map(|column| column.first_or_default_col(0));
+        move |doc, score: Score| {
+            let seq = seqs.as_ref().map_or(0, |column| column.get_val(doc));
+            let key = sort_key(score, seq);
+            match after {
+                // Already shown on an earlier page: sorted below every real hit.
+                Some(cursor) if key >= cursor => (f32::NEG_INFINITY, 0),
+                _ => key,
+            }
+        }
+    });
+    let (top_docs, total, aggregated) = if request.facets || request.histogram {
+        let aggregations: Aggregations = serde_json::from_value(aggregation_request(request))
+            .map_err(|e| IndexError::Query(format!("aggregation request: {e}")))?;
+        let context =
+            AggContextParams::new(AggregationLimitsGuard::default(), index.index.tokenizers().clone());
+        let collector = AggregationCollector::from_aggs(aggregations, context);
+        let (top_docs, total, aggregated) =
+            searcher.search(&*query, &(top, Count, collector)).map_err(engine)?;
+        (top_docs, total, Some(aggregated))
+    } else {
+        let (top_docs, total) = searcher.search(&*query, &(top, Count)).map_err(engine)?;
+        (top_docs, total, None)
+    };
+    let mut hits = Vec::with_capacity(top_docs.len());
+    for ((score, reversed_seq), address) in top_docs {
+        if score == f32::NEG_INFINITY {
+            continue;
+        }
+        hits.push(Hit { id: item_id(index, &searcher, address)?, seq: u64::MAX - reversed_seq, score });
+    }
+    let next = (hits.len() == limit)
+        .then(|| hits.last().map(|hit| Cursor { score: hit.score, seq: hit.seq }))
+        .flatten();
+    let results = match &aggregated {
+        Some(aggregated) => serde_json::to_value(aggregated).map_err(|e| IndexError::Query(e.to_string()))?,
+        None => serde_json::Value::Null,
+    };
+    let buckets = |name: &str| -> Vec<(String, u64)> {
+        results[name]["buckets"]
+            .as_array()
+            .map(|buckets| {
+                buckets
+                    .iter()
+                    .filter_map(|b| Some((b["key"].as_str()?.to_owned(), b["doc_count"].as_u64()?)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let facets = request.facets.then(|| Facets {
+        source: buckets("source"),
+        lang: buckets("lang"),
+        tlp: buckets("tlp"),
+        grade: buckets("grade"),
+    });
+    let histogram = if request.histogram {
+        results["date"]["buckets"]
+            .as_array()
+            .map(|buckets| {
+                buckets
+                    .iter()
+                    .filter_map(|b| {
+                        let millis = b["key"].as_f64()? as i64;
+                        Some((Timestamp::from_millisecond(millis).ok()?, b["doc_count"].as_u64()?))
+                    })
+                    .filter(|(_, count)| *count > 0)
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    Ok(SearchResults { total: total as u64, hits, facets, histogram, next })
+}
+
+fn aggregation_request(request: &SearchRequest<'_>) -> serde_json::Value {
+    let mut aggregations = serde_json::Map::new();
+    if request.facets {
+        for field in ["source", "lang", "tlp", "grade"] {
+            aggregations
+                .insert(field.to_owned(), serde_json::json!({ "terms": { "field": field, "size": 50 } }));
+        }
+    }
+    if request.histogram {
+        aggregations.insert(
+            "date".to_owned(),
+            serde_json::json!({ "date_histogram": { "field": "date", "fixed_interval": "1d" } }),
+        );
+    }
+    serde_json::Value::Object(aggregations)
+}
+
+/// A hit's item id, from its stored document (opening the id column costs more for one page).
+fn item_id(
+    index: &SearchIndex,
+    searcher: &tantivy::Searcher,
+    address: DocAddress,
+) -> Result<ItemId, IndexError> {
+    let document: TantivyDocument = searcher.doc(address).map_err(|e| IndexError::engine(&index.dir, e))?;
+    let text = document.get_first(index.fields.id).and_then(|value| value.as_str()).unwrap_or_default();
+    text.parse().map_err(|_| IndexError::Corrupt {
+        path: index.dir.clone(),
+        detail: format!("a document's id {text:?}"),
+    })
+}
+
+impl SearchIndex {
+    /// Highlights where `query` matches `text` (a title or body from the store), keeping at most
+    /// `max_chars` characters around the best passage.
+    pub fn snippet(
+        &self,
+        query: &muninn_query::Query,
+        text: &str,
+        max_chars: usize,
+    ) -> Result<Snippet, IndexError> {
+        let searcher = self.reader.searcher();
+        let tantivy_query = crate::query::translate(query, &self.fields)?;
+        let mut generator = SnippetGenerator::create(&searcher, &*tantivy_query, self.fields.body)
+            .map_err(|e| IndexError::engine(&self.dir, e))?;
+        generator.set_max_num_chars(max_chars);
+        let snippet = generator.snippet(text);
+        if snippet.highlighted().is_empty() {
+            // The match is elsewhere (the title, a date, a pattern): show how the text begins.
+            let end = text.char_indices().nth(max_chars).map_or(text.len(), |(index, _)| index);
+            return Ok(Snippet { fragment: text[..end].to_owned(), highlighted: Vec::new() });
+        }
+        Ok(Snippet { fragment: snippet.fragment().to_owned(), highlighted: snippet.highlighted().to_vec() })
+    }
+
+    /// The number of indexed items.
+    pub fn len(&self) -> u64 {
+        let searcher = self.reader.searcher();
+        searcher.search(&AllQuery, &Count).map(|n| n as u64).unwrap_or(0)
+    }
+
+    /// Whether the index holds no item.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}

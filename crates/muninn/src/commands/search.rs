@@ -1,0 +1,155 @@
+//! `muninn search` and `muninn reindex`.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use muninn_index::{Cursor, SearchRequest, Snippet, Visibility};
+use muninn_model::Timestamp;
+use muninn_store::ItemStore;
+use serde_json::json;
+
+use crate::cli::SearchArgs;
+use crate::config::Config;
+use crate::output;
+
+/// Characters of text around the best passage of a hit.
+const SNIPPET_CHARS: usize = 160;
+
+fn marked(snippet: &Snippet, open: &str, close: &str) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    for range in &snippet.highlighted {
+        out.push_str(&snippet.fragment[at..range.start]);
+        out.push_str(open);
+        out.push_str(&snippet.fragment[range.clone()]);
+        out.push_str(close);
+        at = range.end;
+    }
+    out.push_str(&snippet.fragment[at..]);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+pub fn run(config: &Config, args: &SearchArgs) -> anyhow::Result<ExitCode> {
+    let text = args.query.join(" ");
+    let query = muninn_query::parse(&text, Timestamp::now())?;
+    let store = super::open_existing_store(config)?;
+    let started = Instant::now();
+    let (index, _) = super::synced_index(config, &store)?;
+    let after = args.after.as_deref().map(str::parse::<Cursor>).transpose()?;
+    // The local command line is run by the data directory's owner, who may see everything.
+    let visibility = Visibility::everything();
+    let request = SearchRequest {
+        query: &query,
+        visibility: &visibility,
+        limit: args.limit,
+        after,
+        facets: args.facets,
+        histogram: args.facets,
+    };
+    let results = index.search(&request)?;
+    let mut rows = Vec::with_capacity(results.hits.len());
+    for hit in &results.hits {
+        let Some(item) = store.item(&hit.id)? else { continue };
+        let snippet = index.snippet(&query, &item.body, SNIPPET_CHARS)?;
+        rows.push((hit, item, snippet));
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    if args.json {
+        let hits: Vec<_> = rows
+            .iter()
+            .map(|(hit, item, snippet)| {
+                json!({
+                    "id": hit.id.to_string(), "seq": hit.seq, "score": hit.score,
+                    "title": item.title, "source": item.source.as_str(), "lang": item.language.as_ref().map(|l| l.as_str()),
+                    "tlp": item.markings.tlp.label(), "grade": item.grade.to_string(),
+                    "date": item.event_time.unwrap_or(item.collected_at).to_string(),
+                    "snippet": { "text": snippet.fragment, "highlights": snippet.highlighted.iter().map(|r| [r.start, r.end]).collect::<Vec<_>>() },
+                })
+            })
+            .collect();
+        let facet_json = |list: &[(String, u64)]| list.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>();
+        let facets = results.facets.as_ref().map(|f| {
+            json!({ "source": facet_json(&f.source), "lang": facet_json(&f.lang), "tlp": facet_json(&f.tlp), "grade": facet_json(&f.grade) })
+        });
+        let histogram: Vec<_> = results
+            .histogram
+            .iter()
+            .map(|(day, count)| json!([day.strftime("%Y-%m-%d").to_string(), count]))
+            .collect();
+        output::print_json(&json!({
+            "query": query.to_string(),
+            "total": results.total,
+            "hits": hits,
+            "facets": facets,
+            "histogram": histogram,
+            "next": results.next.map(|c| c.to_string()),
+            "seconds": seconds,
+        }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let table_rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|(hit, item, snippet)| {
+            vec![
+                format!("{:.2}", hit.score),
+                item.id.to_string(),
+                item.markings.tlp.label().to_owned(),
+                item.grade.to_string(),
+                item.language.as_ref().map_or_else(|| "-".to_owned(), |l| l.to_string()),
+                item.event_time.unwrap_or(item.collected_at).strftime("%Y-%m-%d").to_string(),
+                item.source.to_string(),
+                output::cut(item.title.as_deref().unwrap_or(""), 50),
+                output::cut(&marked(snippet, "[", "]"), 90),
+            ]
+        })
+        .collect();
+    let mut text = format!("{} match(es) for {} in {:.3} s\n", results.total, query, seconds);
+    if !table_rows.is_empty() {
+        text.push_str(&output::table(
+            &["SCORE", "ID", "TLP", "GRADE", "LANG", "DATE", "SOURCE", "TITLE", "SNIPPET"],
+            &table_rows,
+        ));
+    }
+    if let Some(facets) = &results.facets {
+        let join = |list: &[(String, u64)]| {
+            list.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+        };
+        text.push_str(&format!(
+            "\nsource: {}\nlang:   {}\ntlp:    {}\ngrade:  {}\n",
+            join(&facets.source),
+            join(&facets.lang),
+            join(&facets.tlp),
+            join(&facets.grade)
+        ));
+        let days: Vec<String> = results
+            .histogram
+            .iter()
+            .map(|(day, count)| format!("{} {count}", day.strftime("%Y-%m-%d")))
+            .collect();
+        text.push_str(&format!("per day: {}\n", days.join(", ")));
+    }
+    if let Some(next) = results.next {
+        text.push_str(&format!("more: muninn search --after {next} {:?}\n", args.query.join(" ")));
+    }
+    output::print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn reindex(config: &Config, as_json: bool) -> anyhow::Result<ExitCode> {
+    let store = super::open_existing_store(config)?;
+    let started = Instant::now();
+    let mut index = muninn_index::SearchIndex::open(&config.data_dir.join("index"))?;
+    let report = index.rebuild(&store)?;
+    let seconds = started.elapsed().as_secs_f64();
+    if as_json {
+        output::print_json(
+            &json!({ "indexed": report.indexed, "last_seq": report.last_seq, "seconds": seconds }),
+        )?;
+    } else {
+        output::print(&format!(
+            "reindexed {} items from the log (up to seq {}) in {seconds:.2} s\n",
+            report.indexed, report.last_seq
+        ))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
