@@ -155,11 +155,14 @@ impl Parser {
     fn word(&mut self) -> Result<Query, QueryError> {
         let start = self.pos;
         let word = self.chars.get(start..self.word_end(start)).unwrap_or_default().to_vec();
-        if !is_url(&word)
-            && let Some(name_len) = field_name_len(&word)
-        {
+        if let Some(name_len) = field_name_len(&word) {
             let name: String = word.iter().take(name_len).collect();
-            if let Some(field) = field_of(&name, &word, start)? {
+            // A known field name is a field even when the value starts with `//`: otherwise
+            // `source://x` could not be written, and printed queries would not read back.
+            let is_field_name = Field::from_name(&name).is_some();
+            if (is_field_name || !is_url(&word))
+                && let Some(field) = field_of(&name, &word, start)?
+            {
                 self.pos = start + name_len + 1;
                 return self.field_value(field);
             }
@@ -176,8 +179,7 @@ impl Parser {
     fn scoped_word(&mut self, field: Field) -> Result<Query, QueryError> {
         let start = self.pos;
         let word = self.chars.get(start..self.word_end(start)).unwrap_or_default();
-        if !is_url(word)
-            && let Some(name_len) = field_name_len(word)
+        if let Some(name_len) = field_name_len(word)
             && let Some(inner) = Field::from_name(&word.iter().take(name_len).collect::<String>())
         {
             return Err(QueryError::NestedField { position: start, outer: field, inner });

@@ -246,3 +246,21 @@ proptest! {
         check_any_input(&input)?;
     }
 }
+
+/// Found by the cargo-fuzz target `query`: a field value starting with `//` printed as
+/// `source://`, which read back as a URL term without its field.
+#[test]
+fn a_field_value_starting_with_slashes_round_trips() {
+    let now = jiff::Timestamp::from_second(1_780_000_000).expect("time");
+    for text in ["source:(a //)", "source://", "title://x", "-source:(r // la)"] {
+        let query = muninn_query::parse(text, now).expect("parses");
+        assert_eq!(
+            muninn_query::parse(&query.to_string(), now).ok(),
+            Some(query.clone()),
+            "{text} -> {query}"
+        );
+    }
+    // A URL whose scheme is not a field stays a URL term.
+    let url = muninn_query::parse("http://evil.example/x", now).expect("parses");
+    assert_eq!(url, muninn_query::Query::Term { field: None, text: "http://evil.example/x".to_owned() });
+}
