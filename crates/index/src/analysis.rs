@@ -113,8 +113,32 @@ fn strip_arabic_article(word: &str) -> &str {
     word
 }
 
+/// Words seen often are folded and stemmed once per thread: text follows Zipf's law, so a small
+/// cache answers most words without running the stemmer.
+const WORD_CACHE_CAPACITY: usize = 200_000;
+
+thread_local! {
+    static WORD_CACHE: std::cell::RefCell<std::collections::HashMap<Box<str>, Box<str>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 /// Folds and stems one word (not a Han run) the way the index does.
 pub fn normalize_word(word: &str) -> String {
+    if let Some(hit) = WORD_CACHE.with(|cache| cache.borrow().get(word).map(|stem| stem.to_string())) {
+        return hit;
+    }
+    let normalized = normalize_uncached(word);
+    WORD_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= WORD_CACHE_CAPACITY {
+            cache.clear();
+        }
+        cache.insert(word.into(), normalized.as_str().into());
+    });
+    normalized
+}
+
+fn normalize_uncached(word: &str) -> String {
     if word.is_ascii() {
         // The common case, without Unicode normalisation: ASCII is already folded but for case.
         let lower = word.to_ascii_lowercase();
