@@ -207,39 +207,9 @@ impl fmt::Display for Field {
     }
 }
 
-/// A TLP 2.0 label, ordered by restriction: `Clear < Green < Amber < AmberStrict < Red`.
-///
-/// The same labels and order as `muninn_model::Tlp`; this crate keeps its own copy so that it
-/// depends on nothing but `jiff`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Tlp {
-    /// `clear` (TLP 1.0 `white`): no limit on disclosure.
-    Clear,
-    /// `green`: the community.
-    Green,
-    /// `amber`: the recipient's organisation and its clients.
-    Amber,
-    /// `amber+strict`: the recipient's organisation only.
-    AmberStrict,
-    /// `red`: named recipients only.
-    Red,
-}
-
-impl Tlp {
-    /// Every label, least restrictive first.
-    pub const ALL: [Tlp; 5] = [Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::AmberStrict, Tlp::Red];
-
-    /// The lowercase form used in queries: `amber+strict`.
-    pub fn short(self) -> &'static str {
-        match self {
-            Tlp::Clear => "clear",
-            Tlp::Green => "green",
-            Tlp::Amber => "amber",
-            Tlp::AmberStrict => "amber+strict",
-            Tlp::Red => "red",
-        }
-    }
-}
+/// TLP labels are the model's: ordered by restriction, `Clear < Green < Amber < AmberStrict <
+/// Red`; queries write them in their short form (`amber+strict`).
+pub use muninn_model::Tlp;
 
 /// The TLP labels matched, from the least to the most restrictive, both included. The parser
 /// turns every TLP value, comparison and range into this form: `tlp:amber` is `amber` to

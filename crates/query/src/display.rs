@@ -67,20 +67,14 @@ fn prefix(field: Option<Field>) -> String {
 /// The shortest form: `amber`, `>=amber`, `<=green` or `[green TO amber+strict]`.
 impl fmt::Display for TlpRange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (lowest, highest) = (self.lowest, self.highest);
-        match (lowest, highest) {
-            _ if lowest == highest => write!(f, "{lowest}"),
-            (Tlp::Clear, Tlp::Red) => write!(f, "[{lowest} TO {highest}]"),
-            (_, Tlp::Red) => write!(f, ">={lowest}"),
-            (Tlp::Clear, _) => write!(f, "<={highest}"),
-            _ => write!(f, "[{lowest} TO {highest}]"),
+        let (low, high) = (self.lowest.short(), self.highest.short());
+        match (self.lowest, self.highest) {
+            _ if self.lowest == self.highest => write!(f, "{low}"),
+            (Tlp::Clear, Tlp::Red) => write!(f, "[{low} TO {high}]"),
+            (_, Tlp::Red) => write!(f, ">={low}"),
+            (Tlp::Clear, _) => write!(f, "<={high}"),
+            _ => write!(f, "[{low} TO {high}]"),
         }
-    }
-}
-
-impl fmt::Display for Tlp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.short())
     }
 }
 
