@@ -174,6 +174,9 @@ impl SearchIndex {
         let fields = &self.fields;
         let mut document = TantivyDocument::default();
         document.add_text(fields.id, item.id.to_string());
+        let (high, low) = item.id.0.split_at(8);
+        document.add_u64(fields.id_high, u64::from_be_bytes(high.try_into().unwrap_or_default()));
+        document.add_u64(fields.id_low, u64::from_be_bytes(low.try_into().unwrap_or_default()));
         document.add_u64(fields.seq, seq);
         if let Some(title) = &item.title {
             document.add_text(fields.title, title);

@@ -9,12 +9,16 @@ use tantivy::schema::{
 use crate::analysis::TEXT_ANALYZER;
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The index's fields.
 #[derive(Debug, Clone)]
 pub(crate) struct Fields {
     pub id: Field,
+    /// The id's two halves as numbers: hits are read from these columns, not from stored
+    /// documents (reading a stored document decompresses a block per hit).
+    pub id_high: Field,
+    pub id_low: Field,
     pub seq: Field,
     pub title: Field,
     pub body: Field,
@@ -37,7 +41,9 @@ pub(crate) fn build() -> (Schema, Fields) {
     let keyword = STRING | FAST;
     let date = DateOptions::from(INDEXED).set_fast().set_precision(DateTimePrecision::Seconds);
     let fields = Fields {
-        id: builder.add_text_field("id", STRING | STORED),
+        id: builder.add_text_field("id", STRING),
+        id_high: builder.add_u64_field("id_high", FAST),
+        id_low: builder.add_u64_field("id_low", FAST),
         seq: builder.add_u64_field("seq", INDEXED | FAST | STORED),
         title: builder.add_text_field("title", text.clone()),
         body: builder.add_text_field("body", text),
