@@ -129,6 +129,23 @@ pub struct Snippet {
     pub highlighted: Vec<Range<usize>>,
 }
 
+impl Snippet {
+    /// The fragment with each highlighted range between `open` and `close`.
+    pub fn marked(&self, open: &str, close: &str) -> String {
+        let mut out = String::with_capacity(self.fragment.len() + 8 * self.highlighted.len());
+        let mut at = 0;
+        for range in &self.highlighted {
+            out.push_str(&self.fragment[at..range.start]);
+            out.push_str(open);
+            out.push_str(&self.fragment[range.clone()]);
+            out.push_str(close);
+            at = range.end;
+        }
+        out.push_str(&self.fragment[at..]);
+        out
+    }
+}
+
 pub(crate) fn tlp_rank(tlp: Tlp) -> u64 {
     Tlp::ALL.iter().position(|t| *t == tlp).unwrap_or(4) as u64
 }

@@ -18,17 +18,7 @@ fn check(query: &str, expected: Expect) {
     for hit in &results.hits {
         let item = store.item(&hit.id).expect("read").expect("present");
         let snippet = index.snippet(&parsed, &item.body, 80).expect("snippet");
-        let mut marked = String::new();
-        let mut at = 0;
-        for range in &snippet.highlighted {
-            marked.push_str(&snippet.fragment[at..range.start]);
-            marked.push('[');
-            marked.push_str(&snippet.fragment[range.clone()]);
-            marked.push(']');
-            at = range.end;
-        }
-        marked.push_str(&snippet.fragment[at..]);
-        writeln!(out, "{} | {}", item.title.unwrap_or_default(), marked).ok();
+        writeln!(out, "{} | {}", item.title.unwrap_or_default(), snippet.marked("[", "]")).ok();
     }
     expected.assert_eq(&out);
 }

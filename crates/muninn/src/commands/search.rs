@@ -15,18 +15,9 @@ use crate::output;
 /// Characters of text around the best passage of a hit.
 const SNIPPET_CHARS: usize = 160;
 
-fn marked(snippet: &Snippet, open: &str, close: &str) -> String {
-    let mut out = String::new();
-    let mut at = 0;
-    for range in &snippet.highlighted {
-        out.push_str(&snippet.fragment[at..range.start]);
-        out.push_str(open);
-        out.push_str(&snippet.fragment[range.clone()]);
-        out.push_str(close);
-        at = range.end;
-    }
-    out.push_str(&snippet.fragment[at..]);
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+/// A snippet on one line, matches in brackets.
+fn marked(snippet: &Snippet) -> String {
+    snippet.marked("[", "]").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 pub fn run(config: &Config, args: &SearchArgs) -> anyhow::Result<ExitCode> {
@@ -99,7 +90,7 @@ pub fn run(config: &Config, args: &SearchArgs) -> anyhow::Result<ExitCode> {
                 item.event_time.unwrap_or(item.collected_at).strftime("%Y-%m-%d").to_string(),
                 item.source.to_string(),
                 output::cut(item.title.as_deref().unwrap_or(""), 50),
-                output::cut(&marked(snippet, "[", "]"), 90),
+                output::cut(&marked(snippet), 90),
             ]
         })
         .collect();
