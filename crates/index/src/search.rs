@@ -113,7 +113,7 @@ impl FromStr for Cursor {
         let (bits, seq) = text.split_once('-').ok_or_else(invalid)?;
         let bits = u32::from_str_radix(bits, 16).map_err(|_| invalid())?;
         let score = f32::from_bits(bits);
-        if bits.to_string().is_empty() || !score.is_finite() {
+        if !score.is_finite() {
             return Err(invalid());
         }
         Ok(Cursor { score, seq: seq.parse().map_err(|_| invalid())? })

@@ -48,8 +48,31 @@ pub enum Command {
     Stats(StatsArgs),
     /// Full-text search (query language: `crates/query/README.md`).
     Search(SearchArgs),
+    /// Exercises: generate a synthetic flow with planted signals.
+    #[command(subcommand)]
+    Exercise(ExerciseCommand),
     /// Rebuild the full-text index from the item log.
     Reindex {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExerciseCommand {
+    /// Write a scenario's flow (news, notes, mail, chat, feeds) and its ground truth into a
+    /// directory; same scenario and seed, same bytes.
+    Generate {
+        /// A scenario TOML file, or the name of a shipped one (`demo`, `small`).
+        #[arg(long, default_value = "demo")]
+        scenario: String,
+        /// The directory to write (created; must be empty if it exists).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The random seed.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
         /// JSON output.
         #[arg(long)]
         json: bool,

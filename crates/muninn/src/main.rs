@@ -78,6 +78,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats(args) => commands::stats::run(&config, &args),
         Command::Search(args) => commands::search::run(&config, &args),
         Command::Reindex { json } => commands::search::reindex(&config, json),
+        Command::Exercise(command) => commands::exercise::run(&command),
     }
 }
 

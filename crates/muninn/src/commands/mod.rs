@@ -1,6 +1,7 @@
 //! One module per command.
 
 pub mod demo;
+pub mod exercise;
 pub mod ingest;
 pub mod items;
 pub mod search;

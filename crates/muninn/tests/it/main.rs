@@ -153,3 +153,45 @@ fn exit_codes_say_what_went_wrong() {
     let bad_config = muninn(work.path(), &["--config", config.to_str().expect("path"), "stats"]);
     assert_eq!(bad_config.status.code(), Some(2));
 }
+
+#[test]
+fn exercise_generate_is_deterministic_and_ingestible() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let generate = |out: &Path| {
+        let output = muninn(
+            work.path(),
+            &[
+                "exercise",
+                "generate",
+                "--scenario",
+                "small",
+                "--seed",
+                "3",
+                "--json",
+                "--out",
+                out.to_str().expect("path"),
+            ],
+        );
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        json(&output)
+    };
+    let first = generate(&work.path().join("a"));
+    let second = generate(&work.path().join("b"));
+    assert_eq!(first["items"], second["items"]);
+    for file in ["news.jsonl", "mail/inbox.mbox", "chat/messages.jsonl", "truth.json"] {
+        let a = std::fs::read(work.path().join("a").join(file)).expect("read");
+        let b = std::fs::read(work.path().join("b").join(file)).expect("read");
+        assert!(a == b, "{file} differs between two runs with the same seed");
+    }
+    let again = muninn(
+        work.path(),
+        &["exercise", "generate", "--out", work.path().join("a").to_str().expect("path")],
+    );
+    assert_eq!(again.status.code(), Some(2), "a non-empty directory is refused");
+    let ingested = muninn(
+        &work.path().join("data"),
+        &["ingest", "--json", work.path().join("a/news.jsonl").to_str().expect("path")],
+    );
+    assert!(ingested.status.success());
+    assert!(json(&ingested)["stored"].as_u64().expect("stored") > 0);
+}
