@@ -236,7 +236,7 @@ fn commit(writer: &mut IndexWriter<TantivyDocument>, dir: &Path, last_seq: u64) 
     Ok(())
 }
 
-/// Removes an index of another version (only tantivy's files and our own).
+/// Empties the index directory (it holds only the index), before an index is created anew.
 fn clear_dir(dir: &Path) -> Result<(), IndexError> {
     let entries = std::fs::read_dir(dir).map_err(|source| IndexError::Io { path: dir.to_owned(), source })?;
     for entry in entries.flatten() {

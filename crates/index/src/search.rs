@@ -318,26 +318,35 @@ fn item_id(
 }
 
 impl SearchIndex {
-    /// Highlights where `query` matches `text` (a title or body from the store), keeping at most
-    /// `max_chars` characters around the best passage.
-    pub fn snippet(
+    /// Highlights where `query` matches each of `texts` (titles or bodies from the store),
+    /// keeping at most `max_chars` characters around the best passage. The highlighter is built
+    /// once for all the texts of a page.
+    pub fn snippets(
         &self,
         query: &muninn_query::Query,
-        text: &str,
+        texts: &[&str],
         max_chars: usize,
-    ) -> Result<Snippet, IndexError> {
+    ) -> Result<Vec<Snippet>, IndexError> {
         let searcher = self.reader.searcher();
         let tantivy_query = crate::query::translate(query, &self.fields)?;
         let mut generator = SnippetGenerator::create(&searcher, &*tantivy_query, self.fields.body)
             .map_err(|e| IndexError::engine(&self.dir, e))?;
         generator.set_max_num_chars(max_chars);
-        let snippet = generator.snippet(text);
-        if snippet.highlighted().is_empty() {
-            // The match is elsewhere (the title, a date, a pattern): show how the text begins.
-            let end = text.char_indices().nth(max_chars).map_or(text.len(), |(index, _)| index);
-            return Ok(Snippet { fragment: text[..end].to_owned(), highlighted: Vec::new() });
-        }
-        Ok(Snippet { fragment: snippet.fragment().to_owned(), highlighted: snippet.highlighted().to_vec() })
+        Ok(texts
+            .iter()
+            .map(|text| {
+                let snippet = generator.snippet(text);
+                if snippet.highlighted().is_empty() {
+                    // The match is elsewhere (the title, a date, a pattern): show how the text begins.
+                    let end = text.char_indices().nth(max_chars).map_or(text.len(), |(index, _)| index);
+                    return Snippet { fragment: text[..end].to_owned(), highlighted: Vec::new() };
+                }
+                Snippet {
+                    fragment: snippet.fragment().to_owned(),
+                    highlighted: snippet.highlighted().to_vec(),
+                }
+            })
+            .collect())
     }
 
     /// The number of indexed items.

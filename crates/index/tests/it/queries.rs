@@ -17,7 +17,7 @@ fn check(query: &str, expected: Expect) {
     let mut out = format!("{} hit(s)\n", results.total);
     for hit in &results.hits {
         let item = store.item(&hit.id).expect("read").expect("present");
-        let snippet = index.snippet(&parsed, &item.body, 80).expect("snippet");
+        let snippet = index.snippets(&parsed, &[&item.body], 80).expect("snippet").remove(0);
         writeln!(out, "{} | {}", item.title.unwrap_or_default(), snippet.marked("[", "]")).ok();
     }
     expected.assert_eq(&out);

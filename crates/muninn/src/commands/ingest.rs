@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use muninn_ingest::{IngestConfig, IngestObserver, IngestSummary, Input, Location, Progress, SourceDefaults};
-use muninn_model::{ContentHash, ItemId, SourceKind, Timestamp};
+use muninn_model::{SourceKind, Timestamp};
 use serde_json::json;
 
 use crate::cli::IngestArgs;
@@ -43,8 +43,6 @@ impl IngestObserver for Bar {
             ));
         }
     }
-
-    fn committed(&mut self, _stored: &[(ItemId, ContentHash)]) {}
 }
 
 /// Builds the pipeline's configuration from the settings and the flags.

@@ -38,12 +38,16 @@ pub fn run(config: &Config, args: &SearchArgs) -> anyhow::Result<ExitCode> {
         histogram: args.facets,
     };
     let results = index.search(&request)?;
-    let mut rows = Vec::with_capacity(results.hits.len());
+    let mut found = Vec::with_capacity(results.hits.len());
     for hit in &results.hits {
-        let Some(item) = store.item(&hit.id)? else { continue };
-        let snippet = index.snippet(&query, &item.body, SNIPPET_CHARS)?;
-        rows.push((hit, item, snippet));
+        if let Some(item) = store.item(&hit.id)? {
+            found.push((hit, item));
+        }
     }
+    let bodies: Vec<&str> = found.iter().map(|(_, item)| item.body.as_str()).collect();
+    let snippets = index.snippets(&query, &bodies, SNIPPET_CHARS)?;
+    let rows: Vec<_> =
+        found.into_iter().zip(snippets).map(|((hit, item), snippet)| (hit, item, snippet)).collect();
     let seconds = started.elapsed().as_secs_f64();
     if args.json {
         let hits: Vec<_> = rows
