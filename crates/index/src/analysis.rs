@@ -14,52 +14,14 @@
 use std::sync::OnceLock;
 
 use jieba_rs::Jieba;
+pub use muninn_text::fold;
+use muninn_text::{Script, is_han, script_of, strip_arabic_article};
 use rust_stemmers::{Algorithm, Stemmer};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// The name under which the tokenizer is registered with the index.
 pub const TEXT_ANALYZER: &str = "muninn_text";
-
-/// A word's script, which decides how it is folded and stemmed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Script {
-    Han,
-    Latin,
-    Cyrillic,
-    Arabic,
-    Other,
-}
-
-fn is_han(c: char) -> bool {
-    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xF900..=0xFAFF | 0x20000..=0x2A6DF | 0x2A700..=0x2EBEF)
-}
-
-fn script_of(word: &str) -> Script {
-    let mut latin = 0;
-    let mut cyrillic = 0;
-    let mut arabic = 0;
-    let mut han = 0;
-    for c in word.chars() {
-        match c as u32 {
-            _ if is_han(c) => han += 1,
-            0x0400..=0x052F => cyrillic += 1,
-            0x0600..=0x06FF | 0x0750..=0x077F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => arabic += 1,
-            _ if c.is_alphabetic() && (c.is_ascii() || (0x00C0..=0x024F).contains(&(c as u32))) => latin += 1,
-            _ => {}
-        }
-    }
-    let most = latin.max(cyrillic).max(arabic).max(han);
-    match most {
-        0 => Script::Other,
-        _ if most == han => Script::Han,
-        _ if most == cyrillic => Script::Cyrillic,
-        _ if most == arabic => Script::Arabic,
-        _ => Script::Latin,
-    }
-}
 
 fn jieba() -> &'static Jieba {
     static JIEBA: OnceLock<Jieba> = OnceLock::new();
@@ -74,43 +36,6 @@ fn english() -> &'static Stemmer {
 fn russian() -> &'static Stemmer {
     static STEMMER: OnceLock<Stemmer> = OnceLock::new();
     STEMMER.get_or_init(|| Stemmer::create(Algorithm::Russian))
-}
-
-/// Case, width and diacritic folding, and Arabic and Cyrillic normalisation, of one word.
-pub fn fold(word: &str) -> String {
-    let mut out = String::with_capacity(word.len());
-    for c in word.nfkc().flat_map(char::to_lowercase) {
-        match c {
-            // Arabic harakat, superscript alef and tatweel carry no meaning for search.
-            '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => {}
-            'آ' | 'أ' | 'إ' | 'ٱ' => out.push('ا'),
-            'ى' | 'ی' | 'ې' => out.push('ي'),
-            'ة' => out.push('ه'),
-            'ک' => out.push('ك'),
-            'ё' => out.push('е'),
-            c if c.is_ascii() => out.push(c),
-            // Latin letters lose their diacritics; other scripts keep their letters whole
-            // (decomposing й or ї would change the letter).
-            c if (0x00C0..=0x024F).contains(&(c as u32)) || (0x1E00..=0x1EFF).contains(&(c as u32)) => {
-                out.extend(c.to_string().nfd().filter(|d| !is_combining_mark(*d)));
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Arabic light stemming: the definite article and its common prefixed forms.
-fn strip_arabic_article(word: &str) -> &str {
-    const PREFIXES: [&str; 6] = ["وال", "بال", "كال", "فال", "لل", "ال"];
-    for prefix in PREFIXES {
-        if let Some(rest) = word.strip_prefix(prefix)
-            && rest.chars().count() >= 2
-        {
-            return rest;
-        }
-    }
-    word
 }
 
 /// Words seen often are folded and stemmed once per thread: text follows Zipf's law, so a small

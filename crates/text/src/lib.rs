@@ -1,0 +1,22 @@
+//! Text normalisation shared by every stage that compares words: search, extraction and
+//! screening. One crate, so that a name folds the same way wherever it is compared.
+//!
+//! - [`fold`]: case, width and diacritic folding, Arabic and Cyrillic normalisation of a word.
+//! - [`skeleton`]: a transliterated consonant key, so that "Абу Бакр аль-Багдади",
+//!   "أبو بكر البغدادي" and "Abou Bakr al Baghdadi" meet "Abu Bakr al-Baghdadi".
+//! - [`words`]: the word scanner (runs of letters and digits; each Han character a word of its
+//!   own, so Chinese needs no spaces) with hashed keys per word.
+//! - [`names`]: a whole-word multi-name matcher built on the scanner, for watchlists and the
+//!   extraction gazetteer.
+//!
+//! Pure: no IO, no global mutable state, no panics on input.
+
+pub mod fold;
+pub mod names;
+pub mod skeleton;
+pub mod words;
+
+pub use fold::{Script, fold, is_han, script_of, strip_arabic_article};
+pub use names::{MatchMethod, NameMatch, NameMatcher, NameWarning, Scratch};
+pub use skeleton::{is_particle, skeleton};
+pub use words::{Word, WordKeys, words};

@@ -1,0 +1,196 @@
+use expect_test::{Expect, expect};
+use muninn_text::words::WordKeys;
+use muninn_text::{NameMatcher, Scratch, fold, is_particle, skeleton, words};
+use proptest::prelude::*;
+
+fn check(names: &[&str], text: &str, expect: Expect) {
+    let (matcher, warnings) =
+        NameMatcher::with_keys(names.iter().enumerate().map(|(i, n)| (i as u32, *n)), WordKeys::new(3, 5));
+    let mut out = Vec::new();
+    matcher.find(text, &mut Scratch::default(), &mut out);
+    let mut rendered: Vec<String> = warnings.iter().map(|w| format!("warning: {w:?}: {w}")).collect();
+    rendered.extend(
+        out.iter().map(|m| {
+            format!("{:?} {} {:?}", names[m.form as usize], m.method.as_str(), &text[m.span.clone()])
+        }),
+    );
+    expect.assert_eq(&(rendered.join("\n") + "\n"));
+}
+
+#[test]
+fn whole_words_only() {
+    check(
+        &["Harbor Bank Co", "Bank"],
+        "Harbor Bank Corp paid; Harbor Bank Co. did not; banking is not Bank.",
+        expect![[r#"
+            "Bank" exact "Bank"
+            "Harbor Bank Co" exact "Harbor Bank Co"
+            "Bank" exact "Bank"
+            "Bank" exact "Bank"
+        "#]],
+    );
+}
+
+#[test]
+fn one_name_in_three_scripts() {
+    check(
+        &["Abu Bakr al-Baghdadi"],
+        "Абу Бакр аль-Багдади; أبو بكر البغدادي; Abou Bakr al Baghdadi; ABU BAKR AL-BAGHDADI",
+        expect![[r#"
+            "Abu Bakr al-Baghdadi" exact "ABU BAKR AL-BAGHDADI"
+            "Abu Bakr al-Baghdadi" transliteration "Абу Бакр аль-Багдади"
+            "Abu Bakr al-Baghdadi" transliteration "أبو بكر البغدادي"
+            "Abu Bakr al-Baghdadi" transliteration "Abou Bakr al Baghdadi"
+        "#]],
+    );
+}
+
+#[test]
+fn chinese_names_without_spaces_and_folding() {
+    check(
+        &["习近平", "Müller", "ＡＰＴ２８"],
+        "国家主席习近平今天会见; MULLER and Mueller; apt28 and APT 28",
+        expect![[r#"
+            "习近平" exact "习近平"
+            "Müller" exact "MULLER"
+            "ＡＰＴ２８" exact "apt28"
+        "#]],
+    );
+}
+
+#[test]
+fn bad_names_are_left_out_with_a_warning() {
+    check(
+        &["", "x", "--", "Sana'a", "sana a", "SANA'A"],
+        "x marks Sana'a",
+        expect![[r#"
+            warning: NoWords { form: 0 }: the name has no letters or digits
+            warning: TooShort { form: 1 }: the name is a single character
+            warning: NoWords { form: 2 }: the name has no letters or digits
+            "Sana'a" exact "Sana'a"
+            "sana a" exact "Sana'a"
+            "SANA'A" exact "Sana'a"
+        "#]],
+    );
+}
+
+/// A slow and obviously correct matcher: strings, no hashes, no tables.
+fn reference(names: &[String], text: &str) -> Vec<(u32, usize, usize, bool)> {
+    let keys = WordKeys::new(0, 0);
+    let split = |s: &str| {
+        let mut out = Vec::new();
+        words(s, &keys, &mut out);
+        out.into_iter()
+            .map(|w| (w.start as usize, w.end as usize, s[w.start as usize..w.end as usize].to_owned()))
+            .collect::<Vec<_>>()
+    };
+    let text_words = split(text);
+    let mut found = Vec::new();
+    for (index, name) in names.iter().enumerate() {
+        let name_words = split(name);
+        if name_words.is_empty() || (name_words.len() == 1 && name.trim().chars().count() == 1) {
+            continue;
+        }
+        let name_folded: Vec<String> = name_words.iter().map(|w| fold(&w.2)).collect();
+        for start in 0..text_words.len() {
+            let window = text_words.get(start..start + name_words.len());
+            if window.is_some_and(|window| window.iter().zip(&name_folded).all(|(w, n)| fold(&w.2) == *n)) {
+                let window = window.unwrap();
+                found.push((index as u32, window[0].0, window[window.len() - 1].1, true));
+            }
+        }
+        let not_particle =
+            |w: &&(usize, usize, String)| !is_particle(&muninn_text::skeleton::to_latin(&fold(&w.2)));
+        let name_kept: Vec<String> = name_words.iter().filter(not_particle).map(|w| skeleton(&w.2)).collect();
+        let letters: usize = name_kept.iter().map(|s| s.chars().count()).sum();
+        if name_kept.len() < 2 || letters < 5 {
+            continue;
+        }
+        let text_kept: Vec<&(usize, usize, String)> = text_words.iter().filter(not_particle).collect();
+        for start in 0..text_kept.len() {
+            let Some(window) = text_kept.get(start..start + name_kept.len()) else { continue };
+            if window.iter().zip(&name_kept).all(|(w, n)| skeleton(&w.2) == *n) {
+                let span = (window[0].0, window[window.len() - 1].1);
+                let exact_overlap =
+                    found.iter().any(|f| f.0 == index as u32 && f.3 && f.1 < span.1 && span.0 < f.2);
+                if !exact_overlap {
+                    found.push((index as u32, span.0, span.1, false));
+                }
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+fn name_strategy() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+        "Abu Bakr al-Baghdadi",
+        "Абу Бакр",
+        "أبو بكر البغدادي",
+        "习近平",
+        "Harbor Bank Co",
+        "Bank",
+        "Müller",
+        "al Qaeda",
+        "Mohammed Khalid",
+        "x",
+        "",
+        "Zhanna Ivanova",
+    ])
+    .prop_map(str::to_owned)
+}
+
+fn text_strategy() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop::sample::select(vec![
+            "Abu",
+            "Abou",
+            "Bakr",
+            "Бакр",
+            "Абу",
+            "al",
+            "аль-",
+            "Baghdadi",
+            "البغدادي",
+            "بكر",
+            "أبو",
+            "习",
+            "近",
+            "平",
+            "Harbor",
+            "Bank",
+            "Co",
+            "Corp",
+            "MULLER",
+            "Qaeda",
+            "Muhammad",
+            "Халид",
+            "Жанна",
+            "Ivanova",
+            "Иванова",
+            ",",
+            " ",
+            "-",
+        ]),
+        0..30,
+    )
+    .prop_map(|parts| parts.join(" "))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    /// The matcher finds exactly what the string-based reference finds.
+    #[test]
+    fn matcher_agrees_with_reference(names in prop::collection::vec(name_strategy(), 1..6), text in text_strategy()) {
+        let (matcher, _) = NameMatcher::new(names.iter().enumerate().map(|(i, n)| (i as u32, n.as_str())));
+        let mut out = Vec::new();
+        matcher.find(&text, &mut Scratch::default(), &mut out);
+        let mut got: Vec<(u32, usize, usize, bool)> = out
+            .iter()
+            .map(|m| (m.form, m.span.start, m.span.end, m.method == muninn_text::MatchMethod::Exact))
+            .collect();
+        got.sort();
+        prop_assert_eq!(got, reference(&names, &text));
+    }
+}

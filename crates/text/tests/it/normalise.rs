@@ -1,0 +1,141 @@
+use expect_test::{Expect, expect};
+use muninn_text::words::{WordKeys, reference_keys};
+use muninn_text::{fold, skeleton, words};
+use proptest::prelude::*;
+
+fn check(inputs: &[&str], expect: Expect) {
+    let rendered: Vec<String> = inputs
+        .iter()
+        .map(|input| format!("{input} → fold {:?} skeleton {:?}", fold(input), skeleton(input)))
+        .collect();
+    expect.assert_eq(&(rendered.join("\n") + "\n"));
+}
+
+#[test]
+fn one_name_in_three_scripts_shares_a_skeleton() {
+    check(
+        &["Abu", "Abou", "Абу", "أبو", "Bakr", "Бакр", "بكر", "Baghdadi", "Багдади", "البغدادي", "al", "аль"],
+        expect![[r#"
+            Abu → fold "abu" skeleton "b"
+            Abou → fold "abou" skeleton "b"
+            Абу → fold "абу" skeleton "b"
+            أبو → fold "ابو" skeleton "b"
+            Bakr → fold "bakr" skeleton "bkr"
+            Бакр → fold "бакр" skeleton "bkr"
+            بكر → fold "بكر" skeleton "bkr"
+            Baghdadi → fold "baghdadi" skeleton "bgd"
+            Багдади → fold "багдади" skeleton "bgd"
+            البغدادي → fold "البغدادي" skeleton "bgd"
+            al → fold "al" skeleton "l"
+            аль → fold "аль" skeleton "l"
+        "#]],
+    );
+}
+
+#[test]
+fn common_transliteration_variants() {
+    check(
+        &[
+            "Muhammad",
+            "Mohammed",
+            "Мухаммед",
+            "محمد",
+            "Khalid",
+            "Халид",
+            "خالد",
+            "Qaeda",
+            "Каида",
+            "Zhanna",
+            "Жанна",
+            "Djamal",
+            "Джамаль",
+            "Philip",
+            "Filip",
+        ],
+        expect![[r#"
+            Muhammad → fold "muhammad" skeleton "md"
+            Mohammed → fold "mohammed" skeleton "md"
+            Мухаммед → fold "мухаммед" skeleton "md"
+            محمد → fold "محمد" skeleton "md"
+            Khalid → fold "khalid" skeleton "ld"
+            Халид → fold "халид" skeleton "ld"
+            خالد → fold "خالد" skeleton "ld"
+            Qaeda → fold "qaeda" skeleton "kd"
+            Каида → fold "каида" skeleton "kd"
+            Zhanna → fold "zhanna" skeleton "jn"
+            Жанна → fold "жанна" skeleton "jn"
+            Djamal → fold "djamal" skeleton "jml"
+            Джамаль → fold "джамаль" skeleton "jml"
+            Philip → fold "philip" skeleton "flp"
+            Filip → fold "filip" skeleton "flp"
+        "#]],
+    );
+}
+
+#[test]
+fn folding_of_case_width_diacritics_and_arabic_forms() {
+    check(
+        &["ＡＰＴ２８", "Müller", "ÉCOLE", "Ёлка", "إسلام", "مَدْرَسَة", "كتـــاب", "習近平"],
+        expect![[r#"
+            ＡＰＴ２８ → fold "apt28" skeleton "pt28"
+            Müller → fold "muller" skeleton "mlr"
+            ÉCOLE → fold "ecole" skeleton "cl"
+            Ёлка → fold "елка" skeleton "lk"
+            إسلام → fold "اسلام" skeleton "slm"
+            مَدْرَسَة → fold "مدرسه" skeleton "mdrs"
+            كتـــاب → fold "كتاب" skeleton "ktb"
+            習近平 → fold "習近平" skeleton "習近平"
+        "#]],
+    );
+}
+
+fn render_words(text: &str) -> String {
+    let keys = WordKeys::new(1, 2);
+    let mut out = Vec::new();
+    words(text, &keys, &mut out);
+    out.iter()
+        .map(|w| {
+            let particle = if w.particle { " (particle)" } else { "" };
+            format!("{:?}{particle}", &text[w.start as usize..w.end as usize])
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn words_split_on_punctuation_and_han_characters() {
+    let cases = [
+        "Abu Bakr al-Baghdadi, O'Brien & co.",
+        "IP 198.51.100.7 and evil[.]example",
+        "国家主席习近平今天会见",
+        "Müller-Lüdenscheidt ＡＰＴ２８ مَدْرَسَة аль-Багдади",
+        "abcé混合text",
+    ];
+    let rendered: Vec<String> = cases.iter().map(|c| render_words(c)).collect();
+    expect![[r#"
+        "Abu" "Bakr" "al" (particle) "Baghdadi" "O" "Brien" "co"
+        "IP" "198" "51" "100" "7" "and" "evil" "example"
+        "国" "家" "主" "席" "习" "近" "平" "今" "天" "会" "见"
+        "Müller" "Lüdenscheidt" "ＡＰＴ２８" "م\u{64e}د\u{652}ر\u{64e}س\u{64e}ة" "аль" (particle) "Багдади"
+        "abcé" "混" "合" "text""#]]
+    .assert_eq(&rendered.join("\n"));
+}
+
+proptest! {
+    /// The scanner's keys (fast ASCII path included) equal the keys of the slow string
+    /// functions, and spans lie on character boundaries.
+    #[test]
+    fn scanner_keys_agree_with_string_functions(text in "(\\PC|[a-zA-Z0-9 .-]){0,60}") {
+        let keys = WordKeys::new(7, 11);
+        let mut out = Vec::new();
+        words(&text, &keys, &mut out);
+        for word in out {
+            let slice = text.get(word.start as usize..word.end as usize);
+            prop_assert!(slice.is_some());
+            let slice = slice.unwrap();
+            let (exact, skeleton) = reference_keys(&keys, slice);
+            prop_assert_eq!(word.exact, exact, "exact key of {:?}", slice);
+            prop_assert_eq!(word.skeleton, skeleton, "skeleton key of {:?}", slice);
+        }
+    }
+}
