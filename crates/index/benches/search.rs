@@ -95,10 +95,16 @@ fn main() {
             .into_item(),
         );
         if batch.len() == 8192 {
-            store.append(AppendBatch { items: std::mem::take(&mut batch), checkpoints: Vec::new() }).unwrap();
+            store
+                .append(AppendBatch {
+                    items: std::mem::take(&mut batch),
+                    checkpoints: Vec::new(),
+                    ..Default::default()
+                })
+                .unwrap();
         }
     }
-    store.append(AppendBatch { items: batch, checkpoints: Vec::new() }).unwrap();
+    store.append(AppendBatch { items: batch, checkpoints: Vec::new(), ..Default::default() }).unwrap();
     let stored = store.stats().unwrap().items;
     println!("{stored} items, {:.1} MB of text", text_bytes as f64 / 1e6);
 

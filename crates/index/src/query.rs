@@ -126,6 +126,11 @@ fn on_fields(
         Some(Field::Source) => Target::Keyword(fields.source),
         Some(Field::Lang) => Target::Keyword(fields.lang),
         Some(Field::Id) => Target::Keyword(fields.id),
+        Some(Field::Watchlist) => {
+            return Err(IndexError::Query(
+                "watchlist: belongs in screening rules; to find the items a watchlist hit, list its alerts (muninn alerts --watchlist NAME)".to_owned(),
+            ));
+        }
         Some(other @ (Field::Entity | Field::Indicator | Field::IndicatorType)) => {
             return Err(IndexError::Query(format!(
                 "{other}: is not searchable yet: entities and indicators are indexed once extraction is built; search their text instead"

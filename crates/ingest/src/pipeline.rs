@@ -458,7 +458,7 @@ impl Run<'_> {
         let hashes: Vec<(ItemId, ContentHash)> =
             items.iter().map(|(item, _)| (item.id, item.content_hash)).collect();
         let checkpoints = key.map(|key| vec![(key.to_owned(), last_ordinal + 1)]).unwrap_or_default();
-        let outcomes = self.store.append(AppendBatch { items, checkpoints })?;
+        let outcomes = self.store.append(AppendBatch { items, checkpoints, ..Default::default() })?;
         let mut stored = Vec::with_capacity(outcomes.len());
         for (outcome, hash) in outcomes.iter().zip(hashes) {
             match outcome {

@@ -129,6 +129,8 @@ pub enum Field {
     IndicatorType,
     /// `id`: the item id.
     Id,
+    /// `watchlist`: in screening rules, the item hit an entry of the named watchlist.
+    Watchlist,
 }
 
 /// What a field's values are.
@@ -148,7 +150,7 @@ pub(crate) enum FieldKind {
 
 impl Field {
     /// Every field, in the order the documentation lists them.
-    pub const ALL: [Field; 11] = [
+    pub const ALL: [Field; 12] = [
         Field::Title,
         Field::Body,
         Field::Source,
@@ -160,6 +162,7 @@ impl Field {
         Field::Indicator,
         Field::IndicatorType,
         Field::Id,
+        Field::Watchlist,
     ];
 
     /// The name written before the colon: `title`, `indicator.type`.
@@ -176,6 +179,7 @@ impl Field {
             Field::Indicator => "indicator",
             Field::IndicatorType => "indicator.type",
             Field::Id => "id",
+            Field::Watchlist => "watchlist",
         }
     }
 
@@ -196,7 +200,8 @@ impl Field {
             | Field::Entity
             | Field::Indicator
             | Field::IndicatorType
-            | Field::Id => FieldKind::Text,
+            | Field::Id
+            | Field::Watchlist => FieldKind::Text,
         }
     }
 }

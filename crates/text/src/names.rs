@@ -53,6 +53,30 @@ pub struct NameMatch {
     pub method: MatchMethod,
 }
 
+/// One form to compile: a name or an alias of the caller's entry `id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NameForm<'a> {
+    /// The caller's id, reported with every match.
+    pub id: u32,
+    /// The form as written.
+    pub text: &'a str,
+    /// Whether the form may also match by transliteration (names: yes; indicator values and
+    /// exact phrases: no).
+    pub transliterate: bool,
+}
+
+impl<'a> NameForm<'a> {
+    /// A name form that matches exactly and by transliteration.
+    pub fn name(id: u32, text: &'a str) -> NameForm<'a> {
+        NameForm { id, text, transliterate: true }
+    }
+
+    /// A form that matches only exactly.
+    pub fn exact(id: u32, text: &'a str) -> NameForm<'a> {
+        NameForm { id, text, transliterate: false }
+    }
+}
+
 /// Why a name form was left out of a matcher.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NameWarning {
@@ -120,15 +144,15 @@ const SKELETON_MIN_WORDS: usize = 2;
 const SKELETON_MIN_LETTERS: usize = 5;
 
 impl NameMatcher {
-    /// Compiles name forms, each `(id, form)`; forms that cannot match sensibly are left out
+    /// Compiles name forms; forms that cannot match sensibly are left out
     /// with a warning.
-    pub fn new<'a>(forms: impl IntoIterator<Item = (u32, &'a str)>) -> (NameMatcher, Vec<NameWarning>) {
+    pub fn new<'a>(forms: impl IntoIterator<Item = NameForm<'a>>) -> (NameMatcher, Vec<NameWarning>) {
         NameMatcher::with_keys(forms, WordKeys::random())
     }
 
     /// [`NameMatcher::new`] with given hash seeds (for reproducible tests).
     pub fn with_keys<'a>(
-        forms: impl IntoIterator<Item = (u32, &'a str)>,
+        forms: impl IntoIterator<Item = NameForm<'a>>,
         keys: WordKeys,
     ) -> (NameMatcher, Vec<NameWarning>) {
         let mut warnings = Vec::new();
@@ -137,7 +161,7 @@ impl NameMatcher {
         let mut skeleton_first: HashMap<u64, Vec<u32>, KeyBuild> = HashMap::default();
         let mut seen: HashMap<(u32, Box<[u64]>), u32> = HashMap::new();
         let mut scanned = Vec::new();
-        for (index, (id, text)) in forms.into_iter().enumerate() {
+        for (index, NameForm { id, text, transliterate }) in forms.into_iter().enumerate() {
             let index = index as u32;
             scanned.clear();
             words(text, &keys, &mut scanned);
@@ -163,8 +187,10 @@ impl NameMatcher {
             let kept: Vec<&Word> = scanned.iter().filter(|w| !w.particle).collect();
             let skeletons: Vec<String> = kept.iter().map(|w| skeleton(word_text(w))).collect();
             let letters: usize = skeletons.iter().map(|s| s.chars().count()).sum();
-            let skeleton_part =
-                (kept.len() >= SKELETON_MIN_WORDS && letters >= SKELETON_MIN_LETTERS).then(|| {
+            let skeleton_part = (transliterate
+                && kept.len() >= SKELETON_MIN_WORDS
+                && letters >= SKELETON_MIN_LETTERS)
+                .then(|| {
                     (
                         kept.iter().map(|w| w.skeleton).collect::<Box<[u64]>>(),
                         skeletons.into_iter().map(String::into_boxed_str).collect::<Box<[Box<str>]>>(),

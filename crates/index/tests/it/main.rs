@@ -130,7 +130,7 @@ pub(crate) fn corpus_index(dir: &Path) -> (EmbeddedStore, SearchIndex) {
         .iter()
         .map(|(source, lang, tlp, day, title, body)| draft(source, lang, *tlp, *day, title, body).into_item())
         .collect();
-    store.append(AppendBatch { items, checkpoints: Vec::new() }).expect("append");
+    store.append(AppendBatch { items, checkpoints: Vec::new(), ..Default::default() }).expect("append");
     let mut index = SearchIndex::open(&dir.join("index")).expect("index");
     index.sync(&store).expect("sync");
     (store, index)
@@ -161,7 +161,9 @@ fn sync_follows_the_log_and_rebuild_is_identical() {
     assert_eq!(index.len(), CORPUS.len() as u64);
     let extra =
         draft("newswire-en", "en", Tlp::Clear, 20, "Late Sandworm news", "Sandworm again.").into_item();
-    store.append(AppendBatch { items: vec![extra], checkpoints: Vec::new() }).expect("append");
+    store
+        .append(AppendBatch { items: vec![extra], checkpoints: Vec::new(), ..Default::default() })
+        .expect("append");
     let report = index.sync(&store).expect("sync");
     assert_eq!((report.indexed, report.rebuilt), (1, false));
     let before = search(&index, "sandworm", &Visibility::everything());

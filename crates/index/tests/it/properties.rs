@@ -25,7 +25,7 @@ proptest! {
         for (n, words) in texts.iter().enumerate() {
             let body: Vec<&str> = words.iter().map(|w| WORDS[*w]).collect();
             let item = draft("feed", "en", Tlp::Clear, 1 + (n % 28) as i8, &format!("item {n}"), &body.join(" ")).into_item();
-            store.append(AppendBatch { items: vec![item], checkpoints: Vec::new() }).expect("append");
+            store.append(AppendBatch { items: vec![item], checkpoints: Vec::new(), ..Default::default() }).expect("append");
             if n % chunk == 0 {
                 incremental.sync(&store).expect("sync");
             }

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 
 use crate::now;
 
-const TEXT_FIELDS: [Field; 7] = [
+const TEXT_FIELDS: [Field; 8] = [
     Field::Title,
     Field::Body,
     Field::Source,
@@ -16,6 +16,7 @@ const TEXT_FIELDS: [Field; 7] = [
     Field::Indicator,
     Field::IndicatorType,
     Field::Id,
+    Field::Watchlist,
 ];
 
 fn text_field() -> impl Strategy<Value = Option<Field>> {

@@ -1,11 +1,13 @@
 use expect_test::{Expect, expect};
 use muninn_text::words::WordKeys;
-use muninn_text::{NameMatcher, Scratch, fold, is_particle, skeleton, words};
+use muninn_text::{NameForm, NameMatcher, Scratch, fold, is_particle, skeleton, words};
 use proptest::prelude::*;
 
 fn check(names: &[&str], text: &str, expect: Expect) {
-    let (matcher, warnings) =
-        NameMatcher::with_keys(names.iter().enumerate().map(|(i, n)| (i as u32, *n)), WordKeys::new(3, 5));
+    let (matcher, warnings) = NameMatcher::with_keys(
+        names.iter().enumerate().map(|(i, n)| NameForm::name(i as u32, n)),
+        WordKeys::new(3, 5),
+    );
     let mut out = Vec::new();
     matcher.find(text, &mut Scratch::default(), &mut out);
     let mut rendered: Vec<String> = warnings.iter().map(|w| format!("warning: {w:?}: {w}")).collect();
@@ -183,7 +185,7 @@ proptest! {
     /// The matcher finds exactly what the string-based reference finds.
     #[test]
     fn matcher_agrees_with_reference(names in prop::collection::vec(name_strategy(), 1..6), text in text_strategy()) {
-        let (matcher, _) = NameMatcher::new(names.iter().enumerate().map(|(i, n)| (i as u32, n.as_str())));
+        let (matcher, _) = NameMatcher::new(names.iter().enumerate().map(|(i, n)| NameForm::name(i as u32, n)));
         let mut out = Vec::new();
         matcher.find(&text, &mut Scratch::default(), &mut out);
         let mut got: Vec<(u32, usize, usize, bool)> = out

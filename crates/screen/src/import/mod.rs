@@ -1,0 +1,1 @@
+//! Watchlists from the formats sanctions and threat-intelligence lists are published in.
