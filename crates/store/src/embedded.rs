@@ -1,6 +1,6 @@
 //! The embedded store: one data directory holding the item log and the record tables.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -8,15 +8,21 @@ use std::sync::{Arc, Mutex};
 
 use muninn_model::{Item, ItemId, Source, SourceId};
 
-use crate::entry::{CheckpointEntry, DuplicateEntry, Entry};
+use crate::document::{check_key, check_table};
+use crate::entry::{CheckpointEntry, DocumentEntry, DuplicateEntry, Entry};
 use crate::log::{self, FramePos, SEGMENT_HEADER_LEN, ScanEnd};
 use crate::records::{Applied, Records};
 use crate::{
-    AppendBatch, AppendOutcome, ItemStore, ItemSummary, ListQuery, SourceSummary, StoreError, StoreStats,
+    AppendBatch, AppendOutcome, Document, ItemStore, ItemSummary, ListQuery, SourceSummary, StoreError,
+    StoreStats,
 };
 
-/// The on-disk format this build writes and reads (the `FORMAT` file, and segment headers).
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest on-disk format (the `FORMAT` file): what this build writes in a new directory. It
+/// reads every format from 1 on. Format 2 added documents (entry kind 5); a format-1 directory
+/// is upgraded when its first document is written, so until then older builds still open it.
+pub const FORMAT_VERSION: u32 = 2;
+/// The first format whose log may hold documents.
+const DOCUMENTS_FORMAT: u32 = 2;
 const FORMAT_FILE: &str = "FORMAT";
 const LOCK_FILE: &str = "LOCK";
 const LOG_DIR: &str = "log";
@@ -75,6 +81,8 @@ pub struct EmbeddedStore {
     dir: PathBuf,
     log_dir: PathBuf,
     config: StoreConfig,
+    /// The format of the directory as the FORMAT file says.
+    format: u32,
     records: Records,
     writer: SegmentWriter,
     next_seq: u64,
@@ -101,7 +109,7 @@ impl EmbeddedStore {
         if lock.try_lock().is_err() {
             return Err(StoreError::Locked { path: dir.to_owned() });
         }
-        check_format(dir)?;
+        let format = check_format(dir)?;
         let log_dir = dir.join(LOG_DIR);
         if !log_dir.exists() {
             fs::create_dir_all(&log_dir).map_err(|source| io_error("create", &log_dir, source))?;
@@ -113,6 +121,7 @@ impl EmbeddedStore {
             dir: dir.to_owned(),
             log_dir,
             config,
+            format,
             records,
             writer,
             next_seq,
@@ -134,6 +143,8 @@ impl EmbeddedStore {
     pub fn verify(&self) -> Result<VerifyReport, StoreError> {
         let mut report = VerifyReport::default();
         let mut log_items: Vec<(u64, ItemId, FramePos)> = Vec::new();
+        // (table, key) -> position of the latest version, None once deleted.
+        let mut log_documents: BTreeMap<(String, String), Option<FramePos>> = BTreeMap::new();
         let mut expected_seq = None;
         for segment in log::list_segments(&self.log_dir)? {
             let (end, _) = log::scan_segment(&self.log_dir, segment, SEGMENT_HEADER_LEN, &mut |frame| {
@@ -171,6 +182,10 @@ impl EmbeddedStore {
                         }
                         log_items.push((frame.seq, item.id, frame.pos));
                     }
+                    Ok(Entry::Document(document)) => {
+                        let latest = document.value.is_some().then_some(frame.pos);
+                        log_documents.insert((document.table, document.key), latest);
+                    }
                     Ok(_) => {}
                     Err(detail) => report.problems.push(format!("seq {}: {detail}", frame.seq)),
                 }
@@ -187,6 +202,22 @@ impl EmbeddedStore {
                 table_items.len(),
                 log_items.len()
             ));
+        }
+        let log_documents: BTreeMap<(String, String), FramePos> =
+            log_documents.into_iter().filter_map(|(key, pos)| Some((key, pos?))).collect();
+        if self.records.all_document_positions()? != log_documents {
+            report.problems.push(format!(
+                "record tables hold {} documents that differ from the latest {} of the log",
+                self.records.all_document_positions()?.len(),
+                log_documents.len()
+            ));
+        }
+        let mut log_counts: BTreeMap<String, u64> = BTreeMap::new();
+        for (table, _) in log_documents.keys() {
+            *log_counts.entry(table.clone()).or_default() += 1;
+        }
+        if self.records.document_counts()? != log_counts {
+            report.problems.push("document counts per table differ from the log".to_owned());
         }
         Ok(report)
     }
@@ -235,24 +266,28 @@ impl EmbeddedStore {
         }
         let first_seq = self.next_seq;
         let mut bytes = Vec::with_capacity(entries.len() * 512);
-        let mut body = Vec::with_capacity(1024);
         let mut positions = Vec::with_capacity(entries.len());
         for (index, entry) in entries.iter().enumerate() {
-            body.clear();
+            // Bodies are encoded in place, behind their frame header: a large document is
+            // never copied.
+            let start = log::begin_frame(&mut bytes);
             entry
-                .encode(&mut body)
+                .encode(&mut bytes)
                 .map_err(|error| StoreError::Invalid(format!("entry cannot be encoded: {error}")))?;
-            if body.len() as u64 > log::MAX_FRAME_BODY {
+            let body_len = (bytes.len() - start) as u64 - log::FRAME_HEADER_LEN;
+            if body_len > log::MAX_FRAME_BODY {
                 return Err(StoreError::Invalid(format!(
-                    "entry of {} bytes exceeds the frame limit of {} bytes",
-                    body.len(),
+                    "entry of {body_len} bytes exceeds the frame limit of {} bytes",
                     log::MAX_FRAME_BODY
                 )));
             }
-            let offset = self.writer.len + bytes.len() as u64;
             let seq = first_seq + index as u64;
-            log::encode_frame(seq, &body, &mut bytes);
-            positions.push(FramePos { segment: self.writer.segment, offset, len: body.len() as u32 });
+            log::seal_frame(seq, &mut bytes, start);
+            positions.push(FramePos {
+                segment: self.writer.segment,
+                offset: self.writer.len + start as u64,
+                len: body_len as u32,
+            });
         }
         self.write_durably(&bytes)?;
         self.next_seq = first_seq + entries.len() as u64;
@@ -295,7 +330,40 @@ impl EmbeddedStore {
     fn read_entry(&self, pos: FramePos) -> Result<Entry, StoreError> {
         let path = log::segment_path(&self.log_dir, pos.segment);
         let frame = log::read_frame(&*self.reader(pos.segment)?, &path, pos)?;
-        Entry::decode(&frame.body).map_err(|detail| StoreError::Corrupt { path, offset: pos.offset, detail })
+        Entry::decode_owned(frame.body).map_err(|detail| StoreError::Corrupt {
+            path,
+            offset: pos.offset,
+            detail,
+        })
+    }
+
+    /// The value of the document version at `pos`, checked to be that of `table` and `key`.
+    fn read_document(&self, table: &str, key: &str, pos: FramePos) -> Result<Vec<u8>, StoreError> {
+        match self.read_entry(pos)? {
+            Entry::Document(DocumentEntry { table: found_table, key: found_key, value: Some(value) })
+                if found_table == table && found_key == key =>
+            {
+                Ok(value)
+            }
+            _ => Err(StoreError::Corrupt {
+                path: log::segment_path(&self.log_dir, pos.segment),
+                offset: pos.offset,
+                detail: format!("the frame recorded for document {key:?} in {table:?} does not hold it"),
+            }),
+        }
+    }
+
+    /// Makes the FORMAT file say format 2 before the first document is logged, so that a build
+    /// that does not know documents refuses the directory instead of reading it wrong. Nothing is
+    /// written to the log if this fails.
+    fn upgrade_format_for_documents(&mut self) -> Result<(), StoreError> {
+        if self.format >= DOCUMENTS_FORMAT {
+            return Ok(());
+        }
+        write_format_file(&self.dir, DOCUMENTS_FORMAT)?;
+        tracing::info!(from = self.format, to = DOCUMENTS_FORMAT, "data directory format upgraded");
+        self.format = DOCUMENTS_FORMAT;
+        Ok(())
     }
 
     fn read_item(&self, id: &ItemId) -> Result<Option<ItemWithRaw>, StoreError> {
@@ -316,6 +384,9 @@ impl EmbeddedStore {
 impl ItemStore for EmbeddedStore {
     fn append(&mut self, batch: AppendBatch) -> Result<Vec<AppendOutcome>, StoreError> {
         self.check_running()?;
+        for document in &batch.documents {
+            document.validate()?;
+        }
         let mut entries = Vec::with_capacity(batch.items.len() + batch.checkpoints.len());
         let mut outcomes = Vec::with_capacity(batch.items.len());
         let mut new_in_batch: HashSet<ItemId> = HashSet::new();
@@ -341,6 +412,17 @@ impl ItemStore for EmbeddedStore {
         for (input, position) in batch.checkpoints {
             entries.push(Entry::Checkpoint(CheckpointEntry { input, position }));
         }
+        let documents_before = entries.len();
+        entries.extend(
+            batch
+                .documents
+                .into_iter()
+                .filter(|document| document.if_new_item.is_none_or(|id| new_in_batch.contains(&id)))
+                .map(document_entry),
+        );
+        if entries.len() > documents_before {
+            self.upgrade_format_for_documents()?;
+        }
         if entries.is_empty() {
             return Ok(outcomes);
         }
@@ -355,6 +437,56 @@ impl ItemStore for EmbeddedStore {
 
     fn put_source(&mut self, source: Source) -> Result<(), StoreError> {
         self.commit(vec![Entry::Source(source)]).map(|_| ())
+    }
+
+    fn put_documents(&mut self, documents: Vec<Document>) -> Result<(), StoreError> {
+        self.check_running()?;
+        for document in &documents {
+            document.validate()?;
+            if document.if_new_item.is_some() {
+                return Err(document.refused(
+                    "if_new_item is only meaningful in an append batch, beside its item".to_owned(),
+                ));
+            }
+        }
+        if documents.is_empty() {
+            return Ok(());
+        }
+        self.upgrade_format_for_documents()?;
+        self.commit(documents.into_iter().map(document_entry).collect()).map(|_| ())
+    }
+
+    fn document(&self, table: &str, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        check_table(table).and_then(|()| check_key(key)).map_err(|problem| refused(table, key, problem))?;
+        match self.records.document_position(table, key)? {
+            Some(pos) => self.read_document(table, key, pos).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn documents(
+        &self,
+        table: &str,
+        after_key: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        check_table(table).map_err(|problem| refused(table, after_key.unwrap_or(""), problem))?;
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let positions = self.records.document_positions(table, after_key, limit)?;
+        positions
+            .into_iter()
+            .map(|(key, pos)| {
+                let value = self.read_document(table, &key, pos)?;
+                Ok((key, value))
+            })
+            .collect()
+    }
+
+    fn document_count(&self, table: &str) -> Result<u64, StoreError> {
+        check_table(table).map_err(|problem| refused(table, "", problem))?;
+        self.records.document_count(table)
     }
 
     fn source(&self, id: &SourceId) -> Result<Option<Source>, StoreError> {
@@ -421,38 +553,55 @@ impl ItemStore for EmbeddedStore {
     }
 }
 
-/// Creates the FORMAT file of a new directory, or checks that of an existing one.
-fn check_format(dir: &Path) -> Result<(), StoreError> {
+/// Creates the FORMAT file of a new directory, or checks that of an existing one. Returns the
+/// directory's format.
+fn check_format(dir: &Path) -> Result<u32, StoreError> {
     let path = dir.join(FORMAT_FILE);
-    let expected = format!("muninn-store {FORMAT_VERSION}\n");
+    let refused =
+        |found: String| StoreError::Format { path: dir.to_owned(), found, expected: FORMAT_VERSION };
     match fs::read_to_string(&path) {
-        Ok(found) if found == expected => Ok(()),
-        Ok(found) => Err(StoreError::Format {
-            path: dir.to_owned(),
-            found: found.trim().to_owned(),
-            expected: FORMAT_VERSION,
-        }),
+        Ok(found) => {
+            let version = found.strip_prefix("muninn-store ").and_then(|rest| rest.strip_suffix('\n'));
+            match version.and_then(|number| number.parse::<u32>().ok()) {
+                // Strictly the canonical spelling: "01" or "+1" is not a format this build wrote.
+                Some(number @ 1..=FORMAT_VERSION) if version == Some(number.to_string().as_str()) => {
+                    Ok(number)
+                }
+                _ => Err(refused(found.trim().to_owned())),
+            }
+        }
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             let is_empty = fs::read_dir(dir)
                 .map(|entries| entries.flatten().all(|e| e.file_name() == LOCK_FILE))
                 .unwrap_or(false);
             if !is_empty {
-                return Err(StoreError::Format {
-                    path: dir.to_owned(),
-                    found: "no FORMAT file in a non-empty directory".to_owned(),
-                    expected: FORMAT_VERSION,
-                });
+                return Err(refused("no FORMAT file in a non-empty directory".to_owned()));
             }
-            let temporary = dir.join("FORMAT.tmp");
-            let io_error = |action, source| StoreError::Io { action, path: temporary.clone(), source };
-            let mut file = File::create(&temporary).map_err(|source| io_error("create", source))?;
-            file.write_all(expected.as_bytes()).map_err(|source| io_error("write", source))?;
-            file.sync_all().map_err(|source| io_error("fsync", source))?;
-            fs::rename(&temporary, &path).map_err(|source| io_error("rename", source))?;
-            log::sync_dir(dir)
+            write_format_file(dir, FORMAT_VERSION)?;
+            Ok(FORMAT_VERSION)
         }
         Err(source) => Err(StoreError::Io { action: "read", path, source }),
     }
+}
+
+/// Writes the FORMAT file durably: a temporary file, fsync, rename over, fsync the directory.
+fn write_format_file(dir: &Path, version: u32) -> Result<(), StoreError> {
+    let temporary = dir.join("FORMAT.tmp");
+    let io_error = |action, source| StoreError::Io { action, path: temporary.clone(), source };
+    let mut file = File::create(&temporary).map_err(|source| io_error("create", source))?;
+    file.write_all(format!("muninn-store {version}\n").as_bytes())
+        .map_err(|source| io_error("write", source))?;
+    file.sync_all().map_err(|source| io_error("fsync", source))?;
+    fs::rename(&temporary, dir.join(FORMAT_FILE)).map_err(|source| io_error("rename", source))?;
+    log::sync_dir(dir)
+}
+
+fn document_entry(document: Document) -> Entry {
+    Entry::Document(DocumentEntry { table: document.table, key: document.key, value: document.value })
+}
+
+fn refused(table: &str, key: &str, problem: String) -> StoreError {
+    Document::delete(table, key).refused(problem)
 }
 
 /// Brings the tables up to the end of the log, cuts a torn tail, and opens the last segment for
@@ -505,11 +654,13 @@ fn recover(log_dir: &Path, records: &mut Records) -> Result<(SegmentWriter, u64)
                 });
             }
             next_seq += 1;
-            let entry = Entry::decode(&frame.body).map_err(|detail| StoreError::Corrupt {
+            let mut entry = Entry::decode_owned(frame.body).map_err(|detail| StoreError::Corrupt {
                 path: path.clone(),
                 offset: frame.pos.offset,
                 detail,
             })?;
+            // Up to RECOVERY_BATCH entries wait here: not with their raw bytes or large values.
+            entry.drop_payload();
             pending.push((frame.seq, frame.pos, entry));
             if pending.len() >= RECOVERY_BATCH {
                 flush(&mut pending, records)?;

@@ -32,13 +32,13 @@ pub enum StoreError {
         detail: String,
     },
     /// The data directory was written by an incompatible version.
-    #[error("data directory {path} has format {found:?}; this build reads format {expected}")]
+    #[error("data directory {path} has format {found:?}; this build reads formats 1 to {expected}")]
     Format {
         /// The directory.
         path: PathBuf,
         /// What the FORMAT file says.
         found: String,
-        /// What this build reads.
+        /// The newest format this build reads (it reads every older one too).
         expected: u32,
     },
     /// Another process holds the data directory.
@@ -58,6 +58,17 @@ pub enum StoreError {
     /// A caller asked for something the store refuses (unknown source, oversized entry).
     #[error("{0}")]
     Invalid(String),
+    /// A document was refused: a bad table name or key, a value over the size limit, or a
+    /// condition where none is allowed. Nothing of the call was written.
+    #[error("document {key:?} in table {table:?} refused: {problem}")]
+    InvalidDocument {
+        /// The table name given (cut to 80 characters).
+        table: String,
+        /// The key given (cut to 80 characters).
+        key: String,
+        /// What is wrong.
+        problem: String,
+    },
 }
 
 impl StoreError {
@@ -67,7 +78,7 @@ impl StoreError {
             StoreError::Io { .. } | StoreError::Stopped { .. } | StoreError::Records { .. } => ErrorCode::Io,
             StoreError::Corrupt { .. } | StoreError::Format { .. } => ErrorCode::Corrupt,
             StoreError::Locked { .. } => ErrorCode::Busy,
-            StoreError::Invalid(_) => ErrorCode::InvalidInput,
+            StoreError::Invalid(_) | StoreError::InvalidDocument { .. } => ErrorCode::InvalidInput,
         }
     }
 }

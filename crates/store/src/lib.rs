@@ -1,12 +1,18 @@
 //! Muninn's store: where items live once acknowledged.
 //!
 //! The pipeline talks to the [`ItemStore`] trait. [`EmbeddedStore`] implements it in one data
-//! directory: an append-only, checksummed item log (the source of truth) and SQLite record tables
+//! directory: an append-only, checksummed item log (the source of truth) and redb record tables
 //! derived from it. A distributed back end (JetStream and PostgreSQL) implements the same trait.
+//!
+//! Besides items the store keeps [`Document`]s: keyed records that are not derived from items
+//! (watchlists, alerts and their triage state). They live in the same log, are made durable in the
+//! same fsync as the items they are appended with, and the latest version per key is what reads
+//! return. The store does not know what they mean: a table name, a key and opaque bytes.
 //!
 //! **Invariant:** an [`ItemStore::append`] that returns `Ok` has made every entry of its batch
 //! durable (fsynced). An fsync failure stops the store; it must be reopened.
 
+mod document;
 mod embedded;
 mod entry;
 mod error;
@@ -14,8 +20,11 @@ mod log;
 mod records;
 mod row;
 
+use std::collections::HashSet;
+
 use muninn_model::{AdmiraltyGrade, Item, ItemId, Source, SourceId, Timestamp, Tlp};
 
+pub use document::{Document, MAX_DOCUMENT_VALUE_BYTES, MAX_KEY_BYTES, MAX_TABLE_CHARS};
 pub use embedded::{EmbeddedStore, FORMAT_VERSION, FaultPlan, StoreConfig, VerifyReport};
 pub use error::{ErrorCode, StoreError};
 
@@ -43,6 +52,18 @@ pub struct AppendBatch {
     pub items: Vec<(Item, Option<Vec<u8>>)>,
     /// Inputs consumed up to a position, recorded atomically with the items.
     pub checkpoints: Vec<(String, u64)>,
+    /// Documents to write atomically with the items, in this order, after them. A document whose
+    /// [`Document::if_new_item`] names an item this batch does not store new is dropped.
+    pub documents: Vec<Document>,
+}
+
+/// What [`ItemStore::append_with_report`] did with a batch.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AppendReport {
+    /// One per item, in batch order (what [`ItemStore::append`] returns).
+    pub outcomes: Vec<AppendOutcome>,
+    /// Documents written: those without a condition, and those whose item was stored new.
+    pub documents_written: usize,
 }
 
 /// Which items to list.
@@ -122,7 +143,32 @@ pub struct StoreStats {
 /// The store as the pipeline sees it.
 pub trait ItemStore {
     /// Makes a batch durable. `Ok` means every entry is fsynced; outcomes are in batch order.
+    ///
+    /// Every document is checked first: one that is refused fails the whole batch with
+    /// [`StoreError::InvalidDocument`], and nothing of it is written.
     fn append(&mut self, batch: AppendBatch) -> Result<Vec<AppendOutcome>, StoreError>;
+    /// [`ItemStore::append`], also counting the documents written.
+    ///
+    /// The count follows from the outcomes (a conditional document is written exactly when its
+    /// item's outcome is [`AppendOutcome::Stored`]), so this is not a second write path: stores
+    /// implement `append` only.
+    fn append_with_report(&mut self, batch: AppendBatch) -> Result<AppendReport, StoreError> {
+        let conditions: Vec<Option<ItemId>> = batch.documents.iter().map(|d| d.if_new_item).collect();
+        let outcomes = self.append(batch)?;
+        let documents_written = if conditions.iter().all(Option::is_none) {
+            conditions.len()
+        } else {
+            let stored: HashSet<ItemId> = outcomes
+                .iter()
+                .filter_map(|outcome| match outcome {
+                    AppendOutcome::Stored { id, .. } => Some(*id),
+                    AppendOutcome::Duplicate { .. } => None,
+                })
+                .collect();
+            conditions.iter().filter(|condition| condition.is_none_or(|id| stored.contains(&id))).count()
+        };
+        Ok(AppendReport { outcomes, documents_written })
+    }
     /// Defines or redefines a source, durably.
     fn put_source(&mut self, source: Source) -> Result<(), StoreError>;
     /// One source.
@@ -139,6 +185,22 @@ pub trait ItemStore {
     fn checkpoint(&self, input: &str) -> Result<Option<u64>, StoreError>;
     /// Counts.
     fn stats(&self) -> Result<StoreStats, StoreError>;
+    /// Writes documents durably (one fsync for all of them), in order. Each must be valid and
+    /// unconditional (`if_new_item` is `None`); otherwise nothing is written and the error is
+    /// [`StoreError::InvalidDocument`].
+    fn put_documents(&mut self, documents: Vec<Document>) -> Result<(), StoreError>;
+    /// The latest value of a document; `None` if the key was never written or is deleted.
+    fn document(&self, table: &str, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    /// A page of a table's documents: up to `limit` (key, value) pairs with keys after
+    /// `after_key` (the last key of the previous page), in the byte order of the keys.
+    fn documents(
+        &self,
+        table: &str,
+        after_key: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
+    /// How many keys a table holds (deleted keys not counted).
+    fn document_count(&self, table: &str) -> Result<u64, StoreError>;
     /// Visits the stored items after a log sequence number, in log order (the feed of the
     /// full-text index and of `reindex`, which passes 0).
     fn for_each_item(

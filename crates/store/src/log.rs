@@ -68,14 +68,24 @@ pub(crate) fn list_segments(log_dir: &Path) -> Result<Vec<u64>, StoreError> {
     Ok(segments)
 }
 
-pub(crate) fn encode_frame(seq: u64, body: &[u8], out: &mut Vec<u8>) {
+/// Appends an empty frame header to `out`; the body follows it, then [`seal_frame`].
+pub(crate) fn begin_frame(out: &mut Vec<u8>) -> usize {
+    let start = out.len();
+    out.extend_from_slice(&[0u8; FRAME_HEADER_LEN as usize]);
+    start
+}
+
+/// Fills in the header of the frame that starts at `start` and runs to the end of `out`. The body
+/// is encoded in place, so that a large body is never copied.
+pub(crate) fn seal_frame(seq: u64, out: &mut [u8], start: usize) {
+    let header_end = start + FRAME_HEADER_LEN as usize;
+    let body_len = (out.len() - header_end) as u32;
     let mut hasher = crc32fast::Hasher::new();
     hasher.update(&seq.to_le_bytes());
-    hasher.update(body);
-    out.extend_from_slice(&(body.len() as u32).to_le_bytes());
-    out.extend_from_slice(&hasher.finalize().to_le_bytes());
-    out.extend_from_slice(&seq.to_le_bytes());
-    out.extend_from_slice(body);
+    hasher.update(&out[header_end..]);
+    out[start..start + 4].copy_from_slice(&body_len.to_le_bytes());
+    out[start + 4..start + 8].copy_from_slice(&hasher.finalize().to_le_bytes());
+    out[start + 8..header_end].copy_from_slice(&seq.to_le_bytes());
 }
 
 /// Reads and checks the frame at `pos`.
@@ -88,7 +98,9 @@ pub(crate) fn read_frame(file: &File, path: &Path, pos: FramePos) -> Result<Fram
     })?;
     match decode_frame(&buffer) {
         FrameCheck::Valid { seq, body_len } if body_len == pos.len => {
-            Ok(Frame { seq, pos, body: buffer.split_off(FRAME_HEADER_LEN as usize) })
+            // Drained in place, not split off: a large body is not copied to a new allocation.
+            buffer.drain(..FRAME_HEADER_LEN as usize);
+            Ok(Frame { seq, pos, body: buffer })
         }
         _ => Err(StoreError::Corrupt {
             path: path.to_owned(),
@@ -188,7 +200,8 @@ pub(crate) fn scan_segment(
         };
         let pos = FramePos { segment, offset, len: body_len };
         offset += FRAME_HEADER_LEN + u64::from(body_len);
-        visit(Frame { seq, pos, body: frame_bytes.split_off(FRAME_HEADER_LEN as usize) })?;
+        frame_bytes.drain(..FRAME_HEADER_LEN as usize);
+        visit(Frame { seq, pos, body: frame_bytes })?;
     }
 }
 

@@ -5,6 +5,7 @@
 //! [`DURABLE_EVERY`] commits (and when the store closes) a commit is made durable, and after a
 //! crash the tables fall back to their last durable commit and replay the log from there.
 
+mod documents;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -22,7 +23,8 @@ use crate::row::ItemRow;
 use crate::{ItemSummary, ListQuery, SourceSummary, StoreError, StoreStats};
 
 /// Schema version of the record tables. A mismatch means: drop and rebuild from the log.
-const RECORDS_SCHEMA_VERSION: u64 = 2;
+/// 3: documents (entry kind 5) and their table.
+const RECORDS_SCHEMA_VERSION: u64 = 3;
 /// Entries gathered before they are handed to the writer thread.
 const WRITE_BEHIND: usize = 32_768;
 
@@ -34,8 +36,12 @@ pub(super) const SOURCES: TableDefinition<'_, &str, &str> = TableDefinition::new
 pub(super) const CHECKPOINTS: TableDefinition<'_, &str, u64> = TableDefinition::new("checkpoints");
 pub(super) const DUPLICATES: TableDefinition<'_, u64, &[u8]> = TableDefinition::new("duplicates");
 /// (dimension, key) → count: items per language, TLP and source; duplicates per source; and
-/// the newest collection time per source.
+/// the newest collection time per source; keys per document table.
 pub(super) const COUNTS: TableDefinition<'_, (&str, &str), u64> = TableDefinition::new("counts");
+/// (table, key) → the log position of the document's latest version (see `documents.rs`).
+/// Deleted keys have no row. The number of keys per table is in [`COUNTS`] as
+/// ("documents", table).
+pub(super) const DOCUMENTS: TableDefinition<'_, (&str, &str), &[u8]> = TableDefinition::new("documents");
 
 /// How far the tables reflect the log: the last applied frame's seq and the end of its frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,7 +143,11 @@ impl Records {
     /// Drops every derived row so that the tables are rebuilt from the start of the log.
     pub(crate) fn clear(&mut self) -> Result<(), StoreError> {
         self.flush()?;
-        lock(&self.shared).ids.clear();
+        {
+            let mut shared = lock(&self.shared);
+            shared.ids.clear();
+            shared.documents.clear();
+        }
         let mut tx = self.db.begin_write().or_records(&self.path)?;
         tx.set_durability(Durability::Immediate).or_records(&self.path)?;
         {
@@ -149,6 +159,7 @@ impl Records {
             tx.delete_table(CHECKPOINTS).or_records(&self.path)?;
             tx.delete_table(DUPLICATES).or_records(&self.path)?;
             tx.delete_table(COUNTS).or_records(&self.path)?;
+            tx.delete_table(DOCUMENTS).or_records(&self.path)?;
             let mut meta = tx.open_table(META).or_records(&self.path)?;
             meta.insert("schema_version", RECORDS_SCHEMA_VERSION).or_records(&self.path)?;
             // Create every table, so that readers never meet a missing one.
@@ -159,6 +170,7 @@ impl Records {
             tx.open_table(CHECKPOINTS).or_records(&self.path)?;
             tx.open_table(DUPLICATES).or_records(&self.path)?;
             tx.open_table(COUNTS).or_records(&self.path)?;
+            tx.open_table(DOCUMENTS).or_records(&self.path)?;
         }
         tx.commit().or_records(&self.path)
     }
@@ -193,10 +205,19 @@ impl Records {
             let mut buffer = self.buffer();
             let mut shared = lock(&self.shared);
             for (seq, pos, mut entry) in entries {
-                if let Entry::Item { item, raw } = &mut entry {
-                    // The tables never need the raw bytes.
-                    *raw = None;
-                    shared.ids.insert(item.id, (seq, pos));
+                // The tables never need raw bytes or document values.
+                entry.drop_payload();
+                match &entry {
+                    Entry::Item { item, .. } => {
+                        shared.ids.insert(item.id, (seq, pos));
+                    }
+                    Entry::Document(document) => {
+                        let latest = document.value.is_some().then_some(pos);
+                        shared
+                            .documents
+                            .insert((document.table.clone(), document.key.clone()), (seq, latest));
+                    }
+                    _ => {}
                 }
                 buffer.entries.push((seq, pos, entry));
             }

@@ -17,9 +17,10 @@ use std::time::{Duration, Instant};
 use muninn_model::{ItemId, Source};
 use redb::{Database, Durability, ReadableTable};
 
+use super::documents::{DOCUMENT_COUNT, encode_position};
 use super::{
-    Applied, BY_SOURCE, CHECKPOINTS, COUNTS, DUPLICATES, DuplicateRow, ID_TO_SEQ, ITEMS, META, OrRecords,
-    SOURCES, corrupt, truncate_chars,
+    Applied, BY_SOURCE, CHECKPOINTS, COUNTS, DOCUMENTS, DUPLICATES, DuplicateRow, ID_TO_SEQ, ITEMS, META,
+    OrRecords, SOURCES, corrupt, truncate_chars,
 };
 use crate::StoreError;
 use crate::entry::Entry;
@@ -33,10 +34,26 @@ const DURABLE_INTERVAL: Duration = Duration::from_secs(2);
 /// A change to the tables, derived from one log entry: only what the tables keep.
 #[derive(Debug)]
 enum TableOp {
-    Item { seq: u64, row: ItemRow },
-    Duplicate { seq: u64, row: DuplicateRow },
-    Checkpoint { input: String, position: u64 },
+    Item {
+        seq: u64,
+        row: ItemRow,
+    },
+    Duplicate {
+        seq: u64,
+        row: DuplicateRow,
+    },
+    Checkpoint {
+        input: String,
+        position: u64,
+    },
     Source(Source),
+    /// `pos`: where the latest version is; `None` when the key was deleted.
+    Document {
+        seq: u64,
+        table: String,
+        key: String,
+        pos: Option<FramePos>,
+    },
 }
 
 impl TableOp {
@@ -71,6 +88,12 @@ impl TableOp {
                 TableOp::Checkpoint { input: checkpoint.input, position: checkpoint.position }
             }
             Entry::Source(source) => TableOp::Source(source),
+            Entry::Document(document) => TableOp::Document {
+                seq,
+                pos: document.value.is_some().then_some(pos),
+                table: document.table,
+                key: document.key,
+            },
         }
     }
 }
@@ -80,6 +103,9 @@ impl TableOp {
 pub(super) struct Shared {
     /// Items applied but not yet written: for the dedup check and for reads by id.
     pub ids: HashMap<ItemId, (u64, FramePos)>,
+    /// Documents applied but not yet written, for reads by key: (table, key) → the seq of the
+    /// latest version and its position (`None`: deleted).
+    pub documents: HashMap<(String, String), (u64, Option<FramePos>)>,
     /// The first write that failed; after it, nothing more is written.
     pub failure: Option<String>,
 }
@@ -168,9 +194,23 @@ fn run(db: &Database, path: &Path, shared: &Mutex<Shared>, jobs: Receiver<Job>) 
                             commits_since_durable += 1;
                         }
                         let mut shared = lock(shared);
-                        for op in &ops {
-                            if let TableOp::Item { row, .. } = op {
-                                shared.ids.remove(&ItemId(row.id));
+                        for op in ops {
+                            match op {
+                                TableOp::Item { row, .. } => {
+                                    shared.ids.remove(&ItemId(row.id));
+                                }
+                                TableOp::Document { seq, table, key, .. } => {
+                                    // A later version may be pending still: keep it.
+                                    let written = (table, key);
+                                    if shared
+                                        .documents
+                                        .get(&written)
+                                        .is_some_and(|(pending, _)| *pending <= seq)
+                                    {
+                                        shared.documents.remove(&written);
+                                    }
+                                }
+                                _ => {}
                             }
                         }
                     }
@@ -220,6 +260,9 @@ fn write_tables(
         let mut checkpoints = tx.open_table(CHECKPOINTS).or_records(path)?;
         let mut duplicates = tx.open_table(DUPLICATES).or_records(path)?;
         let mut counts = tx.open_table(COUNTS).or_records(path)?;
+        let mut documents = tx.open_table(DOCUMENTS).or_records(path)?;
+        // Keys added (or, negative, deleted) per document table.
+        let mut document_deltas: HashMap<&str, i64> = HashMap::new();
         // Counts change once per batch, not once per item: (dimension, key) -> delta.
         let mut deltas: HashMap<(&'static str, String), u64> = HashMap::new();
         let mut newest: HashMap<String, u64> = HashMap::new();
@@ -265,6 +308,18 @@ fn write_tables(
                     let json = serde_json::to_string(source).map_err(|e| corrupt(path, e.to_string()))?;
                     sources.insert(source.id.as_str(), json.as_str()).or_records(path)?;
                 }
+                TableOp::Document { table, key, pos: Some(pos), .. } => {
+                    let previous =
+                        documents.insert((table.as_str(), key.as_str()), &encode_position(*pos)[..]);
+                    if previous.or_records(path)?.is_none() {
+                        *document_deltas.entry(table).or_default() += 1;
+                    }
+                }
+                TableOp::Document { table, key, pos: None, .. } => {
+                    if documents.remove((table.as_str(), key.as_str())).or_records(path)?.is_some() {
+                        *document_deltas.entry(table).or_default() -= 1;
+                    }
+                }
             }
         }
         for ((dimension, key), delta) in &deltas {
@@ -275,6 +330,13 @@ fn write_tables(
             let current =
                 counts.get(("source_last", source.as_str())).or_records(path)?.map_or(0, |v| v.value());
             counts.insert(("source_last", source.as_str()), current.max(*newest_ms)).or_records(path)?;
+        }
+        for (table, delta) in &document_deltas {
+            let current = counts.get((DOCUMENT_COUNT, *table)).or_records(path)?.map_or(0, |v| v.value());
+            let updated = current.checked_add_signed(*delta).ok_or_else(|| {
+                corrupt(path, format!("document count of table {table} would go below zero"))
+            })?;
+            counts.insert((DOCUMENT_COUNT, *table), updated).or_records(path)?;
         }
         let mut meta = tx.open_table(META).or_records(path)?;
         meta.insert("applied_seq", applied.seq).or_records(path)?;

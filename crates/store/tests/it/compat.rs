@@ -31,7 +31,11 @@ fn write_fixture(dir: &Path) {
         draft("Report on APT28", "Fancy Bear used 192.0.2.10 in March.", None),
     ];
     store
-        .append(AppendBatch { items, checkpoints: vec![("file:fixture.jsonl".to_owned(), 3)] })
+        .append(AppendBatch {
+            items,
+            checkpoints: vec![("file:fixture.jsonl".to_owned(), 3)],
+            ..AppendBatch::default()
+        })
         .expect("append");
     drop(store);
     for name in ["LOCK", "records.redb"] {

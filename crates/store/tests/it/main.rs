@@ -1,6 +1,7 @@
 //! Integration tests of the embedded store.
 
 mod compat;
+mod documents;
 mod model;
 mod recovery;
 
@@ -34,7 +35,7 @@ pub(crate) fn open(dir: &std::path::Path) -> EmbeddedStore {
 }
 
 pub(crate) fn batch(items: Vec<(Item, Option<Vec<u8>>)>) -> AppendBatch {
-    AppendBatch { items, checkpoints: Vec::new() }
+    AppendBatch { items, ..AppendBatch::default() }
 }
 
 #[test]

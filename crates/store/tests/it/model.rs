@@ -39,7 +39,7 @@ proptest! {
             match step {
                 Step::Append { bodies, checkpoint } => {
                     let items: Vec<_> = bodies.iter().map(|n| draft("t", &format!("body {n}"), None)).collect();
-                    let mut batch = AppendBatch { items: items.clone(), checkpoints: Vec::new() };
+                    let mut batch = AppendBatch { items: items.clone(), ..AppendBatch::default() };
                     if let Some((input, position)) = checkpoint {
                         batch.checkpoints.push((format!("input-{input}"), u64::from(position)));
                         checkpoints.insert(format!("input-{input}"), u64::from(position));
