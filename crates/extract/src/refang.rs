@@ -1,0 +1,185 @@
+//! Refanging: undoing the edits analysts make so that an indicator is not clickable
+//! (`hxxp://`, `[.]`, `[at]`, ...), with a map from the refanged text back to the original.
+//!
+//! The scanner runs over the refanged text; spans are mapped back with [`Refanged::original`].
+//! Every pattern is ASCII and starts and ends on ASCII bytes, so mapped spans stay on character
+//! boundaries.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// One replacement: `original[old]` became `refanged[new]`.
+#[derive(Debug, Clone, Copy)]
+struct Edit {
+    new_start: usize,
+    new_end: usize,
+    old_start: usize,
+    old_end: usize,
+}
+
+/// A text with its defanging undone, and the edits that did it.
+#[derive(Debug)]
+pub(crate) struct Refanged<'a> {
+    text: Cow<'a, str>,
+    edits: Vec<Edit>,
+}
+
+impl<'a> Refanged<'a> {
+    /// Refangs `text` in one pass; borrows it when nothing was defanged.
+    pub(crate) fn new(text: &'a str) -> Refanged<'a> {
+        let bytes = text.as_bytes();
+        let mut out: Option<String> = None;
+        let mut edits = Vec::new();
+        // Bytes of `text` before `copied` are already in `out`.
+        let mut copied = 0;
+        let mut index = 0;
+        while index < bytes.len() {
+            let byte = bytes.get(index).copied().unwrap_or(0);
+            if !matches!(byte, b'[' | b'(' | b'{' | b'h' | b'H') {
+                index += 1;
+                continue;
+            }
+            let Some((old_len, replacement, spaced)) = match_pattern(bytes, index) else {
+                index += 1;
+                continue;
+            };
+            // "example [dot] com": the spaces around a word-form dot or at go too, when both
+            // sides have exactly one space between letters or digits.
+            let absorb = spaced
+                && index >= 2
+                && bytes.get(index - 1) == Some(&b' ')
+                && bytes.get(index - 2).is_some_and(u8::is_ascii_alphanumeric)
+                && bytes.get(index + old_len) == Some(&b' ')
+                && bytes.get(index + old_len + 1).is_some_and(u8::is_ascii_alphanumeric);
+            let old_start = if absorb { index - 1 } else { index };
+            let old_end = if absorb { index + old_len + 1 } else { index + old_len };
+            let buffer = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            if let Some(between) = text.get(copied..old_start) {
+                buffer.push_str(between);
+            }
+            let new_start = buffer.len();
+            buffer.push_str(replacement);
+            edits.push(Edit { new_start, new_end: buffer.len(), old_start, old_end });
+            copied = old_end;
+            index = old_end;
+        }
+        let text = match out {
+            Some(mut buffer) => {
+                if let Some(rest) = text.get(copied..) {
+                    buffer.push_str(rest);
+                }
+                Cow::Owned(buffer)
+            }
+            None => Cow::Borrowed(text),
+        };
+        Refanged { text, edits }
+    }
+
+    /// The refanged text.
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The span in the original text of `span` in the refanged text. A bound inside a
+    /// replacement widens to the whole defanged pattern.
+    pub(crate) fn original(&self, span: &Range<usize>) -> Range<usize> {
+        if self.edits.is_empty() {
+            return span.clone();
+        }
+        let start = {
+            // The last edit starting at or before `span.start`.
+            let count = self.edits.partition_point(|edit| edit.new_start <= span.start);
+            match count.checked_sub(1).and_then(|at| self.edits.get(at)) {
+                None => span.start,
+                Some(edit) if span.start < edit.new_end => edit.old_start,
+                Some(edit) => span.start - edit.new_end + edit.old_end,
+            }
+        };
+        let end = {
+            // The last edit starting before `span.end`.
+            let count = self.edits.partition_point(|edit| edit.new_start < span.end);
+            match count.checked_sub(1).and_then(|at| self.edits.get(at)) {
+                None => span.end,
+                Some(edit) if span.end <= edit.new_end => edit.old_end,
+                Some(edit) => span.end - edit.new_end + edit.old_end,
+            }
+        };
+        start..end.max(start)
+    }
+
+    /// Whether any replacement lies inside `span` of the refanged text.
+    pub(crate) fn is_defanged(&self, span: &Range<usize>) -> bool {
+        let first = self.edits.partition_point(|edit| edit.new_end <= span.start);
+        self.edits.get(first).is_some_and(|edit| edit.new_start < span.end)
+    }
+}
+
+/// The defanged pattern at `at`, if any: its length, its replacement, and whether surrounding
+/// single spaces belong to it.
+fn match_pattern(bytes: &[u8], at: usize) -> Option<(usize, &'static str, bool)> {
+    let rest = bytes.get(at..)?;
+    let first = *rest.first()?;
+    if matches!(first, b'h' | b'H') {
+        // hxxp, hxxps, hXXp, ... as a scheme: followed by ':' or a bracket.
+        let word = rest.get(..4)?;
+        if !(word[1].eq_ignore_ascii_case(&b'x')
+            && word[2].eq_ignore_ascii_case(&b'x')
+            && word[3].eq_ignore_ascii_case(&b'p'))
+        {
+            return None;
+        }
+        return match rest.get(4) {
+            Some(b':' | b'[') => Some((4, "http", false)),
+            Some(b's' | b'S') if matches!(rest.get(5), Some(b':' | b'[')) => Some((5, "https", false)),
+            _ => None,
+        };
+    }
+    let close = match first {
+        b'[' => b']',
+        b'(' => b')',
+        b'{' => b'}',
+        _ => return None,
+    };
+    // The longest inner part is "dot" or "://".
+    let inner_end = rest.iter().take(5).position(|&byte| byte == close)?;
+    let inner = rest.get(1..inner_end)?;
+    let (replacement, spaced) = if inner == b"." || inner.eq_ignore_ascii_case(b"dot") {
+        (".", true)
+    } else if inner == b"@" || inner.eq_ignore_ascii_case(b"at") {
+        ("@", true)
+    } else if inner == b":" && first == b'[' {
+        (":", false)
+    } else if inner == b"://" && first == b'[' {
+        ("://", false)
+    } else if inner == b"/" && first == b'[' {
+        ("/", false)
+    } else {
+        return None;
+    };
+    Some((inner_end + 1, replacement, spaced))
+}
+
+/// `text` with its defanging undone: `hxxp://evil[.]example` becomes `http://evil.example`.
+pub fn refang(text: &str) -> String {
+    Refanged::new(text).text.into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_map_back() {
+        let original = "see hxxps://evil[.]example/a and user [at] mail[.]example";
+        let refanged = Refanged::new(original);
+        assert_eq!(refanged.text(), "see https://evil.example/a and user@mail.example");
+        let url = 4..26;
+        assert_eq!(&refanged.text()[url.clone()], "https://evil.example/a");
+        assert_eq!(&original[refanged.original(&url)], "hxxps://evil[.]example/a");
+        assert!(refanged.is_defanged(&url));
+        let email = 31..48;
+        assert_eq!(&refanged.text()[email.clone()], "user@mail.example");
+        assert_eq!(&original[refanged.original(&email)], "user [at] mail[.]example");
+        assert!(!refanged.is_defanged(&(0..3)));
+    }
+}
