@@ -540,12 +540,11 @@ impl ItemStore for EmbeddedStore {
                 if frame.seq <= after_seq {
                     return Ok(());
                 }
-                match Entry::decode(&frame.body) {
-                    Ok(Entry::Item { item, .. }) => visit(frame.seq, &item),
+                let (seq, offset) = (frame.seq, frame.pos.offset);
+                match Entry::decode_owned(frame.body) {
+                    Ok(Entry::Item { item, .. }) => visit(seq, &item),
                     Ok(_) => Ok(()),
-                    Err(detail) => {
-                        Err(StoreError::Corrupt { path: path.clone(), offset: frame.pos.offset, detail })
-                    }
+                    Err(detail) => Err(StoreError::Corrupt { path: path.clone(), offset, detail }),
                 }
             })?;
         }
