@@ -3,7 +3,7 @@
 use std::fs::OpenOptions;
 use std::io::Write;
 
-use muninn_store::{EmbeddedStore, FaultPlan, ItemStore, StoreConfig};
+use muninn_store::{Document, EmbeddedStore, FaultPlan, ItemStore, StoreConfig};
 
 use crate::{batch, draft, open};
 
@@ -111,4 +111,28 @@ fn a_directory_of_another_format_is_refused() {
     let stranger = tempfile::tempdir().expect("tempdir");
     std::fs::write(stranger.path().join("notes.txt"), "mine").expect("write");
     assert!(EmbeddedStore::open(stranger.path(), StoreConfig::default()).is_err());
+}
+
+#[test]
+fn a_torn_document_write_leaves_the_previous_version() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let segment;
+    let acknowledged_len;
+    {
+        let mut store = open(dir.path());
+        store.put_documents(vec![Document::put("alert", "a", b"acknowledged".to_vec())]).expect("put");
+        segment = only_segment(dir.path());
+        acknowledged_len = std::fs::metadata(&segment).expect("stat").len();
+        store.put_documents(vec![Document::put("alert", "a", vec![7; 10_000])]).expect("put");
+    }
+    // The second write torn in its middle, as a crash during it leaves it.
+    let file = OpenOptions::new().write(true).open(&segment).expect("open");
+    file.set_len(acknowledged_len + 5_000).expect("truncate");
+    drop(file);
+    std::fs::remove_file(dir.path().join("records.redb")).expect("remove tables");
+    let store = open(dir.path());
+    assert_eq!(std::fs::metadata(&segment).expect("stat").len(), acknowledged_len);
+    assert_eq!(store.document("alert", "a").expect("read"), Some(b"acknowledged".to_vec()));
+    assert_eq!(store.document_count("alert").expect("count"), 1);
+    assert!(store.verify().expect("verify").problems.is_empty());
 }
