@@ -5,8 +5,8 @@ use std::io::Write;
 use muninn_ingest::{IngestConfig, Input, Quiet};
 use muninn_model::{AdmiraltyGrade, Item, ItemId, Source, SourceId, Tlp};
 use muninn_store::{
-    AppendBatch, AppendOutcome, EmbeddedStore, ItemStore, ItemSummary, ListQuery, SourceSummary, StoreError,
-    StoreStats,
+    AppendBatch, AppendOutcome, Document, EmbeddedStore, ItemStore, ItemSummary, ListQuery, SourceSummary,
+    StoreError, StoreStats,
 };
 
 use crate::{collected_at, ingest_paths, open_store};
@@ -70,6 +70,23 @@ impl ItemStore for FailingAfter<'_> {
     }
     fn stats(&self) -> Result<StoreStats, StoreError> {
         self.inner.stats()
+    }
+    fn put_documents(&mut self, documents: Vec<Document>) -> Result<(), StoreError> {
+        self.inner.put_documents(documents)
+    }
+    fn document(&self, table: &str, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.inner.document(table, key)
+    }
+    fn documents(
+        &self,
+        table: &str,
+        after_key: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        self.inner.documents(table, after_key, limit)
+    }
+    fn document_count(&self, table: &str) -> Result<u64, StoreError> {
+        self.inner.document_count(table)
     }
     fn for_each_item(
         &self,
