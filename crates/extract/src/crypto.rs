@@ -253,7 +253,7 @@ mod tests {
         assert!(is_monero(&integrated));
         let mut broken = standard.into_bytes();
         broken[50] = if broken[50] == b'a' { b'b' } else { b'a' };
-        assert!(!is_monero(&String::from_utf8(broken).unwrap()));
+        assert!(!is_monero(&String::from_utf8(broken).expect("ASCII")));
         assert!(is_monero(
             "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A"
         ));

@@ -48,9 +48,9 @@ impl<'a> Refanged<'a> {
             let absorb = spaced
                 && index >= 2
                 && bytes.get(index - 1) == Some(&b' ')
-                && bytes.get(index - 2).is_some_and(u8::is_ascii_alphanumeric)
+                && bytes.get(index - 2).is_some_and(is_word_byte)
                 && bytes.get(index + old_len) == Some(&b' ')
-                && bytes.get(index + old_len + 1).is_some_and(u8::is_ascii_alphanumeric);
+                && bytes.get(index + old_len + 1).is_some_and(is_word_byte);
             let old_start = if absorb { index - 1 } else { index };
             let old_end = if absorb { index + old_len + 1 } else { index + old_len };
             let buffer = out.get_or_insert_with(|| String::with_capacity(text.len()));
@@ -112,6 +112,11 @@ impl<'a> Refanged<'a> {
         let first = self.edits.partition_point(|edit| edit.new_end <= span.start);
         self.edits.get(first).is_some_and(|edit| edit.new_start < span.end)
     }
+}
+
+/// A letter or digit, or part of a non-ASCII character (IDN labels).
+fn is_word_byte(byte: &u8) -> bool {
+    byte.is_ascii_alphanumeric() || *byte >= 0x80
 }
 
 /// The defanged pattern at `at`, if any: its length, its replacement, and whether surrounding

@@ -140,7 +140,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Cuts a token with non-ASCII bytes at non-ASCII punctuation and spaces (`»`, `。`, no-break
-    /// space) and where Latin letters or digits touch CJK characters (Chinese and Japanese put
+    /// space) and where CJK characters touch other letters or digits (Chinese and Japanese put
     /// no spaces around embedded indicators).
     fn pieces(&mut self, start: usize, end: usize) {
         let Some(token) = self.text.get(start..end) else {
@@ -148,41 +148,26 @@ impl<'a> Scanner<'a> {
         };
         let mut piece_start = start;
         let mut flags = 0u8;
-        // Whether the previous character was an ASCII letter or digit (Some(false)), a CJK
-        // character (Some(true)), or neither (None).
+        // Whether the previous character was a CJK character (Some(true)), another letter or
+        // digit (Some(false)), or neither (None).
         let mut previous_cjk: Option<bool> = None;
         for (offset, character) in token.char_indices() {
             let at = start + offset;
-            if character.is_ascii() {
-                let byte = character as u8;
-                if byte.is_ascii_alphanumeric() {
-                    if previous_cjk == Some(true) {
-                        self.piece_if_interesting(piece_start, at, flags);
-                        piece_start = at;
-                        flags = 0;
-                    }
-                    previous_cjk = Some(false);
-                } else {
-                    previous_cjk = None;
-                }
-                flags |= class(byte);
-                continue;
-            }
-            if !character.is_alphanumeric() {
+            if !character.is_ascii() && !character.is_alphanumeric() {
                 self.piece_if_interesting(piece_start, at, flags);
                 piece_start = at + character.len_utf8();
                 flags = 0;
                 previous_cjk = None;
                 continue;
             }
-            let cjk = is_cjk(character);
-            if cjk && previous_cjk == Some(false) {
+            let script = script_of(character);
+            if script.is_some() && previous_cjk.is_some() && script != previous_cjk {
                 self.piece_if_interesting(piece_start, at, flags);
                 piece_start = at;
                 flags = 0;
             }
-            previous_cjk = if cjk { Some(true) } else { None };
-            flags |= NON_ASCII;
+            previous_cjk = script;
+            flags |= if character.is_ascii() { class(character as u8) } else { NON_ASCII };
         }
         self.piece_if_interesting(piece_start, end, flags);
     }
@@ -239,7 +224,8 @@ impl<'a> Scanner<'a> {
 
     /// A piece without URL or phone: e-mail addresses, then its parts between `:`, `@`, `+`.
     fn piece_plain(&mut self, start: usize, end: usize) {
-        let Some((start, end)) = self.trim(start, end, b".-_:@+") else {
+        // Colons stay for now: "::ffff:192.0.2.9" and "2001:db8::" begin or end with them.
+        let Some((start, end)) = self.trim(start, end, b".-_@+") else {
             return;
         };
         let Some(piece) = self.bytes.get(start..end) else {
@@ -247,11 +233,12 @@ impl<'a> Scanner<'a> {
         };
         if piece.contains(&b'@') {
             self.emails(start, end);
-        } else if piece.contains(&b':') {
-            if !self.ipv6(start, end) {
-                self.segments(start, end);
-            }
-        } else {
+            return;
+        }
+        if piece.contains(&b':') && self.ipv6(start, end) {
+            return;
+        }
+        if let Some((start, end)) = self.trim(start, end, b".-_:") {
             self.segments(start, end);
         }
     }
@@ -713,19 +700,11 @@ impl<'a> Scanner<'a> {
             } else {
                 character.is_alphanumeric()
             };
-            let cjk = is_cjk(character);
-            let switch = (cjk && previous_cjk == Some(false))
-                || (character.is_ascii_alphanumeric() && previous_cjk == Some(true));
-            if !ok || switch {
+            let script = script_of(character);
+            if !ok || (script.is_some() && previous_cjk.is_some() && script != previous_cjk) {
                 return start + offset;
             }
-            previous_cjk = if cjk {
-                Some(true)
-            } else if character.is_ascii_alphanumeric() {
-                Some(false)
-            } else {
-                None
-            };
+            previous_cjk = script;
         }
         start + rest.len().min(1024)
     }
@@ -771,6 +750,17 @@ impl<'a> Scanner<'a> {
             end -= 1;
         }
         end
+    }
+}
+
+/// Some(true) for a CJK character, Some(false) for another letter or digit, None otherwise.
+fn script_of(character: char) -> Option<bool> {
+    if character.is_ascii() {
+        character.is_ascii_alphanumeric().then_some(false)
+    } else if is_cjk(character) {
+        Some(true)
+    } else {
+        character.is_alphanumeric().then_some(false)
     }
 }
 

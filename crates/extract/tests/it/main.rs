@@ -1,1 +1,7 @@
+//! Integration tests of muninn-extract: one binary.
 
+#![allow(clippy::unwrap_used)]
+
+mod cases;
+mod labelled;
+mod score;
