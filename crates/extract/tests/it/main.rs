@@ -4,4 +4,6 @@
 
 mod cases;
 mod labelled;
+mod properties;
 mod score;
+mod warninglists;
