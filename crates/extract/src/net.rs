@@ -27,7 +27,17 @@ pub(crate) fn ipv4(text: &str) -> Option<Ipv4Addr> {
 /// An IPv6 address in any RFC 4291 text form (an IPv4 tail allowed), with at least two groups
 /// and one decimal digit, so that `bad::cafe`, `std::io` and clock times are not taken.
 pub(crate) fn ipv6(text: &str) -> Option<Ipv6Addr> {
-    if text.len() > 45 || text.len() < 4 {
+    ipv6_with_groups(text, 2)
+}
+
+/// The address part of an IPv6 network: like [`ipv6`] but one group is enough, as networks
+/// are often written `2a02::/32`.
+pub(crate) fn ipv6_network(text: &str) -> Option<Ipv6Addr> {
+    ipv6_with_groups(text, 1)
+}
+
+fn ipv6_with_groups(text: &str, min_groups: usize) -> Option<Ipv6Addr> {
+    if text.len() > 45 || text.len() < 3 {
         return None;
     }
     if !text.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
@@ -39,7 +49,7 @@ pub(crate) fn ipv6(text: &str) -> Option<Ipv6Addr> {
     let groups = text.split(':').filter(|group| !group.is_empty()).count();
     let compressed = text.contains("::");
     let colons = text.bytes().filter(|&b| b == b':').count();
-    if groups < 2 || (!compressed && colons < 7 && !(colons == 6 && text.contains('.'))) {
+    if groups < min_groups || (!compressed && colons < 7 && !(colons == 6 && text.contains('.'))) {
         return None;
     }
     text.parse().ok()
@@ -91,6 +101,8 @@ mod tests {
         assert!(ipv6("12:30:45").is_none());
         assert!(ipv6("00:1a:2b:3c:4d:5e").is_none());
         assert!(ipv6("bad::cafe").is_none());
+        assert!(ipv6("2a02::").is_none());
+        assert!(ipv6_network("2a02::").is_some());
         assert_eq!(prefix_after(b"/24 x", 0, 32), Some((24, 3)));
         assert_eq!(prefix_after(b"/33", 0, 32), None);
         assert_eq!(prefix_after(b"/01/15", 0, 32), None);

@@ -140,33 +140,31 @@ impl<'a> Scanner<'a> {
     }
 
     /// Cuts a token with non-ASCII bytes at non-ASCII punctuation and spaces (`»`, `。`, no-break
-    /// space) and where CJK characters touch other letters or digits (Chinese and Japanese put
-    /// no spaces around embedded indicators).
+    /// space) and where scripts change between letters (see [`Script`]).
     fn pieces(&mut self, start: usize, end: usize) {
         let Some(token) = self.text.get(start..end) else {
             return;
         };
         let mut piece_start = start;
         let mut flags = 0u8;
-        // Whether the previous character was a CJK character (Some(true)), another letter or
-        // digit (Some(false)), or neither (None).
-        let mut previous_cjk: Option<bool> = None;
+        // The script of the previous character, if a letter or digit.
+        let mut previous_script: Option<Script> = None;
         for (offset, character) in token.char_indices() {
             let at = start + offset;
             if !character.is_ascii() && !character.is_alphanumeric() {
                 self.piece_if_interesting(piece_start, at, flags);
                 piece_start = at + character.len_utf8();
                 flags = 0;
-                previous_cjk = None;
+                previous_script = None;
                 continue;
             }
             let script = script_of(character);
-            if script.is_some() && previous_cjk.is_some() && script != previous_cjk {
+            if script.is_some() && previous_script.is_some() && script != previous_script {
                 self.piece_if_interesting(piece_start, at, flags);
                 piece_start = at;
                 flags = 0;
             }
-            previous_cjk = script;
+            previous_script = script;
             flags |= if character.is_ascii() { class(character as u8) } else { NON_ASCII };
         }
         self.piece_if_interesting(piece_start, end, flags);
@@ -337,6 +335,12 @@ impl<'a> Scanner<'a> {
                 break;
             }
         }
+        if let Some((prefix, prefix_end)) = net::prefix_after(bytes, end, 128)
+            && let Some(address) = self.text.get(candidate_start..end).and_then(net::ipv6_network)
+        {
+            self.push(IndicatorKind::Cidr, format!("{address}/{prefix}"), candidate_start..prefix_end);
+            return true;
+        }
         let mut candidate_end = end;
         let mut address = self.text.get(candidate_start..candidate_end).and_then(net::ipv6);
         if address.is_none()
@@ -349,12 +353,7 @@ impl<'a> Scanner<'a> {
         let Some(address) = address else {
             return false;
         };
-        match net::prefix_after(bytes, candidate_end, 128) {
-            Some((prefix, prefix_end)) => {
-                self.push(IndicatorKind::Cidr, format!("{address}/{prefix}"), candidate_start..prefix_end)
-            }
-            None => self.push(IndicatorKind::Ipv6, address.to_string(), candidate_start..candidate_end),
-        }
+        self.push(IndicatorKind::Ipv6, address.to_string(), candidate_start..candidate_end);
         true
     }
 
@@ -693,7 +692,7 @@ impl<'a> Scanner<'a> {
         let Some(rest) = self.text.get(start..) else {
             return start;
         };
-        let mut previous_cjk: Option<bool> = None;
+        let mut previous_script: Option<Script> = None;
         for (offset, character) in rest.char_indices().take(1024) {
             let ok = if character.is_ascii() {
                 character.is_ascii_alphanumeric() || matches!(character, '.' | '-')
@@ -701,10 +700,10 @@ impl<'a> Scanner<'a> {
                 character.is_alphanumeric()
             };
             let script = script_of(character);
-            if !ok || (script.is_some() && previous_cjk.is_some() && script != previous_cjk) {
+            if !ok || (script.is_some() && previous_script.is_some() && script != previous_script) {
                 return start + offset;
             }
-            previous_cjk = script;
+            previous_script = script;
         }
         start + rest.len().min(1024)
     }
@@ -753,15 +752,29 @@ impl<'a> Scanner<'a> {
     }
 }
 
-/// Some(true) for a CJK character, Some(false) for another letter or digit, None otherwise.
-fn script_of(character: char) -> Option<bool> {
+/// Where a letter or digit may touch an indicator with no space between: CJK text has no
+/// spaces, and Arabic and Hebrew attach one-letter words ("and", "in") to the next word, Latin
+/// ones included (`وT1190`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Cjk,
+    Attaching,
+    Other,
+}
+
+/// The script of a letter or digit; `None` for anything else.
+fn script_of(character: char) -> Option<Script> {
     if character.is_ascii() {
-        character.is_ascii_alphanumeric().then_some(false)
-    } else if is_cjk(character) {
-        Some(true)
-    } else {
-        character.is_alphanumeric().then_some(false)
+        return character.is_ascii_alphanumeric().then_some(Script::Other);
     }
+    if !character.is_alphanumeric() {
+        return None;
+    }
+    Some(match u32::from(character) {
+        0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF => Script::Attaching,
+        _ if is_cjk(character) => Script::Cjk,
+        _ => Script::Other,
+    })
 }
 
 fn is_cjk(character: char) -> bool {

@@ -457,6 +457,11 @@ RUSSIAN = [
     "Вредоносный файл (MD5 {a}) загружался с {b}.",
     "Контакты для выкупа: {a}, телефон {b}.",
 ]
+ARABIC = [
+    "استخدم المهاجمون الخادم {a} للتحكم، وتم رصد اتصالات مع {b}.",
+    "وبحسب التقرير، فإن الملف (MD5 {a}) يتصل بـ{b} كل ساعة.",
+    "ونُشرت صفحات التصيد على {a} و{b}.",
+]
 CHINESE = [
     "攻击者使用了{a}作为控制服务器，并通过{b}传播。",
     "样本哈希为{a}，连接到{b}。",
@@ -506,7 +511,7 @@ def paragraph():
     elif kind < 9:
         templates, count, joiner = CHAT, rng.randrange(2, 5), "\n"
     else:
-        templates, count, joiner = rng.choice([RUSSIAN, CHINESE]), rng.randrange(1, 3), " "
+        templates, count, joiner = rng.choice([RUSSIAN, CHINESE, ARABIC]), rng.randrange(1, 3), " "
     for _ in range(count):
         text, found = fill(rng.choice(templates))
         if rng.random() < 0.3:

@@ -272,4 +272,13 @@ fn defanged() {
         domain example.com "example.com"
     "#]],
     );
+    check(
+        "التقنيتين T1485 وT1190 وفق، العنوان و192.0.2.1 ومثال.مصر",
+        expect![[r#"
+        attack T1485 "T1485"
+        attack T1190 "T1190"
+        ipv4 192.0.2.1 "192.0.2.1"
+        domain xn--mgbh0fbo.xn--wgbh1c "ومثال.مصر"
+    "#]],
+    );
 }
