@@ -6,10 +6,10 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use muninn_model::{
-    AdmiraltyGrade, ContentHash, ItemDraft, ItemId, LanguageTag, Markings, Source, SourceId, SourceKind,
-    Timestamp, Tlp,
+    AdmiraltyGrade, ContentHash, Item, ItemDraft, ItemId, LanguageTag, Markings, Source, SourceId,
+    SourceKind, Timestamp, Tlp,
 };
-use muninn_store::{AppendBatch, AppendOutcome, ItemStore, StoreError};
+use muninn_store::{AppendBatch, AppendOutcome, Document, ItemStore, StoreError};
 use rayon::prelude::*;
 
 use crate::decode::TextEncoding;
@@ -170,6 +170,12 @@ pub trait IngestObserver {
     /// After each durable batch: the items it stored, with their content hashes. Everything
     /// listed here is acknowledged: fsynced.
     fn committed(&mut self, _stored: &[(ItemId, ContentHash)]) {}
+    /// Before each batch is made durable: documents to store in the same fsync, typically each
+    /// conditional on its item being new (`Document::if_new_item`): screening's alerts, which
+    /// are then durable the moment their item is acknowledged.
+    fn documents(&mut self, _items: &[(Item, Option<Vec<u8>>)]) -> Vec<Document> {
+        Vec::new()
+    }
 }
 
 /// An observer that ignores everything.
@@ -458,7 +464,8 @@ impl Run<'_> {
         let hashes: Vec<(ItemId, ContentHash)> =
             items.iter().map(|(item, _)| (item.id, item.content_hash)).collect();
         let checkpoints = key.map(|key| vec![(key.to_owned(), last_ordinal + 1)]).unwrap_or_default();
-        let outcomes = self.store.append(AppendBatch { items, checkpoints, ..Default::default() })?;
+        let documents = self.observer.documents(&items);
+        let outcomes = self.store.append(AppendBatch { items, checkpoints, documents })?;
         let mut stored = Vec::with_capacity(outcomes.len());
         for (outcome, hash) in outcomes.iter().zip(hashes) {
             match outcome {

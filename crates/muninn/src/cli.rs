@@ -51,6 +51,13 @@ pub enum Command {
     /// Exercises: generate a synthetic flow with planted signals.
     #[command(subcommand)]
     Exercise(ExerciseCommand),
+    /// Manage watchlists: import, list, show, delete.
+    #[command(subcommand)]
+    Watchlist(WatchlistCommand),
+    /// Screen stored items against the watchlists (retro-hunt), on all cores.
+    Screen(ScreenArgs),
+    /// List and triage alerts.
+    Alerts(AlertsArgs),
     /// Rebuild the full-text index from the item log.
     Reindex {
         /// JSON output.
@@ -225,6 +232,118 @@ pub struct StatsArgs {
     /// Also read the whole log and check every item against its hash.
     #[arg(long)]
     pub verify: bool,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WatchlistCommand {
+    /// Import a list from a file, as a new watchlist or a new version of one (replacing its
+    /// entries; screening uses the new version from the next item on).
+    Import(WatchlistImportArgs),
+    /// List the watchlists.
+    List {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a watchlist and its first entries.
+    Show {
+        /// The watchlist's name.
+        name: String,
+        /// How many entries to print.
+        #[arg(long, default_value_t = 20)]
+        entries: usize,
+        /// JSON output (the whole list).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a watchlist (its alerts stay).
+    Delete {
+        /// The watchlist's name.
+        name: String,
+    },
+}
+
+/// Formats `muninn watchlist import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum WatchlistFormat {
+    /// CSV with a header: id, kind, value, aliases (`|`-separated), severity, note.
+    Csv,
+    /// The UN Security Council consolidated sanctions list (XML).
+    Un,
+    /// The OFAC SDN list in its legacy CSV layout (sdn.csv; `--alt alt.csv` for aliases).
+    Ofac,
+    /// A MISP galaxy cluster file (e.g. threat-actor.json).
+    MispGalaxy,
+    /// A watchlist as `muninn watchlist show --json` prints it.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchlistImportArgs {
+    /// The file to read.
+    pub file: PathBuf,
+    /// Its format.
+    #[arg(long, value_enum)]
+    pub format: WatchlistFormat,
+    /// The watchlist's name (e.g. UN-1267). Default: the file's stem.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Who maintains the list.
+    #[arg(long, default_value = "local")]
+    pub owner: String,
+    /// The list's marking; alerts are never marked lower.
+    #[arg(long, default_value = "amber")]
+    pub tlp: Tlp,
+    /// For `--format ofac`: the alt.csv file of aliases.
+    #[arg(long)]
+    pub alt: Option<PathBuf>,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScreenArgs {
+    /// Only items dated on or after this day or instant (event time, else collection time).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Only this watchlist (may be repeated). Default: all.
+    #[arg(long = "watchlist")]
+    pub watchlists: Vec<String>,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AlertsArgs {
+    /// Only alerts in this state: new, acknowledged, dismissed, escalated.
+    #[arg(long)]
+    pub state: Option<String>,
+    /// Only alerts of this watchlist.
+    #[arg(long)]
+    pub watchlist: Option<String>,
+    /// Only alerts on this item.
+    #[arg(long)]
+    pub item: Option<String>,
+    /// How many to print.
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    /// Move the selected alerts (or those given with --key) to this state.
+    #[arg(long = "set")]
+    pub set_state: Option<String>,
+    /// The alert to change (its key, as listed); may be repeated.
+    #[arg(long)]
+    pub key: Vec<String>,
+    /// Who makes the change (required with --set).
+    #[arg(long)]
+    pub by: Option<String>,
+    /// Why (with --set).
+    #[arg(long, default_value = "")]
+    pub note: String,
     /// JSON output.
     #[arg(long)]
     pub json: bool,

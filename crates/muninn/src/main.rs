@@ -77,6 +77,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sources { command } => commands::sources::run(&config, command.as_ref()),
         Command::Stats(args) => commands::stats::run(&config, &args),
         Command::Search(args) => commands::search::run(&config, &args),
+        Command::Watchlist(command) => commands::screen::watchlist(&config, command),
+        Command::Screen(args) => commands::screen::retro_hunt(&config, &args),
+        Command::Alerts(args) => commands::screen::alerts(&config, &args),
         Command::Reindex { json } => commands::search::reindex(&config, json),
         Command::Exercise(command) => commands::exercise::run(&command),
     }

@@ -13,11 +13,13 @@
 //! Pure: no IO, no clock (rules get `now` from the caller), no global state; bad entries
 //! become warnings that name them, and the rest is screened.
 
+pub mod alert;
 pub mod compile;
 pub mod import;
 pub mod screen;
 pub mod watchlist;
 
+pub use alert::{Alert, AlertState, StateChange, alert_key};
 pub use compile::{EntryInfo, ListInfo, ScreenWarning, Screener, refang};
 pub use screen::{Hit, HitMethod, ItemFields, ScreenScratch, TextField};
 pub use watchlist::{Entry, EntryKind, MAX_ENTRIES_PER_LIST, Severity, Watchlist};

@@ -283,22 +283,40 @@ impl RuleContext<'_> {
     }
 }
 
-/// Whether an indicator form's match is the whole value: the matched text refangs to it and
-/// does not continue into a longer value (`sub.evil.example`, `1.2.3.45`).
+/// Whether an indicator form's match is the whole value: the matched text refangs to it and,
+/// refanged too, what stands next to it does not continue it into a longer value
+/// (`sub.evil.example`, `1.2.3.45`, `sub[.]evil.example`).
 fn indicator_whole(text: &str, span: Range<usize>, value: &str) -> bool {
     if !refang(&text[span.clone()]).eq_ignore_ascii_case(value) {
         return false;
     }
-    let continues = |c: Option<char>, next: Option<char>| match c {
+    // A defanged separator is at most six bytes (`[dot]`, `[://]`), so eight bytes either side
+    // refang to at least the two characters the rule needs.
+    let mut before_start = span.start.saturating_sub(8);
+    while !text.is_char_boundary(before_start) {
+        before_start -= 1;
+    }
+    let mut after_end = (span.end + 8).min(text.len());
+    while !text.is_char_boundary(after_end) {
+        after_end += 1;
+    }
+    let before = refang(&text[before_start..span.start]);
+    let after = refang(&text[span.end..after_end]);
+    let mut before_chars = before.chars().rev();
+    let mut after_chars = after.chars();
+    let (b1, b2) = (before_chars.next(), before_chars.next());
+    let (a1, a2) = (after_chars.next(), after_chars.next());
+    !continues_value(b1, b2) && !continues_value(a1, a2)
+}
+
+/// Whether `c` (followed, away from the value, by `next`) would make a value longer: a letter,
+/// digit or underscore, or a separator (`.`, `-`, `@`) that is followed by one.
+fn continues_value(c: Option<char>, next: Option<char>) -> bool {
+    match c {
         Some(c) if c.is_alphanumeric() || c == '_' => true,
-        Some('.' | '-' | '@') => next.is_some_and(|n| n.is_alphanumeric()),
+        Some('.' | '-' | '@') => next.is_some_and(char::is_alphanumeric),
         _ => false,
-    };
-    let mut before = text[..span.start].chars().rev();
-    let mut after = text[span.end..].chars();
-    let (b1, b2) = (before.next(), before.next());
-    let (a1, a2) = (after.next(), after.next());
-    !continues(b1, b2) && !continues(a1, a2)
+    }
 }
 
 /// The words of a matched span as they were compared (folded words, or the skeletons of the

@@ -8,7 +8,8 @@ use std::time::Instant;
 use anyhow::Context;
 use muninn_ingest::{IngestConfig, IngestSummary, Input, Quiet};
 use muninn_model::{AdmiraltyGrade, Source, SourceId, SourceKind, Timestamp, Tlp};
-use muninn_store::{EmbeddedStore, ItemStore, StoreConfig};
+use muninn_screen::{Screener, Watchlist};
+use muninn_store::{Document, EmbeddedStore, ItemStore, StoreConfig};
 use serde_json::json;
 
 use crate::cli::DemoArgs;
@@ -77,6 +78,20 @@ const PARTS: [(&str, &str, Option<&str>); 8] = [
 ];
 
 /// Prepares the demo directory: replaces an earlier demo, refuses anything else.
+/// The demo's watchlist (`demo/watchlist.csv`): a listed person in four scripts, an actor with
+/// its aliases, an indicator, a pattern and a rule, all planted in the demo scenario.
+fn demo_watchlist() -> anyhow::Result<Watchlist> {
+    let imported = muninn_screen::import::csv(include_bytes!("../../demo/watchlist.csv"))?;
+    anyhow::ensure!(imported.warnings.is_empty(), "the demo watchlist has problems: {:?}", imported.warnings);
+    Ok(Watchlist {
+        name: "demo-watchlist".to_owned(),
+        owner: "demo".to_owned(),
+        tlp: Tlp::Green,
+        version: 1,
+        entries: imported.entries,
+    })
+}
+
 fn prepare(dir: &Path) -> anyhow::Result<()> {
     if dir.exists() {
         let is_empty = std::fs::read_dir(dir)?.next().is_none();
@@ -119,6 +134,15 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             description: None,
         })?;
     }
+    let watchlist = demo_watchlist()?;
+    store.put_documents(vec![Document::put(
+        super::screen::WATCHLIST_TABLE,
+        &watchlist.name,
+        serde_json::to_vec(&watchlist)?,
+    )])?;
+    let (screener, screen_warnings) = Screener::compile(std::slice::from_ref(&watchlist), Timestamp::now());
+    anyhow::ensure!(screen_warnings.is_empty(), "the demo watchlist has problems: {screen_warnings:?}");
+    let mut alerts = 0;
     let collected_at = Timestamp::now();
     let mut loaded: Vec<(String, String, IngestSummary)> = Vec::new();
     let udhr: Vec<PathBuf> = SAMPLES
@@ -135,7 +159,10 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             ..IngestConfig::new(collected_at)
         };
         let inputs: Vec<Input> = paths.into_iter().map(Input::Path).collect();
-        let summary = muninn_ingest::ingest(&mut store, &inputs, &config, &mut Quiet)?;
+        let mut quiet = Quiet;
+        let mut screening = super::screen::ScreeningObserver::new(&screener, &mut quiet);
+        let summary = muninn_ingest::ingest(&mut store, &inputs, &config, &mut screening)?;
+        alerts += screening.alerts_raised;
         let source_name = source.unwrap_or("(named per line)").to_owned();
         match loaded.iter_mut().find(|(l, s, _)| l == label && *s == source_name) {
             Some((_, _, total)) => {
@@ -175,6 +202,8 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             "by_tlp": stats.by_tlp.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
             "verified": verify.problems.is_empty(),
             "indexed": indexed,
+            "watchlist": watchlist.name,
+            "alerts": alerts,
             "seconds": seconds,
         }))?;
     } else {
@@ -212,6 +241,11 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         ));
         text.push_str(&format!("full-text index: {indexed} items\n"));
         text.push_str(&format!(
+            "screening: {alerts} alerts from watchlist {:?} ({} entries), raised as the items arrived\n",
+            watchlist.name,
+            watchlist.entries.len()
+        ));
+        text.push_str(&format!(
             "store verified: {}\n",
             if verify.problems.is_empty() {
                 "every item matches its hash"
@@ -220,9 +254,9 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             }
         ));
         text.push_str(&format!(
-            "\nTry:\n  muninn --data-dir {data_arg} search 'sandworm OR \"frozen lighthouse\"' --facets\n  muninn --data-dir {data_arg} search 'Багдади OR البغدادي OR baghdadi'\n  muninn --data-dir {data_arg} items list\n  muninn --data-dir {data_arg} sources\n  muninn --data-dir {data_arg} stats\n  muninn --data-dir {data_arg} items show <ID>\n"
+            "\nTry:\n  muninn --data-dir {data_arg} search 'sandworm OR \"frozen lighthouse\"' --facets\n  muninn --data-dir {data_arg} search 'Багдади OR البغدادي OR baghdadi'\n  muninn --data-dir {data_arg} alerts\n  muninn --data-dir {data_arg} watchlist show demo-watchlist\n  muninn --data-dir {data_arg} items list\n  muninn --data-dir {data_arg} sources\n  muninn --data-dir {data_arg} stats\n  muninn --data-dir {data_arg} items show <ID>\n"
         ));
-        text.push_str("\nScreening, the API and the web UI arrive with later releases; this demo loads, indexes and verifies.\n");
+        text.push_str("\nThe API and the web UI arrive with later releases; this demo loads, screens, indexes and verifies.\n");
         output::print(&text)?;
         for (_, _, summary) in &loaded {
             for diagnostic in &summary.diagnostics {

@@ -79,13 +79,19 @@ pub fn run(config: &Config, args: &IngestArgs) -> anyhow::Result<ExitCode> {
     let mut store = super::open_store(config)?;
     let started = Instant::now();
     let mut bar = Bar::new(!args.quiet && !args.json);
-    let summary = muninn_ingest::ingest(&mut store, &inputs, &ingest_config(config, args), &mut bar)?;
+    let (screener, warnings) = super::screen::load_screener(&store, &[])?;
+    for warning in warnings.iter().take(20) {
+        eprintln!("warning: {warning}");
+    }
+    let mut screening = super::screen::ScreeningObserver::new(&screener, &mut bar);
+    let summary = muninn_ingest::ingest(&mut store, &inputs, &ingest_config(config, args), &mut screening)?;
+    let alerts = screening.alerts_raised;
     if let Some(bar) = bar.0 {
         bar.finish_and_clear();
     }
     let elapsed = started.elapsed().as_secs_f64();
     let indexed = if args.no_index { None } else { Some(super::synced_index(config, &store)?.1.indexed) };
-    report(&summary, elapsed, indexed, args.json)?;
+    report(&summary, elapsed, indexed, Some(alerts), args.json)?;
     Ok(if summary.rejected > 0 { ExitCode::from(exit::PARTIAL) } else { ExitCode::SUCCESS })
 }
 
@@ -103,6 +109,7 @@ pub fn report(
     summary: &IngestSummary,
     elapsed_seconds: f64,
     indexed: Option<u64>,
+    alerts: Option<u64>,
     as_json: bool,
 ) -> anyhow::Result<()> {
     let rate = if elapsed_seconds > 0.0 { summary.stored as f64 / elapsed_seconds } else { 0.0 };
@@ -127,6 +134,7 @@ pub fn report(
             "diagnostics": diagnostics,
             "diagnostics_dropped": summary.diagnostics_dropped,
             "indexed": indexed,
+            "alerts": alerts,
         }));
     }
     for diagnostic in &summary.diagnostics {
@@ -146,6 +154,9 @@ pub fn report(
         summary.rejected,
         rate
     );
+    if let Some(alerts) = alerts {
+        text.push_str(&format!("screening: {alerts} alert(s) raised\n"));
+    }
     if let Some(indexed) = indexed {
         text.push_str(&format!("full-text index: {indexed} item(s) added\n"));
     }

@@ -4,6 +4,7 @@ pub mod demo;
 pub mod exercise;
 pub mod ingest;
 pub mod items;
+pub mod screen;
 pub mod search;
 pub mod sources;
 pub mod stats;
