@@ -15,10 +15,11 @@ const EXPECTED: &str = "a MISP galaxy cluster file";
 /// `values` array, is an error.
 pub fn misp_galaxy(json: &[u8]) -> Result<Imported, ImportError> {
     let text = utf8_text(json)?;
-    let document: Value = serde_json::from_str(text).map_err(|error| ImportError::Json {
-        line: error.line() as u64,
-        column: error.column() as u64,
-        message: error.to_string(),
+    let document: Value = serde_json::from_str(text).map_err(|error| {
+        let message = error.to_string();
+        let position = format!(" at line {} column {}", error.line(), error.column());
+        let message = message.strip_suffix(&position).unwrap_or(&message).to_owned();
+        ImportError::Json { line: error.line() as u64, column: error.column() as u64, message }
     })?;
     let Value::Object(galaxy) = &document else {
         return Err(ImportError::WrongShape {

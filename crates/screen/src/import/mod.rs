@@ -141,6 +141,43 @@ fn line_at(input: &[u8], offset: usize) -> u64 {
     input[..end].iter().filter(|&&byte| byte == b'\n').count() as u64 + 1
 }
 
+/// Lines of records, counted on from one record's byte offset to the next (so a whole input
+/// is counted once). For CSV: the csv crate's own line numbers lag by one after each CRLF, as
+/// OFAC's files have, and a record's offset may point at the line break before it.
+#[derive(Debug)]
+struct Lines<'a> {
+    text: &'a [u8],
+    counted_to: usize,
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a [u8]) -> Lines<'a> {
+        Lines { text, counted_to: 0, line: 1 }
+    }
+
+    /// The line of the record at `position`.
+    fn line(&mut self, position: Option<&::csv::Position>) -> u64 {
+        let Some(position) = position else { return self.line };
+        let mut start = usize::try_from(position.byte()).unwrap_or(usize::MAX).min(self.text.len());
+        while self.text.get(start).is_some_and(|byte| matches!(byte, b'\r' | b'\n')) {
+            start += 1;
+        }
+        self.at(start)
+    }
+
+    /// The line of byte `offset`, counting on from the last offset asked about.
+    fn at(&mut self, offset: usize) -> u64 {
+        let offset = offset.min(self.text.len());
+        if offset > self.counted_to {
+            self.line +=
+                self.text[self.counted_to..offset].iter().filter(|&&byte| byte == b'\n').count() as u64;
+            self.counted_to = offset;
+        }
+        self.line
+    }
+}
+
 /// Whitespace runs (including line breaks) as one space, trimmed.
 fn collapse_whitespace(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -183,6 +220,11 @@ impl AliasSet {
 
     fn add(&mut self, alias: &str) {
         let alias = collapse_whitespace(alias);
+        // `"KOMID"`: quotation marks around a whole alias are not part of it.
+        let alias = match alias.strip_prefix(['"', '“']).and_then(|rest| rest.strip_suffix(['"', '”'])) {
+            Some(inner) => inner.trim().to_owned(),
+            None => alias,
+        };
         if !alias.is_empty() && self.seen.insert(alias.to_lowercase()) {
             self.aliases.push(alias);
         }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::import::{
-    AliasSet, IdSet, ImportError, ImportWarning, Imported, MAX_NOTE_CHARS, clip, collapse_whitespace,
+    AliasSet, IdSet, ImportError, ImportWarning, Imported, Lines, MAX_NOTE_CHARS, clip, collapse_whitespace,
 };
 use crate::watchlist::{Entry, EntryKind, Severity};
 
@@ -96,8 +96,8 @@ impl Row {
     }
 }
 
-/// The rows of one file with at least `columns` fields; shorter rows become warnings. A file
-/// in which no row is long enough is not this file.
+/// The rows of one file with `columns` fields; other rows become warnings. A file in which no
+/// row has them is not this file.
 fn rows(
     file: &'static str,
     input: &[u8],
@@ -108,13 +108,14 @@ fn rows(
     let mut reader =
         ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
-    let mut short_rows = 0;
+    let mut bad_rows = 0;
+    let mut lines = Lines::new(text.as_bytes());
     for record in reader.records() {
         let record = record.map_err(|error| ImportError::Csv {
-            line: error.position().map_or(0, ::csv::Position::line),
+            line: lines.line(error.position()),
             message: format!("{file}: {error}"),
         })?;
-        let line = record.position().map_or(0, ::csv::Position::line);
+        let line = lines.line(record.position());
         let fields: Vec<String> = record
             .iter()
             .map(|field| match field.trim() {
@@ -126,18 +127,18 @@ fn rows(
             continue;
         }
         let row = Row { file, line, fields };
-        if row.fields.len() < columns {
-            short_rows += 1;
+        if row.fields.len() != columns {
+            bad_rows += 1;
             let message = format!("{} columns, expected {columns}; the row is left out", row.fields.len());
             warnings.push(row.warning(message));
             continue;
         }
         rows.push(row);
     }
-    if rows.is_empty() && short_rows > 0 {
+    if rows.is_empty() && bad_rows > 0 {
         return Err(ImportError::WrongShape {
             expected: if columns == SDN_COLUMNS { "an OFAC sdn.csv" } else { "an OFAC alt.csv" },
-            message: format!("none of its {short_rows} rows has the {columns} columns of {file}"),
+            message: format!("none of its {bad_rows} rows has the {columns} columns of {file}"),
         });
     }
     Ok(rows)
@@ -226,24 +227,29 @@ impl Listing {
             note,
         });
         let record = format!("SDN-{} (sdn.csv line {})", self.ent_num, self.line);
-        let mut number = 0;
+        // One entry per address; an address listed for two currencies (ETH and ETC) names both.
+        let mut addresses: Vec<(Vec<&str>, &str)> = Vec::new();
         for address in digital_currency_addresses(&self.remarks) {
             match address {
-                Ok((currency, value)) => {
-                    number += 1;
-                    let address_id = format!("{id}-addr-{number}");
-                    if !ids.take(&address_id) {
-                        continue;
-                    }
-                    imported.entries.push(Entry {
-                        id: address_id,
-                        kind: EntryKind::Indicator { value: value.to_owned() },
-                        severity: Severity::High,
-                        note: format!("OFAC SDN{programs} {currency} address of {id}, {}", self.name),
-                    });
-                }
+                Ok((currency, value)) => match addresses.iter_mut().find(|(_, known)| *known == value) {
+                    Some((currencies, _)) => currencies.push(currency),
+                    None => addresses.push((vec![currency], value)),
+                },
                 Err(message) => imported.warnings.push(ImportWarning { record: record.clone(), message }),
             }
+        }
+        for (number, (currencies, value)) in addresses.into_iter().enumerate() {
+            let address_id = format!("{id}-addr-{}", number + 1);
+            if !ids.take(&address_id) {
+                continue;
+            }
+            let currencies = currencies.join("/");
+            imported.entries.push(Entry {
+                id: address_id,
+                kind: EntryKind::Indicator { value: value.to_owned() },
+                severity: Severity::High,
+                note: format!("OFAC SDN{programs} {currencies} address of {id}, {}", self.name),
+            });
         }
     }
 }

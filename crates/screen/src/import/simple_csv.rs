@@ -1,7 +1,7 @@
 //! Our own simple CSV: a header row naming the columns `id,kind,value,aliases,severity,note`
 //! (any order, only `value` required), one entry per row.
 
-use crate::import::{AliasSet, IdSet, ImportError, ImportWarning, Imported, utf8_text};
+use crate::import::{AliasSet, IdSet, ImportError, ImportWarning, Imported, Lines, utf8_text};
 use crate::watchlist::{Entry, EntryKind, Severity};
 
 const COLUMNS: [&str; 6] = ["id", "kind", "value", "aliases", "severity", "note"];
@@ -29,7 +29,7 @@ pub fn csv(input: &[u8]) -> Result<Imported, ImportError> {
     let mut records = reader.records();
     let header = match records.next() {
         Some(Ok(header)) => header,
-        Some(Err(error)) => return Err(csv_error(&error)),
+        Some(Err(error)) => return Err(csv_error(&error, &mut Lines::new(text.as_bytes()))),
         None => {
             return Err(ImportError::WrongShape {
                 expected: "a watchlist CSV",
@@ -40,9 +40,10 @@ pub fn csv(input: &[u8]) -> Result<Imported, ImportError> {
     let mut imported = Imported::default();
     let layout = layout(&header, &mut imported.warnings)?;
     let mut ids = IdSet::default();
+    let mut lines = Lines::new(text.as_bytes());
     for record in records {
-        let record = record.map_err(|error| csv_error(&error))?;
-        let line = record.position().map_or(0, ::csv::Position::line);
+        let record = record.map_err(|error| csv_error(&error, &mut lines))?;
+        let line = lines.line(record.position());
         if record.iter().all(|field| field.trim().is_empty()) {
             continue;
         }
@@ -62,9 +63,8 @@ fn warning(line: u64, message: String) -> ImportWarning {
     ImportWarning { record: format!("line {line}"), message }
 }
 
-fn csv_error(error: &::csv::Error) -> ImportError {
-    let line = error.position().map_or(0, ::csv::Position::line);
-    ImportError::Csv { line, message: error.to_string() }
+fn csv_error(error: &::csv::Error, lines: &mut Lines<'_>) -> ImportError {
+    ImportError::Csv { line: lines.line(error.position()), message: error.to_string() }
 }
 
 fn layout(header: &::csv::StringRecord, warnings: &mut Vec<ImportWarning>) -> Result<Layout, ImportError> {
@@ -138,7 +138,7 @@ fn row(layout: &Layout, record: &::csv::StringRecord, line: u64) -> Result<Entry
         }
     };
     if !aliases_text.is_empty() && !matches!(kind, EntryKind::Name { .. }) {
-        return Err(format!("aliases are for names, not for a {kind_text}"));
+        return Err(format!("aliases are for names, not {kind_text}s"));
     }
     let id = match field(layout.id) {
         "" => format!("line {line}"),

@@ -5,7 +5,7 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use crate::import::{
-    AliasSet, IdSet, ImportError, ImportWarning, Imported, MAX_NOTE_CHARS, clip, collapse_whitespace,
+    AliasSet, IdSet, ImportError, ImportWarning, Imported, Lines, MAX_NOTE_CHARS, clip, collapse_whitespace,
     line_at, utf8_text,
 };
 use crate::watchlist::{Entry, EntryKind, Severity};
@@ -36,6 +36,7 @@ pub fn un_consolidated(xml: &[u8]) -> Result<Imported, ImportError> {
     let mut record: Option<Record> = None;
     let mut buffer = String::new();
     let mut saw_root = false;
+    let mut record_lines = Lines::new(xml);
     loop {
         let position = reader.buffer_position();
         let event =
@@ -55,7 +56,7 @@ pub fn un_consolidated(xml: &[u8]) -> Result<Imported, ImportError> {
                     (2, Some("INDIVIDUALS"), "INDIVIDUAL") | (2, Some("ENTITIES"), "ENTITY")
                 );
                 if is_record {
-                    let line = line_at(xml, position as usize + bom);
+                    let line = record_lines.at(position as usize + bom);
                     record = Some(Record { element: name.clone(), line, ..Record::default() });
                 }
                 open.push(name);
@@ -83,6 +84,13 @@ pub fn un_consolidated(xml: &[u8]) -> Result<Imported, ImportError> {
                     }
                 }
                 buffer.clear();
+            }
+            Event::Text(content) if open.is_empty() && !content.xml10_content().trim().is_empty() => {
+                let line = line_at(xml, position as usize + bom);
+                return Err(ImportError::WrongShape {
+                    expected: "a UN consolidated list",
+                    message: format!("text outside the root element at line {line}; expected <{ROOT}>"),
+                });
             }
             Event::Text(content) if record.is_some() => buffer.push_str(&content.xml10_content()),
             Event::CData(content) if record.is_some() => buffer.push_str(&content),
@@ -209,9 +217,10 @@ impl Record {
         let mut warn =
             |message: String| imported.warnings.push(ImportWarning { record: label.clone(), message });
         let full_name = self.name_parts.iter().filter(|part| !part.is_empty()).cloned().collect::<Vec<_>>();
-        let full_name = full_name.join(" ");
-        // Entities sometimes list two names in one: `COMPAGNIE ... (CAGL) ; GREAT LAKES ... (GLBC)`.
-        let mut names = full_name.split(';').map(str::trim).filter(|part| !part.is_empty());
+        // Entities sometimes list two names in one, with their acronyms:
+        // `COMPAGNIE ... (CAGL) ; GREAT LAKES ... (GLBC)`.
+        let names = split_alias(&full_name.join(" "));
+        let mut names = names.iter();
         let Some(name) = names.next() else {
             return warn("the record has no name; it is left out".to_owned());
         };
@@ -305,21 +314,39 @@ fn split_alias(text: &str) -> Vec<String> {
                     depth -= 1;
                     if depth == 0 {
                         inside.push(';');
-                        continue;
                     }
+                    continue;
                 }
                 _ => {}
             }
-            if depth == 0 { outside.push(character) } else { inside.push(character) }
+            // Parentheses within parentheses are remarks on a form: `(original script)`.
+            match depth {
+                0 => outside.push(character),
+                1 => inside.push(character),
+                _ => {}
+            }
         }
         for part in outside.split(';').chain(inside.split(';')) {
-            let part = collapse_whitespace(part);
+            let part = collapse_whitespace(without_remark(part));
             if !part.is_empty() {
                 forms.push(part);
             }
         }
     }
     forms
+}
+
+/// A form without a trailing lowercase remark: `Ansar al-Mujahideen Network - sub-unit name`.
+fn without_remark(form: &str) -> &str {
+    match form.rsplit_once(" - ") {
+        Some((head, remark))
+            if remark.chars().all(|c| c.is_ascii_lowercase() || c == ' ' || c == '-')
+                && !head.trim().is_empty() =>
+        {
+            head
+        }
+        _ => form,
+    }
 }
 
 /// Splits `a) X b) Y` into `X` and `Y`; text without such markers is one item.
@@ -365,5 +392,15 @@ mod tests {
         assert_eq!(split_alias("a) Hajji Ahmad b) Hajji"), ["Hajji Ahmad", "Hajji"]);
         assert_eq!(split_alias("BUTEMBO AIRLINES (BAL)"), ["BUTEMBO AIRLINES", "BAL"]);
         assert_eq!(split_alias("unbalanced ) (paren"), ["unbalanced )", "paren"]);
+        assert_eq!(
+            split_alias(
+                "Hay’at Tahrir al-Sham (HTS) (هيئة تحرير الشام (original script); Hayat Tahrir al-Sham)"
+            ),
+            ["Hay’at Tahrir al-Sham", "HTS", "هيئة تحرير الشام", "Hayat Tahrir al-Sham"]
+        );
+        assert_eq!(
+            split_alias("شبكة أنصار المجاهدين (Ansar al-Mujahideen Network - sub-unit name)"),
+            ["شبكة أنصار المجاهدين", "Ansar al-Mujahideen Network"]
+        );
     }
 }
