@@ -273,8 +273,15 @@ fn digital_currency_addresses(remarks: &str) -> Vec<Result<(&str, &str), String>
     for (index, item) in items.iter().enumerate() {
         let item = item.trim();
         let item = item.strip_prefix("alt.").map_or(item, str::trim_start);
-        let Some(rest) = item.strip_prefix(DIGITAL_CURRENCY) else { continue };
         let is_last = index + 1 == items.len();
+        let Some(rest) = item.strip_prefix(DIGITAL_CURRENCY) else {
+            if is_last && item.len() >= "Digital".len() && DIGITAL_CURRENCY.starts_with(item) {
+                out.push(Err(format!(
+                    "the remarks end in the middle of {item:?} (cut at their length limit?); an address may be missing"
+                )));
+            }
+            continue;
+        };
         if is_last && !rest.ends_with('.') {
             out.push(Err(format!(
                 "the remarks end in the middle of {item:?} (cut at their length limit?); the address is not taken"
@@ -319,5 +326,13 @@ mod tests {
             ]
         );
         assert_eq!(digital_currency_addresses("Digital Currency Address - XMR 4A9q."), [Ok(("XMR", "4A9q"))]);
+        assert_eq!(
+            digital_currency_addresses("DOB 1977; Digital Currency Addres"),
+            [Err(
+                "the remarks end in the middle of \"Digital Currency Addres\" (cut at their length limit?); \
+                  an address may be missing"
+                    .to_owned()
+            )]
+        );
     }
 }

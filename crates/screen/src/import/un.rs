@@ -326,14 +326,28 @@ fn split_alias(text: &str) -> Vec<String> {
                 _ => {}
             }
         }
-        for part in outside.split(';').chain(inside.split(';')) {
-            let part = collapse_whitespace(without_remark(part));
-            if !part.is_empty() {
-                forms.push(part);
-            }
-        }
+        forms.extend(outside.split(';').chain(inside.split(';')).filter_map(clean_form));
     }
     forms
+}
+
+/// One form as a name: remarks around it dropped (`original script: ...`, `..., born 1 Jan.
+/// 1953`, a stray `)`), and `None` for what is left empty or reads as a remark about documents
+/// rather than a name (many words and a number).
+fn clean_form(part: &str) -> Option<String> {
+    let part = collapse_whitespace(part);
+    let part = match part.get(..16) {
+        Some(head) if head.eq_ignore_ascii_case("original script:") => &part[16..],
+        _ => &part,
+    };
+    let part = part.split(", born ").next().unwrap_or(part);
+    let part =
+        without_remark(part).trim_matches(|c: char| c.is_whitespace() || matches!(c, ')' | '(' | ',' | ';'));
+    let words = part.split_whitespace().count();
+    if part.is_empty() || (words > 8 && part.chars().any(|c| c.is_ascii_digit())) {
+        return None;
+    }
+    Some(part.to_owned())
 }
 
 /// A form without a trailing lowercase remark: `Ansar al-Mujahideen Network - sub-unit name`.
@@ -391,7 +405,18 @@ mod tests {
         );
         assert_eq!(split_alias("a) Hajji Ahmad b) Hajji"), ["Hajji Ahmad", "Hajji"]);
         assert_eq!(split_alias("BUTEMBO AIRLINES (BAL)"), ["BUTEMBO AIRLINES", "BAL"]);
-        assert_eq!(split_alias("unbalanced ) (paren"), ["unbalanced )", "paren"]);
+        assert_eq!(split_alias("unbalanced ) (paren"), ["unbalanced", "paren"]);
+        assert_eq!(split_alias(") Abdelrahman al Dabissi"), ["Abdelrahman al Dabissi"]);
+        assert_eq!(
+            split_alias("(original script: Абу Мухаммад; Abu Muhammad)"),
+            ["Абу Мухаммад", "Abu Muhammad"]
+        );
+        assert_eq!(
+            split_alias(
+                "Safia Farkash, born 1 Jan. 1953 (Oman passport no.03825239, date of issue 4 May 2014, expiry 3 May 2024.)"
+            ),
+            ["Safia Farkash"]
+        );
         assert_eq!(
             split_alias(
                 "Hay’at Tahrir al-Sham (HTS) (هيئة تحرير الشام (original script); Hayat Tahrir al-Sham)"

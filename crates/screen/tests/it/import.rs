@@ -195,7 +195,7 @@ fn ofac_sdn_with_alternate_names_and_wallets() {
     check(
         Input::Ofac("ofac-sdn.csv", Some("ofac-alt.csv")),
         expect![[r#"
-            entries: 76, warnings: 1
+            entries: 76, warnings: 2
             SDN-36 name high "AEROCARIBBEAN AIRLINES"
                 aliases (1): "AERO-CARIBBEAN"
                 note: OFAC SDN [CUBA] entity
@@ -365,6 +365,7 @@ fn ofac_sdn_with_alternate_names_and_wallets() {
                 note: OFAC SDN [NPWMD] [CYBER2] [ELECTION-EO13848] ETH address of SDN-31212, SOUTHFRONT
             SDN-31212-addr-3 indicator high "qpf2cphc5dkuclkqur7lhj2yuqq9pk3hmukle77vhq"
                 note: OFAC SDN [NPWMD] [CYBER2] [ELECTION-EO13848] BCH address of SDN-31212, SOUTHFRONT
+            warning: SDN-29703 (sdn.csv line 16): the remarks end in the middle of "Digital Currency Addres" (cut at their length limit?); an address may be missing
             warning: SDN-30518 (sdn.csv line 17): the remarks end in the middle of "Digital Currency Address - XBT 1Gq" (cut at their length limit?); the address is not taken
         "#]],
     );
