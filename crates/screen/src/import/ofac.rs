@@ -229,11 +229,15 @@ impl Listing {
         let record = format!("SDN-{} (sdn.csv line {})", self.ent_num, self.line);
         // One entry per address; an address listed for two currencies (ETH and ETC) names both.
         let mut addresses: Vec<(Vec<&str>, &str)> = Vec::new();
+        let mut address_index: HashMap<&str, usize> = HashMap::new();
         for address in digital_currency_addresses(&self.remarks) {
             match address {
-                Ok((currency, value)) => match addresses.iter_mut().find(|(_, known)| *known == value) {
-                    Some((currencies, _)) => currencies.push(currency),
-                    None => addresses.push((vec![currency], value)),
+                Ok((currency, value)) => match address_index.get(value) {
+                    Some(&index) => addresses[index].0.push(currency),
+                    None => {
+                        address_index.insert(value, addresses.len());
+                        addresses.push((vec![currency], value));
+                    }
                 },
                 Err(message) => imported.warnings.push(ImportWarning { record: record.clone(), message }),
             }
