@@ -93,6 +93,9 @@ pub(crate) fn host(raw: &str, documentation_tlds: bool) -> Option<Host> {
             ascii.push_str("xn--");
             ascii.push_str(&encoded);
         }
+        if looks_encoded(label) {
+            return None;
+        }
         last_label = label;
     }
     if labels < 2 || ascii.len() > MAX_DOMAIN_BYTES {
@@ -126,6 +129,15 @@ pub(crate) fn host(raw: &str, documentation_tlds: bool) -> Option<Host> {
     Some(Host { ascii, file_like, capitalised_tld })
 }
 
+/// A long label of mixed case with digits is base64 (a JWT's parts: `eyJhbGciOiJIUzI1NiJ9`),
+/// not a host name: brand capitals (`PayPal.com`) come in short labels without digits.
+fn looks_encoded(label: &str) -> bool {
+    label.len() >= 16
+        && label.bytes().any(|b| b.is_ascii_uppercase())
+        && label.bytes().any(|b| b.is_ascii_lowercase())
+        && label.bytes().any(|b| b.is_ascii_digit())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,5 +165,7 @@ mod tests {
         assert!(host("System.Net", true).is_some_and(|host| host.capitalised_tld));
         assert_eq!(canonical("xn--abc-.com"), None);
         assert_eq!(canonical("a..com"), None);
+        assert_eq!(canonical("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc"), None);
+        assert_eq!(canonical("PayPal.com").as_deref(), Some("paypal.com"));
     }
 }

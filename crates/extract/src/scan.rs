@@ -23,6 +23,7 @@ const COLON: u8 = 8;
 const AT: u8 = 16;
 const NON_ASCII: u8 = 32;
 const PLUS: u8 = 64;
+const HYPHEN: u8 = 128;
 
 const fn byte_classes() -> [u8; 256] {
     let mut table = [0u8; 256];
@@ -31,8 +32,10 @@ const fn byte_classes() -> [u8; 256] {
         let b = byte as u8;
         table[byte] = if b.is_ascii_digit() {
             TOKEN | DIGIT
-        } else if b.is_ascii_alphabetic() || b == b'-' || b == b'_' {
+        } else if b.is_ascii_alphabetic() || b == b'_' {
             TOKEN
+        } else if b == b'-' {
+            TOKEN | HYPHEN
         } else if b == b'.' {
             TOKEN | DOT
         } else if b == b':' {
@@ -196,7 +199,7 @@ impl<'a> Scanner<'a> {
             let scheme_start = end - 1 - letters;
             if let Some((url_end, value)) = self.url(scheme_start, end - 1) {
                 if scheme_start > start {
-                    self.piece_plain(start, scheme_start);
+                    self.piece_plain(start, scheme_start, flags);
                 }
                 self.push(IndicatorKind::Url, value, scheme_start..url_end);
                 return;
@@ -209,7 +212,7 @@ impl<'a> Scanner<'a> {
                 let plus = at + offset;
                 if let Some((phone_end, value)) = phone::phone(bytes, plus) {
                     if plus > start {
-                        self.piece_plain(start, plus);
+                        self.piece_plain(start, plus, flags);
                     }
                     self.push(IndicatorKind::Phone, value, plus..phone_end);
                     return;
@@ -217,27 +220,26 @@ impl<'a> Scanner<'a> {
                 at = plus + 1;
             }
         }
-        self.piece_plain(start, end);
+        self.piece_plain(start, end, flags);
     }
 
     /// A piece without URL or phone: e-mail addresses, then its parts between `:`, `@`, `+`.
-    fn piece_plain(&mut self, start: usize, end: usize) {
+    /// `flags` are the classes of the bytes of the piece, or of a longer run that holds it:
+    /// they stand for scans of the bytes, which cost much on very long tokens.
+    fn piece_plain(&mut self, start: usize, end: usize, flags: u8) {
         // Colons stay for now: "::ffff:192.0.2.9" and "2001:db8::" begin or end with them.
         let Some((start, end)) = self.trim(start, end, b".-_@+") else {
             return;
         };
-        let Some(piece) = self.bytes.get(start..end) else {
-            return;
-        };
-        if piece.contains(&b'@') {
-            self.emails(start, end);
+        if flags & AT != 0 && self.bytes.get(start..end).is_some_and(|piece| piece.contains(&b'@')) {
+            self.emails(start, end, flags);
             return;
         }
-        if piece.contains(&b':') && self.ipv6(start, end) {
+        if flags & COLON != 0 && self.ipv6(start, end) {
             return;
         }
         if let Some((start, end)) = self.trim(start, end, b".-_:") {
-            self.segments(start, end);
+            self.segments(start, end, flags);
         }
     }
 
@@ -251,12 +253,16 @@ impl<'a> Scanner<'a> {
         (start < end).then_some((start, end))
     }
 
-    fn segments(&mut self, start: usize, end: usize) {
+    fn segments(&mut self, start: usize, end: usize, flags: u8) {
+        if flags & (COLON | AT | PLUS) == 0 {
+            self.segment(start, end, flags);
+            return;
+        }
         let mut segment_start = start;
         for at in start..=end {
             if at == end || self.bytes.get(at).is_some_and(|b| matches!(b, b':' | b'@' | b'+')) {
                 if segment_start < at {
-                    self.segment(segment_start, at);
+                    self.segment(segment_start, at, flags);
                 }
                 segment_start = at + 1;
             }
@@ -264,7 +270,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// E-mail addresses in a piece with `@`; what lies around them is cut into segments.
-    fn emails(&mut self, start: usize, end: usize) {
+    fn emails(&mut self, start: usize, end: usize, flags: u8) {
         let bytes = self.bytes;
         let mut done = start;
         let mut at = start;
@@ -305,7 +311,7 @@ impl<'a> Scanner<'a> {
                 continue;
             };
             if local_start > done {
-                self.segments(done, local_start);
+                self.segments(done, local_start, flags);
             }
             let value = format!("{}@{}", local.to_lowercase(), host.ascii);
             self.push(IndicatorKind::Email, value, local_start..domain_end);
@@ -313,7 +319,7 @@ impl<'a> Scanner<'a> {
             at = domain_end;
         }
         if done < end {
-            self.segments(done, end);
+            self.segments(done, end, flags);
         }
     }
 
@@ -358,7 +364,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// A run of letters, digits, `.`, `-` and `_`.
-    fn segment(&mut self, start: usize, end: usize) {
+    fn segment(&mut self, start: usize, end: usize, flags: u8) {
         let Some((start, end)) = self.trim(start, end, b".-_") else {
             return;
         };
@@ -371,7 +377,7 @@ impl<'a> Scanner<'a> {
             }
             return;
         }
-        if !segment.contains(&b'.') {
+        if flags & DOT == 0 || !segment.contains(&b'.') {
             self.words(start, end);
             return;
         }
@@ -387,7 +393,7 @@ impl<'a> Scanner<'a> {
         for at in start..=end {
             if at == end || self.bytes.get(at) == Some(&b'_') {
                 if let Some((s, e)) = self.trim(part_start, at, b".-") {
-                    self.dotted(s, e, true);
+                    self.dotted(s, e, flags & HYPHEN != 0);
                 }
                 part_start = at + 1;
             }
@@ -395,7 +401,8 @@ impl<'a> Scanner<'a> {
     }
 
     /// Letters, digits, dots and hyphens: a domain, or else its parts (`192.0.2.1-192.0.2.9`,
-    /// `<sha256>.exe`).
+    /// `<sha256>.exe`). `split_hyphens`: the parts between hyphens are tried first, when there
+    /// may be any.
     fn dotted(&mut self, start: usize, end: usize, split_hyphens: bool) {
         let Some(candidate) = self.text.get(start..end) else {
             return;
@@ -421,7 +428,7 @@ impl<'a> Scanner<'a> {
                 return;
             }
         }
-        let separators: &[u8] = if split_hyphens && candidate.contains('-') { b"-" } else { b".-" };
+        let separators: &[u8] = if split_hyphens { b"-" } else { b".-" };
         let mut part_start = start;
         for at in start..=end {
             if at == end || self.bytes.get(at).is_some_and(|b| separators.contains(b)) {

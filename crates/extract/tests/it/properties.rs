@@ -109,7 +109,18 @@ fn time_is_linear_on_adversarial_inputs() {
     for pattern in patterns {
         let small: String = pattern.repeat(100_000 / pattern.len());
         let large: String = pattern.repeat(1_000_000 / pattern.len());
-        let ratio = time(&large).as_secs_f64() / time(&small).as_secs_f64().max(1e-6);
-        assert!(ratio < 20.0, "{pattern:?}: 1 MB took {ratio:.1} times as long as 100 KB");
+        // The best of three attempts: other tests and builds share the machine, and a
+        // quadratic scan would be ~100 times slower on every attempt, not once.
+        let mut ratios = Vec::new();
+        for _ in 0..3 {
+            ratios.push(time(&large).as_secs_f64() / time(&small).as_secs_f64().max(1e-6));
+            if ratios.iter().any(|&ratio| ratio < 20.0) {
+                break;
+            }
+        }
+        assert!(
+            ratios.iter().any(|&ratio| ratio < 20.0),
+            "{pattern:?}: 1 MB took {ratios:.1?} times as long as 100 KB"
+        );
     }
 }
