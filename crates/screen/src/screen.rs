@@ -306,15 +306,16 @@ fn indicator_whole(text: &str, span: Range<usize>, value: &str) -> bool {
     let mut after_chars = after.chars();
     let (b1, b2) = (before_chars.next(), before_chars.next());
     let (a1, a2) = (after_chars.next(), after_chars.next());
-    !continues_value(b1, b2) && !continues_value(a1, a2)
+    !continues_value(b1, b2, &['.', '-']) && !continues_value(a1, a2, &['.', '-', '@'])
 }
 
 /// Whether `c` (followed, away from the value, by `next`) would make a value longer: a letter,
-/// digit or underscore, or a separator (`.`, `-`, `@`) that is followed by one.
-fn continues_value(c: Option<char>, next: Option<char>) -> bool {
+/// digit or underscore, or one of `separators` followed by one. An `@` before a value does not
+/// continue it: a watched domain is hit by an address at that domain.
+fn continues_value(c: Option<char>, next: Option<char>, separators: &[char]) -> bool {
     match c {
         Some(c) if c.is_alphanumeric() || c == '_' => true,
-        Some('.' | '-' | '@') => next.is_some_and(char::is_alphanumeric),
+        Some(c) if separators.contains(&c) => next.is_some_and(char::is_alphanumeric),
         _ => false,
     }
 }

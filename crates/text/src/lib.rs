@@ -19,4 +19,4 @@ pub mod words;
 pub use fold::{Script, fold, is_han, script_of, strip_arabic_article};
 pub use names::{MatchMethod, NameForm, NameMatch, NameMatcher, NameWarning, Scratch};
 pub use skeleton::{is_particle, skeleton};
-pub use words::{Word, WordKeys, words};
+pub use words::{Flagger, Word, WordCache, WordKeys, words, words_cached, words_flagged};

@@ -4,9 +4,12 @@
 //! A form matches where the text has the same words in the same order, compared in one of two
 //! ways:
 //! - **exact**: folded words equal (case, width, diacritics, Arabic and Cyrillic forms);
-//! - **transliteration**: skeletons equal, particles (`al-`, `аль-`) skipped on both sides.
-//!   Only forms of at least two words and five skeleton letters take part: shorter skeletons
-//!   are too coarse to mean anything.
+//! - **transliteration**: skeletons equal, particles (`al-`, `аль-`) skipped on both sides,
+//!   and some evidence beyond the skeleton: a word written in another script than the form's
+//!   (the name transliterated), or a word spelled exactly as in the form (a variant spelling of
+//!   the rest). Only forms of at least two words and six skeleton letters take part: shorter
+//!   skeletons are too coarse to mean anything, and skeletons alone would make common words of
+//!   any Latin text look like names.
 //!
 //! Words are compared through their hashes and every candidate is then checked on the strings,
 //! so a hash collision can cost time but never produce a false match. A text is scanned once;
@@ -17,9 +20,9 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
-use crate::fold::fold;
+use crate::fold::{Script, fold, script_of};
 use crate::skeleton::skeleton;
-use crate::words::{Word, WordKeys, words};
+use crate::words::{Word, WordCache, WordKeys, words, words_flagged};
 
 /// How a name form was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -113,7 +116,8 @@ impl std::fmt::Display for NameWarning {
 #[derive(Debug, Default)]
 pub struct Scratch {
     words: Vec<Word>,
-    skeleton_words: Vec<u32>,
+    skeleton_words: Vec<Word>,
+    cache: WordCache,
 }
 
 /// A compiled set of name forms.
@@ -124,8 +128,23 @@ pub struct NameMatcher {
     exact_first: KeyTable,
     skeleton_first: KeyTable,
     filter: BitFilter,
+    /// First words of forms: exact keys, and skeleton keys of skeleton forms.
+    first_exact: BitFilter,
+    first_skeleton: BitFilter,
+    /// Second words of forms, likewise: a pair is looked up only when its first word can begin
+    /// a form and its second can follow.
+    second_exact: BitFilter,
+    second_skeleton: BitFilter,
+    /// Tells this matcher's word caches from another's.
+    id: u64,
     has_skeleton_forms: bool,
 }
+
+/// [`Word::flags`] as the matcher sets them: whether a word can begin a form.
+const BEGINS_EXACT: u8 = 1;
+const BEGINS_SKELETON: u8 = 2;
+const SECOND_EXACT: u8 = 4;
+const SECOND_SKELETON: u8 = 8;
 
 #[derive(Debug)]
 struct Form {
@@ -137,11 +156,18 @@ struct Form {
 }
 
 /// The skeleton keys and strings of a form's non-particle words.
-type SkeletonForm = (Box<[u64]>, Box<[Box<str>]>);
+#[derive(Debug)]
+struct SkeletonForm {
+    keys: Box<[u64]>,
+    skeletons: Box<[Box<str>]>,
+    /// Folded words and scripts of the non-particle words, for the evidence rule.
+    folded: Box<[Box<str>]>,
+    scripts: Box<[Script]>,
+}
 
 /// Minimum words and skeleton letters for a form to match by transliteration.
 const SKELETON_MIN_WORDS: usize = 2;
-const SKELETON_MIN_LETTERS: usize = 5;
+const SKELETON_MIN_LETTERS: usize = 6;
 
 impl NameMatcher {
     /// Compiles name forms; forms that cannot match sensibly are left out
@@ -161,6 +187,10 @@ impl NameMatcher {
         let mut skeleton_first: HashMap<u64, Vec<u32>, KeyBuild> = HashMap::default();
         let mut seen: HashMap<(u32, Box<[u64]>), u32> = HashMap::new();
         let mut scanned = Vec::new();
+        let mut first_exact_keys = std::collections::HashSet::new();
+        let mut first_skeleton_keys = std::collections::HashSet::new();
+        let mut second_exact_keys = std::collections::HashSet::new();
+        let mut second_skeleton_keys = std::collections::HashSet::new();
         for (index, NameForm { id, text, transliterate }) in forms.into_iter().enumerate() {
             let index = index as u32;
             scanned.clear();
@@ -190,18 +220,34 @@ impl NameMatcher {
             let skeleton_part = (transliterate
                 && kept.len() >= SKELETON_MIN_WORDS
                 && letters >= SKELETON_MIN_LETTERS)
-                .then(|| {
-                    (
-                        kept.iter().map(|w| w.skeleton).collect::<Box<[u64]>>(),
-                        skeletons.into_iter().map(String::into_boxed_str).collect::<Box<[Box<str>]>>(),
-                    )
+                .then(|| SkeletonForm {
+                    keys: kept.iter().map(|w| w.skeleton).collect(),
+                    skeletons: skeletons.into_iter().map(String::into_boxed_str).collect(),
+                    folded: kept.iter().map(|w| fold(word_text(w)).into_boxed_str()).collect(),
+                    scripts: kept.iter().map(|w| script_of(word_text(w))).collect(),
                 });
-            exact_first.entry(exact[0]).or_default().push(index);
-            if let Some((keys, _)) = &skeleton_part {
-                skeleton_first.entry(keys[0]).or_default().push(index);
+            exact_first.entry(lead_key(&exact)).or_default().push(index);
+            first_exact_keys.insert(exact[0]);
+            if let Some(&second) = exact.get(1) {
+                second_exact_keys.insert(second);
+            }
+            if let Some(SkeletonForm { keys, .. }) = &skeleton_part {
+                skeleton_first.entry(lead_key(keys)).or_default().push(index);
+                first_skeleton_keys.insert(keys[0]);
+                if let Some(&second) = keys.get(1) {
+                    second_skeleton_keys.insert(second);
+                }
             }
             compiled.push(Some(Form { id, exact, folded, skeleton: skeleton_part }));
         }
+        let mut first_exact = BitFilter::with_capacity(first_exact_keys.len());
+        first_exact_keys.iter().for_each(|&key| first_exact.insert(key));
+        let mut first_skeleton = BitFilter::with_capacity(first_skeleton_keys.len());
+        first_skeleton_keys.iter().for_each(|&key| first_skeleton.insert(key));
+        let mut second_exact = BitFilter::with_capacity(second_exact_keys.len());
+        second_exact_keys.iter().for_each(|&key| second_exact.insert(key));
+        let mut second_skeleton = BitFilter::with_capacity(second_skeleton_keys.len());
+        second_skeleton_keys.iter().for_each(|&key| second_skeleton.insert(key));
         let mut filter = BitFilter::with_capacity(exact_first.len() + skeleton_first.len());
         exact_first.keys().chain(skeleton_first.keys()).for_each(|&key| filter.insert(key));
         let has_skeleton_forms = !skeleton_first.is_empty();
@@ -223,6 +269,11 @@ impl NameMatcher {
             exact_first: KeyTable::from(exact_first),
             skeleton_first: KeyTable::from(skeleton_first),
             filter,
+            first_exact,
+            first_skeleton,
+            second_exact,
+            second_skeleton,
+            id: WordKeys::random().seed(),
             has_skeleton_forms,
         };
         (matcher, warnings)
@@ -247,24 +298,39 @@ impl NameMatcher {
     /// A transliteration match is not reported where the same form matched exactly.
     pub fn find(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<NameMatch>) {
         scratch.words.clear();
-        words(text, &self.keys, &mut scratch.words);
+        let flag_of = |word: &Word| {
+            let flag = |filter: &BitFilter, key: u64, flag: u8| if filter.contains(key) { flag } else { 0 };
+            flag(&self.first_exact, word.exact, BEGINS_EXACT)
+                | flag(&self.first_skeleton, word.skeleton, BEGINS_SKELETON)
+                | flag(&self.second_exact, word.exact, SECOND_EXACT)
+                | flag(&self.second_skeleton, word.skeleton, SECOND_SKELETON)
+        };
+        words_flagged(text, &self.keys, &mut scratch.cache, (self.id, &flag_of), &mut scratch.words);
         let text_words = &scratch.words;
         let first_exact = out.len();
-        for (position, word) in text_words.iter().enumerate() {
-            if !self.filter.contains(word.exact) {
+        for position in 0..text_words.len() {
+            if text_words[position].flags & BEGINS_EXACT == 0 {
                 continue;
             }
-            for &index in self.exact_first.get(word.exact) {
-                let form = &self.forms[index as usize];
-                let Some(candidate) = text_words.get(position..position + form.exact.len()) else { continue };
-                let keys_equal = candidate.iter().zip(form.exact.iter()).all(|(w, &k)| w.exact == k);
-                if keys_equal && strings_equal(text, candidate, &form.folded, MatchMethod::Exact) {
-                    out.push(NameMatch {
-                        id: form.id,
-                        form: index,
-                        span: span_of(candidate),
-                        method: MatchMethod::Exact,
-                    });
+            let next = text_words.get(position + 1).filter(|w| w.flags & SECOND_EXACT != 0).map(|w| w.exact);
+            for lead in lead_keys(text_words[position].exact, next) {
+                if !self.filter.contains(lead) {
+                    continue;
+                }
+                for &index in self.exact_first.get(lead) {
+                    let form = &self.forms[index as usize];
+                    let Some(candidate) = text_words.get(position..position + form.exact.len()) else {
+                        continue;
+                    };
+                    let keys_equal = candidate.iter().zip(form.exact.iter()).all(|(w, &k)| w.exact == k);
+                    if keys_equal && strings_equal(text, candidate, &form.folded, MatchMethod::Exact) {
+                        out.push(NameMatch {
+                            id: form.id,
+                            form: index,
+                            span: span_of(candidate),
+                            method: MatchMethod::Exact,
+                        });
+                    }
                 }
             }
         }
@@ -272,27 +338,43 @@ impl NameMatcher {
             return;
         }
         let exact_end = out.len();
-        scratch.skeleton_words.clear();
-        scratch
-            .skeleton_words
-            .extend(text_words.iter().enumerate().filter(|(_, w)| !w.particle).map(|(i, _)| i as u32));
-        let kept = &scratch.skeleton_words;
-        for (position, &word_index) in kept.iter().enumerate() {
-            let word = &text_words[word_index as usize];
-            if !self.filter.contains(word.skeleton) {
+        // Particles are skipped in skeleton comparison; most texts have none, and then the
+        // words are compared as they are.
+        let kept: &[Word] = if text_words.iter().any(|w| w.particle) {
+            scratch.skeleton_words.clear();
+            scratch.skeleton_words.extend(text_words.iter().filter(|w| !w.particle).copied());
+            &scratch.skeleton_words
+        } else {
+            text_words
+        };
+        for position in 0..kept.len() {
+            if kept[position].flags & BEGINS_SKELETON == 0 {
                 continue;
             }
-            for &index in self.skeleton_first.get(word.skeleton) {
+            // Skeleton forms have two words at least: only pairs can begin one.
+            let Some(next) = kept.get(position + 1) else { break };
+            if next.flags & SECOND_SKELETON == 0 {
+                continue;
+            }
+            let lead = pair_key(kept[position].skeleton, next.skeleton);
+            if !self.filter.contains(lead) {
+                continue;
+            }
+            for &index in self.skeleton_first.get(lead) {
                 let form = &self.forms[index as usize];
-                let Some((keys, strings)) = &form.skeleton else { continue };
-                let Some(candidate_indices) = kept.get(position..position + keys.len()) else { continue };
-                let candidate: Vec<Word> =
-                    candidate_indices.iter().map(|&i| text_words[i as usize]).collect();
-                let keys_equal = candidate.iter().zip(keys.iter()).all(|(w, &k)| w.skeleton == k);
-                if !keys_equal || !strings_equal(text, &candidate, strings, MatchMethod::Transliteration) {
+                let Some(skeleton_form) = &form.skeleton else { continue };
+                let Some(candidate) = kept.get(position..position + skeleton_form.keys.len()) else {
+                    continue;
+                };
+                let keys_equal =
+                    candidate.iter().zip(skeleton_form.keys.iter()).all(|(w, &k)| w.skeleton == k);
+                if !keys_equal
+                    || !strings_equal(text, candidate, &skeleton_form.skeletons, MatchMethod::Transliteration)
+                    || !transliteration_evidence(text, candidate, skeleton_form)
+                {
                     continue;
                 }
-                let span = span_of(&candidate);
+                let span = span_of(candidate);
                 let overlaps_exact = out[first_exact..exact_end]
                     .iter()
                     .any(|m| m.form == index && m.span.start < span.end && span.start < m.span.end);
@@ -307,6 +389,27 @@ impl NameMatcher {
             }
         }
     }
+}
+
+/// The key a form is filed under: its first two words together (one word for one-word forms),
+/// so that a common first word ("Abu", "Mohammed") does not make every text word that equals it
+/// check thousands of forms.
+fn lead_key(keys: &[u64]) -> u64 {
+    match keys {
+        [first, second, ..] => pair_key(*first, *second),
+        [only] => *only,
+        [] => 0,
+    }
+}
+
+/// The lead keys a text position can match: its word alone, and with the next word.
+fn lead_keys(word: u64, next: Option<u64>) -> impl Iterator<Item = u64> {
+    std::iter::once(word).chain(next.map(|next| pair_key(word, next)))
+}
+
+fn pair_key(first: u64, second: u64) -> u64 {
+    let mixed = (first ^ second.rotate_left(29)).wrapping_mul(0xD6E8_FEB8_6659_FD93);
+    mixed ^ (mixed >> 32)
 }
 
 fn span_of(candidate: &[Word]) -> Range<usize> {
@@ -324,6 +427,16 @@ fn strings_equal(text: &str, candidate: &[Word], expected: &[Box<str>], method: 
             MatchMethod::Exact => *fold(source) == **expected,
             MatchMethod::Transliteration => *skeleton(source) == **expected,
         }
+    })
+}
+
+/// Whether a skeleton match has evidence beyond the skeleton: a word in another script than
+/// the form's word, or a word spelled as the form spells it.
+fn transliteration_evidence(text: &str, candidate: &[Word], form: &SkeletonForm) -> bool {
+    candidate.iter().zip(form.folded.iter().zip(form.scripts.iter())).any(|(word, (folded, script))| {
+        let source = text.get(word.start as usize..word.end as usize).unwrap_or_default();
+        script_of(source) != *script
+            || if source.is_ascii() { source.eq_ignore_ascii_case(folded) } else { *fold(source) == **folded }
     })
 }
 

@@ -38,15 +38,22 @@ pub fn skeleton(word: &str) -> String {
 
 /// A folded word transliterated to lowercase Latin. Arabic words lose their article first.
 pub fn to_latin(folded: &str) -> String {
-    let source = if script_of(folded) == Script::Arabic { strip_arabic_article(folded) } else { folded };
-    let mut out = String::with_capacity(source.len());
+    let mut out = String::with_capacity(folded.len());
+    to_latin_into(folded, &mut out);
+    out
+}
+
+/// [`to_latin`] appending to `out`.
+pub fn to_latin_into(folded: &str, out: &mut String) {
+    let arabic =
+        folded.chars().next().is_some_and(crate::fold::is_arabic) && script_of(folded) == Script::Arabic;
+    let source = if arabic { strip_arabic_article(folded) } else { folded };
     for c in source.chars() {
         match transliterate(c) {
             Some(latin) => out.push_str(latin),
             None => out.push(c),
         }
     }
-    out
 }
 
 /// The Latin rendering of one folded non-ASCII letter, or `None` when it has none (kept).

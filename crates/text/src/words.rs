@@ -8,8 +8,8 @@
 
 use unicode_normalization::char::is_combining_mark;
 
-use crate::fold::{fold_into, is_han};
-use crate::skeleton::{SkeletonBuilder, SkeletonSink, is_particle, to_latin};
+use crate::fold::{fold_char_fast, fold_into, is_han};
+use crate::skeleton::{SkeletonBuilder, SkeletonSink, is_particle, to_latin_into};
 
 /// One word of a text: its byte span and its keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +24,8 @@ pub struct Word {
     pub skeleton: u64,
     /// Whether skeleton comparison skips this word ([`crate::is_particle`]).
     pub particle: bool,
+    /// Marks a matcher keeps with the word in its cache ([`words_flagged`]); 0 otherwise.
+    pub flags: u8,
 }
 
 /// The seeds of the word hashes. Matchers pick random seeds so that nobody can aim collisions
@@ -38,6 +40,11 @@ impl WordKeys {
     /// Keys from two seeds.
     pub fn new(exact_seed: u64, skeleton_seed: u64) -> WordKeys {
         WordKeys { exact_seed, skeleton_seed }
+    }
+
+    /// A number drawn from these keys (for callers that need a random id).
+    pub fn seed(&self) -> u64 {
+        self.exact_seed ^ self.skeleton_seed.rotate_left(32)
     }
 
     /// Keys with seeds drawn from the process's random hash state.
@@ -95,31 +102,231 @@ pub fn exact_key(keys: &WordKeys, folded: &str) -> u64 {
 }
 
 /// Whether a non-ASCII character continues a word.
+#[inline]
 fn is_word_char(c: char) -> bool {
+    let code = c as usize;
+    if code < 0x800 {
+        return two_byte_word_chars()[code / 64] >> (code % 64) & 1 == 1;
+    }
     c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// Which characters below U+0800 (Latin, Cyrillic, Greek, Arabic...) are letters, digits or
+/// marks: looked up once, then answered from a 256-byte table instead of Unicode's.
+fn two_byte_word_chars() -> &'static [u64; 32] {
+    static TABLE: std::sync::OnceLock<[u64; 32]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [0u64; 32];
+        for code in 0..0x800u32 {
+            if let Some(c) = char::from_u32(code)
+                && (c.is_alphanumeric() || is_combining_mark(c))
+            {
+                table[code as usize / 64] |= 1 << (code % 64);
+            }
+        }
+        table
+    })
+}
+
+/// The common Han characters, whose folded form is themselves: a one-character word hashed
+/// straight from its bytes.
+fn han_word(c: char, start: usize, keys: &WordKeys) -> Word {
+    let mut buffer = [0u8; 4];
+    let bytes = c.encode_utf8(&mut buffer).as_bytes();
+    let mut exact = WordHash(keys.exact_seed);
+    let mut skeleton = WordHash(keys.skeleton_seed);
+    for &byte in bytes {
+        exact.push(byte);
+        skeleton.push(byte);
+    }
+    Word {
+        start: start as u32,
+        end: (start + bytes.len()) as u32,
+        exact: exact.finish(),
+        skeleton: skeleton.finish(),
+        particle: false,
+        flags: 0,
+    }
 }
 
 /// Appends the words of `text` to `out`.
 pub fn words(text: &str, keys: &WordKeys, out: &mut Vec<Word>) {
+    scan(text, keys, None, out);
+}
+
+/// What a matcher computes once per distinct word and keeps in the cache beside its keys.
+pub type Flagger<'a> = &'a dyn Fn(&Word) -> u8;
+
+/// [`words`] with a cache of the keys of words seen before: text follows Zipf's law, so most
+/// words of a stream repeat, and a repeated word costs a hash of its bytes instead of folding,
+/// transliteration and two key hashes. Keep one cache per thread.
+pub fn words_cached(text: &str, keys: &WordKeys, cache: &mut WordCache, out: &mut Vec<Word>) {
+    words_flagged(text, keys, cache, (0, &|_| 0), out);
+}
+
+/// [`words_cached`] for a matcher: `flagger.1` computes a word's [`Word::flags`] once and the
+/// cache keeps them; `flagger.0` identifies the matcher (a cache kept for one is cleared when
+/// used for another).
+pub fn words_flagged(
+    text: &str,
+    keys: &WordKeys,
+    cache: &mut WordCache,
+    flagger: (u64, Flagger<'_>),
+    out: &mut Vec<Word>,
+) {
+    if cache.keys != Some(*keys) || cache.owner != flagger.0 {
+        cache.clear(*keys, flagger.0);
+    }
+    scan(text, keys, Some((cache, flagger.1)), out);
+}
+
+/// Words up to this many bytes are cached (nearly all words of running text).
+const CACHED_WORD_BYTES: usize = 32;
+const CACHE_SLOTS_LOG2: u32 = 12;
+const FINGERPRINT_SEED: u64 = 0x5bd1_e995;
+
+/// Recently seen words and their keys, direct-mapped by a 64-bit hash of their bytes, which is
+/// also what a hit is checked against. Two different words with the same 64-bit hash (odds
+/// about 2^-64 per lookup) would share keys; that could only hide a match, never make one,
+/// because every candidate match is checked on the strings.
+#[derive(Debug, Default)]
+pub struct WordCache {
+    keys: Option<WordKeys>,
+    owner: u64,
+    slots: Vec<CachedWord>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct CachedWord {
+    /// The word's hash with its low bit set (0 marks an empty slot); bit 1 holds `particle`.
+    fingerprint: u64,
+    exact: u64,
+    skeleton: u64,
+    flags: u8,
+}
+
+impl WordCache {
+    fn clear(&mut self, keys: WordKeys, owner: u64) {
+        self.keys = Some(keys);
+        self.owner = owner;
+        self.slots.clear();
+        self.slots.resize(1 << CACHE_SLOTS_LOG2, CachedWord::default());
+    }
+
+    #[inline]
+    fn fingerprint(word: &[u8]) -> u64 {
+        let mut hash = WordHash(FINGERPRINT_SEED);
+        word.iter().for_each(|&b| hash.push(b));
+        WordCache::finish_fingerprint(hash, word.len())
+    }
+
+    #[inline]
+    fn finish_fingerprint(hash: WordHash, len: usize) -> u64 {
+        (hash.finish() ^ len as u64) | 1
+    }
+
+    #[inline]
+    fn slot(fingerprint: u64) -> usize {
+        (fingerprint >> (64 - CACHE_SLOTS_LOG2)) as usize
+    }
+
+    #[inline]
+    fn get(&self, fingerprint: u64, start: usize, end: usize) -> Option<Word> {
+        let entry = &self.slots[WordCache::slot(fingerprint)];
+        (entry.fingerprint | 2 == fingerprint | 2).then_some(Word {
+            start: start as u32,
+            end: end as u32,
+            exact: entry.exact,
+            skeleton: entry.skeleton,
+            particle: entry.fingerprint & 2 != 0,
+            flags: entry.flags,
+        })
+    }
+
+    #[inline]
+    fn put(&mut self, fingerprint: u64, word: &Word) {
+        let particle = if word.particle { 2 } else { 0 };
+        self.slots[WordCache::slot(fingerprint)] = CachedWord {
+            fingerprint: (fingerprint & !2) | particle,
+            exact: word.exact,
+            skeleton: word.skeleton,
+            flags: word.flags,
+        };
+    }
+}
+
+/// Computes a word's keys with `compute`, or takes them from the cache.
+#[inline]
+fn keyed(
+    text: &str,
+    start: usize,
+    end: usize,
+    cache: &mut Option<(&mut WordCache, Flagger<'_>)>,
+    compute: impl FnOnce() -> Word,
+) -> Word {
+    if cache.is_none() {
+        return compute();
+    }
+    let fingerprint = WordCache::fingerprint(&text.as_bytes()[start..end]);
+    keyed_by(fingerprint, start, end, cache, compute)
+}
+
+/// [`keyed`] with the word's fingerprint already computed.
+#[inline]
+fn keyed_by(
+    fingerprint: u64,
+    start: usize,
+    end: usize,
+    cache: &mut Option<(&mut WordCache, Flagger<'_>)>,
+    compute: impl FnOnce() -> Word,
+) -> Word {
+    let Some((cache, flagger)) = cache else { return compute() };
+    let flagged = |mut word: Word| {
+        word.flags = flagger(&word);
+        word
+    };
+    if end - start > CACHED_WORD_BYTES {
+        return flagged(compute());
+    }
+    if let Some(cached) = cache.get(fingerprint, start, end) {
+        return cached;
+    }
+    let computed = flagged(compute());
+    cache.put(fingerprint, &computed);
+    computed
+}
+
+fn scan(text: &str, keys: &WordKeys, mut cache: Option<(&mut WordCache, Flagger<'_>)>, out: &mut Vec<Word>) {
     let bytes = text.as_bytes();
     let mut position = 0;
-    let mut folded = String::new();
+    let mut buffers = Buffers::default();
     while position < bytes.len() {
         let byte = bytes[position];
         if byte.is_ascii_alphanumeric() {
             let start = position;
+            // The cache's fingerprint is hashed as the word is scanned.
+            let mut fingerprint = WordHash(FINGERPRINT_SEED);
             while position < bytes.len() && bytes[position].is_ascii_alphanumeric() {
+                fingerprint.push(bytes[position]);
                 position += 1;
             }
-            let continues = text
-                .get(position..)
-                .and_then(|rest| rest.chars().next())
-                .is_some_and(|c| !c.is_ascii() && is_word_char(c) && !is_han(c));
+            let continues = bytes.get(position).is_some_and(|&next| next >= 0x80)
+                && text
+                    .get(position..)
+                    .and_then(|rest| rest.chars().next())
+                    .is_some_and(|c| is_word_char(c) && !is_han(c));
             if continues {
                 position = unicode_word_end(text, position);
-                out.push(unicode_word(text, start, position, keys, &mut folded));
+                let end = position;
+                out.push(keyed(text, start, end, &mut cache, || {
+                    unicode_word(text, start, end, keys, &mut buffers)
+                }));
             } else {
-                out.push(ascii_word(bytes, start, position, keys));
+                let end = position;
+                let fingerprint = WordCache::finish_fingerprint(fingerprint, end - start);
+                out.push(keyed_by(fingerprint, start, end, &mut cache, || {
+                    ascii_word(bytes, start, end, keys)
+                }));
             }
         } else if byte < 0x80 {
             position += 1;
@@ -129,12 +336,22 @@ pub fn words(text: &str, keys: &WordKeys, out: &mut Vec<Word>) {
                 continue;
             };
             let start = position;
-            if is_han(c) {
+            if matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF) {
                 position += c.len_utf8();
-                out.push(unicode_word(text, start, position, keys, &mut folded));
+                let end = position;
+                out.push(keyed(text, start, end, &mut cache, || han_word(c, start, keys)));
+            } else if is_han(c) {
+                position += c.len_utf8();
+                let end = position;
+                out.push(keyed(text, start, end, &mut cache, || {
+                    unicode_word(text, start, end, keys, &mut buffers)
+                }));
             } else if is_word_char(c) {
                 position = unicode_word_end(text, position);
-                out.push(unicode_word(text, start, position, keys, &mut folded));
+                let end = position;
+                out.push(keyed(text, start, end, &mut cache, || {
+                    unicode_word(text, start, end, keys, &mut buffers)
+                }));
             } else {
                 position += c.len_utf8();
             }
@@ -176,14 +393,30 @@ fn ascii_word(bytes: &[u8], start: usize, end: usize, keys: &WordKeys) -> Word {
         exact: exact.finish(),
         skeleton: skeleton.finish().finish(),
         particle,
+        flags: 0,
     }
 }
 
-/// The general path: fold, transliterate, skeletonise.
-fn unicode_word(text: &str, start: usize, end: usize, keys: &WordKeys, folded: &mut String) -> Word {
+/// Buffers reused from word to word.
+#[derive(Default)]
+struct Buffers {
+    folded: String,
+    latin: String,
+}
+
+/// The general path: fold (character by character in the common scripts, else with Unicode
+/// normalisation), transliterate, skeletonise.
+fn unicode_word(text: &str, start: usize, end: usize, keys: &WordKeys, buffers: &mut Buffers) -> Word {
+    let word = text.get(start..end).unwrap_or_default();
+    let folded = &mut buffers.folded;
     folded.clear();
-    fold_into(text.get(start..end).unwrap_or_default(), folded);
-    let latin = to_latin(folded);
+    if !word.chars().all(|c| fold_char_fast(c, folded)) {
+        folded.clear();
+        fold_into(word, folded);
+    }
+    let latin = &mut buffers.latin;
+    latin.clear();
+    to_latin_into(folded, latin);
     let mut skeleton = SkeletonBuilder::new(WordHash(keys.skeleton_seed));
     for c in latin.chars() {
         skeleton.push_char(c);
@@ -193,7 +426,8 @@ fn unicode_word(text: &str, start: usize, end: usize, keys: &WordKeys, folded: &
         end: end as u32,
         exact: exact_key(keys, folded),
         skeleton: skeleton.finish().finish(),
-        particle: is_particle(&latin),
+        particle: is_particle(latin),
+        flags: 0,
     }
 }
 

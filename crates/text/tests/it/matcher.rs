@@ -103,15 +103,20 @@ fn reference(names: &[String], text: &str) -> Vec<(u32, usize, usize, bool)> {
         }
         let not_particle =
             |w: &&(usize, usize, String)| !is_particle(&muninn_text::skeleton::to_latin(&fold(&w.2)));
-        let name_kept: Vec<String> = name_words.iter().filter(not_particle).map(|w| skeleton(&w.2)).collect();
+        let name_kept_words: Vec<&(usize, usize, String)> = name_words.iter().filter(not_particle).collect();
+        let name_kept: Vec<String> = name_kept_words.iter().map(|w| skeleton(&w.2)).collect();
         let letters: usize = name_kept.iter().map(|s| s.chars().count()).sum();
-        if name_kept.len() < 2 || letters < 5 {
+        if name_kept.len() < 2 || letters < 6 {
             continue;
         }
         let text_kept: Vec<&(usize, usize, String)> = text_words.iter().filter(not_particle).collect();
         for start in 0..text_kept.len() {
             let Some(window) = text_kept.get(start..start + name_kept.len()) else { continue };
-            if window.iter().zip(&name_kept).all(|(w, n)| skeleton(&w.2) == *n) {
+            // Evidence: a word in another script than the name's, or spelled as the name spells it.
+            let evidence = window.iter().zip(&name_kept_words).any(|(w, n)| {
+                muninn_text::script_of(&w.2) != muninn_text::script_of(&n.2) || fold(&w.2) == fold(&n.2)
+            });
+            if evidence && window.iter().zip(&name_kept).all(|(w, n)| skeleton(&w.2) == *n) {
                 let span = (window[0].0, window[window.len() - 1].1);
                 let exact_overlap =
                     found.iter().any(|f| f.0 == index as u32 && f.3 && f.1 < span.1 && span.0 < f.2);

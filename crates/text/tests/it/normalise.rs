@@ -125,7 +125,9 @@ proptest! {
     /// The scanner's keys (fast ASCII path included) equal the keys of the slow string
     /// functions, and spans lie on character boundaries.
     #[test]
-    fn scanner_keys_agree_with_string_functions(text in "(\\PC|[a-zA-Z0-9 .-]){0,60}") {
+    fn scanner_keys_agree_with_string_functions(
+        text in "(\\PC|[a-zA-Z0-9 .-]|[\u{0400}-\u{045F}]|[\u{0600}-\u{06FF}]|[\u{0300}-\u{0310}]|[\u{4E00}-\u{4E20}]){0,60}"
+    ) {
         let keys = WordKeys::new(7, 11);
         let mut out = Vec::new();
         words(&text, &keys, &mut out);
@@ -136,6 +138,23 @@ proptest! {
             let (exact, skeleton) = reference_keys(&keys, slice);
             prop_assert_eq!(word.exact, exact, "exact key of {:?}", slice);
             prop_assert_eq!(word.skeleton, skeleton, "skeleton key of {:?}", slice);
+        }
+    }
+}
+
+proptest! {
+    /// The cache never changes a word's keys: texts scanned one after another through one
+    /// cache give the same words as without it.
+    #[test]
+    fn cached_scanning_equals_uncached(texts in prop::collection::vec("([a-zA-Z]{1,4}|[а-я]{1,3}|[ا-ي]{1,3}|[ .,-]|ÉCOLE|习近平){0,20}", 1..20)) {
+        let keys = WordKeys::new(5, 9);
+        let mut cache = muninn_text::WordCache::default();
+        for text in &texts {
+            let mut plain = Vec::new();
+            words(text, &keys, &mut plain);
+            let mut cached = Vec::new();
+            muninn_text::words_cached(text, &keys, &mut cache, &mut cached);
+            prop_assert_eq!(plain, cached);
         }
     }
 }
