@@ -165,6 +165,15 @@ pub struct IngestArgs {
     /// Leave the full-text index behind the log (the next search catches it up).
     #[arg(long)]
     pub no_index: bool,
+    /// Print each alert as a JSON line on standard output the moment its item is
+    /// acknowledged (with `acknowledged_at` and `emitted_at`), for scripts and pipelines.
+    #[arg(long)]
+    pub print_alerts: bool,
+    /// Longest time (milliseconds) a read unit waits for its batch to fill before the batch is
+    /// made durable anyway: bounds the delay from arrival to acknowledgement and alert on a
+    /// slow stream.
+    #[arg(long)]
+    pub max_batch_delay_ms: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]

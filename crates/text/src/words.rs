@@ -182,7 +182,7 @@ pub fn words_flagged(
 
 /// Words up to this many bytes are cached (nearly all words of running text).
 const CACHED_WORD_BYTES: usize = 32;
-const CACHE_SLOTS_LOG2: u32 = 12;
+const CACHE_SLOTS_LOG2: u32 = 14;
 const FINGERPRINT_SEED: u64 = 0x5bd1_e995;
 
 /// Recently seen words and their keys, direct-mapped by a 64-bit hash of their bytes, which is
