@@ -81,6 +81,10 @@ pub struct IngestConfig {
     pub batch_units: usize,
     /// What a source seen for the first time gets.
     pub new_sources: SourceDefaults,
+    /// Longest a read unit waits for its batch to fill: when set, a batch is made durable
+    /// once its first unit is this old (checked as units arrive), which bounds the delay from
+    /// arrival to acknowledgement on a slow stream.
+    pub max_batch_delay: Option<std::time::Duration>,
 }
 
 impl IngestConfig {
@@ -99,6 +103,7 @@ impl IngestConfig {
             resume: true,
             batch_units: 4096,
             new_sources: SourceDefaults::default(),
+            max_batch_delay: None,
         }
     }
 }
@@ -391,12 +396,14 @@ impl Run<'_> {
         };
         let batch_units = self.config.batch_units.max(1);
         let batch_bytes = (self.config.limits.max_item_bytes as u64).max(32 << 20);
+        let max_delay = self.config.max_batch_delay;
         std::thread::scope(|scope| -> Result<(), IngestError> {
             // One chunk in flight while another is parsed: memory stays bounded.
             let (sender, receiver) = std::sync::mpsc::sync_channel::<ParsedChunk>(1);
             let producer = scope.spawn(move || {
                 let mut chunk: Vec<Unit> = Vec::new();
                 let mut chunk_bytes = 0u64;
+                let mut chunk_started = std::time::Instant::now();
                 let mut resumed = 0u64;
                 let mut skipped_bytes = 0u64;
                 let send = |chunk: Vec<Unit>, resumed: &mut u64, skipped_bytes: &mut u64| {
@@ -411,8 +418,12 @@ impl Run<'_> {
                         return Ok(());
                     }
                     chunk_bytes += unit.bytes;
+                    if chunk.is_empty() {
+                        chunk_started = std::time::Instant::now();
+                    }
                     chunk.push(unit);
-                    if chunk.len() >= batch_units || chunk_bytes >= batch_bytes {
+                    let overdue = max_delay.is_some_and(|delay| chunk_started.elapsed() >= delay);
+                    if chunk.len() >= batch_units || chunk_bytes >= batch_bytes || overdue {
                         chunk_bytes = 0;
                         send(std::mem::take(&mut chunk), &mut resumed, &mut skipped_bytes)?;
                     }

@@ -61,6 +61,7 @@ pub fn ingest_config(config: &Config, args: &IngestArgs) -> IngestConfig {
         limits,
         resume: !args.restart,
         batch_units: config.ingest.batch_units,
+        max_batch_delay: args.max_batch_delay_ms.map(std::time::Duration::from_millis),
         new_sources: SourceDefaults {
             kind: SourceKind::OpenSource,
             grade: config.ingest.new_source_grade,
@@ -84,6 +85,9 @@ pub fn run(config: &Config, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         eprintln!("warning: {warning}");
     }
     let mut screening = super::screen::ScreeningObserver::new(&screener, &mut bar);
+    if args.print_alerts {
+        screening = screening.printing();
+    }
     let summary = muninn_ingest::ingest(&mut store, &inputs, &ingest_config(config, args), &mut screening)?;
     let alerts = screening.alerts_raised;
     if let Some(bar) = bar.0 {
@@ -91,7 +95,15 @@ pub fn run(config: &Config, args: &IngestArgs) -> anyhow::Result<ExitCode> {
     }
     let elapsed = started.elapsed().as_secs_f64();
     let indexed = if args.no_index { None } else { Some(super::synced_index(config, &store)?.1.indexed) };
-    report(&summary, elapsed, indexed, Some(alerts), args.json)?;
+    if args.print_alerts {
+        // Standard output carries the alerts; the summary goes to standard error.
+        eprintln!(
+            "stored {} items, {} duplicates, {} rejected, {alerts} alerts in {elapsed:.2}s",
+            summary.stored, summary.duplicates, summary.rejected
+        );
+    } else {
+        report(&summary, elapsed, indexed, Some(alerts), args.json)?;
+    }
     Ok(if summary.rejected > 0 { ExitCode::from(exit::PARTIAL) } else { ExitCode::SUCCESS })
 }
 

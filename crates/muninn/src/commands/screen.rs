@@ -102,7 +102,9 @@ fn alert_document(alert: &Alert, if_new_item: Option<ItemId>) -> anyhow::Result<
 pub struct ScreeningObserver<'a> {
     screener: &'a Screener,
     inner: &'a mut dyn IngestObserver,
-    pending: HashMap<ItemId, u64>,
+    /// Alerts of the batch being made durable, with their item's title.
+    pending: HashMap<ItemId, Vec<(Alert, String)>>,
+    print: bool,
     /// Alerts made durable so far.
     pub alerts_raised: u64,
 }
@@ -110,7 +112,25 @@ pub struct ScreeningObserver<'a> {
 impl<'a> ScreeningObserver<'a> {
     /// Screens with `screener`, passing progress on to `inner`.
     pub fn new(screener: &'a Screener, inner: &'a mut dyn IngestObserver) -> ScreeningObserver<'a> {
-        ScreeningObserver { screener, inner, pending: HashMap::new(), alerts_raised: 0 }
+        ScreeningObserver { screener, inner, pending: HashMap::new(), print: false, alerts_raised: 0 }
+    }
+
+    /// Also print each alert as a JSON line on standard output once its item is acknowledged.
+    pub fn printing(mut self) -> ScreeningObserver<'a> {
+        self.print = true;
+        self
+    }
+
+    fn emit(alert: &Alert, title: &str, acknowledged_at: Timestamp) {
+        let line = json!({
+            "acknowledged_at": acknowledged_at.to_string(),
+            "emitted_at": Timestamp::now().to_string(),
+            "key": alert.key(),
+            "title": title,
+            "alert": alert,
+        });
+        // A closed pipe only stops the printing; the alerts are stored.
+        let _ = output::print(&format!("{line}\n"));
     }
 }
 
@@ -120,8 +140,16 @@ impl IngestObserver for ScreeningObserver<'_> {
     }
 
     fn committed(&mut self, stored: &[(ItemId, ContentHash)]) {
+        let acknowledged_at = Timestamp::now();
         for (id, _) in stored {
-            self.alerts_raised += self.pending.get(id).copied().unwrap_or(0);
+            if let Some(alerts) = self.pending.get(id) {
+                self.alerts_raised += alerts.len() as u64;
+                if self.print {
+                    alerts
+                        .iter()
+                        .for_each(|(alert, title)| ScreeningObserver::emit(alert, title, acknowledged_at));
+                }
+            }
         }
         self.pending.clear();
         self.inner.committed(stored);
@@ -130,17 +158,20 @@ impl IngestObserver for ScreeningObserver<'_> {
     fn documents(&mut self, items: &[(Item, Option<Vec<u8>>)]) -> Vec<Document> {
         let items: Vec<&Item> = items.iter().map(|(item, _)| item).collect();
         let alerts = alerts_for(self.screener, &items, Timestamp::now());
-        let by_id: HashMap<String, ItemId> =
-            items.iter().map(|item| (item.id.to_string(), item.id)).collect();
+        let by_id: HashMap<String, (ItemId, &str)> = items
+            .iter()
+            .map(|item| (item.id.to_string(), (item.id, item.title.as_deref().unwrap_or(""))))
+            .collect();
         // The same content twice in one batch is one item: one alert per key.
         let mut keys = std::collections::HashSet::new();
         alerts
             .iter()
             .filter(|alert| keys.insert(alert.key()))
             .filter_map(|alert| {
-                let id = *by_id.get(&alert.item)?;
-                *self.pending.entry(id).or_default() += 1;
-                alert_document(alert, Some(id)).ok()
+                let (id, title) = *by_id.get(&alert.item)?;
+                let document = alert_document(alert, Some(id)).ok()?;
+                self.pending.entry(id).or_default().push((alert.clone(), title.to_owned()));
+                Some(document)
             })
             .collect()
     }
