@@ -10,6 +10,10 @@ pub enum IndexError {
     /// A cursor that was not made by this index.
     #[error("invalid cursor {0:?}: pass the `next` value of the previous page unchanged")]
     Cursor(String),
+    /// No item of this id is indexed, or the caller may not see it (the two are not told
+    /// apart).
+    #[error("no item {0} in the index")]
+    UnknownItem(String),
     /// Reading the log failed.
     #[error(transparent)]
     Store(#[from] muninn_store::StoreError),

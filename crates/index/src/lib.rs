@@ -9,13 +9,16 @@
 //! nothing.
 
 pub mod analysis;
+mod correlate;
 mod error;
+mod indicators;
 mod query;
 mod schema;
 mod search;
 
 use std::path::{Path, PathBuf};
 
+use muninn_extract::Extractor;
 use muninn_model::Item;
 use muninn_store::ItemStore;
 use serde::{Deserialize, Serialize};
@@ -23,9 +26,10 @@ use tantivy::directory::MmapDirectory;
 use tantivy::schema::Schema;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
+pub use correlate::{IndicatorSummary, MAX_RELATED_POSTINGS, MAX_RELATED_VALUES, Mention, Related};
 pub use error::IndexError;
 pub use schema::SCHEMA_VERSION;
-pub use search::{Cursor, Facets, Hit, SearchRequest, SearchResults, Snippet, Visibility};
+pub use search::{Cursor, Facets, Hit, SearchRequest, SearchResults, Snippet, TOP_INDICATORS, Visibility};
 
 use crate::analysis::{MuninnTokenizer, TEXT_ANALYZER};
 use crate::schema::Fields;
@@ -62,6 +66,9 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
     last_seq: u64,
+    /// Finds the indicators of each item indexed (default configuration, no warning lists:
+    /// the index holds every indicator; warning lists apply where indicators are reported).
+    extractor: Extractor,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -96,7 +103,14 @@ impl SearchIndex {
             .try_into()
             .map_err(|e| IndexError::engine(dir, e))?;
         let last_seq = payload(&index, dir)?.map_or(0, |p| p.last_seq);
-        Ok(SearchIndex { dir: dir.to_owned(), index, reader, fields, last_seq })
+        Ok(SearchIndex {
+            dir: dir.to_owned(),
+            index,
+            reader,
+            fields,
+            last_seq,
+            extractor: Extractor::default(),
+        })
     }
 
     /// The log sequence number the index reaches.
@@ -194,6 +208,13 @@ impl SearchIndex {
         }
         let when = item.event_time.unwrap_or(item.collected_at);
         document.add_date(fields.date, tantivy::DateTime::from_timestamp_secs(when.as_second()));
+        let (values, kinds) = indicators::of_item(&self.extractor, item);
+        for value in &values {
+            document.add_text(fields.indicator, value);
+        }
+        for kind in kinds {
+            document.add_text(fields.indicator_type, kind);
+        }
         document
     }
 

@@ -11,9 +11,9 @@ use tantivy::query::{
 use tantivy::schema::{Field as TantivyField, IndexRecordOption};
 use tantivy::{DateTime, Term};
 
-use crate::IndexError;
 use crate::analysis::{fold, tokens};
 use crate::schema::Fields;
+use crate::{IndexError, indicators};
 
 /// Title matches count double: a word in the title says more about an item than one in its
 /// text.
@@ -22,20 +22,25 @@ const TITLE_BOOST: f32 = 2.0;
 pub(crate) fn translate(query: &Query, fields: &Fields) -> Result<Box<dyn TantivyQuery>, IndexError> {
     Ok(match query {
         Query::All => Box::new(AllQuery),
-        Query::Term { field, text } => on_fields(*field, fields, |target| match target {
-            Target::Text(field) => Ok(words(field, text)),
-            Target::Keyword(field) => Ok(keyword(field, &text.to_lowercase())),
-        })?,
-        Query::Phrase { field, text } => on_fields(*field, fields, |target| match target {
-            Target::Text(field) => Ok(words(field, text)),
-            Target::Keyword(field) => Ok(keyword(field, &text.to_lowercase())),
-        })?,
+        Query::Term { field, text } | Query::Phrase { field, text } => {
+            on_fields(*field, fields, |target| match target {
+                Target::Text(field) => Ok(words(field, text)),
+                Target::Keyword(field) => Ok(keyword(field, &text.to_lowercase())),
+                Target::Indicator(field) => Ok(keyword(field, &indicators::normalise(text))),
+            })?
+        }
         Query::Wildcard { field, pattern, .. } => on_fields(*field, fields, |target| {
             let (field, folded) = match target {
                 Target::Text(field) => (field, fold(pattern)),
                 Target::Keyword(field) => (field, pattern.to_lowercase()),
+                // Canonical indicators are mostly lower case, some upper (`CVE-`), some as
+                // written (base58 wallets): the pattern is matched whatever the case.
+                Target::Indicator(field) => (field, format!("(?i){}", glob_to_regex(pattern))),
             };
-            let regex = glob_to_regex(&folded);
+            let regex = match target {
+                Target::Indicator(_) => folded,
+                _ => glob_to_regex(&folded),
+            };
             RegexQuery::from_pattern(&regex, field)
                 .map(|query| Box::new(query) as Box<dyn TantivyQuery>)
                 .map_err(|error| IndexError::Query(format!("wildcard {pattern:?}: {error}")))
@@ -46,6 +51,7 @@ pub(crate) fn translate(query: &Query, fields: &Fields) -> Result<Box<dyn Tantiv
                     (field, tokens(text).into_iter().next().map(|token| token.text).unwrap_or_default())
                 }
                 Target::Keyword(field) => (field, text.to_lowercase()),
+                Target::Indicator(field) => (field, indicators::normalise(text)),
             };
             Ok(Box::new(FuzzyTermQuery::new(Term::from_field_text(field, &word), *distance, true)))
         })?,
@@ -103,11 +109,13 @@ pub(crate) fn translate(query: &Query, fields: &Fields) -> Result<Box<dyn Tantiv
     })
 }
 
-/// Where a word is looked for: an analysed text field, or a keyword field matched exactly.
+/// Where a word is looked for: an analysed text field, a keyword field matched exactly, or the
+/// indicator field (matched exactly once the value is in the extractor's canonical form).
 #[derive(Clone, Copy)]
 enum Target {
     Text(TantivyField),
     Keyword(TantivyField),
+    Indicator(TantivyField),
 }
 
 /// Runs `make` on the field a clause names, or on title and body (title boosted) for none.
@@ -131,10 +139,12 @@ fn on_fields(
                 "watchlist: belongs in screening rules; to find the items a watchlist hit, list its alerts (muninn alerts --watchlist NAME)".to_owned(),
             ));
         }
-        Some(other @ (Field::Entity | Field::Indicator | Field::IndicatorType)) => {
-            return Err(IndexError::Query(format!(
-                "{other}: is not searchable yet: entities and indicators are indexed once extraction is built; search their text instead"
-            )));
+        Some(Field::Indicator) => Target::Indicator(fields.indicator),
+        Some(Field::IndicatorType) => Target::Keyword(fields.indicator_type),
+        Some(Field::Entity) => {
+            return Err(IndexError::Query(
+                "entity: is not searchable yet: entities arrive with the knowledge base gazetteer; search their names in the text instead".to_owned(),
+            ));
         }
         Some(other @ (Field::Tlp | Field::Grade | Field::Date)) => {
             // The parser turns these into ranges and filters; a bare term cannot reach here.

@@ -1,4 +1,4 @@
-//! The index schema, version 1. Documented in the crate README; a change of fields or analysis
+//! The index schema, version 3. Documented in the crate README; a change of fields or analysis
 //! is a new version, and an index of another version is rebuilt from the log.
 
 use tantivy::schema::{
@@ -9,7 +9,7 @@ use tantivy::schema::{
 use crate::analysis::TEXT_ANALYZER;
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The index's fields.
 #[derive(Debug, Clone)]
@@ -29,6 +29,10 @@ pub(crate) struct Fields {
     pub grade: Field,
     pub compartment: Field,
     pub date: Field,
+    /// The distinct indicators extracted from title and body, in canonical form.
+    pub indicator: Field,
+    /// Their kinds (`ipv4`, `domain`, `sha256`...).
+    pub indicator_type: Field,
 }
 
 pub(crate) fn build() -> (Schema, Fields) {
@@ -51,9 +55,11 @@ pub(crate) fn build() -> (Schema, Fields) {
         lang: builder.add_text_field("lang", keyword.clone()),
         tlp: builder.add_text_field("tlp", keyword.clone()),
         tlp_rank: builder.add_u64_field("tlp_rank", INDEXED | FAST),
-        grade: builder.add_text_field("grade", keyword),
+        grade: builder.add_text_field("grade", keyword.clone()),
         compartment: builder.add_text_field("compartment", STRING),
         date: builder.add_date_field("date", date),
+        indicator: builder.add_text_field("indicator", keyword.clone()),
+        indicator_type: builder.add_text_field("indicator_type", keyword),
     };
     (builder.build(), fields)
 }

@@ -46,7 +46,8 @@ pub struct SearchRequest<'a> {
     pub limit: usize,
     /// The `next` cursor of the previous page.
     pub after: Option<Cursor>,
-    /// Whether to count facets (source, language, TLP, grade).
+    /// Whether to count facets (source, language, TLP, grade, indicator kinds and the most
+    /// frequent indicators).
     pub facets: bool,
     /// Whether to compute a histogram of matches per day.
     pub histogram: bool,
@@ -74,7 +75,14 @@ pub struct Facets {
     pub tlp: Vec<(String, u64)>,
     /// Per Admiralty grade.
     pub grade: Vec<(String, u64)>,
+    /// Per indicator kind (`ipv4`, `domain`, `sha256`...): items holding at least one.
+    pub indicator_type: Vec<(String, u64)>,
+    /// The indicators held by the most matches, at most [`TOP_INDICATORS`].
+    pub indicator: Vec<(String, u64)>,
 }
+
+/// How many indicator values the `indicator` facet lists.
+pub const TOP_INDICATORS: usize = 20;
 
 /// What a search found.
 #[derive(Debug, Clone, PartialEq)]
@@ -151,7 +159,7 @@ pub(crate) fn tlp_rank(tlp: Tlp) -> u64 {
 }
 
 /// The visibility filter as a query clause.
-fn visibility_filter(
+pub(crate) fn visibility_filter(
     index: &SearchIndex,
     visibility: &Visibility,
 ) -> Result<Box<dyn TantivyQuery>, IndexError> {
@@ -187,6 +195,22 @@ fn visibility_filter(
     Ok(Box::new(BooleanQuery::new(clauses)))
 }
 
+/// A query restricted to what a caller may see. Seeing everything needs no filter; any
+/// restriction is a clause of the query itself.
+pub(crate) fn visible(
+    index: &SearchIndex,
+    query: Box<dyn TantivyQuery>,
+    visibility: &Visibility,
+) -> Result<Box<dyn TantivyQuery>, IndexError> {
+    if *visibility == Visibility::everything() {
+        return Ok(query);
+    }
+    Ok(Box::new(BooleanQuery::new(vec![
+        (Occur::Must, query),
+        (Occur::Must, visibility_filter(index, visibility)?),
+    ])))
+}
+
 /// The sort key of a hit: score descending, then sequence ascending.
 fn sort_key(score: Score, seq: u64) -> (Score, u64) {
     (score, u64::MAX - seq)
@@ -195,15 +219,7 @@ fn sort_key(score: Score, seq: u64) -> (Score, u64) {
 pub(crate) fn run(index: &SearchIndex, request: &SearchRequest<'_>) -> Result<SearchResults, IndexError> {
     let engine = |e: tantivy::TantivyError| IndexError::engine(&index.dir, e);
     let user_query = crate::query::translate(request.query, &index.fields)?;
-    // Seeing everything needs no filter; any restriction is a clause of the query itself.
-    let query: Box<dyn TantivyQuery> = if *request.visibility == Visibility::everything() {
-        user_query
-    } else {
-        Box::new(BooleanQuery::new(vec![
-            (Occur::Must, user_query),
-            (Occur::Must, visibility_filter(index, request.visibility)?),
-        ]))
-    };
+    let query = visible(index, user_query, request.visibility)?;
     let searcher = index.reader.searcher();
     let limit = request.limit.clamp(1, 10_000);
     let after = request.after.map(|cursor| sort_key(cursor.score, cursor.seq));
@@ -262,6 +278,8 @@ pub(crate) fn run(index: &SearchIndex, request: &SearchRequest<'_>) -> Result<Se
         lang: buckets("lang"),
         tlp: buckets("tlp"),
         grade: buckets("grade"),
+        indicator_type: buckets("indicator_type"),
+        indicator: buckets("indicator"),
     });
     let histogram = if request.histogram {
         results["date"]["buckets"]
@@ -286,10 +304,14 @@ pub(crate) fn run(index: &SearchIndex, request: &SearchRequest<'_>) -> Result<Se
 fn aggregation_request(request: &SearchRequest<'_>) -> serde_json::Value {
     let mut aggregations = serde_json::Map::new();
     if request.facets {
-        for field in ["source", "lang", "tlp", "grade"] {
+        for field in ["source", "lang", "tlp", "grade", "indicator_type"] {
             aggregations
                 .insert(field.to_owned(), serde_json::json!({ "terms": { "field": field, "size": 50 } }));
         }
+        aggregations.insert(
+            "indicator".to_owned(),
+            serde_json::json!({ "terms": { "field": "indicator", "size": TOP_INDICATORS } }),
+        );
     }
     if request.histogram {
         aggregations.insert(
@@ -301,7 +323,7 @@ fn aggregation_request(request: &SearchRequest<'_>) -> serde_json::Value {
 }
 
 /// A hit's item id, from the two id columns.
-fn item_id(
+pub(crate) fn item_id(
     index: &SearchIndex,
     searcher: &tantivy::Searcher,
     address: DocAddress,
