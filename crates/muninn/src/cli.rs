@@ -48,6 +48,10 @@ pub enum Command {
     Stats(StatsArgs),
     /// Full-text search (query language: `crates/query/README.md`).
     Search(SearchArgs),
+    /// What the index knows about an indicator: items, first and last seen, sources.
+    Indicator(IndicatorArgs),
+    /// Items that share indicators with an item, the rarest shared indicators weighing most.
+    Related(RelatedArgs),
     /// Exercises: generate a synthetic flow with planted signals.
     #[command(subcommand)]
     Exercise(ExerciseCommand),
@@ -353,6 +357,33 @@ pub struct AlertsArgs {
     /// Why (with --set).
     #[arg(long, default_value = "")]
     pub note: String,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IndicatorArgs {
+    /// The indicator, as written anywhere (defanged forms and any case are accepted), e.g.
+    /// `198.51.100.7`, `evil[.]example`, a file digest.
+    #[arg(value_name = "VALUE")]
+    pub value: String,
+    /// How many of the most recent items to list.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RelatedArgs {
+    /// The item's id (32 hex characters, as `muninn items list` prints it).
+    #[arg(value_name = "ITEM_ID")]
+    pub item: String,
+    /// How many related items to list.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
     /// JSON output.
     #[arg(long)]
     pub json: bool,

@@ -77,6 +77,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sources { command } => commands::sources::run(&config, command.as_ref()),
         Command::Stats(args) => commands::stats::run(&config, &args),
         Command::Search(args) => commands::search::run(&config, &args),
+        Command::Indicator(args) => commands::correlate::indicator(&config, &args),
+        Command::Related(args) => commands::correlate::related(&config, &args),
         Command::Watchlist(command) => commands::screen::watchlist(&config, command),
         Command::Screen(args) => commands::screen::retro_hunt(&config, &args),
         Command::Alerts(args) => commands::screen::alerts(&config, &args),

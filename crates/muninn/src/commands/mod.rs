@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub mod correlate;
 pub mod demo;
 pub mod exercise;
 pub mod ingest;
