@@ -316,7 +316,7 @@ impl Reference {
             exact.entry(folded[0].clone()).or_default().push((format!("n{i}"), folded));
             let kept = kept_words(&words);
             let kept_skeletons: Vec<String> = kept.iter().map(|w| skeleton(w)).collect();
-            if kept.len() >= 2 && kept_skeletons.iter().map(|s| s.chars().count()).sum::<usize>() >= 6 {
+            if kept.len() >= 2 && kept_skeletons.iter().map(|s| s.chars().count()).sum::<usize>() >= 4 {
                 skeletons.entry(kept_skeletons[0].clone()).or_default().push((
                     format!("n{i}"),
                     kept,

@@ -5,11 +5,10 @@
 //! ways:
 //! - **exact**: folded words equal (case, width, diacritics, Arabic and Cyrillic forms);
 //! - **transliteration**: skeletons equal, particles (`al-`, `аль-`) skipped on both sides,
-//!   and some evidence beyond the skeleton: a word written in another script than the form's
-//!   (the name transliterated), or a word spelled exactly as in the form (a variant spelling of
-//!   the rest). Only forms of at least two words and six skeleton letters take part: shorter
-//!   skeletons are too coarse to mean anything, and skeletons alone would make common words of
-//!   any Latin text look like names.
+//!   and evidence beyond the skeleton: every word, romanised, within a few edits of the listed
+//!   word ([`evidence_allows`]). Only forms of at least two words and four skeleton letters take
+//!   part: shorter skeletons are too coarse to mean anything, and skeletons alone would make
+//!   common words of any text look like names.
 //!
 //! Words are compared through their hashes and every candidate is then checked on the strings,
 //! so a hash collision can cost time but never produce a false match. A text is scanned once;
@@ -21,7 +20,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use crate::fold::{Script, fold, script_of};
-use crate::skeleton::skeleton;
+use crate::skeleton::{skeleton, to_latin};
 use crate::words::{Word, WordCache, WordKeys, words, words_flagged};
 
 /// How a name form was found.
@@ -160,14 +159,15 @@ struct Form {
 struct SkeletonForm {
     keys: Box<[u64]>,
     skeletons: Box<[Box<str>]>,
-    /// Folded words and scripts of the non-particle words, for the evidence rule.
-    folded: Box<[Box<str>]>,
+    /// The non-particle words romanised (`to_latin` of the folded word) and their scripts,
+    /// for the evidence rule.
+    latin: Box<[Box<str>]>,
     scripts: Box<[Script]>,
 }
 
 /// Minimum words and skeleton letters for a form to match by transliteration.
 const SKELETON_MIN_WORDS: usize = 2;
-const SKELETON_MIN_LETTERS: usize = 6;
+const SKELETON_MIN_LETTERS: usize = 4;
 
 impl NameMatcher {
     /// Compiles name forms; forms that cannot match sensibly are left out
@@ -223,7 +223,7 @@ impl NameMatcher {
                 .then(|| SkeletonForm {
                     keys: kept.iter().map(|w| w.skeleton).collect(),
                     skeletons: skeletons.into_iter().map(String::into_boxed_str).collect(),
-                    folded: kept.iter().map(|w| fold(word_text(w)).into_boxed_str()).collect(),
+                    latin: kept.iter().map(|w| to_latin(&fold(word_text(w))).into_boxed_str()).collect(),
                     scripts: kept.iter().map(|w| script_of(word_text(w))).collect(),
                 });
             exact_first.entry(lead_key(&exact)).or_default().push(index);
@@ -430,14 +430,41 @@ fn strings_equal(text: &str, candidate: &[Word], expected: &[Box<str>], method: 
     })
 }
 
-/// Whether a skeleton match has evidence beyond the skeleton: a word in another script than
-/// the form's word, or a word spelled as the form spells it.
+/// Whether a skeleton match has evidence beyond the skeleton: every word, romanised, is
+/// spelled nearly as the listed word is (see [`evidence_allows`]).
 fn transliteration_evidence(text: &str, candidate: &[Word], form: &SkeletonForm) -> bool {
-    candidate.iter().zip(form.folded.iter().zip(form.scripts.iter())).any(|(word, (folded, script))| {
+    candidate.iter().zip(form.latin.iter().zip(form.scripts.iter())).all(|(word, (listed, script))| {
         let source = text.get(word.start as usize..word.end as usize).unwrap_or_default();
-        script_of(source) != *script
-            || if source.is_ascii() { source.eq_ignore_ascii_case(folded) } else { *fold(source) == **folded }
+        let romanised = to_latin(&fold(source));
+        evidence_allows(&romanised, listed, script_of(source) != *script)
     })
+}
+
+/// The evidence rule of transliteration matches, on one word: the text's word and the listed
+/// word, both folded and romanised, are at most `n / 3 + 1` edits apart (`n` the listed word's
+/// length in characters), or `n / 2 + 1` when they are written in different scripts (a
+/// romanisation is looser than a respelling). "Abou" and "Abu", "Завахири" (`zavakhiri`) and
+/// "Zawahiri" pass; "мне" (`mne`) and "Ayman" do not, though their skeletons are equal.
+pub fn evidence_allows(romanised: &str, listed: &str, other_script: bool) -> bool {
+    let length = listed.chars().count();
+    let allowed = if other_script { length / 2 + 1 } else { length / 3 + 1 };
+    edit_distance(romanised, listed) <= allowed
+}
+
+/// Levenshtein distance in characters (short words: one row of the table).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
 }
 
 /// The word keys are hashes already: the table uses them as they are.

@@ -33,7 +33,7 @@ const SAMPLES: [(&str, &[u8]); 7] = [
 /// A source the demo defines: id, name, kind, grade, TLP.
 type SourceSpec = (&'static str, &'static str, SourceKind, &'static str, Tlp);
 
-const SOURCES: [SourceSpec; 17] = [
+pub(crate) const SOURCES: [SourceSpec; 17] = [
     ("newswire-en", "Newswire (English)", SourceKind::OpenSource, "B2", Tlp::Clear),
     ("cyberdesk-en", "Cyber desk (English)", SourceKind::OpenSource, "B3", Tlp::Clear),
     ("baltic-monitor-en", "Baltic monitor", SourceKind::OpenSource, "C3", Tlp::Clear),
@@ -66,7 +66,7 @@ const SOURCES: [SourceSpec; 17] = [
 ];
 
 /// What to load from the corpus, and as which source (`None`: the source each line names).
-const PARTS: [(&str, &str, Option<&str>); 8] = [
+pub(crate) const PARTS: [(&str, &str, Option<&str>); 8] = [
     ("news", "news.jsonl", None),
     ("analyst notes", "notes", Some("analyst-notes")),
     ("partner e-mail", "mail/inbox.mbox", Some("partner-mail")),
@@ -77,7 +77,21 @@ const PARTS: [(&str, &str, Option<&str>); 8] = [
     ("real e-mail samples", "samples/spamassassin-encryption.eml", Some("spamassassin-corpus")),
 ];
 
-/// Prepares the demo directory: replaces an earlier demo, refuses anything else.
+/// Defines the sources the generated flow's files are ingested under.
+pub(crate) fn define_sources(store: &mut EmbeddedStore) -> anyhow::Result<()> {
+    for (id, name, kind, grade, tlp) in SOURCES {
+        store.put_source(Source {
+            id: SourceId::new(id)?,
+            name: name.to_owned(),
+            kind,
+            default_grade: grade.parse::<AdmiraltyGrade>()?,
+            default_tlp: tlp,
+            description: None,
+        })?;
+    }
+    Ok(())
+}
+
 /// The demo's watchlist (`demo/watchlist.csv`): a listed person in four scripts, an actor with
 /// its aliases, an indicator, a pattern and a rule, all planted in the demo scenario.
 fn demo_watchlist() -> anyhow::Result<Watchlist> {
@@ -92,6 +106,7 @@ fn demo_watchlist() -> anyhow::Result<Watchlist> {
     })
 }
 
+/// Prepares the demo directory: replaces an earlier demo, refuses anything else.
 fn prepare(dir: &Path) -> anyhow::Result<()> {
     if dir.exists() {
         let is_empty = std::fs::read_dir(dir)?.next().is_none();
@@ -124,16 +139,7 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     }
 
     let mut store = EmbeddedStore::open(&data, StoreConfig::default())?;
-    for (id, name, kind, grade, tlp) in SOURCES {
-        store.put_source(Source {
-            id: SourceId::new(id)?,
-            name: name.to_owned(),
-            kind,
-            default_grade: grade.parse::<AdmiraltyGrade>()?,
-            default_tlp: tlp,
-            description: None,
-        })?;
-    }
+    define_sources(&mut store)?;
     let watchlist = demo_watchlist()?;
     store.put_documents(vec![Document::put(
         super::screen::WATCHLIST_TABLE,

@@ -105,14 +105,27 @@ pub struct ScreeningObserver<'a> {
     /// Alerts of the batch being made durable, with their item's title.
     pending: HashMap<ItemId, Vec<(Alert, String)>>,
     print: bool,
+    /// When the batch being made durable was handed over for screening.
+    batch_started: Option<Instant>,
     /// Alerts made durable so far.
     pub alerts_raised: u64,
+    /// For each alert made durable: its key and the milliseconds from its batch being handed
+    /// to screening to the batch being acknowledged (screening, append, fsync).
+    pub latencies_ms: Vec<(String, f64)>,
 }
 
 impl<'a> ScreeningObserver<'a> {
     /// Screens with `screener`, passing progress on to `inner`.
     pub fn new(screener: &'a Screener, inner: &'a mut dyn IngestObserver) -> ScreeningObserver<'a> {
-        ScreeningObserver { screener, inner, pending: HashMap::new(), print: false, alerts_raised: 0 }
+        ScreeningObserver {
+            screener,
+            inner,
+            pending: HashMap::new(),
+            print: false,
+            batch_started: None,
+            alerts_raised: 0,
+            latencies_ms: Vec::new(),
+        }
     }
 
     /// Also print each alert as a JSON line on standard output once its item is acknowledged.
@@ -141,9 +154,11 @@ impl IngestObserver for ScreeningObserver<'_> {
 
     fn committed(&mut self, stored: &[(ItemId, ContentHash)]) {
         let acknowledged_at = Timestamp::now();
+        let latency = self.batch_started.take().map_or(0.0, |started| started.elapsed().as_secs_f64() * 1e3);
         for (id, _) in stored {
             if let Some(alerts) = self.pending.get(id) {
                 self.alerts_raised += alerts.len() as u64;
+                self.latencies_ms.extend(alerts.iter().map(|(alert, _)| (alert.key(), latency)));
                 if self.print {
                     alerts
                         .iter()
@@ -156,6 +171,7 @@ impl IngestObserver for ScreeningObserver<'_> {
     }
 
     fn documents(&mut self, items: &[(Item, Option<Vec<u8>>)]) -> Vec<Document> {
+        self.batch_started = Some(Instant::now());
         let items: Vec<&Item> = items.iter().map(|(item, _)| item).collect();
         let alerts = alerts_for(self.screener, &items, Timestamp::now());
         let by_id: HashMap<String, (ItemId, &str)> = items

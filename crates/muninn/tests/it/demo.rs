@@ -46,6 +46,21 @@ fn demo_loads_a_multilingual_corpus_and_real_samples() {
     assert!(parts.iter().any(|p| p["source"] == "un-udhr" && p["stored"] == 4), "{summary}");
 
     let data = dir.join("data");
+    // The shipped watchlist's alerts were raised as the items arrived: the listed person in
+    // every script, the indicator (also defanged), the actor.
+    assert!(summary["alerts"].as_u64().expect("alerts") > 20, "{summary}");
+    let alerts: serde_json::Value =
+        serde_json::from_slice(&muninn(&data, &["alerts", "--json", "--limit", "1000"]).stdout)
+            .expect("alerts json");
+    let methods: std::collections::BTreeSet<&str> = alerts["alerts"]
+        .as_array()
+        .expect("alerts")
+        .iter()
+        .filter_map(|a| a["alert"]["method"].as_str())
+        .collect();
+    for method in ["exact", "transliteration", "indicator", "pattern", "rule"] {
+        assert!(methods.contains(method), "no {method} alert in the demo: {methods:?}");
+    }
     let sources = stdout(&muninn(&data, &["sources"]));
     assert!(sources.contains("partner-mail") && sources.contains("spamassassin-corpus"), "{sources}");
     let first = item_ids(&data);

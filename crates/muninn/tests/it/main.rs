@@ -1,5 +1,6 @@
 //! The `muninn` binary, run as a user runs it.
 
+mod correlate;
 mod demo;
 
 use std::io::Write;
@@ -194,4 +195,91 @@ fn exercise_generate_is_deterministic_and_ingestible() {
     );
     assert!(ingested.status.success());
     assert!(json(&ingested)["stored"].as_u64().expect("stored") > 0);
+}
+
+#[test]
+fn watchlists_screen_ingest_and_alerts_are_triaged() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let data = work.path().join("data");
+    let list = work.path().join("list.csv");
+    std::fs::write(
+        &list,
+        "id,kind,value,aliases,severity,note\n\
+         QDi.299,name,Abu Bakr al-Baghdadi,,high,UN list\n\
+         ioc-1,indicator,198.51.100.77,,medium,\n\
+         bad,pattern,x*,,low,matches empty text\n",
+    )
+    .expect("write");
+    let imported = muninn(
+        &data,
+        &["watchlist", "import", list.to_str().expect("path"), "--format", "csv", "--name", "un", "--json"],
+    );
+    assert!(imported.status.success(), "{}", stdout(&imported));
+    let imported = json(&imported);
+    assert_eq!(imported["entries"], 3);
+    assert_eq!(imported["version"], 1);
+    assert!(imported["compile_warnings"][0].as_str().expect("warning").contains("\"bad\""), "{imported}");
+
+    let input = work.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        "{\"title\": \"a\", \"body\": \"Абу Бакр аль-Багдади был замечен\"}\n\
+         {\"title\": \"b\", \"body\": \"C2 at 198.51.100[.]77 again\"}\n\
+         {\"title\": \"c\", \"body\": \"nothing to see\"}\n",
+    )
+    .expect("write");
+    let ingested = json(&muninn(&data, &["ingest", "--json", input.to_str().expect("path")]));
+    assert_eq!(ingested["alerts"], 2);
+
+    let alerts = json(&muninn(&data, &["alerts", "--json"]));
+    assert_eq!(alerts["total"], 2);
+    let methods: Vec<&str> = alerts["alerts"]
+        .as_array()
+        .expect("alerts")
+        .iter()
+        .map(|a| a["alert"]["method"].as_str().expect("method"))
+        .collect();
+    assert!(methods.contains(&"transliteration") && methods.contains(&"indicator"), "{methods:?}");
+    let key = alerts["alerts"][0]["key"].as_str().expect("key").to_owned();
+
+    let set = muninn(
+        &data,
+        &["alerts", "--set", "dismissed", "--key", &key, "--by", "alice", "--note", "namesake"],
+    );
+    assert!(set.status.success(), "{}", stdout(&set));
+    let dismissed = json(&muninn(&data, &["alerts", "--state", "dismissed", "--json"]));
+    assert_eq!(dismissed["total"], 1);
+    assert_eq!(dismissed["alerts"][0]["alert"]["history"][1]["by"], "alice");
+    let no_by = muninn(&data, &["alerts", "--set", "escalated", "--key", &key]);
+    assert_eq!(no_by.status.code(), Some(2), "--set needs --by");
+
+    // A retro-hunt finds the same hits and keeps the triage already done.
+    let hunt = json(&muninn(&data, &["screen", "--json"]));
+    assert_eq!(hunt["hits"], 2);
+    assert_eq!(hunt["new_alerts"], 0);
+    assert_eq!(json(&muninn(&data, &["alerts", "--state", "dismissed", "--json"]))["total"], 1);
+}
+
+#[test]
+fn exercise_score_on_the_small_scenario() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let flow = work.path().join("flow");
+    let generated = muninn(
+        work.path(),
+        &["exercise", "generate", "--scenario", "small", "--out", flow.to_str().expect("path")],
+    );
+    assert!(generated.status.success());
+    let truth = flow.join("truth.json");
+    let score = json(&muninn(
+        work.path(),
+        &["exercise", "score", "--truth", truth.to_str().expect("path"), "--json"],
+    ));
+    // The small scenario plants the watched person in four spellings and scripts and one
+    // indicator in three items; screening finds every one of them and nothing else.
+    assert_eq!(score["kinds"]["person-variants"]["planted_items"], 4);
+    assert_eq!(score["kinds"]["person-variants"]["recall"], 1.0);
+    assert_eq!(score["kinds"]["indicator-reuse"]["planted_items"], 3);
+    assert_eq!(score["precision"], 1.0);
+    assert_eq!(score["recall"], 1.0);
+    assert_eq!(score["kinds"]["burst"]["detector"], "none yet");
 }

@@ -106,15 +106,17 @@ fn reference(names: &[String], text: &str) -> Vec<(u32, usize, usize, bool)> {
         let name_kept_words: Vec<&(usize, usize, String)> = name_words.iter().filter(not_particle).collect();
         let name_kept: Vec<String> = name_kept_words.iter().map(|w| skeleton(&w.2)).collect();
         let letters: usize = name_kept.iter().map(|s| s.chars().count()).sum();
-        if name_kept.len() < 2 || letters < 6 {
+        if name_kept.len() < 2 || letters < 4 {
             continue;
         }
         let text_kept: Vec<&(usize, usize, String)> = text_words.iter().filter(not_particle).collect();
         for start in 0..text_kept.len() {
             let Some(window) = text_kept.get(start..start + name_kept.len()) else { continue };
-            // Evidence: a word in another script than the name's, or spelled as the name spells it.
-            let evidence = window.iter().zip(&name_kept_words).any(|(w, n)| {
-                muninn_text::script_of(&w.2) != muninn_text::script_of(&n.2) || fold(&w.2) == fold(&n.2)
+            // Evidence: every word, romanised, nearly as the name spells it.
+            let latin = |word: &str| muninn_text::skeleton::to_latin(&fold(word));
+            let evidence = window.iter().zip(&name_kept_words).all(|(w, n)| {
+                let other_script = muninn_text::script_of(&w.2) != muninn_text::script_of(&n.2);
+                muninn_text::evidence_allows(&latin(&w.2), &latin(&n.2), other_script)
             });
             if evidence && window.iter().zip(&name_kept).all(|(w, n)| skeleton(&w.2) == *n) {
                 let span = (window[0].0, window[window.len() - 1].1);
@@ -200,4 +202,17 @@ proptest! {
         got.sort();
         prop_assert_eq!(got, reference(&names, &text));
     }
+}
+
+#[test]
+fn transliteration_needs_words_spelled_nearly_as_listed() {
+    check(
+        &["Ayman al-Zawahiri"],
+        "Aiman al-Zawahri; Айман аз-Завахири; أيمن الظواهري; мне зря; Amin Zaher",
+        expect![[r#"
+            "Ayman al-Zawahiri" transliteration "Aiman al-Zawahri"
+            "Ayman al-Zawahiri" transliteration "Айман аз-Завахири"
+            "Ayman al-Zawahiri" transliteration "أيمن الظواهري"
+        "#]],
+    );
 }
