@@ -88,6 +88,23 @@ pub enum ExerciseCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Score Muninn's detection on a generated flow: ingest it into a fresh data directory
+    /// with a watchlist of the scenario's watched names and indicators (not their variants),
+    /// then compare the alerts with the ground truth: precision, recall and time to alert per
+    /// signal kind.
+    Score {
+        /// The ground truth (`truth.json`) written by `exercise generate`; the flow is the
+        /// directory it is in.
+        #[arg(long, value_name = "FILE")]
+        truth: PathBuf,
+        /// Where to put the scoring run's data directory (replaced). Default: a `score-data`
+        /// directory beside the truth file.
+        #[arg(long, value_name = "DIR")]
+        work: Option<PathBuf>,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]
