@@ -64,7 +64,10 @@ pub fn run(config: &Config, args: &SearchArgs) -> anyhow::Result<ExitCode> {
             .collect();
         let facet_json = |list: &[(String, u64)]| list.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>();
         let facets = results.facets.as_ref().map(|f| {
-            json!({ "source": facet_json(&f.source), "lang": facet_json(&f.lang), "tlp": facet_json(&f.tlp), "grade": facet_json(&f.grade) })
+            json!({
+                "source": facet_json(&f.source), "lang": facet_json(&f.lang), "tlp": facet_json(&f.tlp), "grade": facet_json(&f.grade),
+                "indicator_type": facet_json(&f.indicator_type), "indicator": facet_json(&f.indicator),
+            })
         });
         let histogram: Vec<_> = results
             .histogram
@@ -110,11 +113,13 @@ pub fn run(config: &Config, args: &SearchArgs) -> anyhow::Result<ExitCode> {
             list.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
         };
         text.push_str(&format!(
-            "\nsource: {}\nlang:   {}\ntlp:    {}\ngrade:  {}\n",
+            "\nsource: {}\nlang:   {}\ntlp:    {}\ngrade:  {}\nindicator kinds: {}\ntop indicators:  {}\n",
             join(&facets.source),
             join(&facets.lang),
             join(&facets.tlp),
-            join(&facets.grade)
+            join(&facets.grade),
+            join(&facets.indicator_type),
+            join(&facets.indicator)
         ));
         let days: Vec<String> = results
             .histogram
