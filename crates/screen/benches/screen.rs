@@ -389,7 +389,13 @@ fn main() {
     let names = names(&mut rng);
     let indicators = indicators(&mut rng);
     let started = Instant::now();
-    let messages = messages(count, &names, &indicators);
+    let mut messages = messages(count, &names, &indicators);
+    // For profiling one kind of text: MUNINN_SCREEN_ONLY=ascii or non-ascii.
+    match std::env::var("MUNINN_SCREEN_ONLY").as_deref() {
+        Ok("ascii") => messages.retain(|m| m.is_ascii()),
+        Ok("non-ascii") => messages.retain(|m| !m.is_ascii()),
+        _ => {}
+    }
     let bytes: usize = messages.iter().map(String::len).sum();
     println!(
         "{} messages, {:.1} MB, generated in {:.1}s",

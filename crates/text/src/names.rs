@@ -127,13 +127,11 @@ pub struct NameMatcher {
     exact_first: KeyTable,
     skeleton_first: KeyTable,
     filter: BitFilter,
-    /// First words of forms: exact keys, and skeleton keys of skeleton forms.
-    first_exact: BitFilter,
-    first_skeleton: BitFilter,
-    /// Second words of forms, likewise: a pair is looked up only when its first word can begin
-    /// a form and its second can follow.
-    second_exact: BitFilter,
-    second_skeleton: BitFilter,
+    /// The roles of words in forms, by exact key and by skeleton key: in a form, first word,
+    /// second word. A pair is looked up only when its first word can begin a form and its second
+    /// can follow.
+    exact_roles: RoleFilter,
+    skeleton_roles: RoleFilter,
     /// Tells this matcher's word caches from another's.
     id: u64,
     has_skeleton_forms: bool,
@@ -141,9 +139,11 @@ pub struct NameMatcher {
 
 /// [`Word::flags`] as the matcher sets them: whether a word can begin a form.
 const BEGINS_EXACT: u8 = 1;
-const BEGINS_SKELETON: u8 = 2;
-const SECOND_EXACT: u8 = 4;
-const SECOND_SKELETON: u8 = 8;
+const SECOND_EXACT: u8 = 2;
+const IN_EXACT: u8 = 4;
+const BEGINS_SKELETON: u8 = 8;
+const SECOND_SKELETON: u8 = 16;
+const IN_SKELETON: u8 = 32;
 
 #[derive(Debug)]
 struct Form {
@@ -187,10 +187,8 @@ impl NameMatcher {
         let mut skeleton_first: HashMap<u64, Vec<u32>, KeyBuild> = HashMap::default();
         let mut seen: HashMap<(u32, Box<[u64]>), u32> = HashMap::new();
         let mut scanned = Vec::new();
-        let mut first_exact_keys = std::collections::HashSet::new();
-        let mut first_skeleton_keys = std::collections::HashSet::new();
-        let mut second_exact_keys = std::collections::HashSet::new();
-        let mut second_skeleton_keys = std::collections::HashSet::new();
+        let mut exact_roles: HashMap<u64, u8, KeyBuild> = HashMap::default();
+        let mut skeleton_roles: HashMap<u64, u8, KeyBuild> = HashMap::default();
         for (index, NameForm { id, text, transliterate }) in forms.into_iter().enumerate() {
             let index = index as u32;
             scanned.clear();
@@ -227,27 +225,15 @@ impl NameMatcher {
                     scripts: kept.iter().map(|w| script_of(word_text(w))).collect(),
                 });
             exact_first.entry(lead_key(&exact)).or_default().push(index);
-            first_exact_keys.insert(exact[0]);
-            if let Some(&second) = exact.get(1) {
-                second_exact_keys.insert(second);
-            }
+            note_roles(&mut exact_roles, &exact, BEGINS_EXACT, SECOND_EXACT, IN_EXACT);
             if let Some(SkeletonForm { keys, .. }) = &skeleton_part {
                 skeleton_first.entry(lead_key(keys)).or_default().push(index);
-                first_skeleton_keys.insert(keys[0]);
-                if let Some(&second) = keys.get(1) {
-                    second_skeleton_keys.insert(second);
-                }
+                note_roles(&mut skeleton_roles, keys, BEGINS_SKELETON, SECOND_SKELETON, IN_SKELETON);
             }
             compiled.push(Some(Form { id, exact, folded, skeleton: skeleton_part }));
         }
-        let mut first_exact = BitFilter::with_capacity(first_exact_keys.len());
-        first_exact_keys.iter().for_each(|&key| first_exact.insert(key));
-        let mut first_skeleton = BitFilter::with_capacity(first_skeleton_keys.len());
-        first_skeleton_keys.iter().for_each(|&key| first_skeleton.insert(key));
-        let mut second_exact = BitFilter::with_capacity(second_exact_keys.len());
-        second_exact_keys.iter().for_each(|&key| second_exact.insert(key));
-        let mut second_skeleton = BitFilter::with_capacity(second_skeleton_keys.len());
-        second_skeleton_keys.iter().for_each(|&key| second_skeleton.insert(key));
+        let exact_roles = RoleFilter::new(&exact_roles);
+        let skeleton_roles = RoleFilter::new(&skeleton_roles);
         let mut filter = BitFilter::with_capacity(exact_first.len() + skeleton_first.len());
         exact_first.keys().chain(skeleton_first.keys()).for_each(|&key| filter.insert(key));
         let has_skeleton_forms = !skeleton_first.is_empty();
@@ -269,10 +255,8 @@ impl NameMatcher {
             exact_first: KeyTable::from(exact_first),
             skeleton_first: KeyTable::from(skeleton_first),
             filter,
-            first_exact,
-            first_skeleton,
-            second_exact,
-            second_skeleton,
+            exact_roles,
+            skeleton_roles,
             id: WordKeys::random().seed(),
             has_skeleton_forms,
         };
@@ -298,13 +282,7 @@ impl NameMatcher {
     /// A transliteration match is not reported where the same form matched exactly.
     pub fn find(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<NameMatch>) {
         scratch.words.clear();
-        let flag_of = |word: &Word| {
-            let flag = |filter: &BitFilter, key: u64, flag: u8| if filter.contains(key) { flag } else { 0 };
-            flag(&self.first_exact, word.exact, BEGINS_EXACT)
-                | flag(&self.first_skeleton, word.skeleton, BEGINS_SKELETON)
-                | flag(&self.second_exact, word.exact, SECOND_EXACT)
-                | flag(&self.second_skeleton, word.skeleton, SECOND_SKELETON)
-        };
+        let flag_of = |word: &Word| self.exact_roles.get(word.exact) | self.skeleton_roles.get(word.skeleton);
         words_flagged(text, &self.keys, &mut scratch.cache, (self.id, &flag_of), &mut scratch.words);
         let text_words = &scratch.words;
         let first_exact = out.len();
@@ -513,6 +491,49 @@ impl From<HashMap<u64, Vec<u32>, KeyBuild>> for KeyTable {
             ranges.insert(key, (start, forms.len() as u32));
         }
         KeyTable { ranges, forms }
+    }
+}
+
+/// Records the roles of a form's words: the first, the second, and every word.
+fn note_roles(roles: &mut HashMap<u64, u8, KeyBuild>, keys: &[u64], first: u8, second: u8, any: u8) {
+    for (position, &key) in keys.iter().enumerate() {
+        let role = match position {
+            0 => first | any,
+            1 => second | any,
+            _ => any,
+        };
+        *roles.entry(key).or_default() |= role;
+    }
+}
+
+/// Word key → the roles it has in some form, as a one-hash filter of six-bit slots (packed in
+/// bytes): an unrelated word may get roles it does not have (one in eight), which only costs a
+/// lookup; a word with roles always gets them.
+#[derive(Debug)]
+struct RoleFilter {
+    slots: Vec<u8>,
+    shift: u32,
+}
+
+impl RoleFilter {
+    fn new(roles: &HashMap<u64, u8, KeyBuild>) -> RoleFilter {
+        let slots = (roles.len().max(1) * 8).next_power_of_two().max(1 << 10);
+        let mut filter = RoleFilter { slots: vec![0; slots], shift: 64 - slots.trailing_zeros() };
+        for (&key, &role) in roles {
+            let slot = filter.slot(key);
+            filter.slots[slot] |= role;
+        }
+        filter
+    }
+
+    #[inline]
+    fn slot(&self, key: u64) -> usize {
+        (key >> self.shift) as usize
+    }
+
+    #[inline]
+    fn get(&self, key: u64) -> u8 {
+        self.slots[self.slot(key)]
     }
 }
 

@@ -24,7 +24,9 @@ pub struct Word {
     pub skeleton: u64,
     /// Whether skeleton comparison skips this word ([`crate::is_particle`]).
     pub particle: bool,
-    /// Marks a matcher keeps with the word in its cache ([`words_flagged`]); 0 otherwise.
+    /// Marks a matcher keeps with the word in its cache ([`words_flagged`]): six bits, 0
+    /// otherwise. From the cache, a word whose flags are 0 comes without its keys (`exact` and
+    /// `skeleton` are 0): a matcher must flag every word it needs the keys of.
     pub flags: u8,
 }
 
@@ -161,7 +163,18 @@ pub type Flagger<'a> = &'a dyn Fn(&Word) -> u8;
 /// words of a stream repeat, and a repeated word costs a hash of its bytes instead of folding,
 /// transliteration and two key hashes. Keep one cache per thread.
 pub fn words_cached(text: &str, keys: &WordKeys, cache: &mut WordCache, out: &mut Vec<Word>) {
-    words_flagged(text, keys, cache, (0, &|_| 0), out);
+    if cache.keys != Some(*keys) || cache.owner != 0 {
+        cache.clear(*keys, 0);
+    }
+    scan(text, keys, Some(Cached { cache, flagger: &|_| 0, all_keys: true }), out);
+}
+
+/// How `scan` uses a cache.
+struct Cached<'a> {
+    cache: &'a mut WordCache,
+    flagger: Flagger<'a>,
+    /// Every word with its keys (else only flagged words have them).
+    all_keys: bool,
 }
 
 /// [`words_cached`] for a matcher: `flagger.1` computes a word's [`Word::flags`] once and the
@@ -177,40 +190,45 @@ pub fn words_flagged(
     if cache.keys != Some(*keys) || cache.owner != flagger.0 {
         cache.clear(*keys, flagger.0);
     }
-    scan(text, keys, Some((cache, flagger.1)), out);
+    scan(text, keys, Some(Cached { cache, flagger: flagger.1, all_keys: false }), out);
 }
 
 /// Words up to this many bytes are cached (nearly all words of running text).
 const CACHED_WORD_BYTES: usize = 32;
-const CACHE_SLOTS_LOG2: u32 = 14;
+const CACHE_SLOTS_LOG2: u32 = 15;
 const FINGERPRINT_SEED: u64 = 0x5bd1_e995;
 
 /// Recently seen words and their keys, direct-mapped by a 64-bit hash of their bytes, which is
-/// also what a hit is checked against. Two different words with the same 64-bit hash (odds
-/// about 2^-64 per lookup) would share keys; that could only hide a match, never make one,
-/// because every candidate match is checked on the strings.
+/// also what a hit is checked against (its top 56 bits). Two different words with the same
+/// fingerprint (odds about 2^-56 per lookup) would share keys; that could only hide a match,
+/// never make one, because every candidate match is checked on the strings.
+///
+/// A slot is a compact tag (fingerprint, particle, the matcher's flags) in one array that stays
+/// in the processor's cache, and the two keys in another, read only for words the matcher
+/// flagged: most words of a text are in no form, and for them only the tag is touched.
 #[derive(Debug, Default)]
 pub struct WordCache {
     keys: Option<WordKeys>,
     owner: u64,
-    slots: Vec<CachedWord>,
+    tags: Vec<u64>,
+    word_keys: Vec<(u64, u64)>,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
-struct CachedWord {
-    /// The word's hash with its low bit set (0 marks an empty slot); bit 1 holds `particle`.
-    fingerprint: u64,
-    exact: u64,
-    skeleton: u64,
-    flags: u8,
-}
+/// Tag layout: bits 8..64 the fingerprint's, bits 2..8 unused, bit 1 particle, bit 0 present;
+/// the flags in the second byte would overlap the fingerprint, so they sit in `flags`.
+const TAG_PRESENT: u64 = 1;
+const TAG_PARTICLE: u64 = 2;
+const TAG_FLAGS_SHIFT: u32 = 2;
+const TAG_FINGERPRINT_MASK: u64 = !0xFF;
 
 impl WordCache {
     fn clear(&mut self, keys: WordKeys, owner: u64) {
         self.keys = Some(keys);
         self.owner = owner;
-        self.slots.clear();
-        self.slots.resize(1 << CACHE_SLOTS_LOG2, CachedWord::default());
+        self.tags.clear();
+        self.tags.resize(1 << CACHE_SLOTS_LOG2, 0);
+        self.word_keys.clear();
+        self.word_keys.resize(1 << CACHE_SLOTS_LOG2, (0, 0));
     }
 
     #[inline]
@@ -222,7 +240,7 @@ impl WordCache {
 
     #[inline]
     fn finish_fingerprint(hash: WordHash, len: usize) -> u64 {
-        (hash.finish() ^ len as u64) | 1
+        hash.finish() ^ (len as u64).rotate_right(8)
     }
 
     #[inline]
@@ -231,27 +249,33 @@ impl WordCache {
     }
 
     #[inline]
-    fn get(&self, fingerprint: u64, start: usize, end: usize) -> Option<Word> {
-        let entry = &self.slots[WordCache::slot(fingerprint)];
-        (entry.fingerprint | 2 == fingerprint | 2).then_some(Word {
+    fn get(&self, fingerprint: u64, start: usize, end: usize, all_keys: bool) -> Option<Word> {
+        let slot = WordCache::slot(fingerprint);
+        let tag = self.tags[slot];
+        if tag & TAG_PRESENT == 0 || (tag ^ fingerprint) & TAG_FINGERPRINT_MASK != 0 {
+            return None;
+        }
+        let flags = ((tag >> TAG_FLAGS_SHIFT) & 0x3F) as u8;
+        let (exact, skeleton) = if flags != 0 || all_keys { self.word_keys[slot] } else { (0, 0) };
+        Some(Word {
             start: start as u32,
             end: end as u32,
-            exact: entry.exact,
-            skeleton: entry.skeleton,
-            particle: entry.fingerprint & 2 != 0,
-            flags: entry.flags,
+            exact,
+            skeleton,
+            particle: tag & TAG_PARTICLE != 0,
+            flags,
         })
     }
 
     #[inline]
     fn put(&mut self, fingerprint: u64, word: &Word) {
-        let particle = if word.particle { 2 } else { 0 };
-        self.slots[WordCache::slot(fingerprint)] = CachedWord {
-            fingerprint: (fingerprint & !2) | particle,
-            exact: word.exact,
-            skeleton: word.skeleton,
-            flags: word.flags,
-        };
+        let slot = WordCache::slot(fingerprint);
+        let particle = if word.particle { TAG_PARTICLE } else { 0 };
+        self.tags[slot] = (fingerprint & TAG_FINGERPRINT_MASK)
+            | (u64::from(word.flags & 0x3F) << TAG_FLAGS_SHIFT)
+            | particle
+            | TAG_PRESENT;
+        self.word_keys[slot] = (word.exact, word.skeleton);
     }
 }
 
@@ -261,7 +285,7 @@ fn keyed(
     text: &str,
     start: usize,
     end: usize,
-    cache: &mut Option<(&mut WordCache, Flagger<'_>)>,
+    cache: &mut Option<Cached<'_>>,
     compute: impl FnOnce() -> Word,
 ) -> Word {
     if cache.is_none() {
@@ -277,10 +301,10 @@ fn keyed_by(
     fingerprint: u64,
     start: usize,
     end: usize,
-    cache: &mut Option<(&mut WordCache, Flagger<'_>)>,
+    cache: &mut Option<Cached<'_>>,
     compute: impl FnOnce() -> Word,
 ) -> Word {
-    let Some((cache, flagger)) = cache else { return compute() };
+    let Some(Cached { cache, flagger, all_keys }) = cache else { return compute() };
     let flagged = |mut word: Word| {
         word.flags = flagger(&word);
         word
@@ -288,7 +312,7 @@ fn keyed_by(
     if end - start > CACHED_WORD_BYTES {
         return flagged(compute());
     }
-    if let Some(cached) = cache.get(fingerprint, start, end) {
+    if let Some(cached) = cache.get(fingerprint, start, end, *all_keys) {
         return cached;
     }
     let computed = flagged(compute());
@@ -296,7 +320,7 @@ fn keyed_by(
     computed
 }
 
-fn scan(text: &str, keys: &WordKeys, mut cache: Option<(&mut WordCache, Flagger<'_>)>, out: &mut Vec<Word>) {
+fn scan(text: &str, keys: &WordKeys, mut cache: Option<Cached<'_>>, out: &mut Vec<Word>) {
     let bytes = text.as_bytes();
     let mut position = 0;
     let mut buffers = Buffers::default();
