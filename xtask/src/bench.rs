@@ -16,6 +16,7 @@ pub fn run(root: &Path, name: &str, quick: bool) -> anyhow::Result<()> {
         "search" => search(root, quick),
         "screen" => screen(root, quick),
         "extract" => extract(root, quick),
+        "exercise" => exercise(root),
         "all" => {
             ingest(root, quick)?;
             store_engines(root)?;
@@ -458,5 +459,62 @@ fn extract(root: &Path, quick: bool) -> anyhow::Result<()> {
          (crates/extract/test_data/labelled.jsonl: realistic report, e-mail and chat texts with defanged forms \
          and hard negatives). Speed: title and body bytes of generated news items (muninn-exercise) extracted \
          on one core, median of 5 runs.",
+    )
+}
+
+/// The demo scenario's flow, generated and scored by the release binary (`muninn exercise
+/// generate` then `muninn exercise score`): median of 5 scoring runs.
+fn exercise(root: &Path) -> anyhow::Result<()> {
+    crate::run(root, "cargo", &["build", "--release", "-p", "muninn"], &[])?;
+    let binary = root.join("target/release/muninn");
+    let work = work_dir(root)?.join("exercise");
+    let _ = std::fs::remove_dir_all(&work);
+    let flow = work.join("flow");
+    let status = Command::new(&binary)
+        .args(["exercise", "generate", "--scenario", "demo", "--out"])
+        .arg(&flow)
+        .stdout(std::process::Stdio::null())
+        .status()?;
+    if !status.success() {
+        bail!("exercise generate failed");
+    }
+    let mut runs: Vec<Value> = Vec::new();
+    for _ in 0..5 {
+        let output = Command::new(&binary)
+            .args(["exercise", "score", "--json", "--truth"])
+            .arg(flow.join("truth.json"))
+            .output()?;
+        if !output.status.success() {
+            bail!("exercise score failed: {}", String::from_utf8_lossy(&output.stderr));
+        }
+        runs.push(serde_json::from_slice(&output.stdout)?);
+    }
+    let mut p99: Vec<f64> = runs.iter().filter_map(|run| run["time_to_alert_p99_ms"].as_f64()).collect();
+    let last = runs.last().cloned().unwrap_or(Value::Null);
+    let mut figures = serde_json::Map::new();
+    figures.insert("precision".to_owned(), last["precision"].clone());
+    figures.insert("recall".to_owned(), last["recall"].clone());
+    figures.insert("time_to_alert_p99_ms".to_owned(), json!(median(&mut p99)));
+    figures.insert("items".to_owned(), last["items"].clone());
+    figures.insert("scored_kinds".to_owned(), last["scored_kinds"].clone());
+    if let Some(kinds) = last["kinds"].as_object() {
+        for (kind, score) in kinds {
+            let name = kind.replace('-', "_");
+            figures.insert(format!("{name}_precision"), score["precision"].clone());
+            figures.insert(format!("{name}_recall"), score["recall"].clone());
+            figures.insert(format!("{name}_detected"), json!(score["detector"] != "none yet"));
+        }
+    }
+    write_result(
+        root,
+        "exercise",
+        Value::Object(figures),
+        "The demo scenario (seed 7: ~480 items over 30 days, five planted signals) generated and scored by the \
+         release binary: the flow is ingested into a fresh data directory with a watchlist of the scenario's \
+         watched person (as listed, not its variants) and indicator, screening runs inside ingest, and the alerts \
+         are compared with truth.json. precision and recall are over the signal kinds with a detector \
+         (person-variants and indicator-reuse: screening); bursts, actor-campaign links and near-duplicates have \
+         no detector yet and are reported with recall 0. time_to_alert_p99_ms: from a batch being handed to \
+         screening to its alerts being durable (screening, append, fsync), median of 5 scoring runs.",
     )
 }
