@@ -1,0 +1,37 @@
+//! Muninn's STIX 2.1 layer: objects checked against the specification and kept as the exact JSON
+//! they came in, streaming bundle import with a per-object outcome (stored, updated, duplicate,
+//! rejected with the reason), versions by (id, modified), markings (canonical TLP 1.0 and 2.0
+//! built in, forgeries and downgrades refused), the mapping onto keyed documents, bundle export
+//! and the object graph.
+//!
+//! Pure: no IO, no clock, no randomness (the caller passes a bundle UUID's bytes), no panics on
+//! input. See `README.md` for the storage mapping and the choices made.
+
+mod documents;
+mod error;
+mod export;
+mod graph;
+mod id;
+mod import;
+mod marking;
+mod object;
+mod set;
+mod strict;
+mod timestamp;
+mod types;
+
+pub use documents::{LATEST_TABLE, StixDocument, VERSION_TABLE, documents, version_key};
+pub use error::{QUOTE_LIMIT, StixError};
+pub use export::{ExportedBundle, export_bundle};
+pub use graph::{Edge, Graph, Neighbourhood, Path, TraversalConfig};
+pub use id::{StixId, check_type_name};
+pub use import::{
+    ImportConfig, ImportCounts, ImportReport, KnownObjects, KnownVersion, NoObjects, ObjectReport, Outcome,
+    Warning, import_bundle,
+};
+pub use marking::{MAX_SELECTORS, canonical_definition, canonical_tlp};
+pub use object::{EmbeddedRef, ExternalReference, GranularMarking, RelationshipEnds, StixObject};
+pub use set::ObjectSet;
+pub use strict::MAX_DEPTH;
+pub use timestamp::StixTimestamp;
+pub use types::{DOMAIN_TYPES, META_TYPES, OBSERVABLE_TYPES, ObjectClass, RELATIONSHIP_TYPES, classify};
