@@ -26,7 +26,7 @@ pub fn is_particle(latin_word: &str) -> bool {
 }
 
 /// The skeleton key of one word, as a string (see the module documentation). Characters that
-/// have no Latin transliteration (Han, Greek, ...) are kept as they are.
+/// have no Latin transliteration (Han, Korean, ...) are kept as they are.
 pub fn skeleton(word: &str) -> String {
     let latin = to_latin(&fold(word));
     let mut builder = SkeletonBuilder::new(String::new());
@@ -36,7 +36,8 @@ pub fn skeleton(word: &str) -> String {
     builder.finish()
 }
 
-/// A folded word transliterated to lowercase Latin. Arabic words lose their article first.
+/// A folded word transliterated to lowercase Latin (Cyrillic, Arabic and Persian, Greek, and
+/// Hebrew consonants). Arabic words lose their article first.
 pub fn to_latin(folded: &str) -> String {
     let mut out = String::with_capacity(folded.len());
     to_latin_into(folded, &mut out);
@@ -130,6 +131,51 @@ fn transliterate(c: char) -> Option<&'static str> {
         'چ' => "ch",
         'ژ' => "zh",
         'گ' => "g",
+        // Greek (folded: lowercase; accented vowels as their bare letter).
+        'α' | 'ά' => "a",
+        'β' => "v",
+        'γ' => "g",
+        'δ' => "d",
+        'ε' | 'έ' => "e",
+        'ζ' => "z",
+        'η' | 'ή' => "i",
+        'θ' => "th",
+        'ι' | 'ί' | 'ϊ' | 'ΐ' => "i",
+        'κ' => "k",
+        'λ' => "l",
+        'μ' => "m",
+        'ν' => "n",
+        'ξ' => "x",
+        'ο' | 'ό' => "o",
+        'π' => "p",
+        'ρ' => "r",
+        'σ' | 'ς' => "s",
+        'τ' => "t",
+        'υ' | 'ύ' | 'ϋ' | 'ΰ' => "y",
+        'φ' => "f",
+        'χ' => "ch",
+        'ψ' => "ps",
+        'ω' | 'ώ' => "o",
+        // Hebrew consonants (final forms as their letter); vowel points are not written.
+        'א' | 'ע' => "",
+        'ב' => "b",
+        'ג' => "g",
+        'ד' => "d",
+        'ה' => "h",
+        'ו' => "v",
+        'ז' => "z",
+        'ח' => "kh",
+        'ט' | 'ת' => "t",
+        'י' => "y",
+        'כ' | 'ך' | 'ק' => "k",
+        'ל' => "l",
+        'מ' | 'ם' => "m",
+        'נ' | 'ן' => "n",
+        'ס' => "s",
+        'פ' | 'ף' => "p",
+        'צ' | 'ץ' => "ts",
+        'ר' => "r",
+        'ש' => "sh",
         _ => return None,
     };
     Some(latin)
