@@ -1,0 +1,475 @@
+//! The matcher: listed names filed under blocking keys, candidates drawn from the keys a query
+//! shares with them, then scored and explained.
+//!
+//! Keys (hashed to 64 bits, sorted, each with a `u32` posting list of name numbers in one flat
+//! array): per significant part its skeleton (its romanised spelling when the skeleton is
+//! empty), the skeleton with one consonant deleted (when it has three or more: one wrong
+//! consonant on either side still meets), its phonetic code; per pair of parts the two
+//! skeletons sorted (order-free). A query adds up, per listed name, the weights of the keys
+//! they share (rarer keys weigh more, pairs most), scores the [`MAX_CANDIDATES`] best, and
+//! keeps the best name per entity.
+
+use serde::Serialize;
+
+use crate::parse::{NameKind, NamePart, ParsedName, PartRole, parse_name};
+use crate::properties::{Properties, PropertyEvidence, compare_properties};
+use crate::score::{NameComparison, PartMatch, PartView, compare_names};
+use crate::{DEFAULT_THRESHOLD, NameError};
+
+/// How many listed names a query scores at most (the best by shared keys).
+pub const MAX_CANDIDATES: usize = 200;
+
+/// Keys of single parts with more postings than this are skipped when the query has other
+/// keys ("Mohammed" alone says little); pair keys are always read.
+pub const MAX_PART_POSTINGS: usize = 20_000;
+
+/// How many parts of a name make pair keys (the first ones).
+const MAX_PAIR_PARTS: usize = 8;
+
+/// One entity to file: an id, its names (the first is the primary one, the others aliases)
+/// and its optional properties.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Entity {
+    /// Unique id (a list's reference number).
+    pub id: String,
+    /// Person, organisation, or decided per name.
+    pub kind: NameKind,
+    /// Primary name first, then aliases.
+    pub names: Vec<String>,
+    /// Birth dates, countries, gender.
+    pub properties: Properties,
+}
+
+/// A name that could not be filed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildWarning {
+    /// The entity's id.
+    pub entity: String,
+    /// The name (its first 80 characters).
+    pub name: String,
+    /// Why.
+    pub error: NameError,
+}
+
+impl std::fmt::Display for BuildWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "entity {:?}, name {:?}: {}", self.entity, self.name, self.error)
+    }
+}
+
+/// What to look for.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Query {
+    /// The name, in any script and order.
+    pub name: String,
+    /// Person, organisation, or decided by the name.
+    pub kind: NameKind,
+    /// Optional properties; each adds or takes evidence when the entity has it too.
+    pub properties: Properties,
+}
+
+/// How to answer a query.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MatchOptions {
+    /// Lowest score reported.
+    pub threshold: f32,
+    /// Most entities reported.
+    pub limit: usize,
+}
+
+impl Default for MatchOptions {
+    fn default() -> MatchOptions {
+        MatchOptions { threshold: DEFAULT_THRESHOLD, limit: 10 }
+    }
+}
+
+/// One entity that matched, with why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Match {
+    /// The entity's id.
+    pub entity: String,
+    /// 0..=1: the name score plus the properties' evidence.
+    pub score: f32,
+    /// Why.
+    pub explanation: Explanation,
+}
+
+/// Why an entity matched: which of its names, which parts matched which, how, and what each
+/// property contributed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    /// The query as compared (romanised significant parts).
+    pub query: String,
+    /// The entity's name that matched best, as listed.
+    pub listed_name: String,
+    /// Whether that name is an alias (not the entity's primary name).
+    pub alias: bool,
+    /// The score of the names alone.
+    pub name_score: f32,
+    /// Part alignment.
+    #[serde(flatten)]
+    pub comparison: NameComparison,
+    /// Properties' contributions.
+    pub properties: Vec<PropertyEvidence>,
+}
+
+impl Explanation {
+    /// The explanation as indented lines (what `muninn match` prints).
+    pub fn render(&self) -> String {
+        let mut out = format!(
+            "name {:.2} against {:?}{}\n",
+            self.name_score,
+            self.listed_name,
+            if self.alias { " (alias)" } else { "" }
+        );
+        for PartMatch { query, listed, how, similarity } in &self.comparison.parts {
+            out.push_str(&format!("  {query} ~ {listed}: {} {similarity:.2}\n", how.describe()));
+        }
+        if !self.comparison.unmatched_query.is_empty() {
+            out.push_str(&format!(
+                "  not in the entity's name: {}\n",
+                self.comparison.unmatched_query.join(" ")
+            ));
+        }
+        if !self.comparison.unmatched_listed.is_empty() {
+            out.push_str(&format!("  not in the query: {}\n", self.comparison.unmatched_listed.join(" ")));
+        }
+        for evidence in &self.properties {
+            out.push_str(&format!(
+                "  {} {} ~ {}: {:+.2}\n",
+                evidence.property, evidence.query, evidence.listed, evidence.contribution
+            ));
+        }
+        out
+    }
+}
+
+/// Reusable per-thread working memory for [`Matcher::find`].
+#[derive(Debug, Default)]
+pub struct Scratch {
+    weights: Vec<f32>,
+    touched: Vec<u32>,
+    keys: Vec<(u64, f32)>,
+}
+
+#[derive(Debug)]
+struct EntityMeta {
+    id: Box<str>,
+    properties: Option<Box<Properties>>,
+}
+
+#[derive(Debug)]
+struct StoredName {
+    entity: u32,
+    alias: bool,
+    text: Box<str>,
+    /// The parsed parts, packed: fields split by U+001F, parts by U+001E (control characters
+    /// never survive parsing, so they cannot occur in the fields).
+    packed: Box<str>,
+}
+
+/// The filed names of up to 2^32 entities and their blocking keys. Immutable once built.
+#[derive(Debug)]
+pub struct Matcher {
+    entities: Vec<EntityMeta>,
+    names: Vec<StoredName>,
+    keys: Vec<u64>,
+    offsets: Vec<u32>,
+    postings: Vec<u32>,
+}
+
+const PART_SEPARATOR: char = '\u{1E}';
+const FIELD_SEPARATOR: char = '\u{1F}';
+
+impl Matcher {
+    /// Files the entities' names. A name that does not parse (empty, too long) is left out
+    /// with a warning; the entity keeps its other names.
+    pub fn build(entities: impl IntoIterator<Item = Entity>) -> (Matcher, Vec<BuildWarning>) {
+        let mut matcher = Matcher {
+            entities: Vec::new(),
+            names: Vec::new(),
+            keys: Vec::new(),
+            offsets: Vec::new(),
+            postings: Vec::new(),
+        };
+        let mut warnings = Vec::new();
+        let mut pairs: Vec<(u64, u32)> = Vec::new();
+        let mut name_keys = Vec::new();
+        for entity in entities {
+            let Ok(entity_number) = u32::try_from(matcher.entities.len()) else { break };
+            for (position, name) in entity.names.iter().enumerate() {
+                let parsed = match parse_name(name, entity.kind) {
+                    Ok(parsed) => parsed,
+                    Err(error) => {
+                        warnings.push(BuildWarning {
+                            entity: entity.id.clone(),
+                            name: name.chars().take(80).collect(),
+                            error,
+                        });
+                        continue;
+                    }
+                };
+                let Ok(name_number) = u32::try_from(matcher.names.len()) else { break };
+                name_keys.clear();
+                keys_of(&parsed, &mut name_keys);
+                pairs.extend(name_keys.iter().map(|&(key, _)| (key, name_number)));
+                matcher.names.push(StoredName {
+                    entity: entity_number,
+                    alias: position > 0,
+                    text: name.as_str().into(),
+                    packed: pack(&parsed.parts).into(),
+                });
+            }
+            let properties = entity.properties;
+            let empty = properties == Properties::default();
+            matcher.entities.push(EntityMeta {
+                id: entity.id.into(),
+                properties: if empty { None } else { Some(Box::new(properties)) },
+            });
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        matcher.postings.reserve_exact(pairs.len());
+        for (key, name) in pairs {
+            if matcher.keys.last() != Some(&key) {
+                matcher.keys.push(key);
+                matcher.offsets.push(matcher.postings.len() as u32);
+            }
+            matcher.postings.push(name);
+        }
+        matcher.offsets.push(matcher.postings.len() as u32);
+        matcher.keys.shrink_to_fit();
+        matcher.offsets.shrink_to_fit();
+        (matcher, warnings)
+    }
+
+    /// How many entities are filed.
+    pub fn entities(&self) -> usize {
+        self.entities.len()
+    }
+
+    /// How many names (primary names and aliases) are filed.
+    pub fn names(&self) -> usize {
+        self.names.len()
+    }
+
+    /// The entities matching `query` at `options.threshold` or above, best first.
+    pub fn find(
+        &self,
+        query: &Query,
+        options: &MatchOptions,
+        scratch: &mut Scratch,
+    ) -> Result<Vec<Match>, NameError> {
+        let parsed = parse_name(&query.name, query.kind)?;
+        let candidates = self.candidates(&parsed, scratch);
+        let query_parts: Vec<PartView<'_>> = parsed.parts.iter().map(PartView::of).collect();
+        let mut best: Vec<(u32, u32, f32, NameComparison, Vec<PropertyEvidence>)> = Vec::new();
+        let mut listed_parts: Vec<PartView<'_>> = Vec::new();
+        for name_number in candidates {
+            let stored = &self.names[name_number as usize];
+            listed_parts.clear();
+            unpack(&stored.packed, &mut listed_parts);
+            let comparison = compare_names(&query_parts, &listed_parts);
+            if comparison.score < 0.5 || comparison.score + 0.2 < options.threshold {
+                continue;
+            }
+            let entity = &self.entities[stored.entity as usize];
+            let evidence = match &entity.properties {
+                Some(listed) => compare_properties(&query.properties, listed),
+                None => Vec::new(),
+            };
+            let score =
+                (comparison.score + evidence.iter().map(|e| e.contribution).sum::<f32>()).clamp(0.0, 1.0);
+            if score < options.threshold {
+                continue;
+            }
+            match best.iter_mut().find(|b| b.0 == stored.entity) {
+                Some(existing) if existing.2 >= score => {}
+                Some(existing) => *existing = (stored.entity, name_number, score, comparison, evidence),
+                None => best.push((stored.entity, name_number, score, comparison, evidence)),
+            }
+        }
+        best.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+        best.truncate(options.limit);
+        let normalised = parsed.normalised();
+        Ok(best
+            .into_iter()
+            .map(|(entity, name_number, score, comparison, properties)| {
+                let stored = &self.names[name_number as usize];
+                Match {
+                    entity: self.entities[entity as usize].id.to_string(),
+                    score,
+                    explanation: Explanation {
+                        query: normalised.clone(),
+                        listed_name: stored.text.to_string(),
+                        alias: stored.alias,
+                        name_score: comparison.score,
+                        comparison,
+                        properties,
+                    },
+                }
+            })
+            .collect())
+    }
+
+    /// The listed names sharing the most key weight with the query, at most [`MAX_CANDIDATES`].
+    fn candidates(&self, parsed: &ParsedName, scratch: &mut Scratch) -> Vec<u32> {
+        if scratch.weights.len() < self.names.len() {
+            scratch.weights.resize(self.names.len(), 0.0);
+        }
+        scratch.keys.clear();
+        keys_of(parsed, &mut scratch.keys);
+        scratch.keys.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        scratch.keys.dedup_by_key(|k| k.0);
+        let total = self.names.len().max(1) as f32;
+        let ranges: Vec<(std::ops::Range<usize>, f32, bool)> = scratch
+            .keys
+            .iter()
+            .filter_map(|&(key, kind_weight)| {
+                let at = self.keys.binary_search(&key).ok()?;
+                let range = self.offsets[at] as usize..self.offsets[at + 1] as usize;
+                let idf = (1.0 + total / range.len() as f32).ln();
+                let is_pair = kind_weight >= PAIR_WEIGHT;
+                Some((range, kind_weight * idf, is_pair))
+            })
+            .collect();
+        let any_selective = ranges.iter().any(|(r, _, pair)| *pair || r.len() <= MAX_PART_POSTINGS);
+        for (range, weight, is_pair) in ranges {
+            let range = if is_pair || range.len() <= MAX_PART_POSTINGS {
+                range
+            } else if any_selective {
+                continue;
+            } else {
+                range.start..range.start + MAX_PART_POSTINGS
+            };
+            for &name in &self.postings[range] {
+                let slot = &mut scratch.weights[name as usize];
+                if *slot == 0.0 {
+                    scratch.touched.push(name);
+                }
+                *slot += weight;
+            }
+        }
+        let weights = &scratch.weights;
+        let touched = &mut scratch.touched;
+        if touched.len() > MAX_CANDIDATES {
+            touched.select_nth_unstable_by(MAX_CANDIDATES, |a, b| {
+                weights[*b as usize].total_cmp(&weights[*a as usize]).then(a.cmp(b))
+            });
+        }
+        let candidates = touched[..touched.len().min(MAX_CANDIDATES)].to_vec();
+        for &name in touched.iter() {
+            scratch.weights[name as usize] = 0.0;
+        }
+        touched.clear();
+        candidates
+    }
+}
+
+const PART_WEIGHT: f32 = 1.0;
+const DELETION_WEIGHT: f32 = 0.6;
+const PHONETIC_WEIGHT: f32 = 0.5;
+const PAIR_WEIGHT: f32 = 2.0;
+
+fn hash_key(tag: u8, a: &str, b: &str) -> u64 {
+    // FNV-1a over tag, a, separator, b; keys are ours, and a collision only adds a candidate.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in std::iter::once(tag).chain(a.bytes()).chain(std::iter::once(0xFF)).chain(b.bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01B3);
+    }
+    hash
+}
+
+/// The blocking keys of a parsed name, each with the weight of its kind.
+fn keys_of(parsed: &ParsedName, out: &mut Vec<(u64, f32)>) {
+    let parts: Vec<&NamePart> =
+        parsed.significant().filter(|p| p.role != PartRole::Initial && !p.latin.is_empty()).collect();
+    let token = |part: &NamePart| -> String {
+        if part.skeleton.is_empty() { format!("~{}", part.latin) } else { part.skeleton.clone() }
+    };
+    let mut deleted = String::new();
+    for part in &parts {
+        out.push((hash_key(1, &token(part), ""), PART_WEIGHT));
+        if part.phonetic.len() >= 2 {
+            out.push((hash_key(2, &part.phonetic, ""), PHONETIC_WEIGHT));
+        }
+        let skeleton = part.skeleton.as_bytes();
+        if skeleton.len() >= 3 && part.skeleton.is_ascii() {
+            for skip in 0..skeleton.len() {
+                deleted.clear();
+                deleted.extend(
+                    skeleton.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, &b)| char::from(b)),
+                );
+                out.push((hash_key(1, &deleted, ""), DELETION_WEIGHT));
+            }
+        }
+    }
+    let limited = &parts[..parts.len().min(MAX_PAIR_PARTS)];
+    for (i, first) in limited.iter().enumerate() {
+        for second in &limited[i + 1..] {
+            let (a, b) = (token(first), token(second));
+            let (low, high) = if a <= b { (a, b) } else { (b, a) };
+            out.push((hash_key(3, &low, &high), PAIR_WEIGHT));
+        }
+    }
+}
+
+fn role_code(role: PartRole) -> char {
+    match role {
+        PartRole::Given => 'g',
+        PartRole::Middle => 'm',
+        PartRole::Family => 'f',
+        PartRole::Patronymic => 'p',
+        PartRole::Initial => 'i',
+        PartRole::Word => 'w',
+        PartRole::Particle => 'a',
+        PartRole::Honorific => 'h',
+        PartRole::LegalForm => 'l',
+    }
+}
+
+fn role_of(code: char) -> PartRole {
+    match code {
+        'g' => PartRole::Given,
+        'm' => PartRole::Middle,
+        'f' => PartRole::Family,
+        'p' => PartRole::Patronymic,
+        'i' => PartRole::Initial,
+        'a' => PartRole::Particle,
+        'h' => PartRole::Honorific,
+        'l' => PartRole::LegalForm,
+        _ => PartRole::Word,
+    }
+}
+
+fn pack(parts: &[NamePart]) -> String {
+    let mut out = String::new();
+    for (index, part) in parts.iter().enumerate() {
+        if index > 0 {
+            out.push(PART_SEPARATOR);
+        }
+        out.push(role_code(part.role));
+        out.push(if part.transliterated { '1' } else { '0' });
+        for field in [&part.original, &part.latin, &part.skeleton, &part.phonetic] {
+            out.push(FIELD_SEPARATOR);
+            out.push_str(field);
+        }
+    }
+    out
+}
+
+fn unpack<'a>(packed: &'a str, out: &mut Vec<PartView<'a>>) {
+    for part in packed.split(PART_SEPARATOR) {
+        let mut fields = part.split(FIELD_SEPARATOR);
+        let (Some(head), Some(original), Some(latin), Some(skeleton), Some(phonetic)) =
+            (fields.next(), fields.next(), fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        let mut head = head.chars();
+        let role = role_of(head.next().unwrap_or('w'));
+        let transliterated = head.next() == Some('1');
+        out.push(PartView { original, latin, skeleton, phonetic, role, transliterated });
+    }
+}
