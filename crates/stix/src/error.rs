@@ -79,7 +79,7 @@ pub enum StixError {
         object_type: String,
     },
     /// A reference that must point at a given object type points elsewhere.
-    #[error("property {property:?} must reference a {expected} object, not {value:?}")]
+    #[error("property {property:?} must reference an object of type {expected}, not {value:?}")]
     WrongRefType {
         /// The property.
         property: String,

@@ -283,11 +283,11 @@ impl<'g> Neighbourhood<'g> {
         let mut adjacency = vec![Vec::new(); members.len()];
         for &edge in &self.edges {
             let data = &self.graph.edges[edge as usize];
-            if let (Some(&from), Some(&to)) = (local.get(&data.source), local.get(&data.target)) {
-                if from != to {
-                    adjacency[from].push(to);
-                    adjacency[to].push(from);
-                }
+            if let (Some(&from), Some(&to)) = (local.get(&data.source), local.get(&data.target))
+                && from != to
+            {
+                adjacency[from].push(to);
+                adjacency[to].push(from);
             }
         }
         let mut labels: Vec<usize> = (0..members.len()).collect();

@@ -248,14 +248,17 @@ fn check_raw(raw: &RawValue, config: &ImportConfig) -> (Option<String>, Result<S
     let result = StixObject::from_json(text);
     let id = match &result {
         Ok(object) => Some(object.id().to_string()),
+        // Two ids: naming either would repeat the parser-differential trick in the report.
+        Err(StixError::DuplicateKey(key)) if key == "id" => None,
         Err(_) => id_of_rejected(text),
     };
     (id, result)
 }
 
-/// The `id` of an object that failed its check, for the report (best effort).
+/// The `id` of an object that failed its check, for the report only (best effort: a lenient
+/// parse, so that an object refused for a repeated key elsewhere is still named).
 fn id_of_rejected(text: &str) -> Option<String> {
-    let value = strict::parse(text).ok()?;
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
     value.get("id").and_then(|id| id.as_str()).map(quote)
 }
 

@@ -239,13 +239,13 @@ fn check(text: &str, map: &Map<String, Value>) -> Result<StixObject, StixError> 
     if needs_modified && modified.is_none() {
         return Err(StixError::MissingProperty("modified"));
     }
-    if let (Some(created_at), Some(modified_at)) = (created, modified) {
-        if modified_at < created_at {
-            return Err(StixError::ModifiedBeforeCreated {
-                created: created_at.to_string(),
-                modified: modified_at.to_string(),
-            });
-        }
+    if let (Some(created_at), Some(modified_at)) = (created, modified)
+        && modified_at < created_at
+    {
+        return Err(StixError::ModifiedBeforeCreated {
+            created: created_at.to_string(),
+            modified: modified_at.to_string(),
+        });
     }
     for requirement in types::requirements(object_type) {
         match requirement {
@@ -269,6 +269,11 @@ fn check(text: &str, map: &Map<String, Value>) -> Result<StixObject, StixError> 
     for property in types::STRING_PROPERTIES {
         if map.get(property).is_some_and(|value| !value.is_string()) {
             return Err(invalid(property, "must be a string"));
+        }
+    }
+    for property in types::BOOLEAN_PROPERTIES {
+        if map.get(property).is_some_and(|value| !value.is_boolean()) {
+            return Err(invalid(property, "must be true or false"));
         }
     }
     for property in types::TIMESTAMP_PROPERTIES {
@@ -335,12 +340,12 @@ fn check(text: &str, map: &Map<String, Value>) -> Result<StixObject, StixError> 
     if object_type == "marking-definition" {
         marking::check_canonical(id.as_str(), map)?;
         check_marking_definition(map)?;
-        if marking::canonical_tlp(id.as_str()).is_none() {
-            if let Some(label) = marking::tlp_lookalike(map) {
-                warnings.push(format!(
-                    "marking definition named or typed like {label} is not a canonical TLP id: it carries no TLP meaning"
-                ));
-            }
+        if marking::canonical_tlp(id.as_str()).is_none()
+            && let Some(label) = marking::tlp_lookalike(map)
+        {
+            warnings.push(format!(
+                "marking definition named or typed like {label} is not a canonical TLP id: it carries no TLP meaning"
+            ));
         }
     }
     Ok(StixObject {

@@ -158,6 +158,9 @@ pub(crate) const TIMESTAMP_PROPERTIES: [&str; 14] = [
 pub(crate) const STRING_PROPERTIES: [&str; 7] =
     ["name", "description", "pattern", "pattern_type", "relationship_type", "value", "content"];
 
+/// Properties of boolean type, checked to be booleans.
+pub(crate) const BOOLEAN_PROPERTIES: [&str; 4] = ["is_family", "is_multipart", "is_active", "is_hidden"];
+
 #[cfg(test)]
 mod tests {
     use super::*;
