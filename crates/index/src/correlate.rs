@@ -116,7 +116,7 @@ impl SearchIndex {
         if recent_count > 0 {
             dated.select_nth_unstable_by(recent_count - 1, |a, b| (b.0, b.1).cmp(&(a.0, a.1)));
             dated.truncate(recent_count);
-            dated.sort_unstable_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+            dated.sort_unstable_by_key(|&(date, seq, _)| std::cmp::Reverse((date, seq)));
         } else {
             dated.clear();
         }
@@ -213,11 +213,15 @@ impl SearchIndex {
                 }
             }
         }
+        // Opening a column reads its block index: once per segment, not once per document.
+        let mut seq_columns = Vec::with_capacity(searcher.segment_readers().len());
+        for segment in searcher.segment_readers() {
+            seq_columns.push(segment.fast_fields().u64("seq").map_err(engine)?);
+        }
         let mut ranked: Vec<(f64, u64, DocAddress, Vec<u16>)> = Vec::with_capacity(scores.len());
         for (address, (score, shared)) in scores {
-            let seqs =
-                searcher.segment_reader(address.segment_ord).fast_fields().u64("seq").map_err(engine)?;
-            ranked.push((score, seqs.first(address.doc_id).unwrap_or(0), address, shared));
+            let seq = seq_columns.get(address.segment_ord as usize).and_then(|c| c.first(address.doc_id));
+            ranked.push((score, seq.unwrap_or(0), address, shared));
         }
         let limit = limit.min(ranked.len());
         let order = |a: &(f64, u64, DocAddress, Vec<u16>), b: &(f64, u64, DocAddress, Vec<u16>)| {

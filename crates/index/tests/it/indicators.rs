@@ -95,6 +95,7 @@ fn indicator_queries_take_values_as_typed() {
     assert_eq!(count("indicator:44D88612FEA8A8F36DE82E1278ABB02F"), 2);
     assert_eq!(count("indicator:\"hxxp://evil[.]example\""), 0, "a URL is not its host");
     assert_eq!(count("indicator:evil*"), 3);
+    assert_eq!(count("indicator:EVIL*"), 3);
     assert_eq!(count("indicator.type:md5"), 2);
     assert_eq!(count("indicator.type:ipv4 AND NOT indicator:203.0.113.5"), 1);
     assert_eq!(count("indicator:words"), 0);
@@ -194,4 +195,21 @@ fn rebuilding_gives_the_same_indicator_results() {
     let before = snapshot(&fixture);
     fixture.index.rebuild(&fixture.store).expect("rebuild");
     assert_eq!(snapshot(&fixture), before);
+}
+
+#[test]
+fn an_index_of_the_previous_schema_is_rebuilt_with_indicators() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, index, _) = build(dir.path());
+    drop(index);
+    // Make the last commit say it was written by schema version 2, as an older build did.
+    let meta = dir.path().join("index").join("meta.json");
+    let text = std::fs::read_to_string(&meta).expect("meta.json");
+    let current = format!("\\\"schema_version\\\":{}", muninn_index::SCHEMA_VERSION);
+    assert!(text.contains(&current), "{text}");
+    std::fs::write(&meta, text.replace(&current, "\\\"schema_version\\\":2")).expect("write");
+    let mut reopened = SearchIndex::open(&dir.path().join("index")).expect("reopen");
+    assert!(reopened.is_empty(), "an index of another version starts over");
+    assert_eq!(reopened.sync(&store).expect("sync").indexed, ITEMS.len() as u64);
+    assert_eq!(search(&reopened, "indicator:evil.example", &Visibility::everything()).total, 3);
 }
