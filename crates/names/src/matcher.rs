@@ -21,7 +21,7 @@ pub const MAX_CANDIDATES: usize = 200;
 
 /// Keys of single parts with more postings than this are skipped when the query has other
 /// keys ("Mohammed" alone says little); pair keys are always read.
-pub const MAX_PART_POSTINGS: usize = 20_000;
+pub const MAX_PART_POSTINGS: usize = 4_000;
 
 /// How many parts of a name make pair keys (the first ones).
 const MAX_PAIR_PARTS: usize = 8;

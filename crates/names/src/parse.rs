@@ -245,7 +245,7 @@ pub fn parse_name(text: &str, kind: NameKind) -> Result<ParsedName, NameError> {
         romanise_word(word, &mut parts);
     }
     let kind = decide_kind(kind, &parts);
-    assign_roles(&mut parts, kind, inverted);
+    assign_roles(&mut parts, kind);
     Ok(ParsedName { kind, parts, inverted })
 }
 
@@ -400,7 +400,7 @@ fn decide_kind(kind: NameKind, parts: &[NamePart]) -> NameKind {
     }
 }
 
-fn assign_roles(parts: &mut [NamePart], kind: NameKind, inverted: bool) {
+fn assign_roles(parts: &mut [NamePart], kind: NameKind) {
     let count = parts.len();
     for (index, part) in parts.iter_mut().enumerate() {
         let latin = part.latin.as_str();
@@ -429,13 +429,23 @@ fn assign_roles(parts: &mut [NamePart], kind: NameKind, inverted: bool) {
     // Given and family among the remaining parts: the first and the last of a name in reading
     // order (an inverted name was put in reading order already; its family name is last).
     let names: Vec<usize> = (0..count).filter(|&i| parts[i].role == PartRole::Middle).collect();
+    let has_initials = parts.iter().any(|p| p.role == PartRole::Initial);
     if let (Some(&first), Some(&last)) = (names.first(), names.last()) {
-        parts[first].role = PartRole::Given;
-        if last != first {
-            parts[last].role = PartRole::Family;
+        if is_han_part(&parts[first]) {
+            // Chinese names put the family name first.
+            parts[first].role = PartRole::Family;
+            if last != first {
+                parts[last].role = PartRole::Given;
+            }
+        } else if first == last && has_initials {
+            parts[first].role = PartRole::Family;
+        } else {
+            parts[first].role = PartRole::Given;
+            if last != first {
+                parts[last].role = PartRole::Family;
+            }
         }
     }
-    let _ = inverted;
 }
 
 fn is_han_part(part: &NamePart) -> bool {

@@ -149,8 +149,12 @@ impl Joined {
 /// Compares two parts: their similarity and how, or `None` below [`MIN_PART_SIMILARITY`].
 pub(crate) fn compare_parts(query: &PartView<'_>, listed: &PartView<'_>) -> Option<(f32, How)> {
     if query.latin == listed.latin {
-        let same_spelling = query.original.to_lowercase() == listed.original.to_lowercase()
-            || (!query.transliterated && !listed.transliterated);
+        let same_spelling = (!query.transliterated && !listed.transliterated)
+            || query
+                .original
+                .chars()
+                .flat_map(char::to_lowercase)
+                .eq(listed.original.chars().flat_map(char::to_lowercase));
         return Some((1.0, if same_spelling { How::Exact } else { How::Transliteration }));
     }
     let query_initial = query.role == PartRole::Initial;
@@ -160,21 +164,23 @@ pub(crate) fn compare_parts(query: &PartView<'_>, listed: &PartView<'_>) -> Opti
         return (first(query.latin) == first(listed.latin)).then_some((0.9, How::Initial));
     }
     let jw = jaro_winkler(query.latin, listed.latin);
+    let other_script = query.transliterated != listed.transliterated;
     if !query.skeleton.is_empty() && query.skeleton == listed.skeleton {
-        // Short skeletons ("Ali" and "Ola" both give `l`) need the spellings to agree too.
-        if query.skeleton.len() >= 3 || jw >= 0.75 || query.transliterated != listed.transliterated {
+        // Equal skeletons are strong evidence only when the spellings agree too ("Bing" and
+        // "Bunheung" share `bng`), or when one side was romanised from a script without vowels.
+        if jw >= 0.85 || other_script {
             return Some((0.95f32.max(jw * 0.97), How::Skeleton));
         }
+        if jw >= 0.75 {
+            return Some((0.85, How::Skeleton));
+        }
     }
-    if query.phonetic.len() >= 2 && query.phonetic == listed.phonetic && jw >= 0.7 {
+    if query.phonetic.len() >= 3 && query.phonetic == listed.phonetic && jw >= 0.8 {
         return Some((0.9f32.max(jw * 0.97), How::Phonetic));
     }
     // Romanised Arabic has no short vowels: compare its skeleton instead of its spelling.
-    let similarity = if query.transliterated != listed.transliterated {
-        jw.max(jaro_winkler(query.skeleton, listed.skeleton) * 0.95)
-    } else {
-        jw
-    } * 0.97;
+    let similarity =
+        if other_script { jw.max(jaro_winkler(query.skeleton, listed.skeleton) * 0.95) } else { jw } * 0.97;
     if similarity < MIN_PART_SIMILARITY {
         return None;
     }
@@ -198,7 +204,12 @@ pub(crate) fn compare_names(query: &[PartView<'_>], listed: &[PartView<'_>]) -> 
             merged.push(joined.view());
             merged.extend_from_slice(&longer[at + 2..]);
             let candidate = if query_is_longer { align(&merged, &listed) } else { align(&query, &merged) };
-            if candidate.score > best.score {
+            // A join counts only when it matches closely: otherwise it would hide a missing part.
+            let joined_close = candidate.parts.iter().any(|m| {
+                let side = if query_is_longer { &m.query } else { &m.listed };
+                *side == joined.original && m.similarity >= 0.93
+            });
+            if joined_close && candidate.score > best.score {
                 best = candidate;
             }
         }

@@ -1,0 +1,228 @@
+//! Queries against the samples: each rendered with the explanation of every match.
+
+use expect_test::{Expect, expect};
+use muninn_names::{BirthDate, Properties, Query};
+
+use crate::render;
+
+fn check(name: &str, expect: Expect) {
+    expect.assert_eq(&render(&Query { name: name.to_owned(), ..Query::default() }));
+}
+
+fn check_with(name: &str, birth: &str, country: &str, expect: Expect) {
+    let properties = Properties {
+        birth_dates: vec![BirthDate::parse(birth).expect("date")],
+        countries: vec![country.to_owned()],
+        gender: None,
+    };
+    expect.assert_eq(&render(&Query { name: name.to_owned(), properties, ..Query::default() }));
+}
+
+#[test]
+fn exact_reordered_and_inverted() {
+    check(
+        "ABDULHAI SALEK",
+        expect![[r#"
+        1.00 T-1: name 1.00 against "ABDULHAI SALEK"
+          ABDULHAI ~ ABDULHAI: exact 1.00
+          SALEK ~ SALEK: exact 1.00
+    "#]],
+    );
+    check(
+        "SALEK, ABDULHAI",
+        expect![[r#"
+        1.00 T-1: name 1.00 against "ABDULHAI SALEK"
+          ABDULHAI ~ ABDULHAI: exact 1.00
+          SALEK ~ SALEK: exact 1.00
+    "#]],
+    );
+    check(
+        "Salek Abdulhai",
+        expect![[r#"
+        1.00 T-1: name 1.00 against "ABDULHAI SALEK"
+          Salek ~ SALEK: exact 1.00
+          Abdulhai ~ ABDULHAI: exact 1.00
+    "#]],
+    );
+}
+
+#[test]
+fn spellings_and_scripts() {
+    check(
+        "Abdul Hai Saleq",
+        expect![[r#"
+        0.98 T-1: name 0.98 against "ABDULHAI SALEK"
+          AbdulHai ~ ABDULHAI: exact 1.00
+          Saleq ~ SALEK: skeleton 0.95
+    "#]],
+    );
+    check(
+        "عبد الحی سالک",
+        expect![[r#"
+        1.00 T-1: name 1.00 against "عبد الحی سالک" (alias)
+          عبدالحی ~ عبدالحی: exact 1.00
+          سالک ~ سالک: exact 1.00
+    "#]],
+    );
+    check(
+        "Виктор Лебедев",
+        expect![[r#"
+        0.93 T-2: name 0.93 against "Viktor Petrovich Lebedev"
+          Виктор ~ Viktor Petrovich: typo, 9 edits 0.85
+          Лебедев ~ Lebedev: transliteration 1.00
+    "#]],
+    );
+    check(
+        "Victor P. Lebedev",
+        expect![[r#"
+        0.94 T-2: name 0.94 against "Viktor Petrovich Lebedev"
+          Victor ~ Viktor: phonetic 0.90
+          P ~ Petrovich: initial 0.90
+          Lebedev ~ Lebedev: exact 1.00
+    "#]],
+    );
+    check(
+        "习近平",
+        expect![[r#"
+        1.00 T-3: name 1.00 against "Xi Jinping"
+          习 ~ Xi: transliteration 1.00
+          近平 ~ Jinping: transliteration 1.00
+    "#]],
+    );
+    check(
+        "Xi Jin Ping",
+        expect![[r#"
+        1.00 T-3: name 1.00 against "Xi Jinping"
+          Xi ~ Xi: exact 1.00
+          Jin Ping ~ Jinping: exact 1.00
+    "#]],
+    );
+    check(
+        "Hassan Nasrallah",
+        expect![[r#"
+        0.98 SDN-2686: name 0.98 against "Hasan NASRALLAH"
+          Hassan ~ Hasan: skeleton 0.95
+          Nasrallah ~ NASRALLAH: exact 1.00
+    "#]],
+    );
+    check(
+        "Хасан Насралла",
+        expect![[r#"
+        0.95 SDN-2686: name 0.95 against "Hasan NASRALLAH"
+          Хасан ~ Hasan: skeleton 0.95
+          Насралла ~ NASRALLAH: skeleton 0.95
+    "#]],
+    );
+}
+
+#[test]
+fn typos_and_missing_parts() {
+    check(
+        "Abdulhai Saelk",
+        expect![[r#"
+        0.98 T-1: name 0.98 against "ABDULHAI SALEK"
+          Abdulhai ~ ABDULHAI: exact 1.00
+          Saelk ~ SALEK: skeleton 0.95
+    "#]],
+    );
+    check(
+        "Mousa Abu Marzook",
+        expect![[r#"
+        0.96 SDN-3754: name 0.96 against "Musa Abu MARZUK" (alias)
+          Mousa ~ Musa: skeleton 0.95
+          Abu ~ Abu: exact 1.00
+          Marzook ~ MARZUK: skeleton 0.95
+    "#]],
+    );
+    check(
+        "Viktor Lebedv",
+        expect![[r#"
+        0.90 T-2: name 0.90 against "Viktor Petrovich Lebedev"
+          Viktor ~ Viktor Petrovich: typo, 9 edits 0.85
+          Lebedv ~ Lebedev: skeleton 0.95
+    "#]],
+    );
+}
+
+#[test]
+fn organisations() {
+    check(
+        "Harbor Bank Ltd",
+        expect![[r#"
+        1.00 T-5: name 1.00 against "Harbor Bank Co"
+          Harbor ~ Harbor: exact 1.00
+          Bank ~ Bank: exact 1.00
+    "#]],
+    );
+    check(
+        "Харбор Банк",
+        expect![[r#"
+        1.00 T-5: name 1.00 against "ООО Харбор Банк" (alias)
+          Харбор ~ Харбор: exact 1.00
+          Банк ~ Банк: exact 1.00
+    "#]],
+    );
+    check(
+        "Banco Nacional de Cuba",
+        expect![[r#"
+        1.00 SDN-306: name 1.00 against "BANCO NACIONAL DE CUBA"
+          Banco ~ BANCO: exact 1.00
+          Nacional ~ NACIONAL: exact 1.00
+          Cuba ~ CUBA: exact 1.00
+    "#]],
+    );
+    check(
+        "Aerocaribbean Airlines",
+        expect![[r#"
+        1.00 SDN-36: name 1.00 against "AEROCARIBBEAN AIRLINES"
+          Aerocaribbean ~ AEROCARIBBEAN: exact 1.00
+          Airlines ~ AIRLINES: exact 1.00
+    "#]],
+    );
+}
+
+#[test]
+fn hard_negatives() {
+    check(
+        "Hasan Salek",
+        expect![[r#"
+        no match
+    "#]],
+    );
+    check(
+        "Viktor Smirnov",
+        expect![[r#"
+        no match
+    "#]],
+    );
+    check(
+        "Lebedev",
+        expect![[r#"
+        no match
+    "#]],
+    );
+}
+
+#[test]
+fn properties_add_and_take_evidence() {
+    check_with(
+        "Abdul Hai Saleq",
+        "1965-03-02",
+        "AF",
+        expect![[r#"
+        1.00 T-1: name 0.98 against "ABDULHAI SALEK"
+          AbdulHai ~ ABDULHAI: exact 1.00
+          Saleq ~ SALEK: skeleton 0.95
+          birth_date 1965-03-02 ~ 1965-03-02: +0.08
+          country AF ~ AF: +0.04
+    "#]],
+    );
+    check_with(
+        "Abdul Hai Saleq",
+        "1990",
+        "PK",
+        expect![[r#"
+        no match
+    "#]],
+    );
+}
