@@ -62,6 +62,9 @@ pub enum Command {
     Screen(ScreenArgs),
     /// List and triage alerts.
     Alerts(AlertsArgs),
+    /// Match a name (or a CSV batch) against the watchlists' names, across spellings and scripts,
+    /// with the explanation of every score.
+    Match(MatchArgs),
     /// Rebuild the full-text index from the item log.
     Reindex {
         /// JSON output.
@@ -402,6 +405,38 @@ pub struct RelatedArgs {
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
     /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MatchArgs {
+    /// The name to match, in any script and order (`SALEK, ABDULHAI`, `Абдулхай Салек`).
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+    /// A CSV batch instead of NAME: a header with `name`, optional `id`, `birth_date`,
+    /// `country` (`|`-separated) and `gender`; one answer per row, in order.
+    #[arg(long, value_name = "FILE", conflicts_with = "name")]
+    pub csv: Option<PathBuf>,
+    /// Date of birth: YYYY, YYYY-MM or YYYY-MM-DD (adds or takes evidence when listed).
+    #[arg(long)]
+    pub birth_date: Option<String>,
+    /// Country or nationality (may be repeated).
+    #[arg(long = "country")]
+    pub countries: Vec<String>,
+    /// Gender: m or f.
+    #[arg(long)]
+    pub gender: Option<String>,
+    /// Only this watchlist (may be repeated). Default: all.
+    #[arg(long = "list")]
+    pub lists: Vec<String>,
+    /// Lowest score reported, 0..1. Default: the matcher's default threshold (0.85).
+    #[arg(long)]
+    pub threshold: Option<f32>,
+    /// Most entities reported per query.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// JSON output (JSON Lines for a batch).
     #[arg(long)]
     pub json: bool,
 }

@@ -82,6 +82,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Watchlist(command) => commands::screen::watchlist(&config, command),
         Command::Screen(args) => commands::screen::retro_hunt(&config, &args),
         Command::Alerts(args) => commands::screen::alerts(&config, &args),
+        Command::Match(args) => commands::matching::run(&config, &args),
         Command::Reindex { json } => commands::search::reindex(&config, json),
         Command::Exercise(command) => commands::exercise::run(&command),
     }

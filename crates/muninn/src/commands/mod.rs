@@ -5,6 +5,7 @@ pub mod demo;
 pub mod exercise;
 pub mod ingest;
 pub mod items;
+pub mod matching;
 pub mod screen;
 pub mod search;
 pub mod sources;
