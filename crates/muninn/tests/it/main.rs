@@ -2,6 +2,7 @@
 
 mod correlate;
 mod demo;
+mod matching;
 
 use std::io::Write;
 use std::path::Path;
