@@ -1,6 +1,7 @@
-//! Correlation from the posting lists of the `indicator` field, at read time: which items mention
-//! an indicator, and which items share indicators with a given one. Nothing is precomputed (no
-//! table of pairs), and every lookup runs under the caller's [`Visibility`] like a search does.
+//! Correlation from the posting lists of the `indicator` and `entity` fields, at read time: which
+//! items mention an indicator or an entity, and which items share indicators and entities with a
+//! given one. Nothing is precomputed (no table of pairs), and every lookup runs under the
+//! caller's [`Visibility`] like a search does.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -11,12 +12,12 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, Term};
 
 use crate::search::{Visibility, visible};
-use crate::{IndexError, SearchIndex, indicators};
+use crate::{Entity, IndexError, SearchIndex, indicators};
 
-/// At most this many of an item's indicators (the rarest first) are looked up by
+/// At most this many of an item's indicators and entities (the rarest first) are looked up by
 /// [`SearchIndex::related`].
 pub const MAX_RELATED_VALUES: usize = 200;
-/// Indicators held by more items than this are not used to find related items: they weigh
+/// Indicators and entities held by more items than this are not used to find related items: they weigh
 /// next to nothing, and walking their postings would take most of the time.
 pub const MAX_RELATED_POSTINGS: u64 = 50_000;
 
@@ -39,6 +40,33 @@ pub struct IndicatorSummary {
     pub recent: Vec<Mention>,
 }
 
+/// What the index knows about an entity (or the several entities a name names), over the items
+/// the caller may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntitySummary {
+    /// The entities the name looked up names (more than one when they share an alias).
+    pub entities: Vec<Entity>,
+    /// Items that name any of them.
+    pub count: u64,
+    /// The earliest item date (event time, else collection time) among them.
+    pub first_seen: Option<Timestamp>,
+    /// The latest.
+    pub last_seen: Option<Timestamp>,
+    /// Items per source, most first (ties by name).
+    pub sources: Vec<(String, u64)>,
+    /// The most recent items, latest first (ties: latest logged first).
+    pub recent: Vec<Mention>,
+}
+
+/// An entity two items both name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedEntity {
+    /// The entity's id.
+    pub id: String,
+    /// Its canonical name.
+    pub name: String,
+}
+
 /// An item that mentions an indicator. Titles are not in the index: read them from the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Mention {
@@ -50,18 +78,30 @@ pub struct Mention {
     pub date: Option<Timestamp>,
 }
 
-/// An item that shares indicators with another.
+/// An item that shares indicators or entities with another.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Related {
     /// The item.
     pub id: ItemId,
     /// Its log sequence number.
     pub seq: u64,
-    /// The sum over the shared indicators of their rarity, `ln(1 + N / n)` for an indicator
-    /// in `n` of the `N` items the caller may see.
+    /// The sum over the shared indicators and entities of their rarity, `ln(1 + N / n)` for
+    /// one in `n` of the `N` items the caller may see.
     pub score: f64,
     /// The shared indicators, rarest first.
     pub shared: Vec<String>,
+    /// The shared entities, rarest first.
+    pub shared_entities: Vec<SharedEntity>,
+}
+
+/// What the postings of one indicator value or entity give: the aggregate of
+/// [`IndicatorSummary`] and [`EntitySummary`].
+struct Summary {
+    count: u64,
+    first_seen: Option<Timestamp>,
+    last_seen: Option<Timestamp>,
+    sources: Vec<(String, u64)>,
+    recent: Vec<Mention>,
 }
 
 impl SearchIndex {
@@ -74,9 +114,61 @@ impl SearchIndex {
         visibility: &Visibility,
         recent: usize,
     ) -> Result<IndicatorSummary, IndexError> {
-        let engine = |e: tantivy::TantivyError| IndexError::engine(&self.dir, e);
         let canonical = indicators::normalise(value);
-        let query = visible(self, self.indicator_query(&canonical), visibility)?;
+        let summary = self.summarise(self.indicator_query(&canonical), visibility, recent)?;
+        Ok(IndicatorSummary {
+            kind: indicators::kind_of(&canonical),
+            value: canonical,
+            count: summary.count,
+            first_seen: summary.first_seen,
+            last_seen: summary.last_seen,
+            sources: summary.sources,
+            recent: summary.recent,
+        })
+    }
+
+    /// The items that name the entity `name` (a name or alias, folded as in texts, or an id):
+    /// how many, first and last seen, per source, and the `recent` most recent ones. A name
+    /// two entities share sums up both. Only items `visibility` allows are counted; a name no
+    /// entity has is [`IndexError::UnknownEntity`].
+    pub fn entity_summary(
+        &self,
+        name: &str,
+        visibility: &Visibility,
+        recent: usize,
+    ) -> Result<EntitySummary, IndexError> {
+        let entities: Vec<Entity> = self.gazetteer.lookup(name).into_iter().cloned().collect();
+        if entities.is_empty() {
+            return Err(IndexError::UnknownEntity(name.trim().to_owned()));
+        }
+        let query: Box<dyn TantivyQuery> = Box::new(tantivy::query::BooleanQuery::new(
+            entities
+                .iter()
+                .map(|entity| {
+                    (tantivy::query::Occur::Should, self.keyword_query(self.fields.entity, &entity.id))
+                })
+                .collect(),
+        ));
+        let summary = self.summarise(query, visibility, recent)?;
+        Ok(EntitySummary {
+            entities,
+            count: summary.count,
+            first_seen: summary.first_seen,
+            last_seen: summary.last_seen,
+            sources: summary.sources,
+            recent: summary.recent,
+        })
+    }
+
+    /// Count, dates, sources and the most recent of the visible items `query` matches.
+    fn summarise(
+        &self,
+        query: Box<dyn TantivyQuery>,
+        visibility: &Visibility,
+        recent: usize,
+    ) -> Result<Summary, IndexError> {
+        let engine = |e: tantivy::TantivyError| IndexError::engine(&self.dir, e);
+        let query = visible(self, query, visibility)?;
         let searcher = self.reader.searcher();
         let matches = searcher.search(&*query, &Matches).map_err(engine)?;
         let mut count = 0u64;
@@ -128,9 +220,7 @@ impl SearchIndex {
         let mut sources: Vec<(String, u64)> = sources.into_iter().collect();
         sources.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let seconds = |at: Option<i64>| at.and_then(|s| Timestamp::from_second(s).ok());
-        Ok(IndicatorSummary {
-            kind: indicators::kind_of(&canonical),
-            value: canonical,
+        Ok(Summary {
             count,
             first_seen: seconds(first_seen),
             last_seen: seconds(last_seen),
@@ -139,11 +229,12 @@ impl SearchIndex {
         })
     }
 
-    /// The items that share indicators with `item`, best first: each shared indicator adds its
-    /// rarity among the items `visibility` allows, so one in 3 items counts for more than one
-    /// in 3,000. Returns [`IndexError::UnknownItem`] when the item is not indexed or not
-    /// visible. At most [`MAX_RELATED_VALUES`] of the item's indicators are used, and none held
-    /// by more than [`MAX_RELATED_POSTINGS`] items.
+    /// The items that share indicators or entities with `item`, best first: each shared
+    /// indicator or entity adds its rarity among the items `visibility` allows, so one in 3
+    /// items counts for more than one in 3,000 (an entity weighs as an indicator of the same
+    /// rarity). Returns [`IndexError::UnknownItem`] when the item is not indexed or not
+    /// visible. At most [`MAX_RELATED_VALUES`] of the item's indicators and entities are used,
+    /// and none held by more than [`MAX_RELATED_POSTINGS`] items.
     pub fn related(
         &self,
         item: &ItemId,
@@ -163,20 +254,26 @@ impl SearchIndex {
         else {
             return Err(IndexError::UnknownItem(item.to_string()));
         };
-        // The item's indicators, from the column of its segment, rarest first (by the document
-        // frequency in the whole index: only the choice of which to look up depends on it).
-        let mut values: Vec<(u64, String)> = Vec::new();
-        if let Some(column) =
-            searcher.segment_reader(own.segment_ord).fast_fields().str("indicator").map_err(engine)?
-        {
+        // The item's indicators and entities, from the columns of its segment, rarest first (by
+        // the document frequency in the whole index: only the choice of which to look up
+        // depends on it).
+        let mut values: Vec<(u64, Shared, String)> = Vec::new();
+        for (name, field, shared) in [
+            ("indicator", self.fields.indicator, Shared::Indicator),
+            ("entity", self.fields.entity, Shared::Entity),
+        ] {
+            let Some(column) =
+                searcher.segment_reader(own.segment_ord).fast_fields().str(name).map_err(engine)?
+            else {
+                continue;
+            };
             for ord in column.term_ords(own.doc_id) {
                 let mut value = String::new();
                 if column.ord_to_str(ord, &mut value).map_err(|e| IndexError::engine(&self.dir, e))? {
-                    let frequency = searcher
-                        .doc_freq(&Term::from_field_text(self.fields.indicator, &value))
-                        .map_err(engine)?;
+                    let frequency =
+                        searcher.doc_freq(&Term::from_field_text(field, &value)).map_err(engine)?;
                     if frequency <= MAX_RELATED_POSTINGS {
-                        values.push((frequency, value));
+                        values.push((frequency, shared, value));
                     }
                 }
             }
@@ -193,8 +290,12 @@ impl SearchIndex {
         };
         // Per related document: its score and the indexes (in `values`) of the shared values.
         let mut scores: HashMap<DocAddress, (f64, Vec<u16>)> = HashMap::new();
-        for (position, (_, value)) in values.iter().enumerate() {
-            let query = visible(self, self.indicator_query(value), visibility)?;
+        for (position, (_, shared, value)) in values.iter().enumerate() {
+            let field = match shared {
+                Shared::Indicator => self.fields.indicator,
+                Shared::Entity => self.fields.entity,
+            };
+            let query = visible(self, self.keyword_query(field, value), visibility)?;
             let matches = searcher.search(&*query, &Matches).map_err(engine)?;
             let holders: usize = matches.iter().map(|(_, docs)| docs.len()).sum();
             if holders <= 1 {
@@ -234,23 +335,47 @@ impl SearchIndex {
         ranked.sort_unstable_by(order);
         ranked
             .into_iter()
-            .map(|(score, seq, address, shared)| {
+            .map(|(score, seq, address, positions)| {
+                let mut shared = Vec::new();
+                let mut shared_entities = Vec::new();
+                for position in positions {
+                    let (_, kind, value) = &values[usize::from(position)];
+                    match kind {
+                        Shared::Indicator => shared.push(value.clone()),
+                        Shared::Entity => shared_entities.push(SharedEntity {
+                            id: value.clone(),
+                            name: self
+                                .gazetteer
+                                .entity(value)
+                                .map_or_else(|| value.clone(), |e| e.name.clone()),
+                        }),
+                    }
+                }
                 Ok(Related {
                     id: crate::search::item_id(self, &searcher, address)?,
                     seq,
                     score,
-                    shared: shared.into_iter().map(|i| values[usize::from(i)].1.clone()).collect(),
+                    shared,
+                    shared_entities,
                 })
             })
             .collect()
     }
 
     fn indicator_query(&self, canonical: &str) -> Box<dyn TantivyQuery> {
-        Box::new(TermQuery::new(
-            Term::from_field_text(self.fields.indicator, canonical),
-            IndexRecordOption::Basic,
-        ))
+        self.keyword_query(self.fields.indicator, canonical)
     }
+
+    fn keyword_query(&self, field: tantivy::schema::Field, value: &str) -> Box<dyn TantivyQuery> {
+        Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
+    }
+}
+
+/// What an item shares with a related one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Shared {
+    Indicator,
+    Entity,
 }
 
 /// The fast columns a summary reads.

@@ -7,6 +7,9 @@ pub enum IndexError {
     /// The query cannot be run: a field that is not indexed yet, a pattern too broad.
     #[error("{0}")]
     Query(String),
+    /// No entity of the gazetteer has this name, alias or id (or matches this pattern).
+    #[error("no entity named {0:?} in the gazetteer (see `muninn entities list`)")]
+    UnknownEntity(String),
     /// A cursor that was not made by this index.
     #[error("invalid cursor {0:?}: pass the `next` value of the previous page unchanged")]
     Cursor(String),

@@ -4,12 +4,16 @@
 //! [`muninn_query::Query`] and a [`Visibility`] that is applied inside the query, so that counts,
 //! facets and histograms never include an item the caller may not see.
 //!
+//! Each item's indicators and the entities of a [`Gazetteer`] named in it are indexed with it;
+//! the index records the gazetteer it was built with and is rebuilt when it changes.
+//!
 //! **Invariant:** only this crate knows tantivy.
 //! **Invariant:** the index holds nothing that is not derived from the log; deleting it loses
 //! nothing.
 
 pub mod analysis;
 mod correlate;
+mod entities;
 mod error;
 mod indicators;
 mod query;
@@ -26,10 +30,16 @@ use tantivy::directory::MmapDirectory;
 use tantivy::schema::Schema;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
-pub use correlate::{IndicatorSummary, MAX_RELATED_POSTINGS, MAX_RELATED_VALUES, Mention, Related};
+pub use correlate::{
+    EntitySummary, IndicatorSummary, MAX_RELATED_POSTINGS, MAX_RELATED_VALUES, Mention, Related, SharedEntity,
+};
+pub use entities::{Entity, EntityMention, Gazetteer, GazetteerWarning, extract_entities};
 pub use error::IndexError;
 pub use schema::SCHEMA_VERSION;
-pub use search::{Cursor, Facets, Hit, SearchRequest, SearchResults, Snippet, TOP_INDICATORS, Visibility};
+pub use search::{
+    Cursor, EntityFacet, Facets, Hit, SearchRequest, SearchResults, Snippet, TOP_ENTITIES, TOP_INDICATORS,
+    Visibility,
+};
 
 use crate::analysis::{MuninnTokenizer, TEXT_ANALYZER};
 use crate::schema::Fields;
@@ -40,11 +50,14 @@ const COMMIT_EVERY: u64 = 2_000_000;
 /// Memory of the index writer.
 const WRITER_HEAP_BYTES: usize = 200 << 20;
 
-/// What a commit records: which schema, and how far into the log the index reaches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// What a commit records: which schema, how far into the log the index reaches, and the
+/// fingerprint of the gazetteer its entities were found with (empty: none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct CommitPayload {
     schema_version: u32,
     last_seq: u64,
+    #[serde(default)]
+    gazetteer: String,
 }
 
 /// What a sync or rebuild did.
@@ -55,7 +68,7 @@ pub struct SyncReport {
     /// The log sequence number the index now reaches.
     pub last_seq: u64,
     /// Whether the index was rebuilt from the start of the log (new, of another schema
-    /// version, or ahead of the log it follows).
+    /// version, built with another gazetteer, or ahead of the log it follows).
     pub rebuilt: bool,
 }
 
@@ -69,6 +82,10 @@ pub struct SearchIndex {
     /// Finds the indicators of each item indexed (default configuration, no warning lists:
     /// the index holds every indicator; warning lists apply where indicators are reported).
     extractor: Extractor,
+    /// The entities to find in each item, and to resolve `entity:` queries with.
+    gazetteer: Gazetteer,
+    /// The index was built with another gazetteer: the next sync rebuilds it.
+    gazetteer_changed: bool,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -82,9 +99,17 @@ fn register_analyzers(index: &Index) {
 }
 
 impl SearchIndex {
-    /// Opens the index in `dir`, creating it if needed. An index of another schema version is
-    /// deleted and recreated empty (the next [`sync`](Self::sync) fills it from the log).
+    /// Opens the index in `dir` without a gazetteer (no entities): [`SearchIndex::open_with`]
+    /// with an empty one.
     pub fn open(dir: &Path) -> Result<SearchIndex, IndexError> {
+        SearchIndex::open_with(dir, Gazetteer::default())
+    }
+
+    /// Opens the index in `dir`, creating it if needed, to find the entities of `gazetteer`.
+    /// An index of another schema version is deleted and recreated empty (the next
+    /// [`sync`](Self::sync) fills it from the log); one built with another gazetteer is
+    /// rebuilt by the next sync, so that every item is indexed with the same entities.
+    pub fn open_with(dir: &Path, gazetteer: Gazetteer) -> Result<SearchIndex, IndexError> {
         let (schema, fields) = schema::build();
         std::fs::create_dir_all(dir).map_err(|source| IndexError::Io { path: dir.to_owned(), source })?;
         let index = match open_existing(dir, &schema)? {
@@ -102,7 +127,10 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e| IndexError::engine(dir, e))?;
-        let last_seq = payload(&index, dir)?.map_or(0, |p| p.last_seq);
+        let committed = payload(&index, dir)?;
+        let last_seq = committed.as_ref().map_or(0, |p| p.last_seq);
+        let gazetteer_changed =
+            last_seq > 0 && committed.as_ref().is_none_or(|p| p.gazetteer != gazetteer.fingerprint());
         Ok(SearchIndex {
             dir: dir.to_owned(),
             index,
@@ -110,6 +138,8 @@ impl SearchIndex {
             fields,
             last_seq,
             extractor: Extractor::default(),
+            gazetteer,
+            gazetteer_changed,
         })
     }
 
@@ -118,11 +148,16 @@ impl SearchIndex {
         self.last_seq
     }
 
+    /// The gazetteer the index finds entities with.
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
+    }
+
     /// Adds every item logged after the index's last commit. If the index is ahead of the log
-    /// (the data directory was replaced), it is rebuilt.
+    /// (the data directory was replaced) or was built with another gazetteer, it is rebuilt.
     pub fn sync(&mut self, store: &dyn ItemStore) -> Result<SyncReport, IndexError> {
         let store_last = store.stats()?.last_seq;
-        if self.last_seq > store_last {
+        if self.last_seq > store_last || self.gazetteer_changed {
             return self.rebuild(store);
         }
         self.add_from(store, self.last_seq, false)
@@ -132,9 +167,10 @@ impl SearchIndex {
     pub fn rebuild(&mut self, store: &dyn ItemStore) -> Result<SyncReport, IndexError> {
         let mut writer = self.writer()?;
         writer.delete_all_documents().map_err(|e| IndexError::engine(&self.dir, e))?;
-        commit(&mut writer, &self.dir, 0)?;
+        commit(&mut writer, &self.dir, 0, self.gazetteer.fingerprint())?;
         drop(writer);
         self.last_seq = 0;
+        self.gazetteer_changed = false;
         self.add_from(store, 0, true)
     }
 
@@ -152,16 +188,18 @@ impl SearchIndex {
         let mut indexed = 0u64;
         let mut last_seq = after_seq;
         let mut failure: Option<IndexError> = None;
+        let mut scratch = muninn_text::Scratch::default();
+        let fingerprint = self.gazetteer.fingerprint();
         store
             .for_each_item(after_seq, &mut |seq, item| {
-                if let Err(error) = writer.add_document(self.document(seq, item)) {
+                if let Err(error) = writer.add_document(self.document(seq, item, &mut scratch)) {
                     failure = Some(IndexError::engine(&self.dir, error));
                     return Err(muninn_store::StoreError::Invalid("indexing stopped".to_owned()));
                 }
                 indexed += 1;
                 last_seq = seq;
                 if indexed.is_multiple_of(COMMIT_EVERY)
-                    && let Err(error) = commit(&mut writer, &self.dir, last_seq)
+                    && let Err(error) = commit(&mut writer, &self.dir, last_seq, fingerprint)
                 {
                     failure = Some(error);
                     return Err(muninn_store::StoreError::Invalid("indexing stopped".to_owned()));
@@ -176,7 +214,7 @@ impl SearchIndex {
         let store_last = store.stats()?.last_seq;
         last_seq = last_seq.max(store_last);
         if indexed > 0 || last_seq != self.last_seq {
-            commit(&mut writer, &self.dir, last_seq)?;
+            commit(&mut writer, &self.dir, last_seq, fingerprint)?;
         }
         writer.wait_merging_threads().map_err(|e| IndexError::engine(&self.dir, e))?;
         self.reader.reload().map_err(|e| IndexError::engine(&self.dir, e))?;
@@ -184,7 +222,7 @@ impl SearchIndex {
         Ok(SyncReport { indexed, last_seq, rebuilt })
     }
 
-    fn document(&self, seq: u64, item: &Item) -> TantivyDocument {
+    fn document(&self, seq: u64, item: &Item, scratch: &mut muninn_text::Scratch) -> TantivyDocument {
         let fields = &self.fields;
         let mut document = TantivyDocument::default();
         document.add_text(fields.id, item.id.to_string());
@@ -214,6 +252,14 @@ impl SearchIndex {
         }
         for kind in kinds {
             document.add_text(fields.indicator_type, kind);
+        }
+        if !self.gazetteer.is_empty() {
+            let texts = item.title.as_deref().into_iter().chain(std::iter::once(item.body.as_str()));
+            for index in self.gazetteer.entity_indexes(texts, scratch) {
+                let entity = &self.gazetteer.entities()[index as usize];
+                document.add_text(fields.entity, &entity.id);
+                document.add_text(fields.entity_name, &entity.name);
+            }
         }
         document
     }
@@ -248,8 +294,14 @@ fn payload(index: &Index, dir: &Path) -> Result<Option<CommitPayload>, IndexErro
     Ok(metas.payload.and_then(|text| serde_json::from_str(&text).ok()))
 }
 
-fn commit(writer: &mut IndexWriter<TantivyDocument>, dir: &Path, last_seq: u64) -> Result<(), IndexError> {
-    let payload = serde_json::to_string(&CommitPayload { schema_version: SCHEMA_VERSION, last_seq })
+fn commit(
+    writer: &mut IndexWriter<TantivyDocument>,
+    dir: &Path,
+    last_seq: u64,
+    gazetteer: &str,
+) -> Result<(), IndexError> {
+    let payload = CommitPayload { schema_version: SCHEMA_VERSION, last_seq, gazetteer: gazetteer.to_owned() };
+    let payload = serde_json::to_string(&payload)
         .map_err(|e| IndexError::Corrupt { path: dir.to_owned(), detail: e.to_string() })?;
     let mut prepared = writer.prepare_commit().map_err(|e| IndexError::engine(dir, e))?;
     prepared.set_payload(&payload);

@@ -13,13 +13,18 @@ use tantivy::{DateTime, Term};
 
 use crate::analysis::{fold, tokens};
 use crate::schema::Fields;
-use crate::{IndexError, indicators};
+use crate::{Entity, Gazetteer, IndexError, indicators};
 
 /// Title matches count double: a word in the title says more about an item than one in its
 /// text.
 const TITLE_BOOST: f32 = 2.0;
 
-pub(crate) fn translate(query: &Query, fields: &Fields) -> Result<Box<dyn TantivyQuery>, IndexError> {
+pub(crate) fn translate(
+    query: &Query,
+    fields: &Fields,
+    gazetteer: &Gazetteer,
+) -> Result<Box<dyn TantivyQuery>, IndexError> {
+    let recurse = |query: &Query| translate(query, fields, gazetteer);
     Ok(match query {
         Query::All => Box::new(AllQuery),
         Query::Term { field, text } | Query::Phrase { field, text } => {
@@ -27,10 +32,12 @@ pub(crate) fn translate(query: &Query, fields: &Fields) -> Result<Box<dyn Tantiv
                 Target::Text(field) => Ok(words(field, text)),
                 Target::Keyword(field) => Ok(keyword(field, &text.to_lowercase())),
                 Target::Indicator(field) => Ok(keyword(field, &indicators::normalise(text))),
+                Target::Entity(field) => entities(field, text, gazetteer.lookup(text)),
             })?
         }
         Query::Wildcard { field, pattern, .. } => on_fields(*field, fields, |target| {
             let (field, folded) = match target {
+                Target::Entity(field) => return entities(field, pattern, gazetteer.lookup_pattern(pattern)),
                 Target::Text(field) => (field, fold(pattern)),
                 Target::Keyword(field) => (field, pattern.to_lowercase()),
                 // Canonical indicators are mostly lower case, some upper (`CVE-`), some as
@@ -52,6 +59,11 @@ pub(crate) fn translate(query: &Query, fields: &Fields) -> Result<Box<dyn Tantiv
                 }
                 Target::Keyword(field) => (field, text.to_lowercase()),
                 Target::Indicator(field) => (field, indicators::normalise(text)),
+                Target::Entity(_) => {
+                    return Err(IndexError::Query(format!(
+                        "entity:{text}~ : entities are looked up by name or alias; fuzzy matching is not supported, use a wildcard (entity:\"fancy*\")"
+                    )));
+                }
             };
             Ok(Box::new(FuzzyTermQuery::new(Term::from_field_text(field, &word), *distance, true)))
         })?,
@@ -88,8 +100,8 @@ pub(crate) fn translate(query: &Query, fields: &Fields) -> Result<Box<dyn Tantiv
             let mut subqueries = Vec::with_capacity(clauses.len());
             for clause in clauses {
                 match clause {
-                    Query::Not(inner) => subqueries.push((Occur::MustNot, translate(inner, fields)?)),
-                    other => subqueries.push((Occur::Must, translate(other, fields)?)),
+                    Query::Not(inner) => subqueries.push((Occur::MustNot, recurse(inner)?)),
+                    other => subqueries.push((Occur::Must, recurse(other)?)),
                 }
             }
             if subqueries.iter().all(|(occur, _)| *occur == Occur::MustNot) {
@@ -98,24 +110,25 @@ pub(crate) fn translate(query: &Query, fields: &Fields) -> Result<Box<dyn Tantiv
             Box::new(BooleanQuery::new(subqueries))
         }
         Query::Or(clauses) => {
-            let subqueries =
-                clauses.iter().map(|clause| translate(clause, fields)).collect::<Result<Vec<_>, _>>()?;
+            let subqueries = clauses.iter().map(recurse).collect::<Result<Vec<_>, _>>()?;
             any_of(subqueries)
         }
         Query::Not(inner) => Box::new(BooleanQuery::new(vec![
             (Occur::Must, Box::new(AllQuery)),
-            (Occur::MustNot, translate(inner, fields)?),
+            (Occur::MustNot, recurse(inner)?),
         ])),
     })
 }
 
-/// Where a word is looked for: an analysed text field, a keyword field matched exactly, or the
-/// indicator field (matched exactly once the value is in the extractor's canonical form).
+/// Where a word is looked for: an analysed text field, a keyword field matched exactly, the
+/// indicator field (matched exactly once the value is in the extractor's canonical form), or the
+/// entity field (the value is a name looked up in the gazetteer).
 #[derive(Clone, Copy)]
 enum Target {
     Text(TantivyField),
     Keyword(TantivyField),
     Indicator(TantivyField),
+    Entity(TantivyField),
 }
 
 /// Runs `make` on the field a clause names, or on title and body (title boosted) for none.
@@ -141,11 +154,7 @@ fn on_fields(
         }
         Some(Field::Indicator) => Target::Indicator(fields.indicator),
         Some(Field::IndicatorType) => Target::Keyword(fields.indicator_type),
-        Some(Field::Entity) => {
-            return Err(IndexError::Query(
-                "entity: is not searchable yet: entities arrive with the knowledge base gazetteer; search their names in the text instead".to_owned(),
-            ));
-        }
+        Some(Field::Entity) => Target::Entity(fields.entity),
         Some(other @ (Field::Tlp | Field::Grade | Field::Date)) => {
             // The parser turns these into ranges and filters; a bare term cannot reach here.
             return Err(IndexError::Query(format!("{other}: takes a label, grade or date")));
@@ -167,6 +176,20 @@ fn words(field: TantivyField, text: &str) -> Box<dyn TantivyQuery> {
         1 => Box::new(TermQuery::new(terms[0].1.clone(), IndexRecordOption::WithFreqsAndPositions)),
         _ => Box::new(PhraseQuery::new_with_offset(terms)),
     }
+}
+
+/// The items that name any of `found`, the entities a value names. A value that names no
+/// entity is an error rather than a query that finds nothing: a misspelt name would otherwise
+/// look like an entity nobody mentions.
+fn entities(
+    field: TantivyField,
+    value: &str,
+    found: Vec<&Entity>,
+) -> Result<Box<dyn TantivyQuery>, IndexError> {
+    if found.is_empty() {
+        return Err(IndexError::UnknownEntity(value.to_owned()));
+    }
+    Ok(any_of(found.into_iter().map(|entity| keyword(field, &entity.id)).collect()))
 }
 
 fn keyword(field: TantivyField, value: &str) -> Box<dyn TantivyQuery> {

@@ -1,4 +1,4 @@
-//! The index schema, version 3. Documented in the crate README; a change of fields or analysis
+//! The index schema, version 4. Documented in the crate README; a change of fields or analysis
 //! is a new version, and an index of another version is rebuilt from the log.
 
 use tantivy::schema::{
@@ -9,7 +9,7 @@ use tantivy::schema::{
 use crate::analysis::TEXT_ANALYZER;
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The index's fields.
 #[derive(Debug, Clone)]
@@ -33,6 +33,10 @@ pub(crate) struct Fields {
     pub indicator: Field,
     /// Their kinds (`ipv4`, `domain`, `sha256`...).
     pub indicator_type: Field,
+    /// The ids of the gazetteer entities named in title and body.
+    pub entity: Field,
+    /// Their canonical names.
+    pub entity_name: Field,
 }
 
 pub(crate) fn build() -> (Schema, Fields) {
@@ -59,7 +63,9 @@ pub(crate) fn build() -> (Schema, Fields) {
         compartment: builder.add_text_field("compartment", STRING),
         date: builder.add_date_field("date", date),
         indicator: builder.add_text_field("indicator", keyword.clone()),
-        indicator_type: builder.add_text_field("indicator_type", keyword),
+        indicator_type: builder.add_text_field("indicator_type", keyword.clone()),
+        entity: builder.add_text_field("entity", keyword.clone()),
+        entity_name: builder.add_text_field("entity_name", keyword),
     };
     (builder.build(), fields)
 }

@@ -46,8 +46,8 @@ pub struct SearchRequest<'a> {
     pub limit: usize,
     /// The `next` cursor of the previous page.
     pub after: Option<Cursor>,
-    /// Whether to count facets (source, language, TLP, grade, indicator kinds and the most
-    /// frequent indicators).
+    /// Whether to count facets (source, language, TLP, grade, indicator kinds, the most
+    /// frequent indicators and entities).
     pub facets: bool,
     /// Whether to compute a histogram of matches per day.
     pub histogram: bool,
@@ -79,10 +79,25 @@ pub struct Facets {
     pub indicator_type: Vec<(String, u64)>,
     /// The indicators held by the most matches, at most [`TOP_INDICATORS`].
     pub indicator: Vec<(String, u64)>,
+    /// The entities named by the most matches, at most [`TOP_ENTITIES`].
+    pub entity: Vec<EntityFacet>,
 }
 
 /// How many indicator values the `indicator` facet lists.
 pub const TOP_INDICATORS: usize = 20;
+/// How many entities the `entity` facet lists.
+pub const TOP_ENTITIES: usize = 20;
+
+/// An entity and how many matches name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityFacet {
+    /// The entity's id.
+    pub id: String,
+    /// Its canonical name.
+    pub name: String,
+    /// Visible matches that name it.
+    pub count: u64,
+}
 
 /// What a search found.
 #[derive(Debug, Clone, PartialEq)]
@@ -218,7 +233,7 @@ fn sort_key(score: Score, seq: u64) -> (Score, u64) {
 
 pub(crate) fn run(index: &SearchIndex, request: &SearchRequest<'_>) -> Result<SearchResults, IndexError> {
     let engine = |e: tantivy::TantivyError| IndexError::engine(&index.dir, e);
-    let user_query = crate::query::translate(request.query, &index.fields)?;
+    let user_query = crate::query::translate(request.query, &index.fields, &index.gazetteer)?;
     let query = visible(index, user_query, request.visibility)?;
     let searcher = index.reader.searcher();
     let limit = request.limit.clamp(1, 10_000);
@@ -280,6 +295,13 @@ pub(crate) fn run(index: &SearchIndex, request: &SearchRequest<'_>) -> Result<Se
         grade: buckets("grade"),
         indicator_type: buckets("indicator_type"),
         indicator: buckets("indicator"),
+        entity: buckets("entity")
+            .into_iter()
+            .map(|(id, count)| {
+                let name = index.gazetteer.entity(&id).map_or_else(|| id.clone(), |e| e.name.clone());
+                EntityFacet { id, name, count }
+            })
+            .collect(),
     });
     let histogram = if request.histogram {
         results["date"]["buckets"]
@@ -311,6 +333,10 @@ fn aggregation_request(request: &SearchRequest<'_>) -> serde_json::Value {
         aggregations.insert(
             "indicator".to_owned(),
             serde_json::json!({ "terms": { "field": "indicator", "size": TOP_INDICATORS } }),
+        );
+        aggregations.insert(
+            "entity".to_owned(),
+            serde_json::json!({ "terms": { "field": "entity", "size": TOP_ENTITIES } }),
         );
     }
     if request.histogram {
@@ -350,7 +376,7 @@ impl SearchIndex {
         max_chars: usize,
     ) -> Result<Vec<Snippet>, IndexError> {
         let searcher = self.reader.searcher();
-        let tantivy_query = crate::query::translate(query, &self.fields)?;
+        let tantivy_query = crate::query::translate(query, &self.fields, &self.gazetteer)?;
         let mut generator = SnippetGenerator::create(&searcher, &*tantivy_query, self.fields.body)
             .map_err(|e| IndexError::engine(&self.dir, e))?;
         generator.set_max_num_chars(max_chars);
