@@ -1,6 +1,7 @@
 //! The index against a small multilingual corpus: data-driven queries (query in, ranked titles
 //! and snippets out), visibility, paging and rebuilding.
 
+mod entities;
 mod indicators;
 mod properties;
 mod queries;
@@ -238,7 +239,7 @@ fn pages_follow_each_other_without_gaps_or_repeats() {
 }
 
 #[test]
-fn fields_not_indexed_yet_are_an_error_not_a_silent_miss() {
+fn an_entity_without_a_gazetteer_is_an_error_not_a_silent_miss() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (_store, index) = corpus_index(dir.path());
     let query = muninn_query::parse("entity:\"APT28\"", now()).expect("parses");
@@ -252,6 +253,6 @@ fn fields_not_indexed_yet_are_an_error_not_a_silent_miss() {
             facets: false,
             histogram: false,
         })
-        .expect_err("not indexed yet");
+        .expect_err("no gazetteer");
     assert!(error.to_string().contains("entity"), "{error}");
 }
