@@ -50,7 +50,7 @@ pub enum Command {
     Search(SearchArgs),
     /// What the index knows about an indicator: items, first and last seen, sources.
     Indicator(IndicatorArgs),
-    /// Items that share indicators with an item, the rarest shared indicators weighing most.
+    /// Items that share indicators or entities with an item, the rarest shared weighing most.
     Related(RelatedArgs),
     /// Exercises: generate a synthetic flow with planted signals.
     #[command(subcommand)]
@@ -71,6 +71,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The gazetteer: lists of entities whose names are found in items (import, list, delete).
+    #[command(subcommand)]
+    Entities(EntitiesCommand),
+    /// What the index knows about an entity, by any of its names: items, first and last seen,
+    /// sources.
+    Entity(EntityArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -437,6 +443,72 @@ pub struct MatchArgs {
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
     /// JSON output (JSON Lines for a batch).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EntitiesCommand {
+    /// Import (or replace) a list of entities; the index is rebuilt to find their names.
+    Import(EntitiesImportArgs),
+    /// List the entity lists.
+    List {
+        /// Also list every entity.
+        #[arg(long)]
+        entities: bool,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete an entity list; the index is rebuilt without it.
+    Delete {
+        /// The list's name.
+        name: String,
+    },
+}
+
+/// Formats `muninn entities import` reads (the watchlist import formats; only name entries
+/// become entities).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EntitiesFormat {
+    /// A MISP galaxy cluster file (e.g. threat-actor.json): a cluster's value and synonyms.
+    MispGalaxy,
+    /// The UN Security Council consolidated sanctions list (XML).
+    Un,
+    /// The OFAC SDN list in its legacy CSV layout (sdn.csv).
+    Ofac,
+    /// CSV with a header: id, kind (name), value, aliases (`|`-separated).
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct EntitiesImportArgs {
+    /// The file to read.
+    pub file: PathBuf,
+    /// Its format.
+    #[arg(long, value_enum)]
+    pub format: EntitiesFormat,
+    /// What the entities are: threat-actor, organisation, person, place... Default: a MISP
+    /// galaxy's type, else `unspecified`.
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// The list's name (prefixes its entities' ids). Default: the file's stem.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EntityArgs {
+    /// A name or alias of the entity, in any script and case (`APT28`, `"Fancy Bear"`), or its id.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// How many of the most recent items to list.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// JSON output.
     #[arg(long)]
     pub json: bool,
 }

@@ -85,12 +85,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Match(args) => commands::matching::run(&config, &args),
         Command::Reindex { json } => commands::search::reindex(&config, json),
         Command::Exercise(command) => commands::exercise::run(&command),
+        Command::Entities(command) => commands::entities::run(&config, &command),
+        Command::Entity(args) => commands::entities::entity(&config, &args),
     }
 }
 
 fn exit_code_of(error: &anyhow::Error) -> u8 {
     for cause in error.chain() {
         if cause.downcast_ref::<UsageError>().is_some() {
+            return exit::USAGE;
+        }
+        if let Some(muninn_index::IndexError::UnknownEntity(_)) =
+            cause.downcast_ref::<muninn_index::IndexError>()
+        {
             return exit::USAGE;
         }
         if let Some(query_error) = cause.downcast_ref::<muninn_query::QueryError>() {

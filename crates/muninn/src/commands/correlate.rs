@@ -1,5 +1,5 @@
-//! `muninn indicator` and `muninn related`: correlation by shared indicators, read from the
-//! full-text index's posting lists.
+//! `muninn indicator` and `muninn related`: correlation by shared indicators and entities, read
+//! from the full-text index's posting lists.
 
 use std::process::ExitCode;
 
@@ -25,6 +25,13 @@ fn item_json(item: Option<&Item>) -> serde_json::Value {
 
 fn day(at: Option<muninn_model::Timestamp>) -> String {
     at.map_or_else(|| "-".to_owned(), |t| t.strftime("%Y-%m-%d").to_string())
+}
+
+/// What a related item shares: entities by name, then indicators, and how many in all.
+fn shared(entry: &muninn_index::Related) -> String {
+    let names =
+        entry.shared_entities.iter().map(|e| e.name.as_str()).chain(entry.shared.iter().map(String::as_str));
+    format!("{} ({})", names.collect::<Vec<_>>().join(", "), entry.shared.len() + entry.shared_entities.len())
 }
 
 fn read(store: &EmbeddedStore, id: &ItemId) -> anyhow::Result<Option<Item>> {
@@ -119,13 +126,18 @@ pub fn related(config: &Config, args: &RelatedArgs) -> anyhow::Result<ExitCode> 
                 value["seq"] = json!(entry.seq);
                 value["score"] = json!(entry.score);
                 value["shared"] = json!(entry.shared);
+                value["shared_entities"] = entry
+                    .shared_entities
+                    .iter()
+                    .map(|e| json!({"id": e.id, "name": e.name}))
+                    .collect::<serde_json::Value>();
                 value
             })
             .collect();
         output::print_json(&json!({ "item": id.to_string(), "related": items }))?;
         return Ok(ExitCode::SUCCESS);
     }
-    let mut text = format!("{} item(s) share indicators with {id}\n", related.len());
+    let mut text = format!("{} item(s) share indicators or entities with {id}\n", related.len());
     let table_rows: Vec<Vec<String>> = rows
         .iter()
         .map(|(entry, item)| {
@@ -136,7 +148,7 @@ pub fn related(config: &Config, args: &RelatedArgs) -> anyhow::Result<ExitCode> 
                     .map_or_else(|| "-".to_owned(), |i| day(Some(i.event_time.unwrap_or(i.collected_at)))),
                 item.as_ref().map_or_else(String::new, |i| i.source.to_string()),
                 output::cut(item.as_ref().and_then(|i| i.title.as_deref()).unwrap_or(""), 40),
-                output::cut(&format!("{} ({})", entry.shared.join(", "), entry.shared.len()), 70),
+                output::cut(&shared(entry), 70),
             ]
         })
         .collect();

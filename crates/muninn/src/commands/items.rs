@@ -2,6 +2,8 @@
 
 use std::process::ExitCode;
 
+use muninn_index::{EntityMention, Gazetteer, extract_entities};
+use muninn_model::Item;
 use muninn_store::{ItemStore, ListQuery};
 use serde_json::json;
 
@@ -66,7 +68,9 @@ pub fn run(config: &Config, command: &ItemsCommand) -> anyhow::Result<ExitCode> 
                 return Ok(ExitCode::SUCCESS);
             }
             if *json {
-                output::print_json(&serde_json::to_value(&item)?)?;
+                let mut value = serde_json::to_value(&item)?;
+                value["extracted"] = extracted_json(&store, &item)?;
+                output::print_json(&value)?;
                 return Ok(ExitCode::SUCCESS);
             }
             // FIRST TLP 2.0 §2: the label comes directly before the information.
@@ -99,8 +103,104 @@ pub fn run(config: &Config, command: &ItemsCommand) -> anyhow::Result<ExitCode> 
             }
             text.push_str(&item.body);
             text.push('\n');
+            text.push_str(&found_in(&store, &item)?);
             output::print(&text)?;
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where a mention is: the title or the body.
+#[derive(Debug, Clone, Copy)]
+enum Part {
+    Title,
+    Body,
+}
+
+impl Part {
+    fn as_str(self) -> &'static str {
+        match self {
+            Part::Title => "title",
+            Part::Body => "body",
+        }
+    }
+}
+
+/// The indicators and the gazetteer's entities in an item's title and body, as indexing finds
+/// them (all indicators, no warning lists), with their spans.
+struct Extracted {
+    indicators: Vec<(Part, muninn_extract::Indicator)>,
+    entities: Vec<(Part, EntityMention)>,
+}
+
+fn extract(store: &dyn ItemStore, item: &Item) -> anyhow::Result<Extracted> {
+    let gazetteer: Gazetteer = super::entities::load_gazetteer(store)?;
+    let extractor = muninn_extract::Extractor::default();
+    let parts = item
+        .title
+        .as_deref()
+        .map(|title| (Part::Title, title))
+        .into_iter()
+        .chain([(Part::Body, item.body.as_str())]);
+    let mut extracted = Extracted { indicators: Vec::new(), entities: Vec::new() };
+    for (part, text) in parts {
+        extracted
+            .indicators
+            .extend(extractor.extract(text).indicators.into_iter().map(|found| (part, found)));
+        extracted.entities.extend(extract_entities(&gazetteer, text).into_iter().map(|found| (part, found)));
+    }
+    Ok(extracted)
+}
+
+fn extracted_json(store: &dyn ItemStore, item: &Item) -> anyhow::Result<serde_json::Value> {
+    let extracted = extract(store, item)?;
+    Ok(json!({
+        "indicators": extracted.indicators.iter().map(|(part, found)| json!({
+            "kind": found.kind.name(), "value": found.value, "in": part.as_str(),
+            "span": [found.span.start, found.span.end], "defanged": found.defanged,
+        })).collect::<Vec<_>>(),
+        "entities": extracted.entities.iter().map(|(part, found)| json!({
+            "entity": found.entity, "name": found.name, "form": found.form, "in": part.as_str(),
+            "span": [found.span.start, found.span.end],
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+/// The indicators and entities of an item, after its text.
+fn found_in(store: &dyn ItemStore, item: &Item) -> anyhow::Result<String> {
+    let extracted = extract(store, item)?;
+    let mut text = String::new();
+    if !extracted.indicators.is_empty() {
+        text.push_str(&format!("\nindicators ({}):\n", extracted.indicators.len()));
+        let rows: Vec<Vec<String>> = extracted
+            .indicators
+            .iter()
+            .map(|(part, found)| {
+                vec![
+                    found.kind.name().to_owned(),
+                    found.value.clone(),
+                    format!("{} {}..{}", part.as_str(), found.span.start, found.span.end),
+                    if found.defanged { "defanged".to_owned() } else { String::new() },
+                ]
+            })
+            .collect();
+        text.push_str(&output::table(&["KIND", "VALUE", "AT", ""], &rows));
+    }
+    if !extracted.entities.is_empty() {
+        text.push_str(&format!("\nentities ({}):\n", extracted.entities.len()));
+        let rows: Vec<Vec<String>> = extracted
+            .entities
+            .iter()
+            .map(|(part, found)| {
+                vec![
+                    found.name.clone(),
+                    found.form.clone(),
+                    format!("{} {}..{}", part.as_str(), found.span.start, found.span.end),
+                    found.entity.clone(),
+                ]
+            })
+            .collect();
+        text.push_str(&output::table(&["ENTITY", "AS", "AT", "ID"], &rows));
+    }
+    Ok(text)
 }

@@ -2,6 +2,7 @@
 
 pub mod correlate;
 pub mod demo;
+pub mod entities;
 pub mod exercise;
 pub mod ingest;
 pub mod items;
@@ -27,12 +28,13 @@ pub fn open_existing_store(config: &Config) -> anyhow::Result<EmbeddedStore> {
     open_store(config)
 }
 
-/// The full-text index of the configured data directory, caught up with its log.
+/// The full-text index of the configured data directory with the stored gazetteer, caught up
+/// with its log (rebuilt if the gazetteer changed).
 pub fn synced_index(
     config: &Config,
     store: &EmbeddedStore,
 ) -> anyhow::Result<(muninn_index::SearchIndex, muninn_index::SyncReport)> {
-    let mut index = muninn_index::SearchIndex::open(&config.data_dir.join("index"))?;
+    let mut index = entities::open_index(config, store)?;
     let report = index.sync(store)?;
     Ok((index, report))
 }

@@ -67,6 +67,7 @@ pub fn run(config: &Config, args: &SearchArgs) -> anyhow::Result<ExitCode> {
             json!({
                 "source": facet_json(&f.source), "lang": facet_json(&f.lang), "tlp": facet_json(&f.tlp), "grade": facet_json(&f.grade),
                 "indicator_type": facet_json(&f.indicator_type), "indicator": facet_json(&f.indicator),
+                "entity": f.entity.iter().map(|e| json!({"id": e.id, "name": e.name, "count": e.count})).collect::<Vec<_>>(),
             })
         });
         let histogram: Vec<_> = results
@@ -113,13 +114,14 @@ pub fn run(config: &Config, args: &SearchArgs) -> anyhow::Result<ExitCode> {
             list.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
         };
         text.push_str(&format!(
-            "\nsource: {}\nlang:   {}\ntlp:    {}\ngrade:  {}\nindicator kinds: {}\ntop indicators:  {}\n",
+            "\nsource: {}\nlang:   {}\ntlp:    {}\ngrade:  {}\nindicator kinds: {}\ntop indicators:  {}\ntop entities:    {}\n",
             join(&facets.source),
             join(&facets.lang),
             join(&facets.tlp),
             join(&facets.grade),
             join(&facets.indicator_type),
-            join(&facets.indicator)
+            join(&facets.indicator),
+            facets.entity.iter().map(|e| format!("{} {}", e.name, e.count)).collect::<Vec<_>>().join(", ")
         ));
         let days: Vec<String> = results
             .histogram
@@ -138,7 +140,7 @@ pub fn run(config: &Config, args: &SearchArgs) -> anyhow::Result<ExitCode> {
 pub fn reindex(config: &Config, as_json: bool) -> anyhow::Result<ExitCode> {
     let store = super::open_existing_store(config)?;
     let started = Instant::now();
-    let mut index = muninn_index::SearchIndex::open(&config.data_dir.join("index"))?;
+    let mut index = super::entities::open_index(config, &store)?;
     let report = index.rebuild(&store)?;
     let seconds = started.elapsed().as_secs_f64();
     if as_json {

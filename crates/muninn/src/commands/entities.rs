@@ -1,0 +1,321 @@
+//! `muninn entities import|list|delete` and `muninn entity NAME`: the gazetteer (until the
+//! knowledge base lands, imported lists of entities) and what the index knows about an entity.
+//!
+//! The gazetteer is kept in the store table `gazetteer`, one document per list (keyed by the
+//! list's name). An entity's id is `LIST:ID`, the id the import gives it (a MISP cluster's uuid,
+//! a UN reference number, a CSV `id`) prefixed with its list, so that lists never share ids.
+//! The index finds the names of every stored list in every item; it records which gazetteer it
+//! was built with and rebuilds itself when that changes, so an import or a delete reindexes.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use muninn_index::{Entity, Gazetteer, SearchIndex, Visibility};
+use muninn_screen::import;
+use muninn_screen::watchlist::EntryKind;
+use muninn_store::{Document, EmbeddedStore, ItemStore};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::cli::{EntitiesCommand, EntitiesFormat, EntitiesImportArgs, EntityArgs};
+use crate::config::Config;
+use crate::{UsageError, output};
+
+/// The store table of entity lists, keyed by list name.
+pub const GAZETTEER_TABLE: &str = "gazetteer";
+
+const PAGE: usize = 100;
+
+/// One imported list of entities, as stored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct EntityList {
+    /// Unique name, e.g. `threat-actors`.
+    name: String,
+    /// The format it was imported from.
+    format: String,
+    /// Raised by one each time the list is replaced.
+    version: u64,
+    /// The entities, ids already prefixed with the list's name.
+    entities: Vec<Entity>,
+}
+
+fn load_lists(store: &dyn ItemStore) -> anyhow::Result<Vec<EntityList>> {
+    let mut lists: Vec<EntityList> = Vec::new();
+    loop {
+        let after = lists.last().map(|list| list.name.clone());
+        let page = store.documents(GAZETTEER_TABLE, after.as_deref(), PAGE)?;
+        let done = page.len() < PAGE;
+        for (key, value) in page {
+            lists.push(
+                serde_json::from_slice(&value)
+                    .with_context(|| format!("stored entity list {key:?} does not decode"))?,
+            );
+        }
+        if done {
+            return Ok(lists);
+        }
+    }
+}
+
+/// The gazetteer of every stored list. Entities that cannot be used are left out with a
+/// warning in the log (the import reported them already).
+pub fn load_gazetteer(store: &dyn ItemStore) -> anyhow::Result<Gazetteer> {
+    let entities = load_lists(store)?.into_iter().flat_map(|list| list.entities).collect();
+    let (gazetteer, warnings) = Gazetteer::new(entities);
+    for warning in warnings {
+        tracing::debug!(%warning, "gazetteer entry left out");
+    }
+    Ok(gazetteer)
+}
+
+/// The full-text index of the configured data directory with the stored gazetteer (not yet
+/// synced).
+pub fn open_index(config: &Config, store: &dyn ItemStore) -> anyhow::Result<SearchIndex> {
+    Ok(SearchIndex::open_with(&config.data_dir.join("index"), load_gazetteer(store)?)?)
+}
+
+pub fn run(config: &Config, command: &EntitiesCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        EntitiesCommand::Import(args) => import_list(config, args),
+        EntitiesCommand::List { entities, json } => list(config, *entities, *json),
+        EntitiesCommand::Delete { name } => {
+            let mut store = super::open_existing_store(config)?;
+            if store.document(GAZETTEER_TABLE, name)?.is_none() {
+                return Err(UsageError(format!("no entity list named {name:?}")).into());
+            }
+            store.put_documents(vec![Document::delete(GAZETTEER_TABLE, name)])?;
+            let report = open_index(config, &store)?.sync(&store)?;
+            output::print(&format!("deleted entity list {name}; reindexed {} items\n", report.indexed))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn import_list(config: &Config, args: &EntitiesImportArgs) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
+    let name = match &args.name {
+        Some(name) => name.clone(),
+        None => args
+            .file
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "entities".to_owned()),
+    };
+    let imported = match args.format {
+        EntitiesFormat::MispGalaxy => import::misp_galaxy(&bytes),
+        EntitiesFormat::Un => import::un_consolidated(&bytes),
+        EntitiesFormat::Ofac => import::ofac_sdn(&bytes, None),
+        EntitiesFormat::Csv => import::csv(&bytes),
+    }
+    .map_err(|error| UsageError(format!("{}: {error}", args.file.display())))?;
+    let kind = match (&args.kind, args.format) {
+        (Some(kind), _) => kind.clone(),
+        (None, EntitiesFormat::MispGalaxy) => galaxy_type(&bytes).unwrap_or_else(|| "unspecified".to_owned()),
+        (None, _) => "unspecified".to_owned(),
+    };
+    let mut warnings: Vec<String> = imported.warnings.iter().map(ToString::to_string).collect();
+    let mut entities = Vec::with_capacity(imported.entries.len());
+    for entry in imported.entries {
+        match entry.kind {
+            EntryKind::Name { name: entity_name, aliases } => entities.push(Entity {
+                id: format!("{name}:{}", entry.id),
+                name: entity_name,
+                aliases,
+                kind: kind.clone(),
+            }),
+            other => warnings.push(format!(
+                "{}: a {} entry, not a name; a gazetteer holds only names, it is left out",
+                entry.id,
+                other.as_str()
+            )),
+        }
+    }
+    let (_, gazetteer_warnings) = Gazetteer::new(entities.clone());
+    warnings.extend(gazetteer_warnings.iter().map(ToString::to_string));
+    let mut store = super::open_store(config)?;
+    let version = match store.document(GAZETTEER_TABLE, &name)? {
+        Some(previous) => {
+            let previous: EntityList = serde_json::from_slice(&previous)
+                .with_context(|| format!("stored entity list {name:?} does not decode"))?;
+            previous.version + 1
+        }
+        None => 1,
+    };
+    let format = clap::ValueEnum::to_possible_value(&args.format)
+        .map_or_else(String::new, |value| value.get_name().to_owned());
+    let count = entities.len();
+    let list = EntityList { name: name.clone(), format, version, entities };
+    store.put_documents(vec![Document::put(GAZETTEER_TABLE, &name, serde_json::to_vec(&list)?)])?;
+    // The index records the gazetteer it was built with: syncing now rebuilds it with the new one.
+    let report = open_index(config, &store)?.sync(&store)?;
+    if args.json {
+        output::print_json(&json!({
+            "list": name, "version": version, "entities": count, "kind": kind,
+            "warnings": warnings, "reindexed": report.indexed,
+        }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for warning in warnings.iter().take(50) {
+        eprintln!("warning: {warning}");
+    }
+    if warnings.len() > 50 {
+        eprintln!("warning: ... and {} more", warnings.len() - 50);
+    }
+    output::print(&format!(
+        "imported entity list {name} (version {version}): {count} {kind} entities; reindexed {} items\n",
+        report.indexed
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The `type` of a MISP galaxy cluster file (`threat-actor`, `tool`...).
+fn galaxy_type(bytes: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Galaxy {
+        #[serde(rename = "type")]
+        kind: Option<String>,
+    }
+    let galaxy: Galaxy = serde_json::from_slice(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok()?;
+    galaxy.kind.filter(|kind| !kind.trim().is_empty())
+}
+
+fn list(config: &Config, with_entities: bool, as_json: bool) -> anyhow::Result<ExitCode> {
+    let store = super::open_existing_store(config)?;
+    let lists = load_lists(&store)?;
+    if as_json {
+        let lists: Vec<_> = lists
+            .iter()
+            .map(|list| {
+                let mut value = json!({
+                    "name": list.name, "format": list.format, "version": list.version,
+                    "entities": list.entities.len(),
+                });
+                if with_entities {
+                    value["entities"] = serde_json::to_value(&list.entities).unwrap_or_default();
+                }
+                value
+            })
+            .collect();
+        output::print_json(&json!({ "lists": lists }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<Vec<String>> = lists
+        .iter()
+        .map(|list| {
+            vec![
+                list.name.clone(),
+                list.version.to_string(),
+                list.entities.len().to_string(),
+                list.format.clone(),
+            ]
+        })
+        .collect();
+    let mut text = output::table(&["LIST", "VERSION", "ENTITIES", "FORMAT"], &rows);
+    if with_entities {
+        let rows: Vec<Vec<String>> = lists
+            .iter()
+            .flat_map(|list| &list.entities)
+            .map(|entity| {
+                vec![
+                    entity.id.clone(),
+                    entity.kind.clone(),
+                    entity.name.clone(),
+                    output::cut(&entity.aliases.join(", "), 80),
+                ]
+            })
+            .collect();
+        text.push('\n');
+        text.push_str(&output::table(&["ID", "KIND", "NAME", "ALIASES"], &rows));
+    }
+    output::print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn day(at: Option<muninn_model::Timestamp>) -> String {
+    at.map_or_else(|| "-".to_owned(), |t| t.strftime("%Y-%m-%d").to_string())
+}
+
+/// `muninn entity NAME`: the items that name an entity, as `muninn indicator` does for an
+/// indicator.
+pub fn entity(config: &Config, args: &EntityArgs) -> anyhow::Result<ExitCode> {
+    let store: EmbeddedStore = super::open_existing_store(config)?;
+    let (index, _) = super::synced_index(config, &store)?;
+    // The local command line is run by the data directory's owner, who may see everything.
+    let visibility = Visibility::everything();
+    let summary = match index.entity_summary(&args.name, &visibility, args.limit) {
+        Err(error @ muninn_index::IndexError::UnknownEntity(_)) => {
+            return Err(UsageError(error.to_string()).into());
+        }
+        other => other?,
+    };
+    let mut recent = Vec::with_capacity(summary.recent.len());
+    for mention in &summary.recent {
+        recent.push((mention, store.item(&mention.id)?));
+    }
+    if args.json {
+        let items: Vec<_> = recent
+            .iter()
+            .map(|(mention, item)| {
+                json!({
+                    "id": mention.id.to_string(), "seq": mention.seq,
+                    "date": mention.date.map(|t| t.to_string()),
+                    "title": item.as_ref().and_then(|i| i.title.clone()),
+                    "source": item.as_ref().map(|i| i.source.to_string()),
+                    "tlp": item.as_ref().map(|i| i.markings.tlp.label()),
+                })
+            })
+            .collect();
+        output::print_json(&json!({
+            "entities": summary.entities,
+            "count": summary.count,
+            "first_seen": summary.first_seen.map(|t| t.to_string()),
+            "last_seen": summary.last_seen.map(|t| t.to_string()),
+            "sources": summary.sources.iter().map(|(name, n)| json!([name, n])).collect::<Vec<_>>(),
+            "recent": items,
+        }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let names: Vec<String> =
+        summary.entities.iter().map(|e| format!("{} ({}, {})", e.name, e.kind, e.id)).collect();
+    let mut text = format!(
+        "{}: {} item(s), first seen {}, last seen {}\n",
+        names.join("; "),
+        summary.count,
+        day(summary.first_seen),
+        day(summary.last_seen)
+    );
+    if summary.entities.len() > 1 {
+        text.push_str(&format!(
+            "{:?} names {} entities; items naming any of them are counted\n",
+            args.name,
+            summary.entities.len()
+        ));
+    }
+    if let [only] = summary.entities.as_slice()
+        && !only.aliases.is_empty()
+    {
+        text.push_str(&format!("also known as: {}\n", output::cut(&only.aliases.join(", "), 200)));
+    }
+    if !summary.sources.is_empty() {
+        let sources: Vec<String> = summary.sources.iter().map(|(name, n)| format!("{name} {n}")).collect();
+        text.push_str(&format!("sources: {}\n", sources.join(", ")));
+    }
+    let rows: Vec<Vec<String>> = recent
+        .iter()
+        .map(|(mention, item)| {
+            vec![
+                mention.id.to_string(),
+                day(mention.date),
+                item.as_ref().map_or_else(String::new, |i| i.source.to_string()),
+                item.as_ref().map_or_else(String::new, |i| i.markings.tlp.label().to_owned()),
+                output::cut(item.as_ref().and_then(|i| i.title.as_deref()).unwrap_or(""), 60),
+            ]
+        })
+        .collect();
+    if !rows.is_empty() {
+        text.push('\n');
+        text.push_str(&output::table(&["ID", "DATE", "SOURCE", "TLP", "TITLE"], &rows));
+    }
+    output::print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
