@@ -41,7 +41,7 @@ fn indicator_summaries_and_related_items() {
     assert!(titles.contains(&"second") && titles.contains(&"third"), "{related}");
     assert!(related["related"][0]["shared"].as_array().is_some_and(|shared| shared.len() == 1));
     let text = stdout(&muninn(&data, &["related", id]));
-    assert!(text.starts_with("2 item(s) share indicators with"), "{text}");
+    assert!(text.starts_with("2 item(s) share indicators or entities with"), "{text}");
 
     let unknown = muninn(&data, &["related", "00000000000000000000000000000000"]);
     assert_eq!(unknown.status.code(), Some(2));

@@ -2,6 +2,7 @@
 
 mod correlate;
 mod demo;
+mod entities;
 mod matching;
 
 use std::io::Write;
