@@ -117,6 +117,8 @@ impl<'a> ItemFields<'a> {
 #[derive(Debug, Default)]
 pub struct ScreenScratch {
     words: Scratch,
+    /// The rule terms' matcher has its own (a word cache belongs to one matcher).
+    rule_words: Scratch,
     matches: Vec<NameMatch>,
 }
 
@@ -196,7 +198,7 @@ impl Screener {
         let mut in_body = vec![false; self.rule_terms.len()];
         for (text, found) in [(item.title.unwrap_or_default(), &mut in_title), (item.body, &mut in_body)] {
             scratch.matches.clear();
-            self.rule_term_matcher.find(text, &mut scratch.words, &mut scratch.matches);
+            self.rule_term_matcher.find(text, &mut scratch.rule_words, &mut scratch.matches);
             scratch.matches.iter().for_each(|m| found[m.id as usize] = true);
         }
         let hit_lists: Vec<&str> = hits

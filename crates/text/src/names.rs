@@ -20,7 +20,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use crate::fold::{Script, fold, script_of};
-use crate::skeleton::{skeleton, to_latin};
+use crate::skeleton::{skeleton, to_latin, to_latin_into};
 use crate::words::{Word, WordCache, WordKeys, words, words_flagged};
 
 /// How a name form was found.
@@ -117,6 +117,27 @@ pub struct Scratch {
     words: Vec<Word>,
     skeleton_words: Vec<Word>,
     cache: WordCache,
+    forms: WordForms,
+}
+
+/// The folded, romanised and skeleton forms of one text word, in buffers reused from candidate
+/// to candidate (verification runs on every candidate, and most fail).
+#[derive(Debug, Default)]
+struct WordForms {
+    folded: String,
+    latin: String,
+    skeleton: String,
+}
+
+impl WordForms {
+    fn fill(&mut self, word: &str) {
+        self.folded.clear();
+        crate::words::fold_fast_into(word, &mut self.folded);
+        self.latin.clear();
+        to_latin_into(&self.folded, &mut self.latin);
+        self.skeleton.clear();
+        crate::skeleton::skeleton_of_latin_into(&self.latin, &mut self.skeleton);
+    }
 }
 
 /// A compiled set of name forms.
@@ -301,7 +322,7 @@ impl NameMatcher {
                         continue;
                     };
                     let keys_equal = candidate.iter().zip(form.exact.iter()).all(|(w, &k)| w.exact == k);
-                    if keys_equal && strings_equal(text, candidate, &form.folded, MatchMethod::Exact) {
+                    if keys_equal && exact_strings_equal(text, candidate, &form.folded, &mut scratch.forms) {
                         out.push(NameMatch {
                             id: form.id,
                             form: index,
@@ -347,8 +368,7 @@ impl NameMatcher {
                 let keys_equal =
                     candidate.iter().zip(skeleton_form.keys.iter()).all(|(w, &k)| w.skeleton == k);
                 if !keys_equal
-                    || !strings_equal(text, candidate, &skeleton_form.skeletons, MatchMethod::Transliteration)
-                    || !transliteration_evidence(text, candidate, skeleton_form)
+                    || !transliteration_verified(text, candidate, skeleton_form, &mut scratch.forms)
                 {
                     continue;
                 }
@@ -396,26 +416,35 @@ fn span_of(candidate: &[Word]) -> Range<usize> {
     start..end
 }
 
-/// Checks a candidate whose hashes matched on the strings themselves.
-fn strings_equal(text: &str, candidate: &[Word], expected: &[Box<str>], method: MatchMethod) -> bool {
+/// Checks an exact candidate whose hashes matched on the folded strings themselves.
+fn exact_strings_equal(text: &str, candidate: &[Word], expected: &[Box<str>], forms: &mut WordForms) -> bool {
     candidate.iter().zip(expected.iter()).all(|(word, expected)| {
         let source = text.get(word.start as usize..word.end as usize).unwrap_or_default();
-        match method {
-            MatchMethod::Exact if source.is_ascii() => source.eq_ignore_ascii_case(expected),
-            MatchMethod::Exact => *fold(source) == **expected,
-            MatchMethod::Transliteration => *skeleton(source) == **expected,
+        if source.is_ascii() {
+            return source.eq_ignore_ascii_case(expected);
         }
+        forms.fill(source);
+        *forms.folded == **expected
     })
 }
 
-/// Whether a skeleton match has evidence beyond the skeleton: every word, romanised, is
-/// spelled nearly as the listed word is (see [`evidence_allows`]).
-fn transliteration_evidence(text: &str, candidate: &[Word], form: &SkeletonForm) -> bool {
-    candidate.iter().zip(form.latin.iter().zip(form.scripts.iter())).all(|(word, (listed, script))| {
-        let source = text.get(word.start as usize..word.end as usize).unwrap_or_default();
-        let romanised = to_latin(&fold(source));
-        evidence_allows(&romanised, listed, script_of(source) != *script)
-    })
+/// Checks a transliteration candidate whose skeleton hashes matched: the skeleton strings are
+/// equal, and every word, romanised, is spelled nearly as the listed word is (see
+/// [`evidence_allows`]).
+fn transliteration_verified(
+    text: &str,
+    candidate: &[Word],
+    form: &SkeletonForm,
+    forms: &mut WordForms,
+) -> bool {
+    candidate.iter().zip(form.skeletons.iter().zip(form.latin.iter().zip(form.scripts.iter()))).all(
+        |(word, (skeleton, (listed, script)))| {
+            let source = text.get(word.start as usize..word.end as usize).unwrap_or_default();
+            forms.fill(source);
+            *forms.skeleton == **skeleton
+                && evidence_allows(&forms.latin, listed, script_of(source) != *script)
+        },
+    )
 }
 
 /// The evidence rule of transliteration matches, on one word: the text's word and the listed
@@ -429,10 +458,24 @@ pub fn evidence_allows(romanised: &str, listed: &str, other_script: bool) -> boo
     edit_distance(romanised, listed) <= allowed
 }
 
-/// Levenshtein distance in characters (short words: one row of the table).
+/// Levenshtein distance in characters (short words: one row of the table, on the stack up to
+/// 64 characters).
 fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
+    const SHORT: usize = 64;
+    let mut chars = [' '; SHORT];
+    let mut row_space = [0usize; SHORT + 1];
+    let mut long_chars = Vec::new();
+    let mut long_row = Vec::new();
+    let count = b.chars().count();
+    let (b, row): (&[char], &mut [usize]) = if count <= SHORT {
+        b.chars().zip(chars.iter_mut()).for_each(|(c, slot)| *slot = c);
+        (&chars[..count], &mut row_space[..=count])
+    } else {
+        long_chars.extend(b.chars());
+        long_row.resize(count + 1, 0);
+        (&long_chars, &mut long_row)
+    };
+    row.iter_mut().enumerate().for_each(|(i, cell)| *cell = i);
     for (i, ca) in a.chars().enumerate() {
         let mut diagonal = row[0];
         row[0] = i + 1;

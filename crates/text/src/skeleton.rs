@@ -36,6 +36,16 @@ pub fn skeleton(word: &str) -> String {
     builder.finish()
 }
 
+/// The skeleton of an already romanised word (what [`skeleton`] computes after [`to_latin`]),
+/// appended to `out`.
+pub fn skeleton_of_latin_into(latin: &str, out: &mut String) {
+    let mut builder = SkeletonBuilder::new(std::mem::take(out));
+    for c in latin.chars() {
+        builder.push_char(c);
+    }
+    *out = builder.finish();
+}
+
 /// A folded word transliterated to lowercase Latin (Cyrillic, Arabic and Persian, Greek, and
 /// Hebrew consonants). Arabic words lose their article first.
 pub fn to_latin(folded: &str) -> String {

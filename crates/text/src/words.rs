@@ -210,6 +210,7 @@ const FINGERPRINT_SEED: u64 = 0x5bd1_e995;
 pub struct WordCache {
     keys: Option<WordKeys>,
     owner: u64,
+    buffers: Buffers,
     tags: Vec<u64>,
     word_keys: Vec<(u64, u64)>,
 }
@@ -323,7 +324,12 @@ fn keyed_by(
 fn scan(text: &str, keys: &WordKeys, mut cache: Option<Cached<'_>>, out: &mut Vec<Word>) {
     let bytes = text.as_bytes();
     let mut position = 0;
-    let mut buffers = Buffers::default();
+    // A matcher's cache lends its buffers, so a scan allocates nothing once warm.
+    let mut own_buffers = Buffers::default();
+    let mut buffers = match &mut cache {
+        Some(cached) => std::mem::take(&mut cached.cache.buffers),
+        None => std::mem::take(&mut own_buffers),
+    };
     while position < bytes.len() {
         let byte = bytes[position];
         if byte.is_ascii_alphanumeric() {
@@ -340,9 +346,10 @@ fn scan(text: &str, keys: &WordKeys, mut cache: Option<Cached<'_>>, out: &mut Ve
                     .and_then(|rest| rest.chars().next())
                     .is_some_and(|c| is_word_char(c) && !is_han(c));
             if continues {
-                position = unicode_word_end(text, position);
+                position = unicode_word_end_hashed(text, position, &mut fingerprint);
                 let end = position;
-                out.push(keyed(text, start, end, &mut cache, || {
+                let fingerprint = WordCache::finish_fingerprint(fingerprint, end - start);
+                out.push(keyed_by(fingerprint, start, end, &mut cache, || {
                     unicode_word(text, start, end, keys, &mut buffers)
                 }));
             } else {
@@ -371,15 +378,20 @@ fn scan(text: &str, keys: &WordKeys, mut cache: Option<Cached<'_>>, out: &mut Ve
                     unicode_word(text, start, end, keys, &mut buffers)
                 }));
             } else if is_word_char(c) {
-                position = unicode_word_end(text, position);
+                let mut fingerprint = WordHash(FINGERPRINT_SEED);
+                position = unicode_word_end_hashed(text, position, &mut fingerprint);
                 let end = position;
-                out.push(keyed(text, start, end, &mut cache, || {
+                let fingerprint = WordCache::finish_fingerprint(fingerprint, end - start);
+                out.push(keyed_by(fingerprint, start, end, &mut cache, || {
                     unicode_word(text, start, end, keys, &mut buffers)
                 }));
             } else {
                 position += c.len_utf8();
             }
         }
+    }
+    if let Some(cached) = cache {
+        cached.cache.buffers = buffers;
     }
 }
 
@@ -388,10 +400,42 @@ fn continues_word(c: char) -> bool {
     if c.is_ascii() { c.is_ascii_alphanumeric() } else { is_word_char(c) && !is_han(c) }
 }
 
-/// Where a word that has non-ASCII characters ends.
-fn unicode_word_end(text: &str, from: usize) -> usize {
-    let rest = text.get(from..).unwrap_or_default();
-    rest.char_indices().find(|&(_, c)| !continues_word(c)).map_or(text.len(), |(offset, _)| from + offset)
+/// Where a word that has non-ASCII characters ends, hashing its bytes into `fingerprint` on the
+/// way (as [`WordCache::fingerprint`] would). Two-byte characters (Latin, Cyrillic, Greek,
+/// Arabic...) are decoded here from their bytes; longer ones the general way.
+fn unicode_word_end_hashed(text: &str, from: usize, fingerprint: &mut WordHash) -> usize {
+    let bytes = text.as_bytes();
+    let mut position = from;
+    while let Some(&byte) = bytes.get(position) {
+        if byte < 0x80 {
+            if !byte.is_ascii_alphanumeric() {
+                break;
+            }
+            fingerprint.push(byte);
+            position += 1;
+        } else if (0xC2..0xE0).contains(&byte) {
+            let Some(&next) = bytes.get(position + 1) else { break };
+            let code = (usize::from(byte & 0x1F) << 6) | usize::from(next & 0x3F);
+            if two_byte_word_chars()[code / 64] >> (code % 64) & 1 == 0 {
+                break;
+            }
+            fingerprint.push(byte);
+            fingerprint.push(next);
+            position += 2;
+        } else {
+            let length = match text.get(position..).and_then(|rest| rest.chars().next()) {
+                Some(c) if continues_word(c) => c.len_utf8(),
+                _ => break,
+            };
+            bytes
+                .get(position..position + length)
+                .unwrap_or_default()
+                .iter()
+                .for_each(|&b| fingerprint.push(b));
+            position += length;
+        }
+    }
+    position
 }
 
 /// The fast path: an ASCII word, folded (lowercased) and skeletonised byte by byte.
@@ -421,8 +465,18 @@ fn ascii_word(bytes: &[u8], start: usize, end: usize, keys: &WordKeys) -> Word {
     }
 }
 
+/// [`crate::fold()`] of a word appended to `out`, character by character where the common
+/// scripts allow (the same result, without Unicode normalisation tables).
+pub fn fold_fast_into(word: &str, out: &mut String) {
+    let start = out.len();
+    if !word.chars().all(|c| fold_char_fast(c, out)) {
+        out.truncate(start);
+        fold_into(word, out);
+    }
+}
+
 /// Buffers reused from word to word.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Buffers {
     folded: String,
     latin: String,
@@ -434,10 +488,7 @@ fn unicode_word(text: &str, start: usize, end: usize, keys: &WordKeys, buffers: 
     let word = text.get(start..end).unwrap_or_default();
     let folded = &mut buffers.folded;
     folded.clear();
-    if !word.chars().all(|c| fold_char_fast(c, folded)) {
-        folded.clear();
-        fold_into(word, folded);
-    }
+    fold_fast_into(word, folded);
     let latin = &mut buffers.latin;
     latin.clear();
     to_latin_into(folded, latin);
