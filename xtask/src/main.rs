@@ -14,7 +14,7 @@ use anyhow::{Context, bail};
 const USAGE: &str = "usage: cargo xtask test | cargo xtask bench <ingest|store-engines|search|screen|extract|all> [--quick] | cargo xtask fuzz [--seconds N]";
 
 /// Every cargo-fuzz target in `fuzz/`, each with committed seeds in `fuzz/seeds/TARGET`.
-const FUZZ_TARGETS: [&str; 5] = ["readers", "model_parsers", "query", "extract", "watchlists"];
+const FUZZ_TARGETS: [&str; 6] = ["readers", "model_parsers", "query", "extract", "watchlists", "stix"];
 
 fn main() -> std::process::ExitCode {
     match run_task() {
@@ -117,12 +117,43 @@ fn fuzz(root: &Path, seconds: u32) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The Python packages the tests check Muninn's output with, pinned.
+const PYTHON_CHECKERS: [&str; 1] = ["stix2-validator==3.3.2"];
+
+/// A virtual environment at `target/python` with [`PYTHON_CHECKERS`] installed (made once, then
+/// reused); returns its interpreter.
+pub fn python_checkers(root: &Path) -> anyhow::Result<PathBuf> {
+    let venv = root.join("target/python");
+    let python = venv.join("bin/python");
+    let marker = venv.join("muninn-checkers.txt");
+    let wanted = PYTHON_CHECKERS.join("\n");
+    if std::fs::read_to_string(&marker).ok().as_deref() == Some(wanted.as_str()) && python.exists() {
+        return Ok(python);
+    }
+    let venv_arg = venv.display().to_string();
+    run(root, "python3", &["-m", "venv", &venv_arg], &[])?;
+    let pip = venv.join("bin/pip").display().to_string();
+    let mut args = vec!["install", "--quiet", "--disable-pip-version-check"];
+    args.extend(PYTHON_CHECKERS);
+    run(root, &pip, &args, &[])?;
+    std::fs::write(&marker, wanted)?;
+    Ok(python)
+}
+
 fn test(root: &Path) -> anyhow::Result<()> {
     let started = Instant::now();
     run(root, "cargo", &["fmt", "--all", "--", "--check"], &[])?;
     run(root, "cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])?;
+    // The official checkers the tests run (the OASIS STIX validator), from PyPI.
+    let python = python_checkers(root)?;
+    let python = python.display().to_string();
     // The slow suites run in full here: 200 SIGKILL cycles of the crash test.
-    run(root, "cargo", &["test", "--workspace"], &[("MUNINN_CRASH_CYCLES", "200")])?;
+    run(
+        root,
+        "cargo",
+        &["test", "--workspace"],
+        &[("MUNINN_CRASH_CYCLES", "200"), ("MUNINN_PYTHON", &python)],
+    )?;
     run(root, "cargo", &["doc", "--workspace", "--no-deps"], &[("RUSTDOCFLAGS", "-D warnings")])?;
     // Every parser of outside input, fuzzed briefly on every run (longer: `cargo xtask fuzz`).
     fuzz(root, 15)?;
