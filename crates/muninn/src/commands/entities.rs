@@ -7,6 +7,7 @@
 //! The index finds the names of every stored list in every item; it records which gazetteer it
 //! was built with and rebuilds itself when that changes, so an import or a delete reindexes.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -68,49 +69,46 @@ pub fn load_gazetteer(store: &dyn ItemStore) -> anyhow::Result<Gazetteer> {
     Ok(gazetteer)
 }
 
-/// The full-text index of the configured data directory with the stored gazetteer (not yet
-/// synced).
-pub fn open_index(config: &Config, store: &dyn ItemStore) -> anyhow::Result<SearchIndex> {
-    Ok(SearchIndex::open_with(&config.data_dir.join("index"), load_gazetteer(store)?)?)
+/// The full-text index of a data directory with the stored gazetteer (not yet synced). Every
+/// command that opens the index opens it so: one opened without the gazetteer would be rebuilt
+/// without entities.
+pub fn open_index(data_dir: &Path, store: &dyn ItemStore) -> anyhow::Result<SearchIndex> {
+    Ok(SearchIndex::open_with(&data_dir.join("index"), load_gazetteer(store)?)?)
 }
 
-pub fn run(config: &Config, command: &EntitiesCommand) -> anyhow::Result<ExitCode> {
-    match command {
-        EntitiesCommand::Import(args) => import_list(config, args),
-        EntitiesCommand::List { entities, json } => list(config, *entities, *json),
-        EntitiesCommand::Delete { name } => {
-            let mut store = super::open_existing_store(config)?;
-            if store.document(GAZETTEER_TABLE, name)?.is_none() {
-                return Err(UsageError(format!("no entity list named {name:?}")).into());
-            }
-            store.put_documents(vec![Document::delete(GAZETTEER_TABLE, name)])?;
-            let report = open_index(config, &store)?.sync(&store)?;
-            output::print(&format!("deleted entity list {name}; reindexed {} items\n", report.indexed))?;
-            Ok(ExitCode::SUCCESS)
-        }
-    }
+/// What [`store_list`] stored.
+#[derive(Debug)]
+pub struct StoredList {
+    /// The list's new version.
+    pub version: u64,
+    /// Entities stored.
+    pub entities: usize,
+    /// Their kind.
+    pub kind: String,
+    /// Records left out or changed by the import, and names that cannot be matched.
+    pub warnings: Vec<String>,
 }
 
-fn import_list(config: &Config, args: &EntitiesImportArgs) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
-    let name = match &args.name {
-        Some(name) => name.clone(),
-        None => args
-            .file
-            .file_stem()
-            .map(|stem| stem.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "entities".to_owned()),
-    };
-    let imported = match args.format {
-        EntitiesFormat::MispGalaxy => import::misp_galaxy(&bytes),
-        EntitiesFormat::Un => import::un_consolidated(&bytes),
-        EntitiesFormat::Ofac => import::ofac_sdn(&bytes, None),
-        EntitiesFormat::Csv => import::csv(&bytes),
+/// Imports a list of entities from `bytes` in `format` and stores it as list `name` (replacing
+/// a list of that name). `kind` defaults to a MISP galaxy's type, else `unspecified`. The index
+/// is not touched: its next sync rebuilds it with the new gazetteer.
+pub fn store_list(
+    store: &mut dyn ItemStore,
+    name: &str,
+    format: EntitiesFormat,
+    bytes: &[u8],
+    kind: Option<&str>,
+) -> anyhow::Result<StoredList> {
+    let imported = match format {
+        EntitiesFormat::MispGalaxy => import::misp_galaxy(bytes),
+        EntitiesFormat::Un => import::un_consolidated(bytes),
+        EntitiesFormat::Ofac => import::ofac_sdn(bytes, None),
+        EntitiesFormat::Csv => import::csv(bytes),
     }
-    .map_err(|error| UsageError(format!("{}: {error}", args.file.display())))?;
-    let kind = match (&args.kind, args.format) {
-        (Some(kind), _) => kind.clone(),
-        (None, EntitiesFormat::MispGalaxy) => galaxy_type(&bytes).unwrap_or_else(|| "unspecified".to_owned()),
+    .map_err(|error| UsageError(error.to_string()))?;
+    let kind = match (kind, format) {
+        (Some(kind), _) => kind.to_owned(),
+        (None, EntitiesFormat::MispGalaxy) => galaxy_type(bytes).unwrap_or_else(|| "unspecified".to_owned()),
         (None, _) => "unspecified".to_owned(),
     };
     let mut warnings: Vec<String> = imported.warnings.iter().map(ToString::to_string).collect();
@@ -132,8 +130,7 @@ fn import_list(config: &Config, args: &EntitiesImportArgs) -> anyhow::Result<Exi
     }
     let (_, gazetteer_warnings) = Gazetteer::new(entities.clone());
     warnings.extend(gazetteer_warnings.iter().map(ToString::to_string));
-    let mut store = super::open_store(config)?;
-    let version = match store.document(GAZETTEER_TABLE, &name)? {
+    let version = match store.document(GAZETTEER_TABLE, name)? {
         Some(previous) => {
             let previous: EntityList = serde_json::from_slice(&previous)
                 .with_context(|| format!("stored entity list {name:?} does not decode"))?;
@@ -141,16 +138,50 @@ fn import_list(config: &Config, args: &EntitiesImportArgs) -> anyhow::Result<Exi
         }
         None => 1,
     };
-    let format = clap::ValueEnum::to_possible_value(&args.format)
+    let format = clap::ValueEnum::to_possible_value(&format)
         .map_or_else(String::new, |value| value.get_name().to_owned());
     let count = entities.len();
-    let list = EntityList { name: name.clone(), format, version, entities };
-    store.put_documents(vec![Document::put(GAZETTEER_TABLE, &name, serde_json::to_vec(&list)?)])?;
+    let list = EntityList { name: name.to_owned(), format, version, entities };
+    store.put_documents(vec![Document::put(GAZETTEER_TABLE, name, serde_json::to_vec(&list)?)])?;
+    Ok(StoredList { version, entities: count, kind, warnings })
+}
+
+pub fn run(config: &Config, command: &EntitiesCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        EntitiesCommand::Import(args) => import_list(config, args),
+        EntitiesCommand::List { entities, json } => list(config, *entities, *json),
+        EntitiesCommand::Delete { name } => {
+            let mut store = super::open_existing_store(config)?;
+            if store.document(GAZETTEER_TABLE, name)?.is_none() {
+                return Err(UsageError(format!("no entity list named {name:?}")).into());
+            }
+            store.put_documents(vec![Document::delete(GAZETTEER_TABLE, name)])?;
+            let report = open_index(&config.data_dir, &store)?.sync(&store)?;
+            output::print(&format!("deleted entity list {name}; reindexed {} items\n", report.indexed))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn import_list(config: &Config, args: &EntitiesImportArgs) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
+    let name = match &args.name {
+        Some(name) => name.clone(),
+        None => args
+            .file
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "entities".to_owned()),
+    };
+    let mut store = super::open_store(config)?;
+    let stored = store_list(&mut store, &name, args.format, &bytes, args.kind.as_deref())
+        .with_context(|| args.file.display().to_string())?;
     // The index records the gazetteer it was built with: syncing now rebuilds it with the new one.
-    let report = open_index(config, &store)?.sync(&store)?;
+    let report = open_index(&config.data_dir, &store)?.sync(&store)?;
+    let StoredList { version, entities, kind, warnings } = stored;
     if args.json {
         output::print_json(&json!({
-            "list": name, "version": version, "entities": count, "kind": kind,
+            "list": name, "version": version, "entities": entities, "kind": kind,
             "warnings": warnings, "reindexed": report.indexed,
         }))?;
         return Ok(ExitCode::SUCCESS);
@@ -162,7 +193,7 @@ fn import_list(config: &Config, args: &EntitiesImportArgs) -> anyhow::Result<Exi
         eprintln!("warning: ... and {} more", warnings.len() - 50);
     }
     output::print(&format!(
-        "imported entity list {name} (version {version}): {count} {kind} entities; reindexed {} items\n",
+        "imported entity list {name} (version {version}): {entities} {kind} entities; reindexed {} items\n",
         report.indexed
     ))?;
     Ok(ExitCode::SUCCESS)

@@ -34,7 +34,7 @@ pub fn synced_index(
     config: &Config,
     store: &EmbeddedStore,
 ) -> anyhow::Result<(muninn_index::SearchIndex, muninn_index::SyncReport)> {
-    let mut index = entities::open_index(config, store)?;
+    let mut index = entities::open_index(&config.data_dir, store)?;
     let report = index.sync(store)?;
     Ok((index, report))
 }

@@ -140,7 +140,7 @@ pub fn run(config: &Config, args: &SearchArgs) -> anyhow::Result<ExitCode> {
 pub fn reindex(config: &Config, as_json: bool) -> anyhow::Result<ExitCode> {
     let store = super::open_existing_store(config)?;
     let started = Instant::now();
-    let mut index = super::entities::open_index(config, &store)?;
+    let mut index = super::entities::open_index(&config.data_dir, &store)?;
     let report = index.rebuild(&store)?;
     let seconds = started.elapsed().as_secs_f64();
     if as_json {
