@@ -77,6 +77,9 @@ pub(crate) const PARTS: [(&str, &str, Option<&str>); 8] = [
     ("real e-mail samples", "samples/spamassassin-encryption.eml", Some("spamassassin-corpus")),
 ];
 
+/// The demo's gazetteer: 15 MISP threat-actor clusters (licence: `demo/GAZETTEER-LICENCE.md`).
+const GAZETTEER: &[u8] = include_bytes!("../../demo/gazetteer-threat-actors.json");
+
 /// Defines the sources the generated flow's files are ingested under.
 pub(crate) fn define_sources(store: &mut EmbeddedStore) -> anyhow::Result<()> {
     for (id, name, kind, grade, tlp) in SOURCES {
@@ -182,7 +185,14 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     }
     let stats = store.stats()?;
     let verify = store.verify()?;
-    let mut index = muninn_index::SearchIndex::open(&data.join("index"))?;
+    let gazetteer = super::entities::store_list(
+        &mut store,
+        "threat-actors",
+        crate::cli::EntitiesFormat::MispGalaxy,
+        GAZETTEER,
+        None,
+    )?;
+    let mut index = super::entities::open_index(&data, &store)?;
     let indexed = index.sync(&store)?.indexed;
     drop(index);
     drop(store);
@@ -209,6 +219,7 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             "verified": verify.problems.is_empty(),
             "indexed": indexed,
             "watchlist": watchlist.name,
+            "gazetteer_entities": gazetteer.entities,
             "alerts": alerts,
             "seconds": seconds,
         }))?;
@@ -247,6 +258,10 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         ));
         text.push_str(&format!("full-text index: {indexed} items\n"));
         text.push_str(&format!(
+            "gazetteer: {} threat actors found by name in the items (entity: in search, facets, muninn entity)\n",
+            gazetteer.entities
+        ));
+        text.push_str(&format!(
             "screening: {alerts} alerts from watchlist {:?} ({} entries), raised as the items arrived\n",
             watchlist.name,
             watchlist.entries.len()
@@ -260,7 +275,7 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             }
         ));
         text.push_str(&format!(
-            "\nTry:\n  muninn --data-dir {data_arg} search 'sandworm OR \"frozen lighthouse\"' --facets\n  muninn --data-dir {data_arg} search 'Багдади OR البغدادي OR baghdadi'\n  muninn --data-dir {data_arg} alerts\n  muninn --data-dir {data_arg} watchlist show demo-watchlist\n  muninn --data-dir {data_arg} items list\n  muninn --data-dir {data_arg} sources\n  muninn --data-dir {data_arg} stats\n  muninn --data-dir {data_arg} items show <ID>\n"
+            "\nTry:\n  muninn --data-dir {data_arg} search 'sandworm OR \"frozen lighthouse\"' --facets\n  muninn --data-dir {data_arg} search 'Багдади OR البغدادي OR baghdadi'\n  muninn --data-dir {data_arg} alerts\n  muninn --data-dir {data_arg} entity \"Fancy Bear\"\n  muninn --data-dir {data_arg} search 'entity:Sandworm' --facets\n  muninn --data-dir {data_arg} watchlist show demo-watchlist\n  muninn --data-dir {data_arg} items list\n  muninn --data-dir {data_arg} sources\n  muninn --data-dir {data_arg} stats\n  muninn --data-dir {data_arg} items show <ID>\n"
         ));
         text.push_str("\nThe API and the web UI arrive with later releases; this demo loads, screens, indexes and verifies.\n");
         output::print(&text)?;
