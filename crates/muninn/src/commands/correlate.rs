@@ -23,7 +23,7 @@ fn item_json(item: Option<&Item>) -> serde_json::Value {
     }
 }
 
-fn day(at: Option<muninn_model::Timestamp>) -> String {
+pub(crate) fn day(at: Option<muninn_model::Timestamp>) -> String {
     at.map_or_else(|| "-".to_owned(), |t| t.strftime("%Y-%m-%d").to_string())
 }
 
@@ -69,7 +69,7 @@ pub fn indicator(config: &Config, args: &IndicatorArgs) -> anyhow::Result<ExitCo
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
-    let mut text = format!(
+    let text = format!(
         "{} ({}): {} item(s), first seen {}, last seen {}\n",
         summary.value,
         summary.kind.unwrap_or("not recognised as an indicator"),
@@ -77,8 +77,18 @@ pub fn indicator(config: &Config, args: &IndicatorArgs) -> anyhow::Result<ExitCo
         day(summary.first_seen),
         day(summary.last_seen)
     );
-    if !summary.sources.is_empty() {
-        let sources: Vec<String> = summary.sources.iter().map(|(name, n)| format!("{name} {n}")).collect();
+    print_mentions(text, &summary.sources, &recent)
+}
+
+/// Prints a summary's heading `text`, then its sources and most recent items: what `muninn
+/// indicator` and `muninn entity` show.
+pub(crate) fn print_mentions(
+    mut text: String,
+    sources: &[(String, u64)],
+    recent: &[(&muninn_index::Mention, Option<Item>)],
+) -> anyhow::Result<ExitCode> {
+    if !sources.is_empty() {
+        let sources: Vec<String> = sources.iter().map(|(name, n)| format!("{name} {n}")).collect();
         text.push_str(&format!("sources: {}\n", sources.join(", ")));
     }
     let rows: Vec<Vec<String>> = recent

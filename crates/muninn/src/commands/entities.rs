@@ -18,6 +18,7 @@ use muninn_store::{Document, EmbeddedStore, ItemStore};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::correlate::day;
 use crate::cli::{EntitiesCommand, EntitiesFormat, EntitiesImportArgs, EntityArgs};
 use crate::config::Config;
 use crate::{UsageError, output};
@@ -262,10 +263,6 @@ fn list(config: &Config, with_entities: bool, as_json: bool) -> anyhow::Result<E
     Ok(ExitCode::SUCCESS)
 }
 
-fn day(at: Option<muninn_model::Timestamp>) -> String {
-    at.map_or_else(|| "-".to_owned(), |t| t.strftime("%Y-%m-%d").to_string())
-}
-
 /// `muninn entity NAME`: the items that name an entity, as `muninn indicator` does for an
 /// indicator.
 pub fn entity(config: &Config, args: &EntityArgs) -> anyhow::Result<ExitCode> {
@@ -327,26 +324,5 @@ pub fn entity(config: &Config, args: &EntityArgs) -> anyhow::Result<ExitCode> {
     {
         text.push_str(&format!("also known as: {}\n", output::cut(&only.aliases.join(", "), 200)));
     }
-    if !summary.sources.is_empty() {
-        let sources: Vec<String> = summary.sources.iter().map(|(name, n)| format!("{name} {n}")).collect();
-        text.push_str(&format!("sources: {}\n", sources.join(", ")));
-    }
-    let rows: Vec<Vec<String>> = recent
-        .iter()
-        .map(|(mention, item)| {
-            vec![
-                mention.id.to_string(),
-                day(mention.date),
-                item.as_ref().map_or_else(String::new, |i| i.source.to_string()),
-                item.as_ref().map_or_else(String::new, |i| i.markings.tlp.label().to_owned()),
-                output::cut(item.as_ref().and_then(|i| i.title.as_deref()).unwrap_or(""), 60),
-            ]
-        })
-        .collect();
-    if !rows.is_empty() {
-        text.push('\n');
-        text.push_str(&output::table(&["ID", "DATE", "SOURCE", "TLP", "TITLE"], &rows));
-    }
-    output::print(&text)?;
-    Ok(ExitCode::SUCCESS)
+    super::correlate::print_mentions(text, &summary.sources, &recent)
 }
