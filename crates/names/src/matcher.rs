@@ -4,7 +4,7 @@
 //! Keys (hashed to 64 bits, sorted, each with a `u32` posting list of name numbers in one flat
 //! array): per significant part its skeleton (its romanised spelling when the skeleton is
 //! empty), the skeleton with one consonant deleted (when it has three or more: one wrong
-//! consonant on either side still meets), its phonetic code; per pair of parts the two
+//! consonant on either side still meets), its phonetic code, its romanised spelling; per pair of parts the two
 //! skeletons sorted (order-free). A query adds up, per listed name, the weights of the keys
 //! they share (rarer keys weigh more, pairs most), scores the [`MAX_CANDIDATES`] best, and
 //! keeps the best name per entity.
@@ -19,9 +19,13 @@ use crate::{DEFAULT_THRESHOLD, NameError};
 /// How many listed names a query scores at most (the best by shared keys).
 pub const MAX_CANDIDATES: usize = 200;
 
-/// Keys of single parts with more postings than this are skipped when the query has other
-/// keys ("Mohammed" alone says little); pair keys are always read.
+/// Keys of single parts with more postings than this are read only while the rarer keys have
+/// found fewer than [`MAX_CANDIDATES`] names ("Mohammed" alone says little); pair keys are
+/// always read.
 pub const MAX_PART_POSTINGS: usize = 4_000;
+
+/// The longest posting list read at all (its first entries, when nothing rarer matched).
+pub const MAX_SCANNED_POSTINGS: usize = 50_000;
 
 /// How many parts of a name make pair keys (the first ones).
 const MAX_PAIR_PARTS: usize = 8;
@@ -149,7 +153,9 @@ impl Explanation {
 pub struct Scratch {
     weights: Vec<f32>,
     touched: Vec<u32>,
-    keys: Vec<(u64, f32)>,
+    keys: Vec<(u64, f32, u16)>,
+    /// Per name, the query parts already credited (a part counts once, by its best key).
+    credited: Vec<u16>,
 }
 
 #[derive(Debug)]
@@ -212,7 +218,7 @@ impl Matcher {
                 let Ok(name_number) = u32::try_from(matcher.names.len()) else { break };
                 name_keys.clear();
                 keys_of(&parsed, &mut name_keys);
-                pairs.extend(name_keys.iter().map(|&(key, _)| (key, name_number)));
+                pairs.extend(name_keys.iter().map(|&(key, _, _)| (key, name_number)));
                 matcher.names.push(StoredName {
                     entity: entity_number,
                     alias: position > 0,
@@ -316,33 +322,44 @@ impl Matcher {
     fn candidates(&self, parsed: &ParsedName, scratch: &mut Scratch) -> Vec<u32> {
         if scratch.weights.len() < self.names.len() {
             scratch.weights.resize(self.names.len(), 0.0);
+            scratch.credited.resize(self.names.len(), 0);
         }
         scratch.keys.clear();
         keys_of(parsed, &mut scratch.keys);
         scratch.keys.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
         scratch.keys.dedup_by_key(|k| k.0);
         let total = self.names.len().max(1) as f32;
-        let ranges: Vec<(std::ops::Range<usize>, f32, bool)> = scratch
+        let mut ranges: Vec<(std::ops::Range<usize>, f32, bool, u16)> = scratch
             .keys
             .iter()
-            .filter_map(|&(key, kind_weight)| {
+            .filter_map(|&(key, kind_weight, part)| {
                 let at = self.keys.binary_search(&key).ok()?;
                 let range = self.offsets[at] as usize..self.offsets[at + 1] as usize;
                 let idf = (1.0 + total / range.len() as f32).ln();
                 let is_pair = kind_weight >= PAIR_WEIGHT;
-                Some((range, kind_weight * idf, is_pair))
+                Some((range, kind_weight * idf, is_pair, part))
             })
             .collect();
-        let any_selective = ranges.iter().any(|(r, _, pair)| *pair || r.len() <= MAX_PART_POSTINGS);
-        for (range, weight, is_pair) in ranges {
-            let range = if is_pair || range.len() <= MAX_PART_POSTINGS {
-                range
-            } else if any_selective {
+        // Rarest keys first; a long posting list is read only while the rarer keys have not
+        // yet found enough candidates (a misspelt or one-word query), and a very long one only
+        // when nothing else matched.
+        // Heaviest first, so that the first key crediting a part is its best.
+        ranges.sort_by(|a, b| b.1.total_cmp(&a.1));
+        for (range, weight, is_pair, part) in ranges {
+            let long = !is_pair && range.len() > MAX_PART_POSTINGS;
+            if long && scratch.touched.len() >= MAX_CANDIDATES {
                 continue;
-            } else {
-                range.start..range.start + MAX_PART_POSTINGS
-            };
+            }
+            if long && range.len() > MAX_SCANNED_POSTINGS && !scratch.touched.is_empty() {
+                continue;
+            }
+            let range = range.start..range.end.min(range.start + MAX_SCANNED_POSTINGS);
             for &name in &self.postings[range] {
+                let credited = &mut scratch.credited[name as usize];
+                if *credited & part != 0 {
+                    continue;
+                }
+                *credited |= part;
                 let slot = &mut scratch.weights[name as usize];
                 if *slot == 0.0 {
                     scratch.touched.push(name);
@@ -360,6 +377,7 @@ impl Matcher {
         let candidates = touched[..touched.len().min(MAX_CANDIDATES)].to_vec();
         for &name in touched.iter() {
             scratch.weights[name as usize] = 0.0;
+            scratch.credited[name as usize] = 0;
         }
         touched.clear();
         candidates
@@ -367,6 +385,7 @@ impl Matcher {
 }
 
 const PART_WEIGHT: f32 = 1.0;
+const EXACT_WEIGHT: f32 = 1.0;
 const DELETION_WEIGHT: f32 = 0.6;
 const PHONETIC_WEIGHT: f32 = 0.5;
 const PAIR_WEIGHT: f32 = 2.0;
@@ -382,17 +401,22 @@ fn hash_key(tag: u8, a: &str, b: &str) -> u64 {
 }
 
 /// The blocking keys of a parsed name, each with the weight of its kind.
-fn keys_of(parsed: &ParsedName, out: &mut Vec<(u64, f32)>) {
+///
+/// Each part key carries its part's bit (a listed name is credited once per query part, by the
+/// heaviest key they share); pair keys carry none.
+fn keys_of(parsed: &ParsedName, out: &mut Vec<(u64, f32, u16)>) {
     let parts: Vec<&NamePart> =
         parsed.significant().filter(|p| p.role != PartRole::Initial && !p.latin.is_empty()).collect();
     let token = |part: &NamePart| -> String {
         if part.skeleton.is_empty() { format!("~{}", part.latin) } else { part.skeleton.clone() }
     };
     let mut deleted = String::new();
-    for part in &parts {
-        out.push((hash_key(1, &token(part), ""), PART_WEIGHT));
+    for (index, part) in parts.iter().enumerate() {
+        let bit = 1u16 << index.min(15);
+        out.push((hash_key(1, &token(part), ""), PART_WEIGHT, bit));
+        out.push((hash_key(4, &part.latin, ""), EXACT_WEIGHT, bit));
         if part.phonetic.len() >= 2 {
-            out.push((hash_key(2, &part.phonetic, ""), PHONETIC_WEIGHT));
+            out.push((hash_key(2, &part.phonetic, ""), PHONETIC_WEIGHT, bit));
         }
         let skeleton = part.skeleton.as_bytes();
         if skeleton.len() >= 3 && part.skeleton.is_ascii() {
@@ -401,7 +425,19 @@ fn keys_of(parsed: &ParsedName, out: &mut Vec<(u64, f32)>) {
                 deleted.extend(
                     skeleton.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, &b)| char::from(b)),
                 );
-                out.push((hash_key(1, &deleted, ""), DELETION_WEIGHT));
+                out.push((hash_key(1, &deleted, ""), DELETION_WEIGHT, bit));
+            }
+        }
+        // Short skeletons say little ("Yare" gives `r`): short words get deletion keys of
+        // their spelling instead, so that "Yaire" still meets "Yare".
+        let latin = part.latin.as_bytes();
+        if skeleton.len() < 3 && (3..=8).contains(&latin.len()) && part.latin.is_ascii() {
+            for skip in 0..latin.len() {
+                deleted.clear();
+                deleted.extend(
+                    latin.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, &b)| char::from(b)),
+                );
+                out.push((hash_key(4, &deleted, ""), DELETION_WEIGHT, bit));
             }
         }
     }
@@ -410,7 +446,7 @@ fn keys_of(parsed: &ParsedName, out: &mut Vec<(u64, f32)>) {
         for second in &limited[i + 1..] {
             let (a, b) = (token(first), token(second));
             let (low, high) = if a <= b { (a, b) } else { (b, a) };
-            out.push((hash_key(3, &low, &high), PAIR_WEIGHT));
+            out.push((hash_key(3, &low, &high), PAIR_WEIGHT, 0));
         }
     }
 }

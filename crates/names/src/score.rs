@@ -8,7 +8,7 @@ use crate::parse::{NamePart, PartRole, WEIGHTED_PARTICLES};
 use crate::phonetic::{edit_distance, jaro_winkler};
 
 /// What an unmatched significant part costs, relative to a matched one.
-pub const UNMATCHED_COST: f32 = 0.3;
+pub const UNMATCHED_COST: f32 = 0.25;
 
 /// The lowest similarity at which two parts are aligned at all.
 pub const MIN_PART_SIMILARITY: f32 = 0.80;
@@ -168,24 +168,43 @@ pub(crate) fn compare_parts(query: &PartView<'_>, listed: &PartView<'_>) -> Opti
     if !query.skeleton.is_empty() && query.skeleton == listed.skeleton {
         // Equal skeletons are strong evidence only when the spellings agree too ("Bing" and
         // "Bunheung" share `bng`), or when one side was romanised from a script without vowels.
-        if jw >= 0.85 || other_script {
+        let long_enough = query.skeleton.len() >= 3 || jw >= 0.9;
+        // Across scripts a short skeleton needs some agreement of the spellings ("khasan" and
+        // "hasan" yes; "wly" and "ali" no).
+        if (long_enough && jw >= 0.85) || (other_script && (long_enough || jw >= 0.6)) {
             return Some((0.95f32.max(jw * 0.97), How::Skeleton));
         }
-        if jw >= 0.75 {
+        if long_enough && jw >= 0.75 {
             return Some((0.85, How::Skeleton));
         }
     }
-    if query.phonetic.len() >= 3 && query.phonetic == listed.phonetic && jw >= 0.8 {
+    // Across scripts the spellings differ by construction (no short vowels in Arabic): equal
+    // phonetic codes of three or more classes are enough there, shorter ones with some
+    // agreement of the spellings ("кия" / "cia").
+    let long_code = query.phonetic.len() >= 3;
+    if !query.phonetic.is_empty()
+        && query.phonetic == listed.phonetic
+        && ((long_code && (jw >= 0.8 || other_script)) || (other_script && jw >= 0.6))
+    {
         return Some((0.9f32.max(jw * 0.97), How::Phonetic));
     }
-    // Romanised Arabic has no short vowels: compare its skeleton instead of its spelling.
-    let similarity =
-        if other_script { jw.max(jaro_winkler(query.skeleton, listed.skeleton) * 0.95) } else { jw } * 0.97;
+    // Romanised Arabic has no short vowels: compare its consonants instead of its spelling
+    // (when there are enough of them to say something).
+    let similarity = if other_script && query.skeleton.len() >= 3 && listed.skeleton.len() >= 3 {
+        jw.max(consonants_similarity(query, listed) * 0.95)
+    } else {
+        jw
+    } * 0.97;
     if similarity < MIN_PART_SIMILARITY {
         return None;
     }
     let distance = edit_distance(query.latin, listed.latin) as u32;
     Some((similarity, How::Typo { distance }))
+}
+
+/// Similarity of the consonant skeletons and phonetic codes (the better).
+fn consonants_similarity(query: &PartView<'_>, listed: &PartView<'_>) -> f32 {
+    jaro_winkler(query.skeleton, listed.skeleton).max(jaro_winkler(query.phonetic, listed.phonetic))
 }
 
 /// Compares two names given as their parts (all parts; roles decide what counts).
@@ -207,7 +226,8 @@ pub(crate) fn compare_names(query: &[PartView<'_>], listed: &[PartView<'_>]) -> 
             // A join counts only when it matches closely: otherwise it would hide a missing part.
             let joined_close = candidate.parts.iter().any(|m| {
                 let side = if query_is_longer { &m.query } else { &m.listed };
-                *side == joined.original && m.similarity >= 0.93
+                let strong = matches!(m.how, How::Exact | How::Transliteration | How::Skeleton);
+                *side == joined.original && strong && m.similarity >= 0.93
             });
             if joined_close && candidate.score > best.score {
                 best = candidate;

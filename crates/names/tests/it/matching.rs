@@ -67,10 +67,11 @@ fn spellings_and_scripts() {
     check(
         "Виктор Лебедев",
         expect![[r#"
-        0.93 T-2: name 0.93 against "Viktor Petrovich Lebedev"
-          Виктор ~ Viktor Petrovich: typo, 9 edits 0.85
-          Лебедев ~ Lebedev: transliteration 1.00
-    "#]],
+            0.89 T-2: name 0.89 against "Viktor Petrovich Lebedev"
+              Виктор ~ Viktor: transliteration 1.00
+              Лебедев ~ Lebedev: transliteration 1.00
+              not in the query: Petrovich
+        "#]],
     );
     check(
         "Victor P. Lebedev",
@@ -137,10 +138,11 @@ fn typos_and_missing_parts() {
     check(
         "Viktor Lebedv",
         expect![[r#"
-        0.90 T-2: name 0.90 against "Viktor Petrovich Lebedev"
-          Viktor ~ Viktor Petrovich: typo, 9 edits 0.85
-          Lebedv ~ Lebedev: skeleton 0.95
-    "#]],
+            0.87 T-2: name 0.87 against "Viktor Petrovich Lebedev"
+              Viktor ~ Viktor: exact 1.00
+              Lebedv ~ Lebedev: skeleton 0.95
+              not in the query: Petrovich
+        "#]],
     );
 }
 

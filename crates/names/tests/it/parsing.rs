@@ -58,11 +58,11 @@ fn persons() {
     check(
         "V. P. Lebedev",
         expect![[r#"
-        Person
-          initial "V" latin=v skeleton= phonetic=
-          initial "P" latin=p skeleton=p phonetic=b
-          given "Lebedev" latin=lebedev skeleton=lbd phonetic=lbt
-    "#]],
+            Person
+              initial "V" latin=v skeleton= phonetic=
+              initial "P" latin=p skeleton=p phonetic=b
+              family "Lebedev" latin=lebedev skeleton=lbd phonetic=lbt
+        "#]],
     );
     check(
         "Ludwig van Beethoven",
@@ -76,10 +76,10 @@ fn persons() {
     check(
         "习近平",
         expect![[r#"
-        Person
-          given "习" latin=xi skeleton=ks phonetic=ks
-          family "近平" latin=jinping skeleton=jnpng phonetic=snbnk
-    "#]],
+            Person
+              family "习" latin=xi skeleton=ks phonetic=ks
+              given "近平" latin=jinping skeleton=jnpng phonetic=snbnk
+        "#]],
     );
     check(
         "Αλέξης Τσίπρας",
