@@ -72,7 +72,7 @@ fn main() {
     let by_id: std::collections::HashMap<&str, &Entity> = real.iter().map(|e| (e.id.as_str(), e)).collect();
     let (mut found, mut reported, mut correct, mut false_negatives) = (0usize, 0usize, 0usize, Vec::new());
     let mut filler_hits = 0usize;
-    let mut per_kind: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    let mut per_kind: std::collections::BTreeMap<&str, (usize, usize, usize)> = Default::default();
     let started = Instant::now();
     for labelled_query in &labelled {
         let query = Query { name: labelled_query.name.clone(), ..Query::default() };
@@ -91,25 +91,22 @@ fn main() {
                     correct += 1;
                     found += 1;
                     entry.1 += 1;
-                } else if false_negatives
-                    .iter()
-                    .filter(|l: &&String| l.starts_with(labelled_query.kind))
-                    .count()
-                    < 8
-                {
-                    false_negatives.push(format!(
-                        "{} {:?} -> {} {:?} {:.2}",
-                        labelled_query.kind,
-                        labelled_query.name,
-                        top.entity,
-                        top.explanation.listed_name,
-                        top.score
-                    ));
+                } else {
+                    entry.2 += 1;
+                    if shown(&false_negatives, labelled_query.kind) {
+                        false_negatives.push(format!(
+                            "{} {:?} -> {} {:?} {:.2}",
+                            labelled_query.kind,
+                            labelled_query.name,
+                            top.entity,
+                            top.explanation.listed_name,
+                            top.score
+                        ));
+                    }
                 }
             }
             (Some(_), None) => {
-                if false_negatives.iter().filter(|l: &&String| l.starts_with(labelled_query.kind)).count() < 8
-                {
+                if shown(&false_negatives, labelled_query.kind) {
                     false_negatives
                         .push(format!("{} {:?} -> nothing", labelled_query.kind, labelled_query.name));
                 }
@@ -122,8 +119,7 @@ fn main() {
             }
             (None, Some(top)) => {
                 reported += 1;
-                if false_negatives.iter().filter(|l: &&String| l.starts_with(labelled_query.kind)).count() < 8
-                {
+                if shown(&false_negatives, labelled_query.kind) {
                     false_negatives.push(format!(
                         "negative {:?} -> {} {:?} {:.2}",
                         labelled_query.name, top.entity, top.explanation.listed_name, top.score
@@ -140,8 +136,8 @@ fn main() {
     for line in &false_negatives {
         println!("  miss: {line}");
     }
-    for (kind, (total, right)) in &per_kind {
-        println!("  {kind}: {right}/{total}");
+    for (kind, (total, right, wrong)) in &per_kind {
+        println!("  {kind}: {right}/{total} right, {wrong} wrong entity");
     }
     let result = serde_json::json!({
         "queries_per_s_per_core": (queries_per_s * 10.0).round() / 10.0,
@@ -158,10 +154,18 @@ fn main() {
         "real_entities": real.len(),
         "real_source": source,
         "build_s": (build_s * 10.0).round() / 10.0,
-        "per_kind": per_kind.iter().map(|(k, (t, r))| (k.to_string(), serde_json::json!({"queries": t, "right": r}))).collect::<serde_json::Map<_, _>>(),
+        "per_kind": per_kind
+            .iter()
+            .map(|(k, (t, r, w))| (k.to_string(), serde_json::json!({"queries": t, "right": r, "wrong_entity": w})))
+            .collect::<serde_json::Map<_, _>>(),
     });
     println!("{result:#}");
     std::fs::write(&output, format!("{result:#}\n")).unwrap();
+}
+
+/// Whether fewer than eight misses of this kind are listed already.
+fn shown(misses: &[String], kind: &str) -> bool {
+    misses.iter().filter(|line| line.starts_with(kind)).count() < 8
 }
 
 struct Rng(u64);

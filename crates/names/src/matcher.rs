@@ -17,7 +17,7 @@ use crate::score::{NameComparison, PartMatch, PartView, compare_names};
 use crate::{DEFAULT_THRESHOLD, NameError};
 
 /// How many listed names a query scores at most (the best by shared keys).
-pub const MAX_CANDIDATES: usize = 200;
+pub const MAX_CANDIDATES: usize = 100;
 
 /// Keys of single parts with more postings than this are read only while the rarer keys have
 /// found fewer than [`MAX_CANDIDATES`] names ("Mohammed" alone says little); pair keys are
@@ -486,7 +486,11 @@ fn pack(parts: &[NamePart]) -> String {
             out.push(PART_SEPARATOR);
         }
         out.push(role_code(part.role));
-        out.push(if part.transliterated { '1' } else { '0' });
+        out.push(match (part.transliterated, part.abjad) {
+            (_, true) => '2',
+            (true, false) => '1',
+            (false, false) => '0',
+        });
         for field in [&part.original, &part.latin, &part.skeleton, &part.phonetic] {
             out.push(FIELD_SEPARATOR);
             out.push_str(field);
@@ -505,7 +509,9 @@ fn unpack<'a>(packed: &'a str, out: &mut Vec<PartView<'a>>) {
         };
         let mut head = head.chars();
         let role = role_of(head.next().unwrap_or('w'));
-        let transliterated = head.next() == Some('1');
-        out.push(PartView { original, latin, skeleton, phonetic, role, transliterated });
+        let script = head.next();
+        let transliterated = script != Some('0');
+        let abjad = script == Some('2');
+        out.push(PartView { original, latin, skeleton, phonetic, role, transliterated, abjad });
     }
 }

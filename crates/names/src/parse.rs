@@ -89,6 +89,9 @@ pub struct NamePart {
     pub role: PartRole,
     /// Whether it was written in another script than Latin (it was transliterated).
     pub transliterated: bool,
+    /// Whether that script writes no short vowels (Arabic, Persian, Hebrew): its romanised
+    /// form is compared by its consonants.
+    pub abjad: bool,
 }
 
 /// A name split into its parts.
@@ -378,6 +381,8 @@ fn make_part(original: &str, mut latin: String, transliterated: bool) -> NamePar
     }
     let skeleton = skeleton(&latin);
     let phonetic = phonetic(&skeleton);
+    let abjad =
+        original.chars().any(|c| muninn_text::fold::is_arabic(c) || ('\u{0590}'..='\u{05FF}').contains(&c));
     NamePart {
         original: original.to_owned(),
         latin,
@@ -385,6 +390,7 @@ fn make_part(original: &str, mut latin: String, transliterated: bool) -> NamePar
         phonetic,
         role: PartRole::Word,
         transliterated,
+        abjad,
     }
 }
 

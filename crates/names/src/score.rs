@@ -11,7 +11,7 @@ use crate::phonetic::{edit_distance, jaro_winkler};
 pub const UNMATCHED_COST: f32 = 0.25;
 
 /// The lowest similarity at which two parts are aligned at all.
-pub const MIN_PART_SIMILARITY: f32 = 0.80;
+pub const MIN_PART_SIMILARITY: f32 = 0.84;
 
 /// How a query part matched a listed part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -86,6 +86,7 @@ pub(crate) struct PartView<'a> {
     pub phonetic: &'a str,
     pub role: PartRole,
     pub transliterated: bool,
+    pub abjad: bool,
 }
 
 impl<'a> PartView<'a> {
@@ -97,6 +98,7 @@ impl<'a> PartView<'a> {
             phonetic: &part.phonetic,
             role: part.role,
             transliterated: part.transliterated,
+            abjad: part.abjad,
         }
     }
 
@@ -118,6 +120,7 @@ struct Joined {
     skeleton: String,
     phonetic: String,
     transliterated: bool,
+    abjad: bool,
 }
 
 impl Joined {
@@ -131,6 +134,7 @@ impl Joined {
             skeleton,
             phonetic,
             transliterated: first.transliterated || second.transliterated,
+            abjad: first.abjad || second.abjad,
         }
     }
 
@@ -142,6 +146,7 @@ impl Joined {
             phonetic: &self.phonetic,
             role: PartRole::Middle,
             transliterated: self.transliterated,
+            abjad: self.abjad,
         }
     }
 }
@@ -165,13 +170,16 @@ pub(crate) fn compare_parts(query: &PartView<'_>, listed: &PartView<'_>) -> Opti
     }
     let jw = jaro_winkler(query.latin, listed.latin);
     let other_script = query.transliterated != listed.transliterated;
+    // One side romanised from a script without short vowels: only its consonants can agree.
+    let abjad = query.abjad != listed.abjad;
     if !query.skeleton.is_empty() && query.skeleton == listed.skeleton {
         // Equal skeletons are strong evidence only when the spellings agree too ("Bing" and
-        // "Bunheung" share `bng`), or when one side was romanised from a script without vowels.
+        // "Bunheung" share `bng`), or when one side was romanised from a script without short
+        // vowels and the skeleton is long enough to say something.
         let long_enough = query.skeleton.len() >= 3 || jw >= 0.9;
-        // Across scripts a short skeleton needs some agreement of the spellings ("khasan" and
-        // "hasan" yes; "wly" and "ali" no).
-        if (long_enough && jw >= 0.85) || (other_script && (long_enough || jw >= 0.6)) {
+        // Across other scripts the spellings must agree a little ("khasan" and "hasan" yes;
+        // "khormuz" and "ramzi", "wly" and "ali" no).
+        if (long_enough && (jw >= 0.85 || abjad)) || (other_script && jw >= 0.6) {
             return Some((0.95f32.max(jw * 0.97), How::Skeleton));
         }
         if long_enough && jw >= 0.75 {
@@ -184,13 +192,13 @@ pub(crate) fn compare_parts(query: &PartView<'_>, listed: &PartView<'_>) -> Opti
     let long_code = query.phonetic.len() >= 3;
     if !query.phonetic.is_empty()
         && query.phonetic == listed.phonetic
-        && ((long_code && (jw >= 0.8 || other_script)) || (other_script && jw >= 0.6))
+        && ((long_code && (jw >= 0.8 || abjad)) || (other_script && jw >= 0.6))
     {
         return Some((0.9f32.max(jw * 0.97), How::Phonetic));
     }
     // Romanised Arabic has no short vowels: compare its consonants instead of its spelling
     // (when there are enough of them to say something).
-    let similarity = if other_script && query.skeleton.len() >= 3 && listed.skeleton.len() >= 3 {
+    let similarity = if abjad && query.skeleton.len() >= 3 && listed.skeleton.len() >= 3 {
         jw.max(consonants_similarity(query, listed) * 0.95)
     } else {
         jw
@@ -198,8 +206,14 @@ pub(crate) fn compare_parts(query: &PartView<'_>, listed: &PartView<'_>) -> Opti
     if similarity < MIN_PART_SIMILARITY {
         return None;
     }
-    let distance = edit_distance(query.latin, listed.latin) as u32;
-    Some((similarity, How::Typo { distance }))
+    let distance = edit_distance(query.latin, listed.latin);
+    // In one script a typo is a few edits: one, or one per four letters of the longer word.
+    // Across scripts the spellings differ by construction and the consonants decided.
+    let longer = query.latin.len().max(listed.latin.len());
+    if !abjad && distance > (longer / 4).max(1) {
+        return None;
+    }
+    Some((similarity, How::Typo { distance: distance as u32 }))
 }
 
 /// Similarity of the consonant skeletons and phonetic codes (the better).
@@ -226,7 +240,10 @@ pub(crate) fn compare_names(query: &[PartView<'_>], listed: &[PartView<'_>]) -> 
             // A join counts only when it matches closely: otherwise it would hide a missing part.
             let joined_close = candidate.parts.iter().any(|m| {
                 let side = if query_is_longer { &m.query } else { &m.listed };
-                let strong = matches!(m.how, How::Exact | How::Transliteration | How::Skeleton);
+                // Skeletons of joined words meet too easily ("Ismail Hilal" gives `sml`, as "Ismail"
+                // does): a join must match by spelling, or by skeleton with close spellings.
+                let strong = matches!(m.how, How::Exact | How::Transliteration)
+                    || (m.how == How::Skeleton && m.similarity >= 0.96);
                 *side == joined.original && strong && m.similarity >= 0.93
             });
             if joined_close && candidate.score > best.score {
