@@ -11,10 +11,11 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 
-const USAGE: &str = "usage: cargo xtask test | cargo xtask bench <ingest|store-engines|search|screen|extract|all> [--quick] | cargo xtask fuzz [--seconds N]";
+const USAGE: &str = "usage: cargo xtask test | cargo xtask bench <ingest|store-engines|search|screen|extract|exercise|knowledge|match|all> [--quick] | cargo xtask fuzz [--seconds N]";
 
 /// Every cargo-fuzz target in `fuzz/`, each with committed seeds in `fuzz/seeds/TARGET`.
-const FUZZ_TARGETS: [&str; 6] = ["readers", "model_parsers", "query", "extract", "watchlists", "stix"];
+const FUZZ_TARGETS: [&str; 7] =
+    ["readers", "model_parsers", "query", "extract", "watchlists", "stix", "names"];
 
 fn main() -> std::process::ExitCode {
     match run_task() {
