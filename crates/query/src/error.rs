@@ -2,9 +2,19 @@
 
 use crate::Field;
 
-/// The names of the known fields, as error messages list them.
+/// The names of the known fields, as error messages list them (a test holds it equal to
+/// [`Field::ALL`]).
 const KNOWN_FIELDS: &str =
-    "title, body, source, lang, tlp, grade, date, entity, indicator, indicator.type, id";
+    "title, body, source, lang, tlp, grade, date, entity, indicator, indicator.type, id, watchlist";
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn known_fields_lists_every_field() {
+        let names: Vec<&str> = crate::Field::ALL.iter().map(|field| field.name()).collect();
+        assert_eq!(super::KNOWN_FIELDS, names.join(", "));
+    }
+}
 
 /// A query that could not be parsed. Every variant is the user's fault (the parser has no other
 /// kind) and carries the position, in characters from 0, where the problem was found; the

@@ -170,16 +170,16 @@ fn fields_and_the_colon_rule() {
         ],
         expect![[r#"
             > foo:bar
-            ! at 0: unknown field 'foo' (known fields: title, body, source, lang, tlp, grade, date, entity, indicator, indicator.type, id); to search the text, quote it: "foo:bar"
+            ! at 0: unknown field 'foo' (known fields: title, body, source, lang, tlp, grade, date, entity, indicator, indicator.type, id, watchlist); to search the text, quote it: "foo:bar"
 
             > mailto:admin@evil.example
-            ! at 0: unknown field 'mailto' (known fields: title, body, source, lang, tlp, grade, date, entity, indicator, indicator.type, id); to search the text, quote it: "mailto:admin@evil.example"
+            ! at 0: unknown field 'mailto' (known fields: title, body, source, lang, tlp, grade, date, entity, indicator, indicator.type, id, watchlist); to search the text, quote it: "mailto:admin@evil.example"
 
             > c:\windows
-            ! at 0: unknown field 'c' (known fields: title, body, source, lang, tlp, grade, date, entity, indicator, indicator.type, id); to search the text, quote it: "c:\windows"
+            ! at 0: unknown field 'c' (known fields: title, body, source, lang, tlp, grade, date, entity, indicator, indicator.type, id, watchlist); to search the text, quote it: "c:\windows"
 
             > localhost:8080
-            ! at 0: unknown field 'localhost' (known fields: title, body, source, lang, tlp, grade, date, entity, indicator, indicator.type, id); to search the text, quote it: "localhost:8080"
+            ! at 0: unknown field 'localhost' (known fields: title, body, source, lang, tlp, grade, date, entity, indicator, indicator.type, id, watchlist); to search the text, quote it: "localhost:8080"
 
             > Title:sandworm
             ! at 0: field names are lowercase: write 'title:' to search the field, or quote the word ("Title:sandworm") to search the text
@@ -188,10 +188,10 @@ fn fields_and_the_colon_rule() {
             ! at 0: field names are lowercase: write 'tlp:' to search the field, or quote the word ("TLP:AMBER") to search the text
 
             > indicator.typo:ipv4
-            ! at 0: unknown field 'indicator.typo' (known fields: title, body, source, lang, tlp, grade, date, entity, indicator, indicator.type, id); to search the text, quote it: "indicator.typo:ipv4"
+            ! at 0: unknown field 'indicator.typo' (known fields: title, body, source, lang, tlp, grade, date, entity, indicator, indicator.type, id, watchlist); to search the text, quote it: "indicator.typo:ipv4"
 
             > title.x:y
-            ! at 0: unknown field 'title.x' (known fields: title, body, source, lang, tlp, grade, date, entity, indicator, indicator.type, id); to search the text, quote it: "title.x:y"
+            ! at 0: unknown field 'title.x' (known fields: title, body, source, lang, tlp, grade, date, entity, indicator, indicator.type, id, watchlist); to search the text, quote it: "title.x:y"
 
             > title:(body:x)
             ! at 7: 'body:' cannot be used inside 'title:( )', which applies 'title:' to every word in it
