@@ -275,7 +275,7 @@ impl<'g> Neighbourhood<'g> {
     /// Communities of the neighbourhood by label propagation over its edges: every node starts
     /// with its own label; in id order, each takes the label most frequent among its neighbours
     /// (keeping its own on a tie if it is among the most frequent, else the smallest), until
-    /// nothing changes or [`MAX_ROUNDS`]. Deterministic. Largest community first, ids sorted.
+    /// nothing changes or `MAX_ROUNDS` rounds. Deterministic. Largest community first, ids sorted.
     pub fn communities(&self) -> Vec<Vec<&'g str>> {
         let mut members: Vec<u32> = self.nodes.iter().map(|&(node, _)| node).collect();
         members.sort_unstable();

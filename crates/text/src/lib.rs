@@ -1,12 +1,12 @@
 //! Text normalisation shared by every stage that compares words: search, extraction and
 //! screening. One crate, so that a name folds the same way wherever it is compared.
 //!
-//! - [`fold`]: case, width and diacritic folding, Arabic and Cyrillic normalisation of a word.
-//! - [`skeleton`]: a transliterated consonant key, so that "Абу Бакр аль-Багдади",
+//! - [`fold`](mod@fold): case, width and diacritic folding, Arabic and Cyrillic normalisation of a word.
+//! - [`skeleton`](mod@skeleton): a transliterated consonant key, so that "Абу Бакр аль-Багдади",
 //!   "أبو بكر البغدادي" and "Abou Bakr al Baghdadi" meet "Abu Bakr al-Baghdadi".
-//! - [`words`]: the word scanner (runs of letters and digits; each Han character a word of its
+//! - [`words`](mod@words): the word scanner (runs of letters and digits; each Han character a word of its
 //!   own, so Chinese needs no spaces) with hashed keys per word.
-//! - [`names`]: a whole-word multi-name matcher built on the scanner, for watchlists and the
+//! - [`names`](mod@names): a whole-word multi-name matcher built on the scanner, for watchlists and the
 //!   extraction gazetteer.
 //!
 //! Pure: no IO, no global mutable state, no panics on input.

@@ -135,4 +135,3 @@ fn organisations() {
     "#]],
     );
 }
-
