@@ -346,8 +346,12 @@ impl Reference {
             for (id, name, name_skeletons) in self.skeleton.get(&kept_skeletons[start]).into_iter().flatten()
             {
                 let Some(window) = kept_skeletons.get(start..start + name.len()) else { continue };
-                // A word in another script, or one spelled as the name spells it.
-                let evidence = kept[start..start + name.len()].iter().zip(name).any(|(word, name_word)| {
+                // Every word, romanised, nearly as the name spells it; one in another script or
+                // spelled exactly as listed.
+                let pairs = || kept[start..start + name.len()].iter().zip(name);
+                let evidence = pairs().all(|(word, name_word)| {
+                    muninn_text::evidence_allows(&to_latin(&fold(word)), &to_latin(&fold(name_word)))
+                }) && pairs().any(|(word, name_word)| {
                     muninn_text::script_of(word) != muninn_text::script_of(name_word)
                         || fold(word) == fold(name_word)
                 });
@@ -501,7 +505,20 @@ fn main() {
         if got != want {
             mismatches += 1;
             if mismatches <= 5 {
-                println!("mismatch in message {index}: {message:?}\n  muninn {got:?}\n  reference {want:?}");
+                let name_of = |id: &String| {
+                    id.strip_prefix('n')
+                        .and_then(|i| i.parse::<usize>().ok())
+                        .map(|i| names[i].clone())
+                        .unwrap_or_default()
+                };
+                let describe = |set: &BTreeSet<String>| {
+                    set.iter().map(|id| format!("{id} {:?}", name_of(id))).collect::<Vec<_>>()
+                };
+                println!(
+                    "mismatch in message {index}: {message:?}\n  muninn {:?}\n  reference {:?}",
+                    describe(&got),
+                    describe(&want)
+                );
             }
         }
     }

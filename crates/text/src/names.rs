@@ -6,7 +6,8 @@
 //! - **exact**: folded words equal (case, width, diacritics, Arabic and Cyrillic forms);
 //! - **transliteration**: skeletons equal, particles (`al-`, `аль-`) skipped on both sides,
 //!   and evidence beyond the skeleton: every word, romanised, within a few edits of the listed
-//!   word ([`evidence_allows`]). Only forms of at least two words and four skeleton letters take
+//!   word ([`evidence_allows`]), and one word written in another script than the listed one or
+//!   spelled exactly as listed. Only forms of at least two words and four skeleton letters take
 //!   part: shorter skeletons are too coarse to mean anything, and skeletons alone would make
 //!   common words of any text look like names.
 //!
@@ -184,6 +185,7 @@ struct SkeletonForm {
     /// for the evidence rule.
     latin: Box<[Box<str>]>,
     scripts: Box<[Script]>,
+    folded: Box<[Box<str>]>,
 }
 
 /// Minimum words and skeleton letters for a form to match by transliteration.
@@ -243,6 +245,7 @@ impl NameMatcher {
                     keys: kept.iter().map(|w| w.skeleton).collect(),
                     skeletons: skeletons.into_iter().map(String::into_boxed_str).collect(),
                     latin: kept.iter().map(|w| to_latin(&fold(word_text(w))).into_boxed_str()).collect(),
+                    folded: kept.iter().map(|w| fold(word_text(w)).into_boxed_str()).collect(),
                     scripts: kept.iter().map(|w| script_of(word_text(w))).collect(),
                 });
             exact_first.entry(lead_key(&exact)).or_default().push(index);
@@ -429,33 +432,34 @@ fn exact_strings_equal(text: &str, candidate: &[Word], expected: &[Box<str>], fo
 }
 
 /// Checks a transliteration candidate whose skeleton hashes matched: the skeleton strings are
-/// equal, and every word, romanised, is spelled nearly as the listed word is (see
-/// [`evidence_allows`]).
+/// equal, every word, romanised, is spelled nearly as the listed word is ([`evidence_allows`]),
+/// and one word at least is written in another script than the listed one (a transliteration)
+/// or spelled exactly as listed (a variant spelling of the others).
 fn transliteration_verified(
     text: &str,
     candidate: &[Word],
     form: &SkeletonForm,
     forms: &mut WordForms,
 ) -> bool {
-    candidate.iter().zip(form.skeletons.iter().zip(form.latin.iter().zip(form.scripts.iter()))).all(
-        |(word, (skeleton, (listed, script)))| {
+    let mut anchored = false;
+    let listed_words =
+        form.skeletons.iter().zip(form.latin.iter().zip(form.scripts.iter().zip(form.folded.iter())));
+    let all_near =
+        candidate.iter().zip(listed_words).all(|(word, (skeleton, (listed, (script, folded))))| {
             let source = text.get(word.start as usize..word.end as usize).unwrap_or_default();
             forms.fill(source);
-            *forms.skeleton == **skeleton
-                && evidence_allows(&forms.latin, listed, script_of(source) != *script)
-        },
-    )
+            anchored |= script_of(source) != *script || *forms.folded == **folded;
+            *forms.skeleton == **skeleton && evidence_allows(&forms.latin, listed)
+        });
+    all_near && anchored
 }
 
 /// The evidence rule of transliteration matches, on one word: the text's word and the listed
 /// word, both folded and romanised, are at most `n / 3 + 1` edits apart (`n` the listed word's
-/// length in characters), or `n / 2 + 1` when they are written in different scripts (a
-/// romanisation is looser than a respelling). "Abou" and "Abu", "Завахири" (`zavakhiri`) and
-/// "Zawahiri" pass; "мне" (`mne`) and "Ayman" do not, though their skeletons are equal.
-pub fn evidence_allows(romanised: &str, listed: &str, other_script: bool) -> bool {
-    let length = listed.chars().count();
-    let allowed = if other_script { length / 2 + 1 } else { length / 3 + 1 };
-    edit_distance(romanised, listed) <= allowed
+/// length in characters). "Abou" and "Abu", "Завахири" (`zavakhiri`) and "Zawahiri" pass;
+/// "мне" (`mne`) and "Ayman" do not, though their skeletons are equal.
+pub fn evidence_allows(romanised: &str, listed: &str) -> bool {
+    edit_distance(romanised, listed) <= listed.chars().count() / 3 + 1
 }
 
 /// Levenshtein distance in characters (short words: one row of the table, on the stack up to

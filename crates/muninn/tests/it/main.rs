@@ -276,12 +276,16 @@ fn exercise_score_on_the_small_scenario() {
         work.path(),
         &["exercise", "score", "--truth", truth.to_str().expect("path"), "--json"],
     ));
-    // The small scenario plants the watched person in four spellings and scripts and one
-    // indicator in three items; screening finds every one of them and nothing else.
+    // The small scenario plants "Ayman al-Zawahiri" in four items: as listed, in Russian and in
+    // Arabic (found: exact, and transliteration anchored by the other script), and as "Aiman
+    // al-Zawahri" (missed: a Latin respelling of every word, with no word as listed, is left to
+    // fuzzy name matching, which screening does not do yet); and one indicator in three items.
+    // No alert is raised on an item that does not carry its signal.
     assert_eq!(score["kinds"]["person-variants"]["planted_items"], 4);
-    assert_eq!(score["kinds"]["person-variants"]["recall"], 1.0);
+    assert_eq!(score["kinds"]["person-variants"]["recall"], 0.75);
     assert_eq!(score["kinds"]["indicator-reuse"]["planted_items"], 3);
+    assert_eq!(score["kinds"]["indicator-reuse"]["recall"], 1.0);
     assert_eq!(score["precision"], 1.0);
-    assert_eq!(score["recall"], 1.0);
+    assert_eq!(score["recall"], 6.0 / 7.0);
     assert_eq!(score["kinds"]["burst"]["detector"], "none yet");
 }
