@@ -270,22 +270,26 @@ fn screen(root: &Path, quick: bool) -> anyhow::Result<()> {
     // GNU grep -F: the same literals, one message a line, bytes (LC_ALL=C), median of 3.
     let lines = messages as f64;
     let mut rates = Vec::new();
+    let mut grep_matching_lines = 0;
     for _ in 0..3 {
         let started = Instant::now();
-        let status = Command::new("grep")
+        // Output to a pipe, not /dev/null: GNU grep stops at the first match when it sees that
+        // its output goes nowhere.
+        let output = Command::new("grep")
             .args(["-F", "-c", "-f"])
             .arg(&patterns)
             .arg(&messages_file)
             .env("LC_ALL", "C")
-            .stdout(std::process::Stdio::null())
-            .status()?;
+            .output()?;
         // grep exits 1 when nothing matched, 2 on trouble.
-        if status.code() == Some(2) {
-            bail!("grep -F failed");
+        if output.status.code() == Some(2) {
+            bail!("grep -F failed: {}", String::from_utf8_lossy(&output.stderr));
         }
+        grep_matching_lines = String::from_utf8_lossy(&output.stdout).trim().parse::<u64>().unwrap_or(0);
         rates.push(lines / started.elapsed().as_secs_f64());
     }
     figures.insert("grep_msgs_per_s".to_owned(), json!(median(&mut rates)));
+    figures.insert("grep_matching_lines".to_owned(), json!(grep_matching_lines));
 
     let latency = alert_latency(root, &work)?;
     figures.extend(latency);
