@@ -625,7 +625,15 @@ fn knowledge(root: &Path) -> anyhow::Result<()> {
 fn name_matching(root: &Path) -> anyhow::Result<()> {
     let output_path = work_dir(root)?.join("match.json");
     let output = output_path.display().to_string();
-    crate::run(root, "cargo", &["bench", "-p", "muninn-names", "--bench", "match", "--", &output], &[])?;
+    // The real UN and OFAC lists from the shared data folder when it is there.
+    let shared = root.join("../shared/data");
+    let shared = shared.display().to_string();
+    crate::run(
+        root,
+        "cargo",
+        &["bench", "-p", "muninn-names", "--bench", "match", "--", &output],
+        &[("MUNINN_SHARED_DATA", &shared)],
+    )?;
     let raw: serde_json::Map<String, Value> = serde_json::from_str(&std::fs::read_to_string(&output_path)?)?;
     // Flat figures: name → number or bool; the per-kind table becomes `right_KIND` ratios.
     let mut figures = serde_json::Map::new();

@@ -1,7 +1,7 @@
 //! Name matching quality and speed: `cargo bench -p muninn-names --bench match -- OUTPUT.json`.
 //!
 //! Files a 1M-entity index (the UN consolidated list and OFAC's SDN list from
-//! `../shared/data/sanctions/` when present, else the samples of `muninn-screen`; then generated
+//! the shared data folder (`$MUNINN_SHARED_DATA/sanctions`, which `cargo xtask bench match` sets) when present, else the samples of `muninn-screen`; then generated
 //! names drawn from the lists' own name parts and from made-up ones), builds a labelled set of
 //! queries from the real entities (their names and aliases, one-edit typos, reorderings, comma
 //! inversions, dropped middle names, Cyrillic and Arabic renderings) and hard negatives (a
@@ -184,7 +184,10 @@ impl Rng {
 }
 
 fn real_entities() -> (Vec<Entity>, &'static str) {
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/sanctions");
+    // The shared data folder beside the repository, when xtask says where it is.
+    let shared = std::env::var_os("MUNINN_SHARED_DATA")
+        .map(|dir| Path::new(&dir).join("sanctions"))
+        .unwrap_or_else(|| Path::new("/nonexistent").to_path_buf());
     let un = std::fs::read(shared.join("un/consolidated-2026-02-27.xml"));
     let sdn = std::fs::read(shared.join("ofac/sdn.csv"));
     let alt = std::fs::read(shared.join("ofac/alt.csv")).ok();
