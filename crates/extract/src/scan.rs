@@ -288,7 +288,7 @@ impl<'a> Scanner<'a> {
                     .count()
             });
             let mut local_start = sign - local_len;
-            while local_start < sign && matches!(bytes.get(local_start), Some(b'.' | b'-' | b'+')) {
+            while local_start < sign && matches!(bytes.get(local_start), Some(b'.' | b'-' | b'+' | b'_')) {
                 local_start += 1;
             }
             let domain_len = bytes.get(sign + 1..end).map_or(0, |after| {

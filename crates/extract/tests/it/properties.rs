@@ -130,3 +130,19 @@ fn time_is_linear_on_adversarial_inputs() {
         );
     }
 }
+
+/// Fuzz-found (cargo xtask test, extract target): a local part after a run of underscores kept
+/// them inside a longer text but not on its own. Leading underscores, like leading dots, dashes
+/// and plus signs, are not part of an address's local part.
+#[test]
+fn fuzz_found_leading_underscores_in_an_email_local_part() {
+    for text in [
+        "______________admin[at]vil(.)co",
+        "contact the desk at ______________admin[at]vil(.)co today",
+        "x_y __admin@vil.co",
+    ] {
+        let found = indicators(text);
+        assert!(found.iter().any(|i| i.value == "admin@vil.co"), "{text:?}: {found:?}");
+        check_spans(text).unwrap_or_else(|error| panic!("{text:?}: {error}"));
+    }
+}
