@@ -166,14 +166,7 @@ pub fn run(config: &Config, command: &EntitiesCommand) -> anyhow::Result<ExitCod
 
 fn import_list(config: &Config, args: &EntitiesImportArgs) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
-    let name = match &args.name {
-        Some(name) => name.clone(),
-        None => args
-            .file
-            .file_stem()
-            .map(|stem| stem.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "entities".to_owned()),
-    };
+    let name = super::list_name(args.name.as_deref(), &args.file, "entities");
     let mut store = super::open_store(config)?;
     let stored = store_list(&mut store, &name, args.format, &bytes, args.kind.as_deref())
         .with_context(|| args.file.display().to_string())?;

@@ -39,6 +39,17 @@ pub fn synced_index(
     Ok((index, report))
 }
 
+/// The name of an imported list: the one given, else the file's stem, else `fallback`.
+pub fn list_name(given: Option<&str>, file: &std::path::Path, fallback: &str) -> String {
+    match given {
+        Some(name) => name.to_owned(),
+        None => file
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .unwrap_or_else(|| fallback.to_owned()),
+    }
+}
+
 /// Opens the configured data directory, creating it if needed.
 pub fn open_store(config: &Config) -> anyhow::Result<EmbeddedStore> {
     Ok(EmbeddedStore::open(&config.data_dir, StoreConfig::default())?)

@@ -276,14 +276,7 @@ fn stored_list(store: &dyn ItemStore, name: &str) -> anyhow::Result<Option<Watch
 
 fn import_list(config: &Config, args: &WatchlistImportArgs) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
-    let name = match &args.name {
-        Some(name) => name.clone(),
-        None => args
-            .file
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "watchlist".to_owned()),
-    };
+    let name = super::list_name(args.name.as_deref(), &args.file, "watchlist");
     let (entries, warnings) = match args.format {
         WatchlistFormat::Json => {
             let list: Watchlist = serde_json::from_slice(&bytes)
