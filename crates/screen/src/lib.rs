@@ -23,12 +23,3 @@ pub use alert::{Alert, AlertState, StateChange, alert_key};
 pub use compile::{EntryInfo, ListInfo, ScreenWarning, Screener, refang};
 pub use screen::{Hit, HitMethod, ItemFields, ScreenScratch, TextField};
 pub use watchlist::{Entry, EntryKind, MAX_ENTRIES_PER_LIST, Severity, Watchlist};
-
-/// Screens many items on all cores; hits in item order.
-pub fn screen_all<'a>(screener: &Screener, items: &[ItemFields<'a>]) -> Vec<Vec<Hit>> {
-    use rayon::prelude::*;
-    items
-        .par_iter()
-        .map_init(ScreenScratch::default, |scratch, item| screener.screen(item, scratch))
-        .collect()
-}
