@@ -134,7 +134,11 @@ fn main() {
     println!("indexed in {index_seconds:.1} s");
 
     let visibility = Visibility::everything();
-    let restricted = Visibility { max_tlp: muninn_model::Tlp::Green, compartments: Some(Default::default()) };
+    let restricted = Visibility::Audience(muninn_index::Audience {
+        user: "outsider".into(),
+        org: "another-org".into(),
+        ..Default::default()
+    });
     let mut summary_ms = Vec::with_capacity(LOOKUPS);
     let mut summary_restricted_ms = Vec::with_capacity(LOOKUPS);
     let mut related_ms = Vec::with_capacity(LOOKUPS);

@@ -37,8 +37,8 @@ pub use entities::{Entity, EntityMention, Gazetteer, GazetteerWarning, extract_e
 pub use error::IndexError;
 pub use schema::SCHEMA_VERSION;
 pub use search::{
-    Cursor, EntityFacet, Facets, Hit, SearchRequest, SearchResults, Snippet, TOP_ENTITIES, TOP_INDICATORS,
-    Visibility,
+    Audience, Cursor, EntityFacet, Facets, Hit, SearchRequest, SearchResults, Snippet, TOP_ENTITIES,
+    TOP_INDICATORS, Visibility,
 };
 
 use crate::analysis::{MuninnTokenizer, TEXT_ANALYZER};
@@ -241,8 +241,23 @@ impl SearchIndex {
         document.add_text(fields.tlp, item.markings.tlp.short());
         document.add_u64(fields.tlp_rank, search::tlp_rank(item.markings.tlp));
         document.add_text(fields.grade, item.grade.to_string());
-        for compartment in &item.markings.compartments {
+        let markings = &item.markings;
+        for compartment in &markings.compartments {
             document.add_text(fields.compartment, compartment);
+        }
+        document.add_text(fields.originator, markings.originator());
+        for recipient in &markings.recipients {
+            document.add_text(fields.recipient, recipient);
+        }
+        if markings.amber_to_clients {
+            document.add_text(fields.access, search::ACCESS_CLIENTS);
+        }
+        if !markings.only_orgs.is_empty() {
+            document.add_text(fields.access, search::ACCESS_RESTRICTED);
+            document.add_text(fields.only_org, markings.originator());
+            for org in &markings.only_orgs {
+                document.add_text(fields.only_org, org);
+            }
         }
         let when = item.event_time.unwrap_or(item.collected_at);
         document.add_date(fields.date, tantivy::DateTime::from_timestamp_secs(when.as_second()));

@@ -1,4 +1,4 @@
-//! The index schema, version 4. Documented in the crate README; a change of fields or analysis
+//! The index schema, version 5. Documented in the crate README; a change of fields or analysis
 //! is a new version, and an index of another version is rebuilt from the log.
 
 use tantivy::schema::{
@@ -9,7 +9,7 @@ use tantivy::schema::{
 use crate::analysis::TEXT_ANALYZER;
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The index's fields.
 #[derive(Debug, Clone)]
@@ -28,6 +28,16 @@ pub(crate) struct Fields {
     pub tlp_rank: Field,
     pub grade: Field,
     pub compartment: Field,
+    /// The originating organisation (the boundary of AMBER and AMBER+STRICT).
+    pub originator: Field,
+    /// For RED, the users it is addressed to.
+    pub recipient: Field,
+    /// The organisations of the originator's extra restriction (`only_orgs`, with the
+    /// originator), present only on restricted items.
+    pub only_org: Field,
+    /// Flags of the access rule: `clients` (AMBER may reach the originator's clients),
+    /// `restricted` (only `only_org` may see).
+    pub access: Field,
     pub date: Field,
     /// The distinct indicators extracted from title and body, in canonical form.
     pub indicator: Field,
@@ -61,6 +71,10 @@ pub(crate) fn build() -> (Schema, Fields) {
         tlp_rank: builder.add_u64_field("tlp_rank", INDEXED | FAST),
         grade: builder.add_text_field("grade", keyword.clone()),
         compartment: builder.add_text_field("compartment", STRING),
+        originator: builder.add_text_field("originator", STRING),
+        recipient: builder.add_text_field("recipient", STRING),
+        only_org: builder.add_text_field("only_org", STRING),
+        access: builder.add_text_field("access", STRING),
         date: builder.add_date_field("date", date),
         indicator: builder.add_text_field("indicator", keyword.clone()),
         indicator_type: builder.add_text_field("indicator_type", keyword.clone()),

@@ -17,23 +17,42 @@ use tantivy::{DocAddress, Score, SegmentReader, Term};
 
 use crate::{IndexError, SearchIndex};
 
-/// Which items a caller may see. The access-control layer decides it; the index applies it
-/// inside every query, so that nothing outside it is counted, faceted or returned.
+/// Which items a caller may see. The access-control layer (`muninn-access`) decides the rule;
+/// the index applies it inside every query, so that nothing outside it is counted, faceted or
+/// returned.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Visibility {
-    /// The most restrictive TLP label the caller may see.
-    pub max_tlp: Tlp,
-    /// The need-to-know compartments the caller holds; an item is visible only if the caller
-    /// holds every compartment it carries. `None`: all compartments (a local administrator).
-    pub compartments: Option<BTreeSet<String>>,
+pub enum Visibility {
+    /// Everything: the local command line, run by the data directory's owner.
+    Everything,
+    /// What one user may see under TLP 2.0 and need-to-know.
+    Audience(Audience),
+}
+
+/// A user as the visibility rule sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Audience {
+    /// The user's id (the recipients of TLP:RED are named users).
+    pub user: String,
+    /// The user's organisation.
+    pub org: String,
+    /// The need-to-know groups the user holds: an item is visible only if the user holds every
+    /// compartment it carries.
+    pub groups: BTreeSet<String>,
+    /// The organisations whose clients the user's organisation is.
+    pub client_of: BTreeSet<String>,
 }
 
 impl Visibility {
     /// Everything: the local command line, run by the data directory's owner.
     pub fn everything() -> Visibility {
-        Visibility { max_tlp: Tlp::Red, compartments: None }
+        Visibility::Everything
     }
 }
+
+/// The `access` flag of items whose AMBER may reach the originator's clients.
+pub(crate) const ACCESS_CLIENTS: &str = "clients";
+/// The `access` flag of items the originator restricted to named organisations.
+pub(crate) const ACCESS_RESTRICTED: &str = "restricted";
 
 /// A search.
 #[derive(Debug, Clone)]
@@ -173,37 +192,69 @@ pub(crate) fn tlp_rank(tlp: Tlp) -> u64 {
     Tlp::ALL.iter().position(|t| *t == tlp).unwrap_or(4) as u64
 }
 
-/// The visibility filter as a query clause.
+fn term(field: tantivy::schema::Field, value: &str) -> Box<dyn TantivyQuery> {
+    Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
+}
+
+fn all_of(clauses: Vec<Box<dyn TantivyQuery>>) -> Box<dyn TantivyQuery> {
+    Box::new(BooleanQuery::new(clauses.into_iter().map(|clause| (Occur::Must, clause)).collect()))
+}
+
+fn any_of(clauses: Vec<Box<dyn TantivyQuery>>) -> Box<dyn TantivyQuery> {
+    Box::new(BooleanQuery::new(clauses.into_iter().map(|clause| (Occur::Should, clause)).collect()))
+}
+
+/// The visibility filter as a query clause: the same rule as `muninn_access::can_see`, term
+/// for term (the server's property test holds the two equal).
 pub(crate) fn visibility_filter(
     index: &SearchIndex,
-    visibility: &Visibility,
+    audience: &Audience,
 ) -> Result<Box<dyn TantivyQuery>, IndexError> {
     let fields = &index.fields;
-    let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = vec![(
-        Occur::Must,
+    let tlp_is = |tlp: Tlp| term(fields.tlp, tlp.short());
+    // TLP 2.0: CLEAR and GREEN to the whole community; AMBER to the originator's organisation
+    // (and its clients where the originator allows it); AMBER+STRICT to the organisation only;
+    // RED to the named recipients only.
+    let mut amber_readers = vec![term(fields.originator, &audience.org)];
+    for patron in &audience.client_of {
+        amber_readers
+            .push(all_of(vec![term(fields.originator, patron), term(fields.access, ACCESS_CLIENTS)]));
+    }
+    let by_tlp = any_of(vec![
         Box::new(RangeQuery::new(
             Bound::Included(Term::from_field_u64(fields.tlp_rank, 0)),
-            Bound::Included(Term::from_field_u64(fields.tlp_rank, tlp_rank(visibility.max_tlp))),
+            Bound::Included(Term::from_field_u64(fields.tlp_rank, tlp_rank(Tlp::Green))),
         )),
-    )];
-    if let Some(held) = &visibility.compartments {
-        // Exclude every item that carries a compartment the caller does not hold.
-        let searcher = index.reader.searcher();
-        for segment in searcher.segment_readers() {
-            let inverted =
-                segment.inverted_index(fields.compartment).map_err(|e| IndexError::engine(&index.dir, e))?;
-            let mut terms = inverted.terms().stream().map_err(|e| IndexError::engine(&index.dir, e))?;
-            while terms.advance() {
-                let name = String::from_utf8_lossy(terms.key()).into_owned();
-                if !held.contains(&name) {
-                    clauses.push((
-                        Occur::MustNot,
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(fields.compartment, &name),
-                            IndexRecordOption::Basic,
-                        )),
-                    ));
-                }
+        all_of(vec![tlp_is(Tlp::Amber), any_of(amber_readers)]),
+        all_of(vec![tlp_is(Tlp::AmberStrict), term(fields.originator, &audience.org)]),
+        all_of(vec![tlp_is(Tlp::Red), term(fields.recipient, &audience.user)]),
+    ]);
+    // The originator's extra restriction: restricted items only for the organisations named.
+    let restriction: Box<dyn TantivyQuery> = Box::new(BooleanQuery::new(vec![
+        (Occur::Must, Box::new(AllQuery) as Box<dyn TantivyQuery>),
+        (
+            Occur::MustNot,
+            all_of(vec![
+                term(fields.access, ACCESS_RESTRICTED),
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, Box::new(AllQuery) as Box<dyn TantivyQuery>),
+                    (Occur::MustNot, term(fields.only_org, &audience.org)),
+                ])),
+            ]),
+        ),
+    ]));
+    let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> =
+        vec![(Occur::Must, by_tlp), (Occur::Must, restriction)];
+    // Need-to-know: exclude every item that carries a compartment the caller does not hold.
+    let searcher = index.reader.searcher();
+    for segment in searcher.segment_readers() {
+        let inverted =
+            segment.inverted_index(fields.compartment).map_err(|e| IndexError::engine(&index.dir, e))?;
+        let mut terms = inverted.terms().stream().map_err(|e| IndexError::engine(&index.dir, e))?;
+        while terms.advance() {
+            let name = String::from_utf8_lossy(terms.key()).into_owned();
+            if !audience.groups.contains(&name) {
+                clauses.push((Occur::MustNot, term(fields.compartment, &name)));
             }
         }
     }
@@ -217,12 +268,12 @@ pub(crate) fn visible(
     query: Box<dyn TantivyQuery>,
     visibility: &Visibility,
 ) -> Result<Box<dyn TantivyQuery>, IndexError> {
-    if *visibility == Visibility::everything() {
+    let Visibility::Audience(audience) = visibility else {
         return Ok(query);
-    }
+    };
     Ok(Box::new(BooleanQuery::new(vec![
         (Occur::Must, query),
-        (Occur::Must, visibility_filter(index, visibility)?),
+        (Occur::Must, visibility_filter(index, audience)?),
     ])))
 }
 

@@ -85,6 +85,10 @@ pub struct IngestConfig {
     /// once its first unit is this old (checked as units arrive), which bounds the delay from
     /// arrival to acknowledgement on a slow stream.
     pub max_batch_delay: Option<std::time::Duration>,
+    /// The handling every item of the run gets besides its TLP label: originating
+    /// organisation, compartments, RED recipients, the originator's restrictions. Its `tlp`
+    /// is not used (the label comes from the record, `tlp_floor` and the source).
+    pub handling: Markings,
 }
 
 impl IngestConfig {
@@ -104,6 +108,7 @@ impl IngestConfig {
             batch_units: 4096,
             new_sources: SourceDefaults::default(),
             max_batch_delay: None,
+            handling: Markings::tlp(Tlp::Clear),
         }
     }
 }
@@ -533,7 +538,7 @@ impl Run<'_> {
             title: record.title,
             body: record.body,
             language: record.language.and_then(|code| LanguageTag::new(&code).ok()),
-            markings: Markings::tlp(tlp),
+            markings: Markings { tlp, ..self.config.handling.clone() },
             grade,
             raw: record.raw.map(|(bytes, media_type)| (bytes, media_type.to_owned())),
             attributes: record.attributes,

@@ -165,12 +165,44 @@ pub struct Markings {
     /// Need-to-know compartments (group names); empty means none beyond TLP.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub compartments: BTreeSet<String>,
+    /// The organisation the material came from: the boundary of TLP:AMBER and AMBER+STRICT,
+    /// and the only one that may widen the markings. `None` in data written before
+    /// organisations existed, read as [`LOCAL_ORG`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub originator: Option<String>,
+    /// For TLP:RED, the users it is addressed to by name (nobody else sees it).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub recipients: BTreeSet<String>,
+    /// The originator's permission for TLP:AMBER to reach the clients of its organisation.
+    /// Off by default: AMBER goes to a client (an outsourced provider, a constituent) only
+    /// when the originator says so.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub amber_to_clients: bool,
+    /// The originator's additional restriction (TLP 2.0 section 1g): when not empty, only these
+    /// organisations (and the originator) may see the material, whatever its TLP.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub only_orgs: BTreeSet<String>,
 }
 
+/// The organisation of material that names none: the deployment's own.
+pub const LOCAL_ORG: &str = "local";
+
 impl Markings {
-    /// Markings with a TLP label and no compartment.
+    /// Markings with a TLP label and no compartment, from no named organisation.
     pub fn tlp(tlp: Tlp) -> Markings {
-        Markings { tlp, compartments: BTreeSet::new() }
+        Markings {
+            tlp,
+            compartments: BTreeSet::new(),
+            originator: None,
+            recipients: BTreeSet::new(),
+            amber_to_clients: false,
+            only_orgs: BTreeSet::new(),
+        }
+    }
+
+    /// The originating organisation, [`LOCAL_ORG`] when none is recorded.
+    pub fn originator(&self) -> &str {
+        self.originator.as_deref().unwrap_or(LOCAL_ORG)
     }
 }
 

@@ -11,7 +11,9 @@ mod tlp;
 
 pub use admiralty::{AdmiraltyGrade, Credibility, Reliability};
 pub use error::ModelError;
-pub use item::{ContentHash, Item, ItemDraft, ItemId, LanguageTag, Markings, RawRef, content_hash_of};
+pub use item::{
+    ContentHash, Item, ItemDraft, ItemId, LOCAL_ORG, LanguageTag, Markings, RawRef, content_hash_of,
+};
 pub use source::{Source, SourceId, SourceKind};
 pub use tlp::{TLP1_MARKING_IDS, TLP2_EXTENSION_ID, TLP2_MARKING_IDS, Tlp};
 

@@ -77,6 +77,80 @@ pub enum Command {
     /// What the index knows about an entity, by any of its names: items, first and last seen,
     /// sources.
     Entity(EntityArgs),
+    /// Serve the REST API, TAXII 2.1 and metrics over HTTP.
+    Serve(ServeArgs),
+    /// Organisations, users and API tokens.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// The audit trail: verify the chain, sign a checkpoint.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create or replace an organisation.
+    #[command(name = "org-add")]
+    OrgAdd {
+        /// Its id (lowercase letters, digits, `.`, `_`, `-`).
+        id: String,
+        /// Its display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Organisations that are its clients (TLP:AMBER may reach them where the originator allows).
+        #[arg(long = "client", value_name = "ORG")]
+        clients: Vec<String>,
+    },
+    /// Create or replace a user; the password is read from standard input (or --password-env).
+    #[command(name = "user-add")]
+    UserAdd {
+        /// Its id.
+        id: String,
+        /// Its organisation.
+        #[arg(long)]
+        org: String,
+        /// admin, analyst, reader or partner.
+        #[arg(long)]
+        role: String,
+        /// Read the password from this environment variable instead of standard input.
+        #[arg(long, value_name = "VAR")]
+        password_env: Option<String>,
+        /// Need-to-know groups the user holds.
+        #[arg(long = "group", value_name = "GROUP")]
+        groups: Vec<String>,
+    },
+    /// Issue an API token for a user and print it (it is stored only as a hash).
+    #[command(name = "token-issue")]
+    TokenIssue {
+        /// The user.
+        user: String,
+        /// What the token is for.
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Verify the audit chain: any edited, deleted, reordered or truncated entry is found.
+    Verify {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign a checkpoint of the chain (Ed25519) that can be handed to an outside party.
+    Checkpoint {
+        /// Also write it to this file.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -147,6 +221,12 @@ pub struct DemoArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Load only; do not serve the API afterwards.
+    #[arg(long)]
+    pub no_serve: bool,
+    /// Address to serve on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
 }
 
 #[derive(Debug, Args)]

@@ -3,7 +3,6 @@
 //! a change of gazetteer rebuilding the index.
 
 use muninn_index::{Entity, Gazetteer, IndexError, SearchIndex, Visibility};
-use muninn_model::Tlp;
 
 use crate::{CORPUS, corpus_index, now, search};
 
@@ -40,7 +39,11 @@ fn fixture() -> (tempfile::TempDir, muninn_store::EmbeddedStore, SearchIndex) {
 }
 
 fn green() -> Visibility {
-    Visibility { max_tlp: Tlp::Green, compartments: Some(Default::default()) }
+    Visibility::Audience(muninn_index::Audience {
+        user: "outsider".into(),
+        org: "another-org".into(),
+        ..Default::default()
+    })
 }
 
 fn titles(index: &SearchIndex, query: &str, visibility: &Visibility) -> Vec<String> {

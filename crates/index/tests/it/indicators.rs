@@ -80,7 +80,11 @@ fn build(dir: &Path) -> (EmbeddedStore, SearchIndex, Vec<(&'static str, ItemId)>
 }
 
 fn green() -> Visibility {
-    Visibility { max_tlp: Tlp::Green, compartments: Some(Default::default()) }
+    Visibility::Audience(muninn_index::Audience {
+        user: "outsider".into(),
+        org: "another-org".into(),
+        ..Default::default()
+    })
 }
 
 #[test]

@@ -185,7 +185,11 @@ fn visibility_applies_to_hits_counts_facets_and_histograms() {
     let (_store, index) = corpus_index(dir.path());
     let everything = search(&index, "*", &Visibility::everything());
     assert_eq!(everything.total, CORPUS.len() as u64);
-    let green = Visibility { max_tlp: Tlp::Green, compartments: Some(Default::default()) };
+    let green = Visibility::Audience(muninn_index::Audience {
+        user: "outsider".into(),
+        org: "another-org".into(),
+        ..Default::default()
+    });
     let visible = search(&index, "*", &green);
     let expected = CORPUS.iter().filter(|c| c.2 <= Tlp::Green).count() as u64;
     assert_eq!(visible.total, expected);

@@ -127,6 +127,22 @@ fn prepare(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The demo's organisations: id, name, clients.
+const DEMO_ORGS: [(&str, &str, &[&str]); 3] = [
+    ("local", "Demo CERT (this deployment)", &["client-c"]),
+    ("partner-x", "Partner CERT X", &[]),
+    ("client-c", "Client C (a constituent of the demo CERT)", &[]),
+];
+
+/// The demo's users: id, organisation, role, password. Demo only: the server listens on
+/// loopback and the passwords are printed.
+const DEMO_USERS: [(&str, &str, &str, &str); 4] = [
+    ("admin", "local", "admin", "demo-admin-password"),
+    ("analyst", "local", "analyst", "demo-analyst-password"),
+    ("reader", "local", "reader", "demo-reader-password"),
+    ("partner", "partner-x", "partner", "demo-partner-password"),
+];
+
 pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     prepare(&args.dir)?;
@@ -192,6 +208,13 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         GAZETTEER,
         None,
     )?;
+    for (id, name, clients) in DEMO_ORGS {
+        let clients: Vec<String> = clients.iter().map(|c| (*c).to_owned()).collect();
+        super::serve::add_org(&mut store, id, name, &clients)?;
+    }
+    for (id, org, role, password) in DEMO_USERS {
+        super::serve::add_user(&mut store, id, org, role, password, &[])?;
+    }
     let mut index = super::entities::open_index(&data, &store)?;
     let indexed = index.sync(&store)?.indexed;
     drop(index);
@@ -277,7 +300,16 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         text.push_str(&format!(
             "\nTry:\n  muninn --data-dir {data_arg} search 'sandworm OR \"frozen lighthouse\"' --facets\n  muninn --data-dir {data_arg} search 'Багдади OR البغدادي OR baghdadi'\n  muninn --data-dir {data_arg} alerts\n  muninn --data-dir {data_arg} entity \"Fancy Bear\"\n  muninn --data-dir {data_arg} search 'entity:Sandworm' --facets\n  muninn --data-dir {data_arg} watchlist show demo-watchlist\n  muninn --data-dir {data_arg} items list\n  muninn --data-dir {data_arg} sources\n  muninn --data-dir {data_arg} stats\n  muninn --data-dir {data_arg} items show <ID>\n"
         ));
-        text.push_str("\nThe API and the web UI arrive with later releases; this demo loads, screens, indexes and verifies.\n");
+        text.push_str("\nUsers (demo passwords; the server listens on loopback only):\n");
+        for (id, org, role, password) in DEMO_USERS {
+            text.push_str(&format!("  {id:<8} {role:<8} of {org:<10} password {password}\n"));
+        }
+        if !args.no_serve {
+            text.push_str(&format!(
+                "\nTry the API:\n  curl -s -u analyst:demo-analyst-password 'http://{}/api/v1/search?q=sandworm&facets=true'\n",
+                args.listen
+            ));
+        }
         output::print(&text)?;
         for (_, _, summary) in &loaded {
             for diagnostic in &summary.diagnostics {
@@ -287,6 +319,9 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     }
     if rejected > 0 || !verify.problems.is_empty() {
         return Ok(ExitCode::from(crate::exit::PARTIAL));
+    }
+    if !args.no_serve {
+        super::serve::serve_dir(&data, args.listen)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -15,7 +15,7 @@ use muninn_index::{Entity, Gazetteer, SearchIndex, Visibility};
 use muninn_screen::import;
 use muninn_screen::watchlist::EntryKind;
 use muninn_store::{Document, EmbeddedStore, ItemStore};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 
 use super::correlate::day;
@@ -23,51 +23,16 @@ use crate::cli::{EntitiesCommand, EntitiesFormat, EntitiesImportArgs, EntityArgs
 use crate::config::Config;
 use crate::{UsageError, output};
 
-/// The store table of entity lists, keyed by list name.
-pub const GAZETTEER_TABLE: &str = "gazetteer";
-
-const PAGE: usize = 100;
-
-/// One imported list of entities, as stored.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct EntityList {
-    /// Unique name, e.g. `threat-actors`.
-    name: String,
-    /// The format it was imported from.
-    format: String,
-    /// Raised by one each time the list is replaced.
-    version: u64,
-    /// The entities, ids already prefixed with the list's name.
-    entities: Vec<Entity>,
-}
+pub use muninn_api::catalog::GAZETTEER_TABLE;
+use muninn_api::catalog::EntityList;
 
 fn load_lists(store: &dyn ItemStore) -> anyhow::Result<Vec<EntityList>> {
-    let mut lists: Vec<EntityList> = Vec::new();
-    loop {
-        let after = lists.last().map(|list| list.name.clone());
-        let page = store.documents(GAZETTEER_TABLE, after.as_deref(), PAGE)?;
-        let done = page.len() < PAGE;
-        for (key, value) in page {
-            lists.push(
-                serde_json::from_slice(&value)
-                    .with_context(|| format!("stored entity list {key:?} does not decode"))?,
-            );
-        }
-        if done {
-            return Ok(lists);
-        }
-    }
+    Ok(muninn_api::catalog::load_entity_lists(store)?)
 }
 
-/// The gazetteer of every stored list. Entities that cannot be used are left out with a
-/// warning in the log (the import reported them already).
+/// The gazetteer of every stored list.
 pub fn load_gazetteer(store: &dyn ItemStore) -> anyhow::Result<Gazetteer> {
-    let entities = load_lists(store)?.into_iter().flat_map(|list| list.entities).collect();
-    let (gazetteer, warnings) = Gazetteer::new(entities);
-    for warning in warnings {
-        tracing::debug!(%warning, "gazetteer entry left out");
-    }
-    Ok(gazetteer)
+    Ok(muninn_api::catalog::load_gazetteer(store)?)
 }
 
 /// The full-text index of a data directory with the stored gazetteer (not yet synced). Every

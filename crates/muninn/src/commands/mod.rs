@@ -9,6 +9,7 @@ pub mod items;
 pub mod matching;
 pub mod screen;
 pub mod search;
+pub mod serve;
 pub mod sources;
 pub mod stats;
 

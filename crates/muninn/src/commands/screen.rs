@@ -22,36 +22,11 @@ use crate::cli::{AlertsArgs, ScreenArgs, WatchlistCommand, WatchlistFormat, Watc
 use crate::config::Config;
 use crate::{UsageError, output};
 
-/// The store table of watchlists, keyed by name.
-pub const WATCHLIST_TABLE: &str = "watchlist";
-/// The store table of alerts, keyed by [`Alert::key`].
-pub const ALERT_TABLE: &str = "alert";
-
-const PAGE: usize = 1000;
-
-/// Every value of a document table, in key order.
-fn all_documents(store: &dyn ItemStore, table: &str) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let mut out = Vec::new();
-    loop {
-        let after = out.last().map(|(key, _): &(String, Vec<u8>)| key.clone());
-        let page = store.documents(table, after.as_deref(), PAGE)?;
-        let done = page.len() < PAGE;
-        out.extend(page);
-        if done {
-            return Ok(out);
-        }
-    }
-}
+pub use muninn_api::catalog::{ALERT_TABLE, WATCHLIST_TABLE, alert_document, all_documents};
 
 /// The stored watchlists.
 pub fn load_watchlists(store: &dyn ItemStore) -> anyhow::Result<Vec<Watchlist>> {
-    all_documents(store, WATCHLIST_TABLE)?
-        .into_iter()
-        .map(|(key, value)| {
-            serde_json::from_slice(&value)
-                .with_context(|| format!("stored watchlist {key:?} does not decode"))
-        })
-        .collect()
+    Ok(muninn_api::catalog::load_watchlists(store)?)
 }
 
 /// The stored watchlists compiled (only those named, when any are).
@@ -89,12 +64,6 @@ pub fn alerts_for(screener: &Screener, items: &[&Item], raised_at: Timestamp) ->
         })
         .flatten()
         .collect()
-}
-
-fn alert_document(alert: &Alert, if_new_item: Option<ItemId>) -> anyhow::Result<Document> {
-    let mut document = Document::put(ALERT_TABLE, &alert.key(), serde_json::to_vec(alert)?);
-    document.if_new_item = if_new_item;
-    Ok(document)
 }
 
 /// Screening inside ingest: wraps the run's observer, screens every batch before it is made

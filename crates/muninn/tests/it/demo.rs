@@ -6,7 +6,7 @@ use crate::{muninn, stdout};
 
 fn demo(dir: &std::path::Path, extra: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_muninn"))
-        .args(["demo", "--dir"])
+        .args(["demo", "--no-serve", "--dir"])
         .arg(dir)
         .args(extra)
         .env_remove("MUNINN_CONFIG")

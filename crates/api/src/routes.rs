@@ -1,0 +1,832 @@
+//! The REST API under `/api/v1`. Every route is declared once in [`api_routes`], with the
+//! summary the OpenAPI document shows; the router, the OpenAPI document and the access-matrix
+//! test are all built from that list, so a route cannot exist without being documented and
+//! tested.
+//!
+//! Every read loads its object first, then asks `muninn_access::authorize` about that very
+//! object: an object the caller may not see answers 404 exactly like a missing one.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use axum::Json;
+
+use crate::body::{JsonBody, Params};
+use axum::extract::{Path, State};
+use axum::http::Method;
+use axum::routing::{MethodRouter, delete, get, post};
+use muninn_access::{Action, Principal, Role, TokenRecord, User, UserAction, authorize, can_see};
+use muninn_audit::{AuditAction, LoginMethod, Outcome};
+use muninn_index::{Cursor, IndexError, SearchRequest};
+use muninn_model::{Item, ItemId, LOCAL_ORG, Markings, Timestamp, Tlp};
+use muninn_screen::{Alert, AlertState, Watchlist};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::auth::{Caller, client_ip_of, password_login};
+use crate::catalog::{self, ALERT_TABLE, WATCHLIST_TABLE};
+use crate::error::{ApiError, ApiResult};
+use crate::state::{AppState, record, visibility_of};
+
+/// A route of the API: method, path pattern (axum syntax) and one-line summary.
+#[derive(Debug, Clone)]
+pub struct RouteSpec {
+    /// The HTTP method.
+    pub method: Method,
+    /// The path pattern, e.g. `/api/v1/items/{id}`.
+    pub path: &'static str,
+    /// What it does, for the OpenAPI document.
+    pub summary: &'static str,
+    /// Whether it needs credentials.
+    pub authenticated: bool,
+}
+
+type Handler = MethodRouter<Arc<AppState>>;
+
+fn spec(method: Method, path: &'static str, summary: &'static str, authenticated: bool) -> RouteSpec {
+    RouteSpec { method, path, summary, authenticated }
+}
+
+/// Every route of `/api/v1` with its handler.
+pub fn api_routes() -> Vec<(RouteSpec, Handler)> {
+    vec![
+        (spec(Method::GET, "/api/v1/health", "Liveness: the server answers", false), get(health)),
+        (
+            spec(Method::POST, "/api/v1/login", "Exchange a user and password for an API token", false),
+            post(login),
+        ),
+        (spec(Method::POST, "/api/v1/logout", "Revoke the token of this request", true), post(logout)),
+        (spec(Method::GET, "/api/v1/me", "The caller: user, organisation, role, groups", true), get(me)),
+        (spec(Method::POST, "/api/v1/tokens", "Issue an API token for the caller", true), post(issue_token)),
+        (
+            spec(Method::DELETE, "/api/v1/tokens/{id}", "Revoke one of the caller's tokens", true),
+            delete(revoke_token),
+        ),
+        (
+            spec(Method::GET, "/api/v1/users", "Users of the caller's organisation (admin)", true),
+            get(list_users),
+        ),
+        (
+            spec(Method::POST, "/api/v1/users", "Create a user in the caller's organisation (admin)", true),
+            post(create_user),
+        ),
+        (
+            spec(Method::GET, "/api/v1/search", "Full-text search with facets and histogram", true),
+            get(search),
+        ),
+        (
+            spec(Method::GET, "/api/v1/items/{id}", "One item with its indicators and entities", true),
+            get(item),
+        ),
+        (
+            spec(Method::GET, "/api/v1/items/{id}/related", "Items sharing indicators or entities", true),
+            get(related),
+        ),
+        (
+            spec(Method::GET, "/api/v1/indicators/{value}", "Items mentioning an indicator", true),
+            get(indicator),
+        ),
+        (spec(Method::GET, "/api/v1/entities", "Entity lists of the gazetteer", true), get(entity_lists)),
+        (spec(Method::GET, "/api/v1/entities/{name}", "Items naming an entity", true), get(entity)),
+        (spec(Method::GET, "/api/v1/alerts", "Alerts, newest first", true), get(alerts)),
+        (spec(Method::GET, "/api/v1/alerts/{key}", "One alert with its explanation", true), get(alert)),
+        (spec(Method::POST, "/api/v1/alerts/{key}/state", "Triage an alert", true), post(triage)),
+        (spec(Method::GET, "/api/v1/watchlists", "Watchlists", true), get(watchlists)),
+        (
+            spec(Method::GET, "/api/v1/watchlists/{name}", "One watchlist with its entries", true),
+            get(watchlist),
+        ),
+        (
+            spec(Method::GET, "/api/v1/audit/verify", "Verify the audit chain (admin)", true),
+            get(audit_verify),
+        ),
+    ]
+}
+
+async fn health() -> Json<Value> {
+    Json(json!({"status": "ok"}))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginRequest {
+    user: String,
+    password: String,
+}
+
+fn random_bytes<const N: usize>() -> ApiResult<[u8; N]> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|error| ApiError::internal(format!("no randomness: {error}")))?;
+    Ok(bytes)
+}
+
+/// Issues a token for `principal`, durably, audited. Returns the secret token and its record.
+async fn new_token(state: &AppState, principal: &Principal, label: &str) -> ApiResult<(String, TokenRecord)> {
+    let (token, hash) = muninn_access::issue_token(&random_bytes::<32>()?);
+    let record_ = TokenRecord {
+        id: muninn_access::token_id(&hash),
+        hash,
+        user: principal.user.clone(),
+        label: label.chars().take(100).collect(),
+        created_at_unix: Timestamp::now().as_second(),
+        revoked: false,
+    };
+    let audit = record(
+        Some(principal),
+        AuditAction::TokenIssued { token_id: audit_token_id(&record_.id)? },
+        Outcome::Allowed,
+    );
+    state.write(vec![catalog::token_document(&record_)?], vec![audit]).await?;
+    state
+        .directory
+        .write()
+        .map_err(|_| ApiError::internal("directory lock poisoned"))?
+        .tokens
+        .insert(record_.hash.clone(), record_.clone());
+    Ok((token, record_))
+}
+
+fn audit_token_id(id: &str) -> ApiResult<muninn_audit::TokenId> {
+    muninn_audit::TokenId::new(id).map_err(ApiError::internal)
+}
+
+async fn login(
+    State(state): State<Arc<AppState>>,
+    parts: axum::http::request::Parts,
+    JsonBody(request): JsonBody<LoginRequest>,
+) -> ApiResult<Json<Value>> {
+    let ip = client_ip_of(&parts);
+    let account = request.user.trim().to_ascii_lowercase();
+    let principal = password_login(&state, &account, &request.password, &ip)?;
+    state.audit(&principal, AuditAction::Login { method: LoginMethod::Password }, Outcome::Allowed).await?;
+    let (token, record_) = new_token(&state, &principal, "login").await?;
+    Ok(Json(json!({"token": token, "token_id": record_.id, "user": principal.user.to_string()})))
+}
+
+async fn logout(
+    State(state): State<Arc<AppState>>,
+    Caller(principal): Caller,
+    parts: axum::http::request::Parts,
+) -> ApiResult<Json<Value>> {
+    let token = parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
+        .ok_or_else(|| {
+            ApiError::BadRequest("logout revokes the bearer token of the request; none was sent".to_owned())
+        })?;
+    let hash = muninn_access::token_hash(token.trim());
+    revoke(&state, &principal, &hash).await?;
+    Ok(Json(json!({"revoked": muninn_access::token_id(&hash)})))
+}
+
+async fn revoke(state: &AppState, principal: &Principal, hash: &str) -> ApiResult<()> {
+    let mut token = {
+        let directory = state.directory.read().map_err(|_| ApiError::internal("directory lock poisoned"))?;
+        directory.tokens.get(hash).cloned().ok_or(ApiError::NotFound)?
+    };
+    let (target_org, target_role) = {
+        let directory = state.directory.read().map_err(|_| ApiError::internal("directory lock poisoned"))?;
+        let user = directory.users.get(&token.user).ok_or(ApiError::NotFound)?;
+        (user.org.clone(), user.role)
+    };
+    muninn_access::authorize_user_admin(
+        principal,
+        &token.user,
+        &target_org,
+        target_role,
+        UserAction::RevokeToken,
+    )?;
+    token.revoked = true;
+    let audit = record(
+        Some(principal),
+        AuditAction::TokenRevoked { token_id: audit_token_id(&token.id)? },
+        Outcome::Allowed,
+    );
+    state.write(vec![catalog::token_document(&token)?], vec![audit]).await?;
+    state
+        .directory
+        .write()
+        .map_err(|_| ApiError::internal("directory lock poisoned"))?
+        .tokens
+        .insert(token.hash.clone(), token);
+    Ok(())
+}
+
+fn principal_json(principal: &Principal) -> Value {
+    json!({
+        "user": principal.user.to_string(),
+        "org": principal.org.to_string(),
+        "role": principal.role.to_string(),
+        "groups": principal.groups,
+        "client_of": principal.client_of.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    })
+}
+
+async fn me(Caller(principal): Caller) -> Json<Value> {
+    Json(principal_json(&principal))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct TokenRequest {
+    #[serde(default)]
+    label: String,
+}
+
+async fn issue_token(
+    State(state): State<Arc<AppState>>,
+    Caller(principal): Caller,
+    JsonBody(request): JsonBody<TokenRequest>,
+) -> ApiResult<Json<Value>> {
+    muninn_access::authorize_user_admin(
+        &principal,
+        &principal.user,
+        &principal.org,
+        principal.role,
+        UserAction::IssueToken,
+    )?;
+    let (token, record_) = new_token(&state, &principal, &request.label).await?;
+    Ok(Json(json!({"token": token, "token_id": record_.id})))
+}
+
+async fn revoke_token(
+    State(state): State<Arc<AppState>>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let hash = {
+        let directory = state.directory.read().map_err(|_| ApiError::internal("directory lock poisoned"))?;
+        directory
+            .tokens
+            .values()
+            .find(|token| token.id == id)
+            .map(|token| token.hash.clone())
+            .ok_or(ApiError::NotFound)?
+    };
+    revoke(&state, &principal, &hash).await?;
+    Ok(Json(json!({"revoked": id})))
+}
+
+fn user_json(user: &User) -> Value {
+    json!({"id": user.id.to_string(), "org": user.org.to_string(), "role": user.role.to_string(),
+           "groups": user.groups, "name": user.name, "disabled": user.disabled})
+}
+
+async fn list_users(State(state): State<Arc<AppState>>, Caller(principal): Caller) -> ApiResult<Json<Value>> {
+    if principal.role != Role::Admin {
+        return Err(ApiError::Forbidden("only administrators list users"));
+    }
+    let users: Vec<Value> = {
+        let directory = state.directory.read().map_err(|_| ApiError::internal("directory lock poisoned"))?;
+        directory.users.values().filter(|user| user.org == principal.org).map(user_json).collect()
+    };
+    Ok(Json(json!({"users": users})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewUser {
+    id: String,
+    role: String,
+    password: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    groups: BTreeSet<String>,
+}
+
+async fn create_user(
+    State(state): State<Arc<AppState>>,
+    Caller(principal): Caller,
+    JsonBody(request): JsonBody<NewUser>,
+) -> ApiResult<Json<Value>> {
+    let id: muninn_access::UserId =
+        request.id.parse().map_err(|error| ApiError::BadRequest(format!("user id: {error}")))?;
+    let role: Role = request.role.parse().map_err(|error| ApiError::BadRequest(format!("role: {error}")))?;
+    muninn_access::authorize_user_admin(&principal, &id, &principal.org, role, UserAction::Create)?;
+    if state
+        .directory
+        .read()
+        .map_err(|_| ApiError::internal("directory lock poisoned"))?
+        .users
+        .contains_key(&id)
+    {
+        return Err(ApiError::Conflict(format!("a user {id} exists")));
+    }
+    let password_hash = muninn_access::hash_password(&request.password, &random_bytes::<16>()?)
+        .map_err(|error| ApiError::BadRequest(error.to_string()))?;
+    let user = User {
+        id: id.clone(),
+        org: principal.org.clone(),
+        role,
+        groups: request.groups,
+        name: request.name,
+        password_hash: Some(password_hash),
+        disabled: false,
+    };
+    let audit = record(
+        Some(&principal),
+        AuditAction::UserCreated {
+            user: id.to_string(),
+            org: principal.org.to_string(),
+            role: role.to_string(),
+        },
+        Outcome::Allowed,
+    );
+    state.write(vec![catalog::user_document(&user)?], vec![audit]).await?;
+    let json = user_json(&user);
+    state
+        .directory
+        .write()
+        .map_err(|_| ApiError::internal("directory lock poisoned"))?
+        .users
+        .insert(id, user);
+    Ok(Json(json))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SearchParams {
+    q: String,
+    #[serde(default = "default_limit")]
+    limit: usize,
+    after: Option<String>,
+    #[serde(default)]
+    facets: bool,
+}
+
+fn default_limit() -> usize {
+    20
+}
+
+/// Items read from the store, each checked again against the caller (the index filtered
+/// already; this is the last line, and costs a comparison).
+fn visible_items(state: &AppState, principal: &Principal, ids: &[ItemId]) -> ApiResult<Vec<Option<Item>>> {
+    state.read_store(|store| {
+        ids.iter()
+            .map(|id| {
+                let item = muninn_store::ItemStore::item(store, id)?;
+                Ok(item.filter(|item| can_see(principal, &item.markings)))
+            })
+            .collect()
+    })
+}
+
+fn item_summary(item: &Item) -> Value {
+    json!({
+        "id": item.id.to_string(),
+        "title": item.title,
+        "source": item.source.as_str(),
+        "lang": item.language.as_ref().map(|l| l.as_str()),
+        "tlp": item.markings.tlp.label(),
+        "grade": item.grade.to_string(),
+        "date": item.event_time.unwrap_or(item.collected_at).to_string(),
+    })
+}
+
+fn pairs(values: &[(String, u64)]) -> Value {
+    values.iter().map(|(name, count)| json!({"value": name, "count": count})).collect()
+}
+
+async fn search(
+    State(state): State<Arc<AppState>>,
+    Caller(principal): Caller,
+    Params(params): Params<SearchParams>,
+) -> ApiResult<Json<Value>> {
+    authorize(&principal, Action::Read, &Markings::tlp(Tlp::Clear))?;
+    let query = muninn_query::parse(&params.q, Timestamp::now())
+        .map_err(|error| ApiError::BadRequest(error.to_string()))?;
+    let after = params
+        .after
+        .as_deref()
+        .map(str::parse::<Cursor>)
+        .transpose()
+        .map_err(|_| ApiError::BadRequest("`after` is not a cursor this server gave".to_owned()))?;
+    let visibility = visibility_of(&principal);
+    let results = state.read_index(|index| {
+        let request = SearchRequest {
+            query: &query,
+            visibility: &visibility,
+            limit: params.limit.clamp(1, 200),
+            after,
+            facets: params.facets,
+            histogram: params.facets,
+        };
+        Ok(index.search(&request)?)
+    })?;
+    let ids: Vec<ItemId> = results.hits.iter().map(|hit| hit.id).collect();
+    let items = visible_items(&state, &principal, &ids)?;
+    let bodies: Vec<&str> =
+        items.iter().map(|item| item.as_ref().map_or("", |item| item.body.as_str())).collect();
+    let snippets = state.read_index(|index| Ok(index.snippets(&query, &bodies, 200)?))?;
+    let hits: Vec<Value> = results
+        .hits
+        .iter()
+        .zip(&items)
+        .zip(&snippets)
+        .filter_map(|((hit, item), snippet)| {
+            let item = item.as_ref()?;
+            let mut value = item_summary(item);
+            value["score"] = json!(hit.score);
+            value["snippet"] = json!({
+                "text": snippet.fragment,
+                "highlights": snippet.highlighted.iter().map(|range| [range.start, range.end]).collect::<Vec<_>>(),
+            });
+            Some(value)
+        })
+        .collect();
+    let facets = results.facets.as_ref().map(|facets| {
+        json!({
+            "source": pairs(&facets.source), "lang": pairs(&facets.lang), "tlp": pairs(&facets.tlp),
+            "grade": pairs(&facets.grade), "indicator_type": pairs(&facets.indicator_type),
+            "indicator": pairs(&facets.indicator),
+            "entity": facets.entity.iter().map(|e| json!({"id": e.id, "name": e.name, "count": e.count})).collect::<Vec<_>>(),
+        })
+    });
+    state
+        .audit(
+            &principal,
+            AuditAction::Search { query: query.to_string(), hits: results.total },
+            Outcome::Allowed,
+        )
+        .await?;
+    Ok(Json(json!({
+        "query": query.to_string(),
+        "total": results.total,
+        "hits": hits,
+        "facets": facets,
+        "histogram": results.histogram.iter().map(|(day, n)| json!({"day": day.to_string(), "count": n})).collect::<Vec<_>>(),
+        "next": results.next.map(|cursor| cursor.to_string()),
+    })))
+}
+
+fn parse_item_id(text: &str) -> ApiResult<ItemId> {
+    // A malformed id cannot name anything: the same answer as a missing one.
+    text.parse().map_err(|_| ApiError::NotFound)
+}
+
+/// The item `id` if the caller may read it; otherwise NotFound, the same as a missing item.
+fn readable_item(state: &AppState, principal: &Principal, id: &ItemId) -> ApiResult<Item> {
+    let item =
+        state.read_store(|store| Ok(muninn_store::ItemStore::item(store, id)?))?.ok_or(ApiError::NotFound)?;
+    authorize(principal, Action::Read, &item.markings)?;
+    Ok(item)
+}
+
+async fn item(
+    State(state): State<Arc<AppState>>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let id = parse_item_id(&id)?;
+    let item = readable_item(&state, &principal, &id)?;
+    let extractor = muninn_extract::Extractor::default();
+    let parts: Vec<(&str, &str)> = item
+        .title
+        .as_deref()
+        .map(|t| ("title", t))
+        .into_iter()
+        .chain([("body", item.body.as_str())])
+        .collect();
+    let mut indicators = Vec::new();
+    for (part, text) in &parts {
+        for found in extractor.extract(text).indicators {
+            indicators.push(json!({"kind": found.kind.name(), "value": found.value, "in": part,
+                "span": [found.span.start, found.span.end], "defanged": found.defanged}));
+        }
+    }
+    let entities = state.read_index(|index| {
+        let mut entities = Vec::new();
+        for (part, text) in &parts {
+            for found in muninn_index::extract_entities(index.gazetteer(), text) {
+                entities
+                    .push(json!({"entity": found.entity, "name": found.name, "form": found.form, "in": part,
+                    "span": [found.span.start, found.span.end]}));
+            }
+        }
+        Ok(entities)
+    })?;
+    let alerts: Vec<Value> = state
+        .read_store(|store| Ok(catalog::load_all::<Alert>(store, ALERT_TABLE)?))?
+        .into_iter()
+        .filter(|alert| alert.item == item.id.to_string())
+        .map(|alert| json!({"key": alert.key(), "alert": alert}))
+        .collect();
+    state.audit(&principal, AuditAction::ItemRead { item: item.id.to_string() }, Outcome::Allowed).await?;
+    let mut value = item_summary(&item);
+    value["body"] = json!(item.body);
+    value["markings"] = json!({"tlp": item.markings.tlp.label(), "originator": item.markings.originator(),
+        "compartments": item.markings.compartments});
+    value["collected_at"] = json!(item.collected_at.to_string());
+    value["event_time"] = json!(item.event_time.map(|t| t.to_string()));
+    value["indicators"] = json!(indicators);
+    value["entities"] = json!(entities);
+    value["alerts"] = json!(alerts);
+    Ok(Json(value))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitParams {
+    #[serde(default = "default_limit")]
+    limit: usize,
+}
+
+async fn related(
+    State(state): State<Arc<AppState>>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+    Params(params): Params<LimitParams>,
+) -> ApiResult<Json<Value>> {
+    let id = parse_item_id(&id)?;
+    readable_item(&state, &principal, &id)?;
+    let visibility = visibility_of(&principal);
+    let related =
+        state.read_index(|index| match index.related(&id, &visibility, params.limit.clamp(1, 200)) {
+            Err(IndexError::UnknownItem(_)) => Err(ApiError::NotFound),
+            other => Ok(other?),
+        })?;
+    let ids: Vec<ItemId> = related.iter().map(|entry| entry.id).collect();
+    let items = visible_items(&state, &principal, &ids)?;
+    let rows: Vec<Value> = related
+        .iter()
+        .zip(&items)
+        .filter_map(|(entry, item)| {
+            let mut value = item_summary(item.as_ref()?);
+            value["score"] = json!(entry.score);
+            value["shared"] = json!(entry.shared);
+            value["shared_entities"] =
+                entry.shared_entities.iter().map(|e| json!({"id": e.id, "name": e.name})).collect::<Value>();
+            Some(value)
+        })
+        .collect();
+    state.audit(&principal, AuditAction::Correlation { subject: id.to_string() }, Outcome::Allowed).await?;
+    Ok(Json(json!({"item": id.to_string(), "related": rows})))
+}
+
+fn mentions_json(
+    state: &AppState,
+    principal: &Principal,
+    recent: &[muninn_index::Mention],
+) -> ApiResult<Vec<Value>> {
+    let ids: Vec<ItemId> = recent.iter().map(|mention| mention.id).collect();
+    let items = visible_items(state, principal, &ids)?;
+    Ok(items.iter().flatten().map(item_summary).collect())
+}
+
+async fn indicator(
+    State(state): State<Arc<AppState>>,
+    Caller(principal): Caller,
+    Path(value): Path<String>,
+    Params(params): Params<LimitParams>,
+) -> ApiResult<Json<Value>> {
+    authorize(&principal, Action::Read, &Markings::tlp(Tlp::Clear))?;
+    let visibility = visibility_of(&principal);
+    let summary = state.read_index(|index| {
+        Ok(index.indicator_summary(&value, &visibility, params.limit.clamp(1, 200))?)
+    })?;
+    let recent = mentions_json(&state, &principal, &summary.recent)?;
+    state
+        .audit(&principal, AuditAction::Correlation { subject: summary.value.clone() }, Outcome::Allowed)
+        .await?;
+    Ok(Json(json!({
+        "value": summary.value, "kind": summary.kind, "count": summary.count,
+        "first_seen": summary.first_seen.map(|t| t.to_string()), "last_seen": summary.last_seen.map(|t| t.to_string()),
+        "sources": pairs(&summary.sources), "recent": recent,
+    })))
+}
+
+async fn entity_lists(
+    State(state): State<Arc<AppState>>,
+    Caller(principal): Caller,
+) -> ApiResult<Json<Value>> {
+    authorize(&principal, Action::Read, &Markings::tlp(Tlp::Clear))?;
+    let lists = state.read_store(|store| Ok(catalog::load_entity_lists(store)?))?;
+    Ok(Json(json!({"lists": lists.iter().map(|list| json!({
+        "name": list.name, "format": list.format, "version": list.version, "entities": list.entities.len(),
+    })).collect::<Vec<_>>()})))
+}
+
+async fn entity(
+    State(state): State<Arc<AppState>>,
+    Caller(principal): Caller,
+    Path(name): Path<String>,
+    Params(params): Params<LimitParams>,
+) -> ApiResult<Json<Value>> {
+    authorize(&principal, Action::Read, &Markings::tlp(Tlp::Clear))?;
+    let visibility = visibility_of(&principal);
+    let summary = state.read_index(|index| {
+        match index.entity_summary(&name, &visibility, params.limit.clamp(1, 200)) {
+            Err(IndexError::UnknownEntity(_)) => Err(ApiError::NotFound),
+            other => Ok(other?),
+        }
+    })?;
+    let recent = mentions_json(&state, &principal, &summary.recent)?;
+    state.audit(&principal, AuditAction::EntityRead { entity: name.clone() }, Outcome::Allowed).await?;
+    Ok(Json(json!({
+        "entities": summary.entities.iter().map(|e| json!({"id": e.id, "name": e.name, "aliases": e.aliases, "kind": e.kind})).collect::<Vec<_>>(),
+        "count": summary.count,
+        "first_seen": summary.first_seen.map(|t| t.to_string()), "last_seen": summary.last_seen.map(|t| t.to_string()),
+        "sources": pairs(&summary.sources), "recent": recent,
+    })))
+}
+
+/// The markings of a watchlist: its TLP, from the organisation that owns it.
+pub fn watchlist_markings(list: &Watchlist) -> Markings {
+    let owner =
+        if catalog::org_id(&list.owner).is_some() { list.owner.clone() } else { LOCAL_ORG.to_owned() };
+    Markings { originator: Some(owner), ..Markings::tlp(list.tlp) }
+}
+
+/// Whether the caller may see an alert: both its item and its watchlist must be visible.
+fn alert_visible(
+    principal: &Principal,
+    alert: &Alert,
+    item: Option<&Item>,
+    list: Option<&Watchlist>,
+) -> bool {
+    let item_visible = item.is_some_and(|item| can_see(principal, &item.markings));
+    let list_visible = list.is_some_and(|list| can_see(principal, &watchlist_markings(list)));
+    // The alert's own label is the more restrictive of the two; both objects' full markings
+    // (organisation, compartments, recipients) decide.
+    let _ = alert;
+    item_visible && list_visible
+}
+
+fn visible_alerts(state: &AppState, principal: &Principal) -> ApiResult<Vec<Alert>> {
+    state.read_store(|store| {
+        let lists = catalog::load_watchlists(store)?;
+        let alerts = catalog::load_all::<Alert>(store, ALERT_TABLE)?;
+        let mut visible = Vec::new();
+        for alert in alerts {
+            let item = alert
+                .item
+                .parse::<ItemId>()
+                .ok()
+                .map(|id| muninn_store::ItemStore::item(store, &id))
+                .transpose()?
+                .flatten();
+            let list = lists.iter().find(|list| list.name == alert.list);
+            if alert_visible(principal, &alert, item.as_ref(), list) {
+                visible.push(alert);
+            }
+        }
+        Ok(visible)
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AlertParams {
+    state: Option<String>,
+    list: Option<String>,
+    #[serde(default = "default_alert_limit")]
+    limit: usize,
+}
+
+fn default_alert_limit() -> usize {
+    100
+}
+
+async fn alerts(
+    State(state): State<Arc<AppState>>,
+    Caller(principal): Caller,
+    Params(params): Params<AlertParams>,
+) -> ApiResult<Json<Value>> {
+    authorize(&principal, Action::Read, &Markings::tlp(Tlp::Clear))?;
+    let wanted = params
+        .state
+        .as_deref()
+        .map(|text| {
+            AlertState::parse(text).ok_or_else(|| {
+                ApiError::BadRequest(format!(
+                    "state {text:?}: expected new, acknowledged, dismissed or escalated"
+                ))
+            })
+        })
+        .transpose()?;
+    let mut selected: Vec<Alert> = visible_alerts(&state, &principal)?
+        .into_iter()
+        .filter(|alert| {
+            wanted.is_none_or(|s| alert.state == s) && params.list.as_ref().is_none_or(|l| &alert.list == l)
+        })
+        .collect();
+    selected.sort_by(|a, b| {
+        b.raised_at.cmp(&a.raised_at).then(b.severity.cmp(&a.severity)).then(a.key().cmp(&b.key()))
+    });
+    let total = selected.len();
+    selected.truncate(params.limit.clamp(1, 1000));
+    state
+        .audit(&principal, AuditAction::AlertRead { alert: format!("{total} alerts") }, Outcome::Allowed)
+        .await?;
+    Ok(Json(
+        json!({"total": total, "alerts": selected.iter().map(|a| json!({"key": a.key(), "alert": a})).collect::<Vec<_>>()}),
+    ))
+}
+
+/// An alert the caller may see, with the markings of its item (what triage is authorised on).
+fn visible_alert(state: &AppState, principal: &Principal, key: &str) -> ApiResult<(Alert, Markings)> {
+    state.read_store(|store| {
+        let alert: Alert = catalog::load_one(store, ALERT_TABLE, key)?.ok_or(ApiError::NotFound)?;
+        let item = alert
+            .item
+            .parse::<ItemId>()
+            .ok()
+            .map(|id| muninn_store::ItemStore::item(store, &id))
+            .transpose()?
+            .flatten();
+        let list: Option<Watchlist> = catalog::load_one(store, WATCHLIST_TABLE, &alert.list)?;
+        match item {
+            Some(item) if alert_visible(principal, &alert, Some(&item), list.as_ref()) => {
+                Ok((alert, item.markings))
+            }
+            _ => Err(ApiError::NotFound),
+        }
+    })
+}
+
+async fn alert(
+    State(state): State<Arc<AppState>>,
+    Caller(principal): Caller,
+    Path(key): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let (alert, _) = visible_alert(&state, &principal, &key)?;
+    state.audit(&principal, AuditAction::AlertRead { alert: key.clone() }, Outcome::Allowed).await?;
+    Ok(Json(json!({"key": key, "alert": alert})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TriageRequest {
+    state: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn triage(
+    State(state): State<Arc<AppState>>,
+    Caller(principal): Caller,
+    Path(key): Path<String>,
+    JsonBody(request): JsonBody<TriageRequest>,
+) -> ApiResult<Json<Value>> {
+    let (mut alert, item_markings) = visible_alert(&state, &principal, &key)?;
+    authorize(&principal, Action::TriageAlert, &item_markings)?;
+    let new_state = AlertState::parse(&request.state).ok_or_else(|| {
+        ApiError::BadRequest(format!(
+            "state {:?}: expected new, acknowledged, dismissed or escalated",
+            request.state
+        ))
+    })?;
+    if request.note.len() > 10_000 {
+        return Err(ApiError::BadRequest("note longer than 10000 bytes".to_owned()));
+    }
+    alert
+        .change_state(new_state, principal.user.as_str(), Timestamp::now(), &request.note)
+        .map_err(|error| ApiError::Conflict(error.to_string()))?;
+    let audit = record(
+        Some(&principal),
+        AuditAction::AlertTriaged { alert: key.clone(), state: new_state.to_string() },
+        Outcome::Allowed,
+    );
+    state.write(vec![catalog::alert_document(&alert, None)?], vec![audit]).await?;
+    Ok(Json(json!({"key": key, "alert": alert})))
+}
+
+fn visible_watchlists(state: &AppState, principal: &Principal) -> ApiResult<Vec<Watchlist>> {
+    let lists = state.read_store(|store| Ok(catalog::load_watchlists(store)?))?;
+    Ok(lists.into_iter().filter(|list| can_see(principal, &watchlist_markings(list))).collect())
+}
+
+async fn watchlists(State(state): State<Arc<AppState>>, Caller(principal): Caller) -> ApiResult<Json<Value>> {
+    let lists = visible_watchlists(&state, &principal)?;
+    Ok(Json(json!({"watchlists": lists.iter().map(|list| json!({
+        "name": list.name, "owner": list.owner, "tlp": list.tlp.label(), "version": list.version, "entries": list.entries.len(),
+    })).collect::<Vec<_>>()})))
+}
+
+async fn watchlist(
+    State(state): State<Arc<AppState>>,
+    Caller(principal): Caller,
+    Path(name): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let list = visible_watchlists(&state, &principal)?
+        .into_iter()
+        .find(|list| list.name == name)
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(json!(list)))
+}
+
+async fn audit_verify(
+    State(state): State<Arc<AppState>>,
+    Caller(principal): Caller,
+) -> ApiResult<Json<Value>> {
+    authorize(&principal, Action::ReadAudit, &Markings::tlp(Tlp::Clear))?;
+    let result = state.read_store(|store| Ok(crate::audit_log::verify_store(store)?))?;
+    state.audit(&principal, AuditAction::AuditRead, Outcome::Allowed).await?;
+    Ok(Json(match result {
+        Ok(verified) => json!({"valid": true, "entries": verified.entries}),
+        Err(problem) => json!({"valid": false, "problem": problem.to_string()}),
+    }))
+}

@@ -1,0 +1,266 @@
+//! What every request shares: the store, the index, the directory of users, the audit chain
+//! and its writer, the rate limiter and the server's secret.
+//!
+//! Every write goes through one writer thread, which also appends the audit entries of the
+//! requests it serves: a change and the entry that records it are one `put_documents`, one
+//! fsync. Writes that arrive while an fsync is running are grouped into the next one, so reads
+//! (which are audited too) cost a share of an fsync under load, not one each.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use muninn_access::{Directory, Principal, RateLimiter};
+use muninn_audit::{Actor, AuditAction, AuditRecord, Chain, ChainHead, Outcome};
+use muninn_index::{Audience, SearchIndex, Visibility};
+use muninn_store::{Document, EmbeddedStore, ItemStore};
+use tokio::sync::oneshot;
+
+use crate::catalog::{self, CatalogError};
+use crate::error::{ApiError, ApiResult};
+use crate::metrics::Metrics;
+
+/// The table of audit entries, keyed by their zero-padded sequence number.
+pub const AUDIT_TABLE: &str = "audit";
+/// The table holding the chain's head (key `head`), written with every append.
+pub const AUDIT_HEAD_TABLE: &str = "audit_head";
+/// The key of the head.
+pub const AUDIT_HEAD_KEY: &str = "head";
+/// Most write jobs grouped into one fsync.
+const MAX_GROUP: usize = 512;
+
+/// Limits of the server.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Most requests served at once; more are refused with 503 and `Retry-After`.
+    pub max_in_flight: usize,
+    /// Most objects in one TAXII page.
+    pub taxii_page_limit: usize,
+    /// How long a TAXII `next` token stays valid.
+    pub taxii_cursor_ttl: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            max_body_bytes: 16 * 1024 * 1024,
+            max_in_flight: 512,
+            taxii_page_limit: 1000,
+            taxii_cursor_ttl: Duration::from_secs(3600),
+        }
+    }
+}
+
+struct WriteJob {
+    documents: Vec<Document>,
+    audit: Vec<AuditRecord>,
+    reply: oneshot::Sender<Result<(), String>>,
+}
+
+/// The state shared by all requests.
+pub struct AppState {
+    /// The store (read lock for reads; the writer thread takes the write lock).
+    pub store: Arc<RwLock<EmbeddedStore>>,
+    /// The full-text index (kept in step with the log by [`AppState::sync_index`]).
+    pub index: RwLock<SearchIndex>,
+    /// Organisations, users and tokens.
+    pub directory: RwLock<Directory>,
+    /// The one rate limiter of every login method.
+    pub limiter: Mutex<RateLimiter>,
+    /// Secret of this data directory: MAC key of TAXII cursors.
+    pub secret: [u8; 32],
+    /// Request counters and latencies.
+    pub metrics: Metrics,
+    /// Limits.
+    pub settings: Settings,
+    /// The data directory.
+    pub data_dir: PathBuf,
+    /// When the server started.
+    pub started: Instant,
+    writer: mpsc::Sender<WriteJob>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("data_dir", &self.data_dir).finish_non_exhaustive()
+    }
+}
+
+/// Reads the audit chain's head as stored.
+pub fn stored_head(store: &dyn ItemStore) -> Result<ChainHead, CatalogError> {
+    Ok(catalog::load_one::<ChainHead>(store, AUDIT_HEAD_TABLE, AUDIT_HEAD_KEY)?.unwrap_or(ChainHead::GENESIS))
+}
+
+/// The documents that append `records` to the chain: one entry each, and the new head.
+pub fn audit_documents(chain: &mut Chain, records: Vec<AuditRecord>) -> Result<Vec<Document>, CatalogError> {
+    let mut documents = Vec::with_capacity(records.len() + 1);
+    for record in records {
+        let seq = chain.head().next_seq;
+        let (bytes, _) = chain.append(&record);
+        documents.push(Document::put(AUDIT_TABLE, &muninn_audit::entry_key(seq), bytes));
+    }
+    documents.push(catalog::document(AUDIT_HEAD_TABLE, AUDIT_HEAD_KEY, &chain.head())?);
+    Ok(documents)
+}
+
+fn run_writer(store: Arc<RwLock<EmbeddedStore>>, mut chain: Chain, jobs: mpsc::Receiver<WriteJob>) {
+    while let Ok(first) = jobs.recv() {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match jobs.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        let before = chain.head();
+        let mut documents = Vec::new();
+        let mut records = Vec::new();
+        let mut replies = Vec::with_capacity(group.len());
+        for job in group {
+            documents.extend(job.documents);
+            records.extend(job.audit);
+            replies.push(job.reply);
+        }
+        let result =
+            audit_documents(&mut chain, records).map_err(|error| error.to_string()).and_then(|audit| {
+                documents.extend(audit);
+                let mut store = store.write().map_err(|_| "store lock poisoned".to_owned())?;
+                store.put_documents(documents).map_err(|error| error.to_string())
+            });
+        if result.is_err() {
+            // Nothing was appended: the chain goes on from where it was.
+            chain = Chain::resume(before);
+        }
+        for reply in replies {
+            let _ = reply.send(result.clone());
+        }
+    }
+}
+
+impl AppState {
+    /// Opens the state of a data directory whose store is open and index synced.
+    pub fn new(
+        data_dir: &Path,
+        store: EmbeddedStore,
+        index: SearchIndex,
+        settings: Settings,
+    ) -> Result<AppState, ApiError> {
+        let directory = catalog::load_directory(&store)?;
+        let head = stored_head(&store)?;
+        let secret = load_or_create_secret(data_dir).map_err(ApiError::internal)?;
+        let store = Arc::new(RwLock::new(store));
+        let (writer, jobs) = mpsc::channel();
+        let writer_store = Arc::clone(&store);
+        std::thread::Builder::new()
+            .name("muninn-writer".to_owned())
+            .spawn(move || run_writer(writer_store, Chain::resume(head), jobs))
+            .map_err(ApiError::internal)?;
+        Ok(AppState {
+            store,
+            index: RwLock::new(index),
+            directory: RwLock::new(directory),
+            limiter: Mutex::new(RateLimiter::default()),
+            secret,
+            metrics: Metrics::default(),
+            settings,
+            data_dir: data_dir.to_owned(),
+            started: Instant::now(),
+            writer,
+        })
+    }
+
+    /// Makes `documents` durable together with the audit entries of `audit`.
+    pub async fn write(&self, documents: Vec<Document>, audit: Vec<AuditRecord>) -> ApiResult<()> {
+        let (reply, answer) = oneshot::channel();
+        self.writer
+            .send(WriteJob { documents, audit, reply })
+            .map_err(|_| ApiError::internal("the writer thread has stopped"))?;
+        match answer.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(error)) => Err(ApiError::internal(error)),
+            Err(_) => Err(ApiError::internal("the writer thread has stopped")),
+        }
+    }
+
+    /// Appends one audit entry (and waits until it is durable: nothing is served unaudited).
+    pub async fn audit(&self, principal: &Principal, action: AuditAction, outcome: Outcome) -> ApiResult<()> {
+        self.write(Vec::new(), vec![record(Some(principal), action, outcome)]).await
+    }
+
+    /// Brings the index up to the log (what was written since the last sync).
+    pub fn sync_index(&self) -> ApiResult<()> {
+        let store = self.store.read().map_err(|_| ApiError::internal("store lock poisoned"))?;
+        let mut index = self.index.write().map_err(|_| ApiError::internal("index lock poisoned"))?;
+        index.sync(&*store)?;
+        Ok(())
+    }
+
+    /// Runs `work` with the store for reading.
+    pub fn read_store<T>(&self, work: impl FnOnce(&EmbeddedStore) -> ApiResult<T>) -> ApiResult<T> {
+        let store = self.store.read().map_err(|_| ApiError::internal("store lock poisoned"))?;
+        work(&store)
+    }
+
+    /// Runs `work` with the index for reading.
+    pub fn read_index<T>(&self, work: impl FnOnce(&SearchIndex) -> ApiResult<T>) -> ApiResult<T> {
+        let index = self.index.read().map_err(|_| ApiError::internal("index lock poisoned"))?;
+        work(&index)
+    }
+}
+
+/// An audit record of `principal` (the local command line when `None`) doing `action` now.
+pub fn record(principal: Option<&Principal>, action: AuditAction, outcome: Outcome) -> AuditRecord {
+    let actor = match principal {
+        Some(principal) => {
+            Actor::User { user: principal.user.to_string(), org: Some(principal.org.to_string()) }
+        }
+        None => Actor::Local,
+    };
+    AuditRecord { at: jiff::Timestamp::now(), actor, request_id: None, action, outcome }
+}
+
+/// What `principal` may see, as the index applies it.
+pub fn visibility_of(principal: &Principal) -> Visibility {
+    Visibility::Audience(Audience {
+        user: principal.user.to_string(),
+        org: principal.org.to_string(),
+        groups: principal.groups.clone(),
+        client_of: principal.client_of.iter().map(ToString::to_string).collect(),
+    })
+}
+
+/// The data directory's secret (32 random bytes in `DATA_DIR/server.secret`, created once,
+/// readable by the owner only).
+fn load_or_create_secret(data_dir: &Path) -> std::io::Result<[u8; 32]> {
+    let path = data_dir.join("server.secret");
+    if let Ok(bytes) = std::fs::read(&path)
+        && let Ok(secret) = <[u8; 32]>::try_from(bytes.as_slice())
+    {
+        return Ok(secret);
+    }
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).map_err(|error| std::io::Error::other(error.to_string()))?;
+    write_private(&path, &secret)?;
+    Ok(secret)
+}
+
+/// Writes a file readable by its owner only, durably.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    if let Some(parent) = path.parent() {
+        std::fs::File::open(parent)?.sync_all()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,151 @@
+//! Login, tokens, users, audit, errors and limits.
+
+use axum::http::{Method, StatusCode};
+
+use crate::fixture::{Fixture, PASSWORD_USER};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_gives_a_token_and_wrong_passwords_are_limited() {
+    let fixture = Fixture::new();
+    let (user, password) = PASSWORD_USER;
+    let body = serde_json::json!({"user": user, "password": password}).to_string();
+    let (status, answer) = fixture.call(Method::POST, "/api/v1/login", None, Some(&body)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let token = answer["token"].as_str().expect("token").to_owned();
+    assert!(token.starts_with("mnn_"));
+    // The token works, and it is stored only as a hash.
+    let stored = fixture.documents(muninn_api::catalog::TOKEN_TABLE);
+    assert!(stored.iter().all(|(_, value)| !String::from_utf8_lossy(value).contains(&token)));
+    // Wrong passwords: 401, then 429 with Retry-After, for every method of logging in.
+    let wrong = serde_json::json!({"user": user, "password": "wrong"}).to_string();
+    let mut statuses = Vec::new();
+    for _ in 0..8 {
+        statuses.push(fixture.call(Method::POST, "/api/v1/login", None, Some(&wrong)).await.0);
+    }
+    assert_eq!(statuses[0], StatusCode::UNAUTHORIZED);
+    assert_eq!(*statuses.last().expect("last"), StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
+    // Now even the right password is refused from this address until the window passes.
+    let (status, _) = fixture.call(Method::POST, "/api/v1/login", None, Some(&body)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // No audit entry holds a password.
+    let entries = fixture.documents(muninn_api::state::AUDIT_TABLE);
+    assert!(!entries.is_empty());
+    assert!(entries.iter().all(|(_, value)| !String::from_utf8_lossy(value).contains(password)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logout_and_revocation_take_effect_at_once() {
+    let fixture = Fixture::new();
+    let (status, _) = fixture.call(Method::GET, "/api/v1/me", Some("a-reader"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, answer) = fixture.call(Method::POST, "/api/v1/logout", Some("a-reader"), None).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let (status, _) = fixture.call(Method::GET, "/api/v1/me", Some("a-reader"), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a revoked token is refused at once");
+    // Another organisation's user cannot revoke a token it does not own: 404 as if missing.
+    let (_, issued) = fixture.call(Method::POST, "/api/v1/tokens", Some("a-analyst"), Some("{}")).await;
+    let id = issued["token_id"].as_str().expect("id").to_owned();
+    let (status, _) =
+        fixture.call(Method::DELETE, &format!("/api/v1/tokens/{id}"), Some("b-admin"), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) =
+        fixture.call(Method::DELETE, &format!("/api/v1/tokens/{id}"), Some("a-admin"), None).await;
+    assert_eq!(status, StatusCode::OK, "an administrator of the same organisation may revoke it");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_admins_create_users_and_never_above_themselves() {
+    let fixture = Fixture::new();
+    let new_user = |id: &str, role: &str| {
+        serde_json::json!({"id": id, "role": role, "password": "a long enough password"}).to_string()
+    };
+    let (status, _) =
+        fixture.call(Method::POST, "/api/v1/users", Some("a-analyst"), Some(&new_user("x1", "reader"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, answer) =
+        fixture.call(Method::POST, "/api/v1/users", Some("a-admin"), Some(&new_user("x2", "reader"))).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["org"], "org-a", "a user is created in the administrator's own organisation");
+    let (status, _) =
+        fixture.call(Method::POST, "/api/v1/users", Some("a-admin"), Some(&new_user("x2", "reader"))).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = fixture
+        .call(Method::POST, "/api/v1/users", Some("a-admin"), Some(&new_user("Bad Id", "reader")))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_read_is_audited_and_the_chain_verifies() {
+    let fixture = Fixture::new();
+    let before = fixture.store_document_count(muninn_api::state::AUDIT_TABLE);
+    let (status, _) =
+        fixture.call(Method::GET, "/api/v1/search?q=shared-term&facets=true", Some("b-analyst"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (item_label, item) = &fixture.items[0];
+    let (status, _) =
+        fixture.call(Method::GET, &format!("/api/v1/items/{}", item.id), Some("b-analyst"), None).await;
+    assert_eq!(status, StatusCode::OK, "{item_label}");
+    assert_eq!(fixture.store_document_count(muninn_api::state::AUDIT_TABLE), before + 2);
+    let (status, answer) = fixture.call(Method::GET, "/api/v1/audit/verify", Some("a-admin"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(answer["valid"], true, "{answer}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_gets_a_clear_error_in_one_shape() {
+    let fixture = Fixture::new();
+    // Malformed JSON: 400 with line and column; the error has an id and no internals.
+    let (status, answer) =
+        fixture.call(Method::POST, "/api/v1/tokens", Some("a-analyst"), Some("{\"label\": ")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(answer["description"].as_str().expect("description").contains("line 1"), "{answer}");
+    assert_eq!(answer["error_id"].as_str().expect("id").len(), 16);
+    assert_eq!(answer["http_status"], "400");
+    // Deep nesting is refused before parsing.
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let (status, answer) = fixture.call(Method::POST, "/api/v1/tokens", Some("a-analyst"), Some(&deep)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(answer["description"].as_str().expect("description").contains("nested deeper"), "{answer}");
+    // Duplicate keys and unknown fields are refused, never resolved silently.
+    let (status, _) = fixture
+        .call(Method::POST, "/api/v1/tokens", Some("a-analyst"), Some(r#"{"label":"a","label":"b"}"#))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) =
+        fixture.call(Method::POST, "/api/v1/tokens", Some("a-analyst"), Some(r#"{"lable":"a"}"#)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // A malformed query names the position.
+    let (status, answer) =
+        fixture.call(Method::GET, "/api/v1/search?q=%28unclosed", Some("a-analyst"), None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        answer["description"].as_str().expect("description").contains("position")
+            || answer["description"].as_str().expect("d").contains("expected"),
+        "{answer}"
+    );
+    // An unknown route: the same 404 shape.
+    let (status, answer) = fixture.call(Method::GET, "/api/v1/nothing-here", Some("a-analyst"), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(answer["error_id"].is_string());
+    // A body over the limit: 413.
+    let big = format!("{{\"label\": \"{}\"}}", "x".repeat(17 << 20));
+    let (status, _) = fixture.call(Method::POST, "/api/v1/tokens", Some("a-analyst"), Some(&big)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_lists_every_route() {
+    let fixture = Fixture::new();
+    let (status, document) = fixture.call(Method::GET, "/api/v1/openapi.json", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    for (spec, _) in muninn_api::all_routes() {
+        let method = spec.method.as_str().to_ascii_lowercase();
+        assert!(
+            document["paths"][spec.path][&method].is_object(),
+            "{} {} missing from the OpenAPI document",
+            spec.method,
+            spec.path
+        );
+    }
+}

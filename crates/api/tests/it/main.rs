@@ -1,0 +1,9 @@
+//! The API against a real store and index, through the real router: the access matrix over
+//! every declared route, a property test of visibility against a reference model, the audit
+//! trail, bad input.
+
+mod fixture;
+mod matrix;
+mod visibility;
+
+mod basics;

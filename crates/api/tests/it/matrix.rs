@@ -1,0 +1,271 @@
+//! The access matrix: every declared route x every user (and nobody) x every object it can
+//! name, against the expectation of a reference model written here from the TLP 2.0 text. A
+//! route that is not in [`MATRIX`] fails the test: new routes are covered before they land.
+
+use axum::http::{Method, StatusCode};
+use muninn_model::{Markings, Tlp};
+use serde_json::Value;
+
+use crate::fixture::{Fixture, USERS, WATCHLISTS, marking};
+
+/// What a route answers.
+#[derive(Debug, Clone, Copy)]
+pub enum Rule {
+    /// 200 for everyone, signed in or not.
+    Public,
+    /// 200 for any signed-in user, 401 for nobody.
+    AnyUser,
+    /// 200 for administrators, 403 for other users, 401 for nobody.
+    AdminOnly,
+    /// Per item: 200 when the reference model lets the user see it, else 404.
+    PerItem,
+    /// Per alert: 200 when the user sees both its item and its watchlist, else 404.
+    PerAlert,
+    /// Per alert, a change: 404 when invisible; visible: 403 for readers and partners, else 200
+    /// (or 409 when the alert already is in that state).
+    PerAlertChange,
+    /// Per watchlist: 200 when visible, else 404.
+    PerWatchlist,
+    /// Any signed-in user gets 404 (the fixture has no such object); nobody 401.
+    AnyUserNotFound,
+    /// Covered by the named test (the route changes credentials the matrix runs with).
+    Dedicated(&'static str),
+}
+
+/// Every route's rule, by `METHOD path`.
+pub const MATRIX: &[(&str, Rule)] = &[
+    ("GET /api/v1/health", Rule::Public),
+    ("GET /api/v1/openapi.json", Rule::Public),
+    ("GET /metrics", Rule::Public),
+    ("POST /api/v1/login", Rule::Dedicated("basics::login_gives_a_token_and_wrong_passwords_are_limited")),
+    ("POST /api/v1/logout", Rule::Dedicated("basics::logout_and_revocation_take_effect_at_once")),
+    ("GET /api/v1/me", Rule::AnyUser),
+    ("POST /api/v1/tokens", Rule::AnyUser),
+    ("DELETE /api/v1/tokens/{id}", Rule::Dedicated("basics::logout_and_revocation_take_effect_at_once")),
+    ("GET /api/v1/users", Rule::AdminOnly),
+    ("POST /api/v1/users", Rule::Dedicated("basics::only_admins_create_users_and_never_above_themselves")),
+    ("GET /api/v1/search", Rule::AnyUser),
+    ("GET /api/v1/items/{id}", Rule::PerItem),
+    ("GET /api/v1/items/{id}/related", Rule::PerItem),
+    ("GET /api/v1/indicators/{value}", Rule::AnyUser),
+    ("GET /api/v1/entities", Rule::AnyUser),
+    ("GET /api/v1/entities/{name}", Rule::AnyUserNotFound),
+    ("GET /api/v1/alerts", Rule::AnyUser),
+    ("GET /api/v1/alerts/{key}", Rule::PerAlert),
+    ("POST /api/v1/alerts/{key}/state", Rule::PerAlertChange),
+    ("GET /api/v1/watchlists", Rule::AnyUser),
+    ("GET /api/v1/watchlists/{name}", Rule::PerWatchlist),
+    ("GET /api/v1/audit/verify", Rule::AdminOnly),
+];
+
+/// The reference model: who sees what, from FIRST's definitions, written independently of
+/// `muninn_access`.
+pub fn reference_sees(user: &str, markings: &Markings) -> bool {
+    let (_, org, _, groups) = USERS.iter().find(|(id, ..)| *id == user).expect("fixture user");
+    let originator = markings.originator.as_deref().unwrap_or("local");
+    // org-c is the only client, of org-a.
+    let client_of: &[&str] = if *org == "org-c" { &["org-a"] } else { &[] };
+    if !markings.compartments.iter().all(|c| groups.contains(&c.as_str())) {
+        return false;
+    }
+    if !markings.only_orgs.is_empty() && !markings.only_orgs.contains(*org) && originator != *org {
+        return false;
+    }
+    match markings.tlp {
+        Tlp::Clear | Tlp::Green => true,
+        Tlp::Amber => originator == *org || (markings.amber_to_clients && client_of.contains(&originator)),
+        Tlp::AmberStrict => originator == *org,
+        Tlp::Red => markings.recipients.contains(user),
+    }
+}
+
+fn role_may_change(user: &str) -> bool {
+    let (_, _, role, _) = USERS.iter().find(|(id, ..)| *id == user).expect("fixture user");
+    matches!(role, muninn_access::Role::Admin | muninn_access::Role::Analyst)
+}
+
+fn is_admin(user: &str) -> bool {
+    USERS.iter().any(|(id, _, role, _)| *id == user && *role == muninn_access::Role::Admin)
+}
+
+/// Which statuses a user may get.
+type Expect = Box<dyn Fn(&str) -> Vec<StatusCode>>;
+/// A concrete request: path, body, expectation.
+type Case = (String, Option<String>, Expect);
+
+/// The concrete requests of a route: (path, body, expected status per user).
+fn cases(fixture: &Fixture, method: &Method, path: &str, rule: Rule) -> Vec<Case> {
+    use StatusCode as S;
+    let ok = |_: &str| vec![S::OK];
+    let body = |text: &str| Some(text.to_owned());
+    match rule {
+        Rule::Public | Rule::AnyUser => {
+            let concrete = path
+                .replace("{value}", "198.51.100.7")
+                .replace("/api/v1/search", "/api/v1/search?q=shared-term&facets=true");
+            let body = (*method == Method::POST).then(|| "{}".to_owned());
+            vec![(concrete, body, Box::new(ok))]
+        }
+        Rule::AnyUserNotFound => {
+            vec![(path.replace("{name}", "Fancy%20Bear"), None, Box::new(|_: &str| vec![S::NOT_FOUND]))]
+        }
+        Rule::AdminOnly => vec![(
+            path.to_owned(),
+            None,
+            Box::new(|user: &str| vec![if is_admin(user) { S::OK } else { S::FORBIDDEN }]),
+        )],
+        Rule::PerItem => {
+            let mut out: Vec<Case> = fixture
+                .items
+                .iter()
+                .map(|(_, item)| {
+                    let markings = item.markings.clone();
+                    let expect: Expect = Box::new(move |user: &str| {
+                        vec![if reference_sees(user, &markings) { S::OK } else { S::NOT_FOUND }]
+                    });
+                    (path.replace("{id}", &item.id.to_string()), None, expect)
+                })
+                .collect();
+            // A missing item, and something that is not an id: the same 404.
+            out.push((
+                path.replace("{id}", "00000000000000000000000000000000"),
+                None,
+                Box::new(|_: &str| vec![S::NOT_FOUND]),
+            ));
+            out.push((path.replace("{id}", "not-an-id"), None, Box::new(|_: &str| vec![S::NOT_FOUND])));
+            out
+        }
+        Rule::PerAlert | Rule::PerAlertChange => {
+            let change = matches!(rule, Rule::PerAlertChange);
+            let alerts = alert_markings(fixture);
+            let mut out: Vec<Case> = Vec::new();
+            for (key, item_markings, list_markings) in alerts {
+                let expect: Expect = Box::new(move |user: &str| {
+                    let visible =
+                        reference_sees(user, &item_markings) && reference_sees(user, &list_markings);
+                    match (visible, change, role_may_change(user)) {
+                        (false, _, _) => vec![S::NOT_FOUND],
+                        (true, false, _) => vec![S::OK],
+                        (true, true, false) => vec![S::FORBIDDEN],
+                        (true, true, true) => vec![S::OK, S::CONFLICT],
+                    }
+                });
+                out.push((
+                    path.replace("{key}", &key.replace('/', "%2F")),
+                    change.then(|| body(r#"{"state":"acknowledged"}"#)).flatten(),
+                    expect,
+                ));
+            }
+            out.push((
+                path.replace("{key}", "no-such-alert"),
+                change.then(|| body(r#"{"state":"acknowledged"}"#)).flatten(),
+                Box::new(|_: &str| vec![S::NOT_FOUND]),
+            ));
+            out
+        }
+        Rule::PerWatchlist => WATCHLISTS
+            .iter()
+            .map(|(name, owner, tlp)| {
+                let markings = marking(*tlp, owner);
+                let expect: Expect = Box::new(move |user: &str| {
+                    vec![if reference_sees(user, &markings) { S::OK } else { S::NOT_FOUND }]
+                });
+                (path.replace("{name}", name), None, expect)
+            })
+            .collect(),
+        Rule::Dedicated(test) => {
+            eprintln!("{method} {path}: covered by {test}");
+            Vec::new()
+        }
+    }
+}
+
+/// Every alert of the fixture with its item's and its list's markings.
+fn alert_markings(fixture: &Fixture) -> Vec<(String, Markings, Markings)> {
+    let store = fixture.state.store.read().expect("store");
+    let alerts: Vec<muninn_screen::Alert> =
+        muninn_api::catalog::load_all(&*store, muninn_api::catalog::ALERT_TABLE).expect("alerts");
+    assert!(alerts.len() >= 9, "the fixture raises an alert per item and list: {}", alerts.len());
+    alerts
+        .into_iter()
+        .map(|alert| {
+            let item = fixture
+                .items
+                .iter()
+                .find(|(_, item)| item.id.to_string() == alert.item)
+                .expect("item")
+                .1
+                .clone();
+            let (_, owner, tlp) = WATCHLISTS.iter().find(|(name, ..)| *name == alert.list).expect("list");
+            (alert.key(), item.markings, marking(*tlp, owner))
+        })
+        .collect()
+}
+
+/// The body of a 404 without its error id: what tells "missing" from "invisible", if anything.
+fn without_id(mut body: Value) -> Value {
+    if let Some(object) = body.as_object_mut() {
+        object.remove("error_id");
+    }
+    body
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_answers_every_user_as_the_reference_model_says() {
+    let fixture = Fixture::new();
+    let routes = muninn_api::all_routes();
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    let (_, missing_body) = fixture
+        .call(Method::GET, "/api/v1/items/00000000000000000000000000000000", Some("a-admin"), None)
+        .await;
+    let missing_body = without_id(missing_body);
+    for (spec, _) in &routes {
+        let name = format!("{} {}", spec.method, spec.path);
+        let Some((_, rule)) = MATRIX.iter().find(|(route, _)| *route == name) else {
+            missing.push(name);
+            continue;
+        };
+        for (path, body, expect) in cases(&fixture, &spec.method, spec.path, *rule) {
+            if spec.authenticated {
+                let (status, _) = fixture.call(spec.method.clone(), &path, None, body.as_deref()).await;
+                assert_eq!(status, StatusCode::UNAUTHORIZED, "{name} {path} without credentials");
+            }
+            for (user, ..) in USERS {
+                let (status, answer) =
+                    fixture.call(spec.method.clone(), &path, Some(user), body.as_deref()).await;
+                let expected = expect(user);
+                assert!(
+                    expected.contains(&status),
+                    "{name} {path} as {user}: {status}, expected {expected:?}; {answer}"
+                );
+                if status == StatusCode::NOT_FOUND && spec.path.starts_with("/api/v1/items") {
+                    assert_eq!(
+                        without_id(answer),
+                        missing_body,
+                        "{path} as {user}: an invisible item answers like a missing one"
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(missing.is_empty(), "routes without a rule in the access matrix: {missing:?}");
+    assert!(checked > 300, "{checked} cases");
+}
+
+#[test]
+fn the_matrix_names_no_route_that_does_not_exist() {
+    let routes: Vec<String> =
+        muninn_api::all_routes().iter().map(|(spec, _)| format!("{} {}", spec.method, spec.path)).collect();
+    for (name, _) in MATRIX {
+        assert!(routes.contains(&(*name).to_owned()), "{name} is in the matrix but not in the router");
+    }
+}
+
+#[test]
+fn the_fixture_covers_every_tlp_label() {
+    let labels: std::collections::BTreeSet<Tlp> =
+        crate::fixture::item_markings().iter().map(|(_, m)| m.tlp).collect();
+    assert_eq!(labels.len(), Tlp::ALL.len());
+}
