@@ -7,3 +7,4 @@ mod matrix;
 mod visibility;
 
 mod basics;
+mod taxii;
