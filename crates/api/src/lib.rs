@@ -10,6 +10,7 @@ pub mod auth;
 pub mod body;
 pub mod catalog;
 pub mod error;
+pub mod ingest;
 pub mod metrics;
 pub mod routes;
 pub mod state;

@@ -75,6 +75,15 @@ pub fn api_routes() -> Vec<(RouteSpec, Handler)> {
             get(search),
         ),
         (
+            spec(
+                Method::POST,
+                "/api/v1/items",
+                "Ingest an upload (format, source, tlp as parameters), screened",
+                true,
+            ),
+            post(upload),
+        ),
+        (
             spec(Method::GET, "/api/v1/items/{id}", "One item with its indicators and entities", true),
             get(item),
         ),
@@ -89,6 +98,15 @@ pub fn api_routes() -> Vec<(RouteSpec, Handler)> {
         (spec(Method::GET, "/api/v1/entities", "Entity lists of the gazetteer", true), get(entity_lists)),
         (spec(Method::GET, "/api/v1/entities/{name}", "Items naming an entity", true), get(entity)),
         (spec(Method::GET, "/api/v1/alerts", "Alerts, newest first", true), get(alerts)),
+        (
+            spec(
+                Method::GET,
+                "/api/v1/alerts/stream",
+                "New alerts as server-sent events, as they are raised",
+                true,
+            ),
+            get(alert_stream),
+        ),
         (spec(Method::GET, "/api/v1/alerts/{key}", "One alert with its explanation", true), get(alert)),
         (spec(Method::POST, "/api/v1/alerts/{key}/state", "Triage an alert", true), post(triage)),
         (spec(Method::GET, "/api/v1/watchlists", "Watchlists", true), get(watchlists)),
@@ -829,4 +847,137 @@ async fn audit_verify(
         Ok(verified) => json!({"valid": true, "entries": verified.entries}),
         Err(problem) => json!({"valid": false, "problem": problem.to_string()}),
     }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UploadParams {
+    format: String,
+    source: Option<String>,
+    tlp: Option<String>,
+    grade: Option<String>,
+    /// For TLP:RED: the users it is addressed to besides the uploader (comma-separated).
+    recipients: Option<String>,
+    /// Need-to-know compartments (comma-separated); the uploader must hold them.
+    compartments: Option<String>,
+}
+
+fn list_param(text: Option<&str>) -> BTreeSet<String> {
+    text.unwrap_or("").split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+}
+
+async fn upload(
+    State(state): State<Arc<AppState>>,
+    Caller(principal): Caller,
+    Params(params): Params<UploadParams>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
+    let format: muninn_ingest::Format = params
+        .format
+        .parse()
+        .map_err(|error| ApiError::BadRequest(format!("format {:?}: {error}", params.format)))?;
+    let tlp = params
+        .tlp
+        .as_deref()
+        .map(str::parse::<Tlp>)
+        .transpose()
+        .map_err(|error| ApiError::BadRequest(format!("tlp: {error}")))?;
+    let grade = params
+        .grade
+        .as_deref()
+        .map(str::parse::<muninn_model::AdmiraltyGrade>)
+        .transpose()
+        .map_err(|error| ApiError::BadRequest(format!("grade: {error}")))?;
+    let source = params
+        .source
+        .as_deref()
+        .map(muninn_model::SourceId::new)
+        .transpose()
+        .map_err(|error| ApiError::BadRequest(format!("source: {error}")))?;
+    let mut recipients = list_param(params.recipients.as_deref());
+    recipients.insert(principal.user.to_string());
+    let handling = Markings {
+        originator: Some(principal.org.to_string()),
+        recipients,
+        compartments: list_param(params.compartments.as_deref()),
+        ..Markings::tlp(tlp.unwrap_or(Tlp::Clear))
+    };
+    // The uploader must be able to read what they upload, at the most restrictive label it can get.
+    authorize(&principal, Action::Create, &Markings { tlp: Tlp::Red, ..handling.clone() })?;
+    if body.is_empty() {
+        return Err(ApiError::BadRequest("the upload is empty".to_owned()));
+    }
+    let uploads = state.data_dir.join("uploads");
+    std::fs::create_dir_all(&uploads).map_err(ApiError::internal)?;
+    let path = uploads.join(format!("{}.upload", muninn_model::ContentHash::of_bytes(&body)));
+    crate::state::write_private(&path, &body).map_err(ApiError::internal)?;
+    let config = muninn_ingest::IngestConfig {
+        source,
+        format: Some(format),
+        tlp_floor: tlp,
+        grade,
+        resume: false,
+        handling,
+        ..muninn_ingest::IngestConfig::new(Timestamp::now())
+    };
+    let screener =
+        Arc::clone(&*state.screener.read().map_err(|_| ApiError::internal("screener lock poisoned"))?);
+    let who = principal.clone();
+    let (summary, raised) = state
+        .run_task(move |store, chain| {
+            let mut observer = crate::ingest::ServerObserver::new(&screener, chain, &who);
+            let summary =
+                muninn_ingest::ingest(store, &[muninn_ingest::Input::Path(path)], &config, &mut observer)
+                    .map_err(ApiError::internal)?;
+            Ok((summary, observer.raised))
+        })
+        .await?;
+    let lists = state.read_store(|store| Ok(catalog::load_watchlists(store)?))?;
+    for (alert, item) in &raised {
+        if let Some(list) = lists.iter().find(|list| list.name == alert.list) {
+            // Nobody listening is not an error.
+            let _ = state.live.send(crate::state::LiveAlert {
+                alert: alert.clone(),
+                item: item.clone(),
+                list: watchlist_markings(list),
+            });
+        }
+    }
+    let mut answer = crate::ingest::summary_json(&summary);
+    answer["alerts"] = json!(raised.len());
+    Ok(Json(answer))
+}
+
+async fn alert_stream(
+    State(state): State<Arc<AppState>>,
+    Caller(principal): Caller,
+) -> ApiResult<
+    axum::response::sse::Sse<
+        impl futures_util::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>,
+    >,
+> {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    state.audit(&principal, AuditAction::AlertRead { alert: "stream".to_owned() }, Outcome::Allowed).await?;
+    let receiver = state.live.subscribe();
+    let stream =
+        futures_util::stream::unfold((receiver, principal), |(mut receiver, principal)| async move {
+            loop {
+                match receiver.recv().await {
+                    Ok(live) => {
+                        if can_see(&principal, &live.item) && can_see(&principal, &live.list) {
+                            let data = json!({"key": live.alert.key(), "alert": live.alert}).to_string();
+                            let event = Event::default().event("alert").id(live.alert.key()).data(data);
+                            return Some((Ok(event), (receiver, principal)));
+                        }
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+                        let event =
+                            Event::default().event("lagged").data(json!({"missed": missed}).to_string());
+                        return Some((Ok(event), (receiver, principal)));
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }

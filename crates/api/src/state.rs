@@ -54,10 +54,30 @@ impl Default for Settings {
     }
 }
 
-struct WriteJob {
-    documents: Vec<Document>,
-    audit: Vec<AuditRecord>,
-    reply: oneshot::Sender<Result<(), String>>,
+/// A write run on the writer thread with the store and the audit chain.
+type Task = Box<dyn FnOnce(&mut EmbeddedStore, &mut Chain) + Send>;
+
+/// Work for the writer thread, which holds the store's write lock and the audit chain.
+enum WriteJob {
+    /// Documents and the audit entries that record them: grouped with other such jobs.
+    Documents {
+        documents: Vec<Document>,
+        audit: Vec<AuditRecord>,
+        reply: oneshot::Sender<Result<(), String>>,
+    },
+    /// A longer write (an ingest run) that appends its own batches and audit entries.
+    Task(Task),
+}
+
+/// An alert as the live stream carries it, with what decides who may receive it.
+#[derive(Debug, Clone)]
+pub struct LiveAlert {
+    /// The alert.
+    pub alert: muninn_screen::Alert,
+    /// Its item's markings.
+    pub item: muninn_model::Markings,
+    /// Its watchlist's markings.
+    pub list: muninn_model::Markings,
 }
 
 /// The state shared by all requests.
@@ -80,6 +100,11 @@ pub struct AppState {
     pub data_dir: PathBuf,
     /// When the server started.
     pub started: Instant,
+    /// The stored watchlists, compiled (the server holds the data directory: no other process
+    /// changes them while it runs).
+    pub screener: RwLock<Arc<muninn_screen::Screener>>,
+    /// New alerts, for the live stream (`GET /api/v1/alerts/stream`).
+    pub live: tokio::sync::broadcast::Sender<LiveAlert>,
     writer: mpsc::Sender<WriteJob>,
 }
 
@@ -107,23 +132,47 @@ pub fn audit_documents(chain: &mut Chain, records: Vec<AuditRecord>) -> Result<V
 }
 
 fn run_writer(store: Arc<RwLock<EmbeddedStore>>, mut chain: Chain, jobs: mpsc::Receiver<WriteJob>) {
-    while let Ok(first) = jobs.recv() {
-        let mut group = vec![first];
-        while group.len() < MAX_GROUP {
-            match jobs.try_recv() {
-                Ok(job) => group.push(job),
-                Err(_) => break,
+    let mut next: Option<WriteJob> = None;
+    loop {
+        let first = match next.take() {
+            Some(job) => job,
+            None => match jobs.recv() {
+                Ok(job) => job,
+                Err(_) => return,
+            },
+        };
+        let (documents, records, replies) = match first {
+            WriteJob::Task(task) => {
+                let Ok(mut guard) = store.write() else { return };
+                task(&mut guard, &mut chain);
+                // The task appended its own entries; the stored head is the truth (a failed
+                // batch left it where it was).
+                chain = Chain::resume(stored_head(&*guard).unwrap_or_else(|_| chain.head()));
+                continue;
             }
-        }
+            WriteJob::Documents { documents, audit, reply } => {
+                let mut documents = documents;
+                let mut records = audit;
+                let mut replies = vec![reply];
+                while replies.len() < MAX_GROUP {
+                    match jobs.try_recv() {
+                        Ok(WriteJob::Documents { documents: more, audit, reply }) => {
+                            documents.extend(more);
+                            records.extend(audit);
+                            replies.push(reply);
+                        }
+                        Ok(task) => {
+                            next = Some(task);
+                            break;
+                        }
+                        Err(_) => break,
+                    }
+                }
+                (documents, records, replies)
+            }
+        };
         let before = chain.head();
-        let mut documents = Vec::new();
-        let mut records = Vec::new();
-        let mut replies = Vec::with_capacity(group.len());
-        for job in group {
-            documents.extend(job.documents);
-            records.extend(job.audit);
-            replies.push(job.reply);
-        }
+        let mut documents = documents;
         let result =
             audit_documents(&mut chain, records).map_err(|error| error.to_string()).and_then(|audit| {
                 documents.extend(audit);
@@ -149,6 +198,12 @@ impl AppState {
         settings: Settings,
     ) -> Result<AppState, ApiError> {
         let directory = catalog::load_directory(&store)?;
+        let (screener, warnings) =
+            muninn_screen::Screener::compile(&catalog::load_watchlists(&store)?, jiff::Timestamp::now());
+        for warning in warnings {
+            tracing::warn!(%warning, "watchlist entry not screened");
+        }
+        let (live, _) = tokio::sync::broadcast::channel(4096);
         let head = stored_head(&store)?;
         let secret = load_or_create_secret(data_dir).map_err(ApiError::internal)?;
         let store = Arc::new(RwLock::new(store));
@@ -168,6 +223,8 @@ impl AppState {
             settings,
             data_dir: data_dir.to_owned(),
             started: Instant::now(),
+            screener: RwLock::new(Arc::new(screener)),
+            live,
             writer,
         })
     }
@@ -176,13 +233,27 @@ impl AppState {
     pub async fn write(&self, documents: Vec<Document>, audit: Vec<AuditRecord>) -> ApiResult<()> {
         let (reply, answer) = oneshot::channel();
         self.writer
-            .send(WriteJob { documents, audit, reply })
+            .send(WriteJob::Documents { documents, audit, reply })
             .map_err(|_| ApiError::internal("the writer thread has stopped"))?;
         match answer.await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(error)) => Err(ApiError::internal(error)),
             Err(_) => Err(ApiError::internal("the writer thread has stopped")),
         }
+    }
+
+    /// Runs `task` on the writer thread with the store and the audit chain (for writes that
+    /// append their own batches, such as ingest runs).
+    pub async fn run_task<T: Send + 'static>(
+        &self,
+        task: impl FnOnce(&mut EmbeddedStore, &mut Chain) -> ApiResult<T> + Send + 'static,
+    ) -> ApiResult<T> {
+        let (reply, answer) = oneshot::channel();
+        let job = WriteJob::Task(Box::new(move |store, chain| {
+            let _ = reply.send(task(store, chain));
+        }));
+        self.writer.send(job).map_err(|_| ApiError::internal("the writer thread has stopped"))?;
+        answer.await.map_err(|_| ApiError::internal("the writer thread has stopped"))?
     }
 
     /// Appends one audit entry (and waits until it is durable: nothing is served unaudited).

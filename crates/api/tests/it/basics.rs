@@ -149,3 +149,69 @@ async fn the_openapi_document_lists_every_route() {
         );
     }
 }
+
+/// The `alert` events a stream has delivered within `wait`.
+async fn alert_events(
+    stream: &mut axum::body::BodyDataStream,
+    wait: std::time::Duration,
+) -> Vec<serde_json::Value> {
+    use futures_util::StreamExt;
+    let mut text = String::new();
+    let deadline = tokio::time::Instant::now() + wait;
+    while let Ok(Some(Ok(chunk))) = tokio::time::timeout_at(deadline, stream.next()).await {
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    text.split("\n\n")
+        .filter(|event| event.lines().any(|line| line == "event: alert"))
+        .filter_map(|event| event.lines().find_map(|line| line.strip_prefix("data: ")))
+        .map(|data| serde_json::from_str(data).expect("event data"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_are_screened_audited_and_streamed_to_those_who_may_see_them() {
+    let fixture = Fixture::new();
+    let mut same_org = fixture.stream("/api/v1/alerts/stream", "a-reader").await;
+    let mut other_org = fixture.stream("/api/v1/alerts/stream", "b-analyst").await;
+    let audit_before = fixture.store_document_count(muninn_api::state::AUDIT_TABLE);
+    let upload = "{\"title\": \"APT28 again\", \"body\": \"APT28 used 192.0.2.77 against the ministry.\"}\n\
+                  {\"title\": \"Another APT28 wave\", \"body\": \"A second APT28 campaign.\"}\n";
+    // A reader may not upload.
+    let (status, _) = fixture
+        .call(Method::POST, "/api/v1/items?format=jsonl&tlp=amber", Some("a-reader"), Some(upload))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, answer) = fixture
+        .call(
+            Method::POST,
+            "/api/v1/items?format=jsonl&tlp=amber&source=partner-feed",
+            Some("a-analyst"),
+            Some(upload),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["stored"], 2, "{answer}");
+    // Two items, each named by the two watchlists.
+    assert_eq!(answer["alerts"], 4, "{answer}");
+    // The batch's audit entry was written with it.
+    assert!(fixture.store_document_count(muninn_api::state::AUDIT_TABLE) > audit_before);
+    let (_, verified) = fixture.call(Method::GET, "/api/v1/audit/verify", Some("a-admin"), None).await;
+    assert_eq!(verified["valid"], true, "{verified}");
+    // The uploader's organisation sees the AMBER items' alerts live; another organisation
+    // sees none of them (the items are AMBER of org-a).
+    let seen = alert_events(&mut same_org, std::time::Duration::from_secs(2)).await;
+    assert_eq!(seen.len(), 4, "{seen:?}");
+    let unseen = alert_events(&mut other_org, std::time::Duration::from_millis(300)).await;
+    assert!(unseen.is_empty(), "{unseen:?}");
+    // The items are searchable once the index follows the log, and only by those who may see them.
+    fixture.state.sync_index().expect("sync");
+    let (_, own) = fixture.call(Method::GET, "/api/v1/search?q=ministry", Some("a-reader"), None).await;
+    assert_eq!(own["total"], 1, "{own}");
+    let (_, other) = fixture.call(Method::GET, "/api/v1/search?q=ministry", Some("b-analyst"), None).await;
+    assert_eq!(other["total"], 0, "{other}");
+    // A format that does not exist: a clear 400.
+    let (status, answer) =
+        fixture.call(Method::POST, "/api/v1/items?format=docx", Some("a-analyst"), Some("x")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(answer["description"].as_str().expect("description").contains("docx"), "{answer}");
+}

@@ -203,6 +203,18 @@ impl Fixture {
         (status, value)
     }
 
+    /// Opens the live alert stream as `user`: the body's chunks as they come.
+    pub async fn stream(&self, path: &str, user: &str) -> axum::body::BodyDataStream {
+        let request = Request::builder()
+            .uri(path)
+            .header("authorization", format!("Bearer {}", self.tokens[user]))
+            .body(Body::empty())
+            .expect("request");
+        let response = self.router.clone().oneshot(request).await.expect("response");
+        assert_eq!(response.status(), StatusCode::OK);
+        response.into_body().into_data_stream()
+    }
+
     /// Every document of a table.
     pub fn documents(&self, table: &str) -> Vec<(String, Vec<u8>)> {
         let store = self.state.store.read().expect("store");

@@ -50,6 +50,14 @@ pub const MATRIX: &[(&str, Rule)] = &[
     ("GET /api/v1/indicators/{value}", Rule::AnyUser),
     ("GET /api/v1/entities", Rule::AnyUser),
     ("GET /api/v1/entities/{name}", Rule::AnyUserNotFound),
+    (
+        "POST /api/v1/items",
+        Rule::Dedicated("basics::uploads_are_screened_audited_and_streamed_to_those_who_may_see_them"),
+    ),
+    (
+        "GET /api/v1/alerts/stream",
+        Rule::Dedicated("basics::uploads_are_screened_audited_and_streamed_to_those_who_may_see_them"),
+    ),
     ("GET /api/v1/alerts", Rule::AnyUser),
     ("GET /api/v1/alerts/{key}", Rule::PerAlert),
     ("POST /api/v1/alerts/{key}/state", Rule::PerAlertChange),

@@ -23,8 +23,8 @@ use crate::cli::{EntitiesCommand, EntitiesFormat, EntitiesImportArgs, EntityArgs
 use crate::config::Config;
 use crate::{UsageError, output};
 
-pub use muninn_api::catalog::GAZETTEER_TABLE;
 use muninn_api::catalog::EntityList;
+pub use muninn_api::catalog::GAZETTEER_TABLE;
 
 fn load_lists(store: &dyn ItemStore) -> anyhow::Result<Vec<EntityList>> {
     Ok(muninn_api::catalog::load_entity_lists(store)?)

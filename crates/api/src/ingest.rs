@@ -1,0 +1,110 @@
+//! Ingest over HTTP: an upload is kept content-addressed under `DATA_DIR/uploads`, then ingested
+//! by the writer thread with screening, so each batch's items, their alerts and the audit entry
+//! that records them are one fsync. New alerts are then published to the live stream.
+
+use std::collections::HashMap;
+
+use muninn_access::Principal;
+use muninn_audit::{AuditAction, Chain, Outcome};
+use muninn_ingest::{IngestObserver, IngestSummary};
+use muninn_model::{ContentHash, Item, ItemId, Markings, Timestamp};
+use muninn_screen::{Alert, ItemFields, ScreenScratch, Screener};
+use muninn_store::Document;
+use rayon::prelude::*;
+
+use crate::catalog;
+use crate::state::{audit_documents, record};
+
+/// Alerts for the hits of `screener` on `items`, screened on all cores.
+pub fn alerts_for(screener: &Screener, items: &[&Item], raised_at: Timestamp) -> Vec<Alert> {
+    if screener.is_empty() {
+        return Vec::new();
+    }
+    items
+        .par_iter()
+        .map_init(ScreenScratch::default, |scratch, item| {
+            let id = item.id.to_string();
+            let hits = screener.screen(&ItemFields::of(item, Some(&id)), scratch);
+            hits.iter()
+                .map(|hit| Alert::new(screener, hit, &id, item.markings.tlp, raised_at))
+                .collect::<Vec<_>>()
+        })
+        .flatten()
+        .collect()
+}
+
+/// The observer of an ingest run by the server: screens each batch, adds its alerts (kept only
+/// if their item is new) and the batch's audit entry to the batch, and collects the alerts of
+/// the items that were stored.
+pub struct ServerObserver<'a> {
+    screener: &'a Screener,
+    chain: &'a mut Chain,
+    principal: &'a Principal,
+    pending: HashMap<ItemId, Vec<(Alert, Markings)>>,
+    /// Alerts made durable, with their item's markings (for the live stream's visibility).
+    pub raised: Vec<(Alert, Markings)>,
+}
+
+impl std::fmt::Debug for ServerObserver<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerObserver").field("raised", &self.raised.len()).finish_non_exhaustive()
+    }
+}
+
+impl<'a> ServerObserver<'a> {
+    /// Screens with `screener`, audits as `principal`, chaining onto `chain`.
+    pub fn new(screener: &'a Screener, chain: &'a mut Chain, principal: &'a Principal) -> ServerObserver<'a> {
+        ServerObserver { screener, chain, principal, pending: HashMap::new(), raised: Vec::new() }
+    }
+}
+
+impl IngestObserver for ServerObserver<'_> {
+    fn committed(&mut self, stored: &[(ItemId, ContentHash)]) {
+        for (id, _) in stored {
+            if let Some(alerts) = self.pending.remove(id) {
+                self.raised.extend(alerts);
+            }
+        }
+        self.pending.clear();
+    }
+
+    fn documents(&mut self, items: &[(Item, Option<Vec<u8>>)]) -> Vec<Document> {
+        let items: Vec<&Item> = items.iter().map(|(item, _)| item).collect();
+        let markings: HashMap<String, (ItemId, &Markings)> =
+            items.iter().map(|item| (item.id.to_string(), (item.id, &item.markings))).collect();
+        let mut documents = Vec::new();
+        let mut keys = std::collections::HashSet::new();
+        for alert in alerts_for(self.screener, &items, Timestamp::now()) {
+            // The same content twice in one batch is one item: one alert per key.
+            if !keys.insert(alert.key()) {
+                continue;
+            }
+            let Some((id, item_markings)) = markings.get(&alert.item) else { continue };
+            match catalog::alert_document(&alert, Some(*id)) {
+                Ok(document) => {
+                    documents.push(document);
+                    self.pending.entry(*id).or_default().push((alert, (*item_markings).clone()));
+                }
+                Err(error) => tracing::error!(%error, "an alert could not be encoded"),
+            }
+        }
+        let audit =
+            record(Some(self.principal), AuditAction::Ingest { items: items.len() as u64 }, Outcome::Allowed);
+        match audit_documents(self.chain, vec![audit]) {
+            Ok(audit) => documents.extend(audit),
+            Err(error) => tracing::error!(%error, "an audit entry could not be encoded"),
+        }
+        documents
+    }
+}
+
+/// What an upload's ingest did, as the API reports it.
+pub fn summary_json(summary: &IngestSummary) -> serde_json::Value {
+    serde_json::json!({
+        "stored": summary.stored,
+        "duplicates": summary.duplicates,
+        "rejected": summary.rejected,
+        "bytes": summary.bytes,
+        "problems": summary.diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    })
+}
