@@ -11,6 +11,7 @@ pub mod body;
 pub mod catalog;
 pub mod error;
 pub mod ingest;
+pub mod matching;
 pub mod metrics;
 pub mod routes;
 pub mod state;

@@ -111,6 +111,19 @@ pub fn api_routes() -> Vec<(RouteSpec, Handler)> {
         (spec(Method::POST, "/api/v1/alerts/{key}/state", "Triage an alert", true), post(triage)),
         (spec(Method::GET, "/api/v1/watchlists", "Watchlists", true), get(watchlists)),
         (
+            spec(
+                Method::POST,
+                "/api/v1/match/{dataset}",
+                "Match names against a watchlist (yente's /match shape)",
+                true,
+            ),
+            post(match_names),
+        ),
+        (
+            spec(Method::POST, "/match/{dataset}", "yente-compatible /match: the same at yente's path", true),
+            post(match_names),
+        ),
+        (
             spec(Method::GET, "/api/v1/watchlists/{name}", "One watchlist with its entries", true),
             get(watchlist),
         ),
@@ -980,4 +993,56 @@ async fn alert_stream(
             }
         });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+#[derive(Deserialize)]
+struct MatchParams {
+    #[serde(default = "default_match_limit")]
+    limit: usize,
+    threshold: Option<f32>,
+}
+
+fn default_match_limit() -> usize {
+    5
+}
+
+async fn match_names(
+    State(state): State<Arc<AppState>>,
+    Caller(principal): Caller,
+    Path(dataset): Path<String>,
+    Params(params): Params<MatchParams>,
+    JsonBody(request): JsonBody<crate::matching::MatchRequest>,
+) -> ApiResult<Json<Value>> {
+    authorize(&principal, Action::Read, &Markings::tlp(Tlp::Clear))?;
+    if request.queries.len() > 1000 {
+        return Err(ApiError::BadRequest(format!(
+            "{} queries in one request; at most 1000",
+            request.queries.len()
+        )));
+    }
+    let threshold = params.threshold.unwrap_or(0.7);
+    if !(0.0..=1.0).contains(&threshold) {
+        return Err(ApiError::BadRequest(format!("threshold {threshold} is not between 0 and 1")));
+    }
+    let limit = params.limit.clamp(1, 500);
+    let lists: Vec<(String, Arc<crate::matching::ListMatcher>)> = visible_watchlists(&state, &principal)?
+        .iter()
+        .filter(|list| dataset == "default" || list.name == dataset)
+        .map(|list| (list.name.clone(), state.matchers.get(list)))
+        .collect();
+    if lists.is_empty() && dataset != "default" {
+        return Err(ApiError::NotFound);
+    }
+    let _ = &request.weights;
+    let responses: serde_json::Map<String, Value> = request
+        .queries
+        .iter()
+        .map(|(key, example)| (key.clone(), crate::matching::answer(example, &lists, threshold, limit)))
+        .collect();
+    let hits = responses.values().filter_map(|r| r["total"]["value"].as_u64()).sum();
+    let names: Vec<String> =
+        request.queries.values().flat_map(|q| q.properties.get("name").map(ToString::to_string)).collect();
+    let query = format!("match {dataset}: {}", names.join("; ")).chars().take(2000).collect();
+    state.audit(&principal, AuditAction::Search { query, hits }, Outcome::Allowed).await?;
+    Ok(Json(json!({"responses": responses, "matcher": crate::matching::feature_docs(), "limit": limit})))
 }

@@ -103,6 +103,8 @@ pub struct AppState {
     /// The stored watchlists, compiled (the server holds the data directory: no other process
     /// changes them while it runs).
     pub screener: RwLock<Arc<muninn_screen::Screener>>,
+    /// Name matchers of the watchlists, built on first use.
+    pub matchers: crate::matching::MatcherCache,
     /// New alerts, for the live stream (`GET /api/v1/alerts/stream`).
     pub live: tokio::sync::broadcast::Sender<LiveAlert>,
     writer: mpsc::Sender<WriteJob>,
@@ -224,6 +226,7 @@ impl AppState {
             data_dir: data_dir.to_owned(),
             started: Instant::now(),
             screener: RwLock::new(Arc::new(screener)),
+            matchers: crate::matching::MatcherCache::default(),
             live,
             writer,
         })

@@ -215,3 +215,36 @@ async fn uploads_are_screened_audited_and_streamed_to_those_who_may_see_them() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(answer["description"].as_str().expect("description").contains("docx"), "{answer}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn match_answers_in_yente_shape_with_explanations() {
+    let fixture = Fixture::new();
+    let body = serde_json::json!({"queries": {
+        "q1": {"schema": "Organization", "properties": {"name": ["apt28"]}},
+        "q2": {"schema": "Vessel", "properties": {"name": ["Ever Given"]}},
+        "q3": {"schema": "Person", "properties": {"name": "Nobody Atall"}},
+    }})
+    .to_string();
+    let (status, answer) =
+        fixture.call(Method::POST, "/match/default?limit=3", Some("b-analyst"), Some(&body)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["limit"], 3);
+    assert!(answer["matcher"]["name_score"].is_object());
+    let q1 = &answer["responses"]["q1"];
+    assert_eq!(q1["status"], 200, "{q1}");
+    // org-b sees its own GREEN list, not org-a's AMBER+STRICT one.
+    let ids: Vec<&str> =
+        q1["results"].as_array().expect("results").iter().filter_map(|r| r["id"].as_str()).collect();
+    assert_eq!(ids, ["list-b/apt28"], "{q1}");
+    let top = &q1["results"][0];
+    assert_eq!(top["match"], true, "{top}");
+    assert_eq!(top["caption"], "APT28");
+    assert_eq!(top["datasets"][0], "list-b");
+    assert!(top["explanation"]["listed_name"].is_string(), "{top}");
+    assert_eq!(answer["responses"]["q2"]["status"], 400);
+    assert_eq!(answer["responses"]["q3"]["total"]["value"], 0);
+    // A malformed request: 400 naming the problem.
+    let (status, answer) =
+        fixture.call(Method::POST, "/match/default", Some("b-analyst"), Some(r#"{"queries": 5}"#)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+}

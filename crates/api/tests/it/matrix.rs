@@ -28,6 +28,8 @@ pub enum Rule {
     PerWatchlist,
     /// Any signed-in user gets 404 (the fixture has no such object); nobody 401.
     AnyUserNotFound,
+    /// Per watchlist, a yente match query: 200 when the list is visible, else 404.
+    PerWatchlistMatch,
     /// Covered by the named test (the route changes credentials the matrix runs with).
     Dedicated(&'static str),
 }
@@ -63,6 +65,8 @@ pub const MATRIX: &[(&str, Rule)] = &[
     ("POST /api/v1/alerts/{key}/state", Rule::PerAlertChange),
     ("GET /api/v1/watchlists", Rule::AnyUser),
     ("GET /api/v1/watchlists/{name}", Rule::PerWatchlist),
+    ("POST /api/v1/match/{dataset}", Rule::PerWatchlistMatch),
+    ("POST /match/{dataset}", Rule::PerWatchlistMatch),
     ("GET /api/v1/audit/verify", Rule::AdminOnly),
 ];
 
@@ -181,6 +185,22 @@ fn cases(fixture: &Fixture, method: &Method, path: &str, rule: Rule) -> Vec<Case
                 (path.replace("{name}", name), None, expect)
             })
             .collect(),
+        Rule::PerWatchlistMatch => {
+            let query =
+                r#"{"queries": {"q1": {"schema": "Organization", "properties": {"name": ["APT28"]}}}}"#;
+            let mut out: Vec<Case> = WATCHLISTS
+                .iter()
+                .map(|(name, owner, tlp)| {
+                    let markings = marking(*tlp, owner);
+                    let expect: Expect = Box::new(move |user: &str| {
+                        vec![if reference_sees(user, &markings) { S::OK } else { S::NOT_FOUND }]
+                    });
+                    (path.replace("{dataset}", name), Some(query.to_owned()), expect)
+                })
+                .collect();
+            out.push((path.replace("{dataset}", "default"), Some(query.to_owned()), Box::new(ok)));
+            out
+        }
         Rule::Dedicated(test) => {
             eprintln!("{method} {path}: covered by {test}");
             Vec::new()

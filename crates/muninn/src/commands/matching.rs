@@ -4,8 +4,7 @@
 use std::io::Write;
 
 use anyhow::Context;
-use muninn_names::{BirthDate, Entity, Gender, MatchOptions, Matcher, NameKind, Properties, Query, Scratch};
-use muninn_screen::watchlist::EntryKind;
+use muninn_names::{BirthDate, Gender, MatchOptions, Matcher, NameKind, Properties, Query, Scratch};
 use serde_json::json;
 
 use crate::UsageError;
@@ -65,18 +64,10 @@ fn load_matcher(store: &dyn muninn_store::ItemStore, only: &[String]) -> anyhow:
             return Err(UsageError(format!("no watchlist named {name:?} (see muninn watchlist list)")).into());
         }
     }
-    let entities =
-        lists.iter().filter(|list| only.is_empty() || only.contains(&list.name)).flat_map(|list| {
-            list.entries.iter().filter_map(move |entry| match &entry.kind {
-                EntryKind::Name { name, aliases } => Some(Entity {
-                    id: format!("{}/{}", list.name, entry.id),
-                    kind: NameKind::Unknown,
-                    names: std::iter::once(name.clone()).chain(aliases.iter().cloned()).collect(),
-                    properties: Properties::default(),
-                }),
-                _ => None,
-            })
-        });
+    let entities = lists
+        .iter()
+        .filter(|list| only.is_empty() || only.contains(&list.name))
+        .flat_map(muninn_api::matching::list_entities);
     let (matcher, warnings) = Matcher::build(entities);
     for warning in &warnings {
         tracing::warn!(%warning, "name left out of matching");
