@@ -19,6 +19,7 @@ pub fn run(root: &Path, name: &str, quick: bool) -> anyhow::Result<()> {
         "exercise" => exercise(root),
         "knowledge" => knowledge(root),
         "match" => name_matching(root),
+        "api" => crate::load::api(root),
         "all" => {
             ingest(root, quick)?;
             store_engines(root)?;
@@ -27,7 +28,9 @@ pub fn run(root: &Path, name: &str, quick: bool) -> anyhow::Result<()> {
             extract(root, quick)
         }
         other => {
-            bail!("unknown benchmark {other:?}; known: ingest, store-engines, search, screen, extract, all")
+            bail!(
+                "unknown benchmark {other:?}; known: ingest, store-engines, search, screen, extract, exercise, knowledge, match, api, all"
+            )
         }
     }
 }
@@ -67,7 +70,7 @@ fn machine() -> Value {
     })
 }
 
-fn write_result(root: &Path, name: &str, figures: Value, notes: &str) -> anyhow::Result<()> {
+pub(crate) fn write_result(root: &Path, name: &str, figures: Value, notes: &str) -> anyhow::Result<()> {
     let result = json!({
         "bench": name,
         "date": jiff::Timestamp::now().to_string(),

@@ -4,6 +4,7 @@
 #![allow(clippy::print_stdout)]
 
 mod bench;
+mod load;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

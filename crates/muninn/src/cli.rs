@@ -92,6 +92,9 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: std::net::SocketAddr,
+    /// Most requests served at once; more are refused at once with 503 and Retry-After.
+    #[arg(long, default_value_t = 512)]
+    pub max_in_flight: usize,
 }
 
 #[derive(Debug, Subcommand)]

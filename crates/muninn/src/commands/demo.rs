@@ -321,7 +321,7 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(crate::exit::PARTIAL));
     }
     if !args.no_serve {
-        super::serve::serve_dir(&data, args.listen)?;
+        super::serve::serve_dir(&data, args.listen, muninn_api::Settings::default())?;
     }
     Ok(ExitCode::SUCCESS)
 }

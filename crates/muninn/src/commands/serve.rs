@@ -207,11 +207,11 @@ pub fn audit(config: &Config, command: &AuditCommand) -> anyhow::Result<ExitCode
 }
 
 /// Serves the API of a data directory until Ctrl-C (or SIGTERM).
-pub fn serve_dir(data_dir: &Path, listen: SocketAddr) -> anyhow::Result<()> {
+pub fn serve_dir(data_dir: &Path, listen: SocketAddr, settings: Settings) -> anyhow::Result<()> {
     let store = EmbeddedStore::open(data_dir, muninn_store::StoreConfig::default())?;
     let mut index = super::entities::open_index(data_dir, &store)?;
     index.sync(&store)?;
-    let state = Arc::new(AppState::new(data_dir, store, index, Settings::default())?);
+    let state = Arc::new(AppState::new(data_dir, store, index, settings)?);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen)
@@ -255,6 +255,10 @@ pub fn serve(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    serve_dir(&config.data_dir, args.listen)?;
+    serve_dir(
+        &config.data_dir,
+        args.listen,
+        Settings { max_in_flight: args.max_in_flight.max(1), ..Settings::default() },
+    )?;
     Ok(ExitCode::SUCCESS)
 }
