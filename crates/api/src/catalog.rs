@@ -22,6 +22,9 @@ pub const ORG_TABLE: &str = "org";
 pub const USER_TABLE: &str = "user";
 /// API tokens, keyed by the hex SHA-256 of the token (the token itself is never stored).
 pub const TOKEN_TABLE: &str = "token";
+/// MISP warning lists (known benign indicator values), keyed by list name; values are the
+/// lists' JSON as imported.
+pub const WARNINGLIST_TABLE: &str = "warninglist";
 
 const PAGE: usize = 1000;
 
@@ -181,4 +184,31 @@ pub fn user_id(text: &str) -> Option<UserId> {
 /// An organisation's id, checked.
 pub fn org_id(text: &str) -> Option<OrgId> {
     text.parse().ok()
+}
+
+/// The stored warning lists, parsed, and the fingerprint of their content (empty: none). A list
+/// that no longer parses is left out with a warning in the log (its import checked it).
+pub fn load_warning_lists(store: &dyn ItemStore) -> Result<(muninn_extract::WarningLists, String), CatalogError> {
+    use sha2::Digest;
+    let mut lists = muninn_extract::WarningLists::new();
+    let mut hasher = sha2::Sha256::new();
+    let stored = all_documents(store, WARNINGLIST_TABLE)?;
+    for (name, bytes) in &stored {
+        hasher.update((name.len() as u64).to_le_bytes());
+        hasher.update(name.as_bytes());
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+        match std::str::from_utf8(bytes).map_err(|e| e.to_string()).and_then(|text| {
+            muninn_extract::WarningList::from_json(text).map_err(|e| e.to_string())
+        }) {
+            Ok(list) => lists.add(list),
+            Err(error) => tracing::warn!(list = %name, %error, "stored warning list left out"),
+        }
+    }
+    let fingerprint = if stored.is_empty() {
+        String::new()
+    } else {
+        hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    };
+    Ok((lists, fingerprint))
 }

@@ -58,6 +58,9 @@ struct CommitPayload {
     last_seq: u64,
     #[serde(default)]
     gazetteer: String,
+    /// The fingerprint of the warning lists whose matches were left out (empty: none).
+    #[serde(default)]
+    warninglists: String,
 }
 
 /// What a sync or rebuild did.
@@ -79,13 +82,16 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
     last_seq: u64,
-    /// Finds the indicators of each item indexed (default configuration, no warning lists:
-    /// the index holds every indicator; warning lists apply where indicators are reported).
+    /// Finds the indicators of each item indexed; indicators a warning list matches (known
+    /// benign values) are left out of `indicator` and `indicator_type`.
     extractor: Extractor,
+    /// The fingerprint of the extractor's warning lists (empty: none).
+    warninglists: String,
     /// The entities to find in each item, and to resolve `entity:` queries with.
     gazetteer: Gazetteer,
-    /// The index was built with another gazetteer: the next sync rebuilds it.
-    gazetteer_changed: bool,
+    /// What the last commit was derived with (gazetteer and warning lists), to tell whether
+    /// the next sync must rebuild.
+    committed: Option<CommitPayload>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -129,8 +135,6 @@ impl SearchIndex {
             .map_err(|e| IndexError::engine(dir, e))?;
         let committed = payload(&index, dir)?;
         let last_seq = committed.as_ref().map_or(0, |p| p.last_seq);
-        let gazetteer_changed =
-            last_seq > 0 && committed.as_ref().is_none_or(|p| p.gazetteer != gazetteer.fingerprint());
         Ok(SearchIndex {
             dir: dir.to_owned(),
             index,
@@ -138,9 +142,33 @@ impl SearchIndex {
             fields,
             last_seq,
             extractor: Extractor::default(),
+            warninglists: String::new(),
             gazetteer,
-            gazetteer_changed,
+            committed,
         })
+    }
+
+    /// Leaves out of `indicator` the values that `lists` match (known benign: public
+    /// resolvers, well-known domains). `fingerprint` identifies the lists' content: an index
+    /// built with other lists is rebuilt by the next sync.
+    pub fn with_warning_lists(mut self, lists: muninn_extract::WarningLists, fingerprint: String) -> SearchIndex {
+        self.extractor = Extractor::new(muninn_extract::ExtractConfig::default(), lists);
+        self.warninglists = fingerprint;
+        self
+    }
+
+    /// The extractor the index finds indicators with (and its warning lists).
+    pub fn extractor(&self) -> &Extractor {
+        &self.extractor
+    }
+
+    /// Whether the index was derived with another gazetteer or other warning lists than it now
+    /// has (the next sync rebuilds it).
+    fn derivation_changed(&self) -> bool {
+        self.last_seq > 0
+            && self.committed.as_ref().is_none_or(|p| {
+                p.gazetteer != self.gazetteer.fingerprint() || p.warninglists != self.warninglists
+            })
     }
 
     /// The log sequence number the index reaches.
@@ -157,7 +185,7 @@ impl SearchIndex {
     /// (the data directory was replaced) or was built with another gazetteer, it is rebuilt.
     pub fn sync(&mut self, store: &dyn ItemStore) -> Result<SyncReport, IndexError> {
         let store_last = store.stats()?.last_seq;
-        if self.last_seq > store_last || self.gazetteer_changed {
+        if self.last_seq > store_last || self.derivation_changed() {
             return self.rebuild(store);
         }
         self.add_from(store, self.last_seq, false)
@@ -167,11 +195,21 @@ impl SearchIndex {
     pub fn rebuild(&mut self, store: &dyn ItemStore) -> Result<SyncReport, IndexError> {
         let mut writer = self.writer()?;
         writer.delete_all_documents().map_err(|e| IndexError::engine(&self.dir, e))?;
-        commit(&mut writer, &self.dir, 0, self.gazetteer.fingerprint())?;
+        let derivation = self.derivation();
+        commit(&mut writer, &self.dir, &CommitPayload { last_seq: 0, ..derivation })?;
         drop(writer);
         self.last_seq = 0;
-        self.gazetteer_changed = false;
         self.add_from(store, 0, true)
+    }
+
+    /// The payload of a commit at log position 0 with the current derivation.
+    fn derivation(&self) -> CommitPayload {
+        CommitPayload {
+            schema_version: schema::SCHEMA_VERSION,
+            last_seq: 0,
+            gazetteer: self.gazetteer.fingerprint().to_owned(),
+            warninglists: self.warninglists.clone(),
+        }
     }
 
     fn writer(&self) -> Result<IndexWriter<TantivyDocument>, IndexError> {
@@ -189,7 +227,7 @@ impl SearchIndex {
         let mut last_seq = after_seq;
         let mut failure: Option<IndexError> = None;
         let mut scratch = muninn_text::Scratch::default();
-        let fingerprint = self.gazetteer.fingerprint();
+        let derivation = self.derivation();
         store
             .for_each_item(after_seq, &mut |seq, item| {
                 if let Err(error) = writer.add_document(self.document(seq, item, &mut scratch)) {
@@ -199,7 +237,7 @@ impl SearchIndex {
                 indexed += 1;
                 last_seq = seq;
                 if indexed.is_multiple_of(COMMIT_EVERY)
-                    && let Err(error) = commit(&mut writer, &self.dir, last_seq, fingerprint)
+                    && let Err(error) = commit(&mut writer, &self.dir, &CommitPayload { last_seq, ..derivation.clone() })
                 {
                     failure = Some(error);
                     return Err(muninn_store::StoreError::Invalid("indexing stopped".to_owned()));
@@ -214,11 +252,12 @@ impl SearchIndex {
         let store_last = store.stats()?.last_seq;
         last_seq = last_seq.max(store_last);
         if indexed > 0 || last_seq != self.last_seq {
-            commit(&mut writer, &self.dir, last_seq, fingerprint)?;
+            commit(&mut writer, &self.dir, &CommitPayload { last_seq, ..derivation.clone() })?;
         }
         writer.wait_merging_threads().map_err(|e| IndexError::engine(&self.dir, e))?;
         self.reader.reload().map_err(|e| IndexError::engine(&self.dir, e))?;
         self.last_seq = last_seq;
+        self.committed = Some(CommitPayload { last_seq, ..derivation });
         Ok(SyncReport { indexed, last_seq, rebuilt })
     }
 
@@ -309,14 +348,8 @@ fn payload(index: &Index, dir: &Path) -> Result<Option<CommitPayload>, IndexErro
     Ok(metas.payload.and_then(|text| serde_json::from_str(&text).ok()))
 }
 
-fn commit(
-    writer: &mut IndexWriter<TantivyDocument>,
-    dir: &Path,
-    last_seq: u64,
-    gazetteer: &str,
-) -> Result<(), IndexError> {
-    let payload = CommitPayload { schema_version: SCHEMA_VERSION, last_seq, gazetteer: gazetteer.to_owned() };
-    let payload = serde_json::to_string(&payload)
+fn commit(writer: &mut IndexWriter<TantivyDocument>, dir: &Path, payload: &CommitPayload) -> Result<(), IndexError> {
+    let payload = serde_json::to_string(payload)
         .map_err(|e| IndexError::Corrupt { path: dir.to_owned(), detail: e.to_string() })?;
     let mut prepared = writer.prepare_commit().map_err(|e| IndexError::engine(dir, e))?;
     prepared.set_payload(&payload);

@@ -85,6 +85,9 @@ pub enum Command {
     /// The audit trail: verify the chain, sign a checkpoint.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Import reference data: MISP warning lists (known benign indicator values).
+    #[command(subcommand)]
+    Import(ImportCommand),
 }
 
 #[derive(Debug, Args)]
@@ -137,6 +140,20 @@ pub enum AdminCommand {
         /// What the token is for.
         #[arg(long, default_value = "cli")]
         label: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// MISP warning lists: every `list.json` under DIR (the layout of the misp-warninglists
+    /// repository), replacing lists of the same name. Indicators they match are left out of the
+    /// index (facets, correlation) and shown apart; the index is rebuilt on its next sync.
+    Warninglists {
+        /// A directory (searched recursively) or one list file.
+        dir: PathBuf,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -90,6 +90,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => commands::serve::serve(&config, &args),
         Command::Admin(command) => commands::serve::admin(&config, &command),
         Command::Audit(command) => commands::serve::audit(&config, &command),
+        Command::Import(command) => commands::import::run(&config, &command),
     }
 }
 

@@ -79,6 +79,8 @@ pub(crate) const PARTS: [(&str, &str, Option<&str>); 8] = [
 
 /// The demo's gazetteer: 15 MISP threat-actor clusters (licence: `demo/GAZETTEER-LICENCE.md`).
 const GAZETTEER: &[u8] = include_bytes!("../../demo/gazetteer-threat-actors.json");
+/// A warning list of known benign values (public DNS resolvers), in the MISP format.
+const WARNING_LIST: &[u8] = include_bytes!("../../demo/warninglist-public-resolvers.json");
 
 /// Defines the sources the generated flow's files are ingested under.
 pub(crate) fn define_sources(store: &mut EmbeddedStore) -> anyhow::Result<()> {
@@ -208,6 +210,11 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         GAZETTEER,
         None,
     )?;
+    store.put_documents(vec![Document::put(
+        muninn_api::catalog::WARNINGLIST_TABLE,
+        "Public DNS resolvers",
+        WARNING_LIST.to_vec(),
+    )])?;
     for (id, name, clients) in DEMO_ORGS {
         let clients: Vec<String> = clients.iter().map(|c| (*c).to_owned()).collect();
         super::serve::add_org(&mut store, id, name, &clients)?;

@@ -35,11 +35,13 @@ pub fn load_gazetteer(store: &dyn ItemStore) -> anyhow::Result<Gazetteer> {
     Ok(muninn_api::catalog::load_gazetteer(store)?)
 }
 
-/// The full-text index of a data directory with the stored gazetteer (not yet synced). Every
+/// The full-text index of a data directory with the stored gazetteer and warning lists (not
+/// yet synced). Every
 /// command that opens the index opens it so: one opened without the gazetteer would be rebuilt
 /// without entities.
 pub fn open_index(data_dir: &Path, store: &dyn ItemStore) -> anyhow::Result<SearchIndex> {
-    Ok(SearchIndex::open_with(&data_dir.join("index"), load_gazetteer(store)?)?)
+    let (lists, fingerprint) = muninn_api::catalog::load_warning_lists(store)?;
+    Ok(SearchIndex::open_with(&data_dir.join("index"), load_gazetteer(store)?)?.with_warning_lists(lists, fingerprint))
 }
 
 /// What [`store_list`] stored.

@@ -127,26 +127,28 @@ impl Part {
 }
 
 /// The indicators and the gazetteer's entities in an item's title and body, as indexing finds
-/// them (all indicators, no warning lists), with their spans.
+/// them, with their spans; indicators the stored warning lists match are reported apart.
 struct Extracted {
     indicators: Vec<(Part, muninn_extract::Indicator)>,
+    suppressed: Vec<(Part, muninn_extract::Suppressed)>,
     entities: Vec<(Part, EntityMention)>,
 }
 
 fn extract(store: &dyn ItemStore, item: &Item) -> anyhow::Result<Extracted> {
     let gazetteer: Gazetteer = super::entities::load_gazetteer(store)?;
-    let extractor = muninn_extract::Extractor::default();
+    let (lists, _) = muninn_api::catalog::load_warning_lists(store)?;
+    let extractor = muninn_extract::Extractor::new(muninn_extract::ExtractConfig::default(), lists);
     let parts = item
         .title
         .as_deref()
         .map(|title| (Part::Title, title))
         .into_iter()
         .chain([(Part::Body, item.body.as_str())]);
-    let mut extracted = Extracted { indicators: Vec::new(), entities: Vec::new() };
+    let mut extracted = Extracted { indicators: Vec::new(), suppressed: Vec::new(), entities: Vec::new() };
     for (part, text) in parts {
-        extracted
-            .indicators
-            .extend(extractor.extract(text).indicators.into_iter().map(|found| (part, found)));
+        let found = extractor.extract(text);
+        extracted.indicators.extend(found.indicators.into_iter().map(|found| (part, found)));
+        extracted.suppressed.extend(found.suppressed.into_iter().map(|found| (part, found)));
         extracted.entities.extend(extract_entities(&gazetteer, text).into_iter().map(|found| (part, found)));
     }
     Ok(extracted)
@@ -158,6 +160,10 @@ fn extracted_json(store: &dyn ItemStore, item: &Item) -> anyhow::Result<serde_js
         "indicators": extracted.indicators.iter().map(|(part, found)| json!({
             "kind": found.kind.name(), "value": found.value, "in": part.as_str(),
             "span": [found.span.start, found.span.end], "defanged": found.defanged,
+        })).collect::<Vec<_>>(),
+        "suppressed": extracted.suppressed.iter().map(|(part, found)| json!({
+            "kind": found.indicator.kind.name(), "value": found.indicator.value, "in": part.as_str(),
+            "span": [found.indicator.span.start, found.indicator.span.end], "warning_list": found.list,
         })).collect::<Vec<_>>(),
         "entities": extracted.entities.iter().map(|(part, found)| json!({
             "entity": found.entity, "name": found.name, "form": found.form, "in": part.as_str(),
@@ -185,6 +191,14 @@ fn found_in(store: &dyn ItemStore, item: &Item) -> anyhow::Result<String> {
             })
             .collect();
         text.push_str(&output::table(&["KIND", "VALUE", "AT", ""], &rows));
+    }
+    if !extracted.suppressed.is_empty() {
+        let values: Vec<String> = extracted
+            .suppressed
+            .iter()
+            .map(|(_, found)| format!("{} ({})", found.indicator.value, found.list))
+            .collect();
+        text.push_str(&format!("\nknown benign, left out (warning lists): {}\n", values.join(", ")));
     }
     if !extracted.entities.is_empty() {
         text.push_str(&format!("\nentities ({}):\n", extracted.entities.len()));

@@ -4,6 +4,7 @@ pub mod correlate;
 pub mod demo;
 pub mod entities;
 pub mod exercise;
+pub mod import;
 pub mod ingest;
 pub mod items;
 pub mod matching;
