@@ -538,10 +538,10 @@ fn exercise(root: &Path) -> anyhow::Result<()> {
         "The demo scenario (seed 7: ~480 items over 30 days, five planted signals) generated and scored by the \
          release binary: the flow is ingested into a fresh data directory with a watchlist of the scenario's \
          watched person (as listed, not its variants) and indicator, screening runs inside ingest, and the alerts \
-         are compared with truth.json. precision and recall are over the signal kinds with a detector \
-         (person-variants and indicator-reuse: screening); bursts, actor-campaign links and near-duplicates have \
-         no detector yet and are reported with recall 0. time_to_alert_p99_ms: from a batch being handed to \
-         screening to its alerts being durable (screening, append, fsync), median of 5 scoring runs.",
+         are compared with truth.json. precision and recall are over all five signal kinds: person-variants and \
+         indicator-reuse by screening as items arrive; bursts, actor-campaign links and near-duplicates by the \
+         flow detectors (crates/detect) over the stored flow. time_to_alert_p99_ms: screening's, from a batch \
+         being handed to screening to its alerts being durable (screening, append, fsync), median of 5 scoring runs.",
     )
 }
 

@@ -24,7 +24,7 @@ pub struct BurstConfig {
 
 impl Default for BurstConfig {
     fn default() -> BurstConfig {
-        BurstConfig { window_seconds: 6 * 3600, min_items: 4, min_ratio: 8.0, max_share: 0.05 }
+        BurstConfig { window_seconds: 6 * 3600, min_items: 5, min_ratio: 8.0, max_share: 0.05 }
     }
 }
 
@@ -55,7 +55,8 @@ pub fn bursts(docs: &[Doc<'_>], config: &BurstConfig) -> Vec<Burst> {
     }
     let mut postings: HashMap<String, Vec<usize>> = HashMap::new();
     for (index, doc) in docs.iter().enumerate() {
-        let mut words: BTreeSet<String> = doc.title.map(folded_words).unwrap_or_default().into_iter().collect();
+        let mut words: BTreeSet<String> =
+            doc.title.map(folded_words).unwrap_or_default().into_iter().collect();
         words.extend(folded_words(doc.body));
         for word in words {
             // Short Latin and Cyrillic words are mostly function words; Han characters count.
@@ -80,7 +81,8 @@ pub fn bursts(docs: &[Doc<'_>], config: &BurstConfig) -> Vec<Burst> {
         let mut end = 0;
         for start in 0..items.len() {
             end = end.max(start);
-            while end < items.len() && docs[items[end]].time < docs[items[start]].time + config.window_seconds {
+            while end < items.len() && docs[items[end]].time < docs[items[start]].time + config.window_seconds
+            {
                 end += 1;
             }
             if best.is_none_or(|(s, e)| end - start > e - s) {
@@ -122,7 +124,12 @@ pub fn bursts(docs: &[Doc<'_>], config: &BurstConfig) -> Vec<Burst> {
             members.sort_by(|a, b| b.items.len().cmp(&a.items.len()).then_with(|| a.term.cmp(&b.term)));
             let start = members.iter().map(|m| m.start).min().unwrap_or(0);
             let items: BTreeSet<usize> = members.iter().flat_map(|m| m.items.iter().copied()).collect();
-            Burst { terms: members.into_iter().map(|m| m.term).collect(), start, end, items: items.into_iter().collect() }
+            Burst {
+                terms: members.into_iter().map(|m| m.term).collect(),
+                start,
+                end,
+                items: items.into_iter().collect(),
+            }
         })
         .collect()
 }
@@ -147,12 +154,21 @@ mod tests {
             }
         }
         for n in 0..6 {
-            texts.push((17 * 24 * hour + n * 1800, format!("Explosions reported near the port of Odesa, report {n}")));
+            texts.push((
+                17 * 24 * hour + n * 1800,
+                format!("Explosions reported near the port of Odesa, report {n}"),
+            ));
         }
         for n in 0..3 {
-            texts.push((17 * 24 * hour + n * 1800 + 600, format!("Взрывы в районе порта Одеса, сообщение {n}")));
+            texts.push((
+                17 * 24 * hour + n * 1800 + 600,
+                format!("Взрывы в районе порта Одеса, сообщение {n}"),
+            ));
         }
-        let docs: Vec<Doc<'_>> = texts.iter().map(|(time, text)| Doc { time: *time, title: None, body: text, entities: &[] }).collect();
+        let docs: Vec<Doc<'_>> = texts
+            .iter()
+            .map(|(time, text)| Doc { time: *time, title: None, body: text, entities: &[], known: &[] })
+            .collect();
         let found = bursts(&docs, &BurstConfig::default());
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].terms.contains(&"odesa".to_owned()), "{found:?}");

@@ -65,7 +65,8 @@ fn capitalised_runs(text: &str) -> Vec<String> {
 pub fn campaign_links(docs: &[Doc<'_>], config: &CampaignConfig) -> Vec<CampaignLink> {
     let mut name_items: HashMap<String, (String, BTreeSet<usize>)> = HashMap::new();
     for (index, doc) in docs.iter().enumerate() {
-        let known: BTreeSet<String> = doc.entities.iter().map(|e| e.to_lowercase()).collect();
+        let known: BTreeSet<String> =
+            doc.entities.iter().chain(doc.known).map(|e| e.to_lowercase()).collect();
         let texts = doc.title.into_iter().chain(std::iter::once(doc.body));
         for run in texts.flat_map(capitalised_runs) {
             let key = run.to_lowercase();
@@ -90,19 +91,29 @@ pub fn campaign_links(docs: &[Doc<'_>], config: &CampaignConfig) -> Vec<Campaign
         }
         for (actor, mut together) in with_actor {
             together.dedup();
-            if together.len() >= config.min_items && together.len() as f64 >= config.min_share * items.len() as f64 {
+            if together.len() >= config.min_items
+                && together.len() as f64 >= config.min_share * items.len() as f64
+            {
                 together.sort_by_key(|&i| (docs[i].time, i));
                 let first_seen = items.iter().map(|&i| docs[i].time).min().unwrap_or(0);
-                links.push(CampaignLink { actor: actor.to_owned(), name: written.clone(), items: together, first_seen });
+                links.push(CampaignLink {
+                    actor: actor.to_owned(),
+                    name: written.clone(),
+                    items: together,
+                    first_seen,
+                });
             }
         }
     }
     // A name inside a longer linked name ("Frozen Lighthouse" in "Operation Frozen
     // Lighthouse") is the same link.
-    let names: Vec<(String, String)> = links.iter().map(|l| (l.actor.clone(), l.name.to_lowercase())).collect();
+    let names: Vec<(String, String)> =
+        links.iter().map(|l| (l.actor.clone(), l.name.to_lowercase())).collect();
     links.retain(|link| {
         let name = link.name.to_lowercase();
-        !names.iter().any(|(actor, other)| *actor == link.actor && other.len() > name.len() && other.contains(&name))
+        !names
+            .iter()
+            .any(|(actor, other)| *actor == link.actor && other.len() > name.len() && other.contains(&name))
     });
     links.sort_by(|a, b| b.items.len().cmp(&a.items.len()).then_with(|| a.name.cmp(&b.name)));
     links
@@ -118,7 +129,10 @@ mod tests {
             capitalised_runs("Researchers tie Operation Frozen Lighthouse to the group, said Mandiant."),
             ["Operation Frozen Lighthouse"]
         );
-        assert_eq!(capitalised_runs("the «Operation Frozen Lighthouse» campaign"), ["Operation Frozen Lighthouse"]);
+        assert_eq!(
+            capitalised_runs("the «Operation Frozen Lighthouse» campaign"),
+            ["Operation Frozen Lighthouse"]
+        );
     }
 
     #[test]
@@ -127,7 +141,10 @@ mod tests {
         let lazarus = vec!["Lazarus Group".to_owned()];
         let mut texts: Vec<(String, &[String])> = Vec::new();
         for n in 0..4 {
-            texts.push((format!("Analysts attribute Operation Frozen Lighthouse to Sandworm ({n})"), &sandworm));
+            texts.push((
+                format!("Analysts attribute Operation Frozen Lighthouse to Sandworm ({n})"),
+                &sandworm,
+            ));
         }
         for n in 0..40 {
             let who: &[String] = if n % 2 == 0 { &sandworm } else { &lazarus };
@@ -136,11 +153,20 @@ mod tests {
         let docs: Vec<Doc<'_>> = texts
             .iter()
             .enumerate()
-            .map(|(n, (text, entities))| Doc { time: n as i64, title: None, body: text, entities })
+            .map(|(n, (text, entities))| Doc {
+                time: n as i64,
+                title: None,
+                body: text,
+                entities,
+                known: &[],
+            })
             .collect();
         let links = campaign_links(&docs, &CampaignConfig { max_share: 0.5, ..CampaignConfig::default() });
         assert_eq!(links.len(), 1, "{links:?}");
-        assert_eq!((links[0].actor.as_str(), links[0].name.as_str()), ("Sandworm", "Operation Frozen Lighthouse"));
+        assert_eq!(
+            (links[0].actor.as_str(), links[0].name.as_str()),
+            ("Sandworm", "Operation Frozen Lighthouse")
+        );
         assert_eq!(links[0].items, [0, 1, 2, 3]);
     }
 }

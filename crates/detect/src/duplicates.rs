@@ -15,11 +15,14 @@ pub struct NearDuplicateConfig {
     pub threshold: f64,
     /// Words per shingle.
     pub shingle: usize,
+    /// Least shingles an item must have to be compared: short messages (chat lines, alerts)
+    /// repeat their templates and are not reports that copy each other.
+    pub min_shingles: usize,
 }
 
 impl Default for NearDuplicateConfig {
     fn default() -> NearDuplicateConfig {
-        NearDuplicateConfig { threshold: 0.6, shingle: 3 }
+        NearDuplicateConfig { threshold: 0.55, shingle: 3, min_shingles: 15 }
     }
 }
 
@@ -58,8 +61,7 @@ pub fn near_duplicates(docs: &[Doc<'_>], config: &NearDuplicateConfig) -> Vec<Ne
     let sets: Vec<BTreeSet<u64>> = docs.iter().map(|doc| shingles(doc, config.shingle.max(1))).collect();
     let mut buckets: HashMap<(usize, Vec<u64>), Vec<usize>> = HashMap::new();
     for (index, set) in sets.iter().enumerate() {
-        if set.len() < 4 {
-            // Too short to call anything a copy of it.
+        if set.len() < config.min_shingles.max(1) {
             continue;
         }
         for band in 0..BANDS {
@@ -104,7 +106,7 @@ mod tests {
     use super::*;
 
     fn doc(time: i64, body: &str) -> Doc<'_> {
-        Doc { time, title: None, body, entities: &[] }
+        Doc { time, title: None, body, entities: &[], known: &[] }
     }
 
     #[test]

@@ -28,4 +28,7 @@ pub struct Doc<'a> {
     pub body: &'a str,
     /// The names of the known entities (actors, organisations) found in it.
     pub entities: &'a [String],
+    /// How those entities are written in it (their matched forms, aliases included): a name
+    /// already known is never a new one.
+    pub known: &'a [String],
 }

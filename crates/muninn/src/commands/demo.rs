@@ -78,7 +78,7 @@ pub(crate) const PARTS: [(&str, &str, Option<&str>); 8] = [
 ];
 
 /// The demo's gazetteer: 15 MISP threat-actor clusters (licence: `demo/GAZETTEER-LICENCE.md`).
-const GAZETTEER: &[u8] = include_bytes!("../../demo/gazetteer-threat-actors.json");
+pub(crate) const GAZETTEER: &[u8] = include_bytes!("../../demo/gazetteer-threat-actors.json");
 /// A warning list of known benign values (public DNS resolvers), in the MISP format.
 const WARNING_LIST: &[u8] = include_bytes!("../../demo/warninglist-public-resolvers.json");
 

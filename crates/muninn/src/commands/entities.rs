@@ -41,7 +41,8 @@ pub fn load_gazetteer(store: &dyn ItemStore) -> anyhow::Result<Gazetteer> {
 /// without entities.
 pub fn open_index(data_dir: &Path, store: &dyn ItemStore) -> anyhow::Result<SearchIndex> {
     let (lists, fingerprint) = muninn_api::catalog::load_warning_lists(store)?;
-    Ok(SearchIndex::open_with(&data_dir.join("index"), load_gazetteer(store)?)?.with_warning_lists(lists, fingerprint))
+    Ok(SearchIndex::open_with(&data_dir.join("index"), load_gazetteer(store)?)?
+        .with_warning_lists(lists, fingerprint))
 }
 
 /// What [`store_list`] stored.

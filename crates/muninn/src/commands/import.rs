@@ -61,7 +61,10 @@ fn warninglists(config: &Config, dir: &Path, as_json: bool) -> anyhow::Result<Ex
     for file in &files {
         let size = std::fs::metadata(file)?.len();
         if size > MAX_LIST_BYTES {
-            problems.push(format!("{}: {size} bytes, more than the {MAX_LIST_BYTES} a list may have", file.display()));
+            problems.push(format!(
+                "{}: {size} bytes, more than the {MAX_LIST_BYTES} a list may have",
+                file.display()
+            ));
             continue;
         }
         let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
@@ -88,7 +91,10 @@ fn warninglists(config: &Config, dir: &Path, as_json: bool) -> anyhow::Result<Ex
     } else {
         let mut text = String::new();
         for (name, entries, skipped) in &imported {
-            text.push_str(&format!("{name}: {entries} entries{}\n", if *skipped > 0 { format!(", {skipped} skipped (not understood)") } else { String::new() }));
+            text.push_str(&format!(
+                "{name}: {entries} entries{}\n",
+                if *skipped > 0 { format!(", {skipped} skipped (not understood)") } else { String::new() }
+            ));
         }
         for problem in &problems {
             text.push_str(&format!("not imported: {problem}\n"));

@@ -102,7 +102,9 @@ fn warning_lists_keep_known_benign_values_out_of_the_index_and_say_so() {
     assert_eq!(json(&muninn(&data, &["search", "--json", "indicator:203.0.113.77"]))["total"], 1);
     let one = json(&muninn(&data, &["search", "--json", "title:one"]));
     let id = one["hits"][0]["id"].as_str().expect("id").to_owned();
-    assert!(json(&muninn(&data, &["related", &id, "--json"]))["related"].as_array().is_some_and(Vec::is_empty));
+    assert!(
+        json(&muninn(&data, &["related", &id, "--json"]))["related"].as_array().is_some_and(Vec::is_empty)
+    );
     let shown = json(&muninn(&data, &["items", "show", &id, "--json"]));
     assert_eq!(shown["extracted"]["suppressed"][0]["value"], "8.8.8.8", "{shown}");
     assert_eq!(shown["extracted"]["suppressed"][0]["warning_list"], "Public DNS resolvers (test)");
