@@ -120,7 +120,7 @@ fn fuzz(root: &Path, seconds: u32) -> anyhow::Result<()> {
 }
 
 /// The Python packages the tests check Muninn's output with, pinned.
-const PYTHON_CHECKERS: [&str; 1] = ["stix2-validator==3.3.2"];
+const PYTHON_CHECKERS: [&str; 2] = ["stix2-validator==3.3.2", "medallion==3.0.0"];
 
 /// A virtual environment at `target/python` with [`PYTHON_CHECKERS`] installed (made once, then
 /// reused); returns its interpreter.

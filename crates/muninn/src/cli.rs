@@ -77,6 +77,9 @@ pub enum Command {
     /// What the index knows about an entity, by any of its names: items, first and last seen,
     /// sources.
     Entity(EntityArgs),
+    /// TAXII 2.1 client: pull a collection from another server into the knowledge base.
+    #[command(subcommand)]
+    Taxii(TaxiiCommand),
     /// Serve the REST API, TAXII 2.1 and metrics over HTTP.
     Serve(ServeArgs),
     /// Organisations, users and API tokens.
@@ -608,6 +611,53 @@ pub struct EntityArgs {
     /// How many of the most recent items to list.
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TaxiiCommand {
+    /// Pull a collection's objects (STIX 2.1) into the knowledge base, page by page; each page
+    /// is stored with the pull's cursor, so an interrupted pull resumes where it stopped.
+    Pull(TaxiiPullArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TaxiiPullArgs {
+    /// The server's discovery URL (`https://host/taxii2/`) or an API root URL.
+    pub url: String,
+    /// The collection's id.
+    #[arg(long)]
+    pub collection: String,
+    /// HTTP Basic user name (with --password-env).
+    #[arg(long, requires = "password_env", conflicts_with = "token_env")]
+    pub user: Option<String>,
+    /// Environment variable holding the Basic password.
+    #[arg(long, value_name = "VAR", requires = "user")]
+    pub password_env: Option<String>,
+    /// Environment variable holding a bearer token.
+    #[arg(long, value_name = "VAR")]
+    pub token_env: Option<String>,
+    /// Allow plain http (default: https only).
+    #[arg(long)]
+    pub allow_http: bool,
+    /// A HOST or HOST:PORT that may be in a private range (an intentional internal server);
+    /// repeatable.
+    #[arg(long = "allow-host", value_name = "HOST:PORT")]
+    pub allow_host: Vec<String>,
+    /// Most pages fetched in this run.
+    #[arg(long, default_value_t = 10_000)]
+    pub max_pages: u32,
+    /// Most response bytes fetched in this run.
+    #[arg(long, default_value_t = 1 << 30)]
+    pub max_bytes: u64,
+    /// Longest wait for any one read from the server, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub read_timeout: u64,
+    /// Longest time for one request, redirects and body included, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 120)]
+    pub timeout: u64,
     /// JSON output.
     #[arg(long)]
     pub json: bool,

@@ -87,6 +87,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Exercise(command) => commands::exercise::run(&command),
         Command::Entities(command) => commands::entities::run(&config, &command),
         Command::Entity(args) => commands::entities::entity(&config, &args),
+        Command::Taxii(command) => commands::taxii::run(&config, &command),
         Command::Serve(args) => commands::serve::serve(&config, &args),
         Command::Admin(command) => commands::serve::admin(&config, &command),
         Command::Audit(command) => commands::serve::audit(&config, &command),

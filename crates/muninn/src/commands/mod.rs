@@ -13,6 +13,7 @@ pub mod search;
 pub mod serve;
 pub mod sources;
 pub mod stats;
+pub mod taxii;
 
 use muninn_store::{EmbeddedStore, StoreConfig};
 

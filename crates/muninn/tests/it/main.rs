@@ -4,6 +4,8 @@ mod correlate;
 mod demo;
 mod entities;
 mod matching;
+mod medallion;
+mod taxii;
 
 use std::io::Write;
 use std::path::Path;
