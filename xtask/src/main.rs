@@ -119,8 +119,10 @@ fn fuzz(root: &Path, seconds: u32) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The Python packages the tests check Muninn's output with, pinned.
-const PYTHON_CHECKERS: [&str; 2] = ["stix2-validator==3.3.2", "medallion==3.0.0"];
+/// The Python packages the tests check Muninn's output with (and the TAXII client they run
+/// against its server), pinned.
+const PYTHON_CHECKERS: [&str; 4] =
+    ["stix2-validator==3.3.2", "taxii2-client==2.3.0", "medallion==3.0.0", "pymisp==2.5.34.4"];
 
 /// A virtual environment at `target/python` with [`PYTHON_CHECKERS`] installed (made once, then
 /// reused); returns its interpreter.

@@ -1,0 +1,170 @@
+//! MISP events in and out: the mapping to STIX passes Muninn's STIX import and the OASIS
+//! validator; the export loads in PyMISP; bad input gets a clear error.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use muninn_misp::{ExportAttribute, export_event, parse_event, to_stix};
+use muninn_model::Tlp;
+
+const EVENT: &[u8] = include_bytes!("../../test_data/event.json");
+
+#[test]
+fn an_event_maps_to_a_report_indicators_and_an_item() {
+    let event = parse_event(EVENT).expect("event");
+    let mapping = to_stix(&event);
+    assert_eq!(mapping.tlp, Some(Tlp::Amber));
+    assert_eq!(mapping.indicators, 4, "ip, domain, sha256, filename|md5");
+    let types: Vec<&str> = mapping.objects.iter().filter_map(|o| o["type"].as_str()).collect();
+    for wanted in ["identity", "indicator", "vulnerability", "intrusion-set", "sighting", "report"] {
+        assert!(types.contains(&wanted), "{wanted} missing from {types:?}");
+    }
+    let report = mapping.objects.last().expect("report");
+    assert_eq!(report["name"], event.info);
+    assert_eq!(report["object_refs"].as_array().map(Vec::len), Some(mapping.objects.len() - 1));
+    assert_eq!(report["object_marking_refs"][0], Tlp::Amber.stix_marking_id());
+    let set = mapping.objects.iter().find(|o| o["type"] == "intrusion-set").expect("set");
+    assert_eq!(set["aliases"], serde_json::json!(["Voodoo Bear", "IRIDIUM"]));
+    assert!(mapping.body.contains("ip-dst: 198.51.100.23 (C2 server)"), "{}", mapping.body);
+    assert!(mapping.body.contains("threat-actor: Sandworm"));
+    // Every object passes Muninn's own STIX checks.
+    let bundle = serde_json::json!({"type": "bundle", "id": "bundle--0b6e4c1f-2a9d-4e3b-8f7a-6c5d4e3f2a1c", "objects": mapping.objects});
+    let report = muninn_stix::import_bundle(
+        bundle.to_string().as_bytes(),
+        &muninn_stix::NoObjects,
+        &Default::default(),
+    )
+    .expect("bundle");
+    let rejected: Vec<String> = report
+        .objects
+        .iter()
+        .filter(|o| matches!(o.outcome, muninn_stix::Outcome::Rejected(_)))
+        .map(|o| format!("{o:?}"))
+        .collect();
+    assert!(rejected.is_empty(), "{rejected:?}");
+}
+
+#[test]
+fn bad_events_get_clear_errors() {
+    let cases: [(&[u8], &str); 5] = [
+        (b"{\"Event\": {\"uuid\": \"x\", \"info\": ", "EOF"),
+        (b"{\"Event\": {\"uuid\": \"a\", \"uuid\": \"b\", \"info\": \"x\"}}", "duplicate field"),
+        (b"{\"Event\": {\"uuid\": \"\", \"info\": \"x\"}}", "uuid"),
+        (
+            b"{\"Event\": {\"uuid\": \"a\", \"info\": \"x\", \"Attribute\": [{\"type\": \"ip-dst\"}]}}",
+            "missing field `value`",
+        ),
+        (b"\xff\xfe", "UTF-8"),
+    ];
+    for (input, expected) in cases {
+        let error = parse_event(input).expect_err("refused").to_string();
+        assert!(error.contains(expected), "{error:?} should mention {expected:?}");
+    }
+}
+
+fn target_dir() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.ancestors().nth(2).map(|root| root.join("target")).unwrap_or_else(|| manifest.join("target"))
+}
+
+/// The Python of `cargo xtask test` (with stix2-validator and PyMISP), or a local venv made once.
+fn python() -> PathBuf {
+    let python = std::env::var_os("MUNINN_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("python/bin/python"));
+    let has = |module: &str| {
+        Command::new(&python)
+            .args(["-c", &format!("import {module}")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !has("pymisp") || !has("stix2validator") {
+        if !python.exists() {
+            let made = Command::new("python3").args(["-m", "venv"]).arg(target_dir().join("python")).status();
+            assert!(made.is_ok_and(|s| s.success()), "python3 -m venv failed");
+        }
+        let installed = Command::new(&python)
+            .args(["-m", "pip", "install", "--quiet", "pymisp", "stix2-validator==3.3.2"])
+            .status();
+        assert!(
+            installed.is_ok_and(|s| s.success()),
+            "pip install pymisp stix2-validator (needs PyPI; or set MUNINN_PYTHON)"
+        );
+    }
+    python
+}
+
+#[test]
+fn the_stix_of_an_event_passes_the_oasis_validator() {
+    let mapping = to_stix(&parse_event(EVENT).expect("event"));
+    let bundle = serde_json::json!({"type": "bundle", "id": "bundle--0b6e4c1f-2a9d-4e3b-8f7a-6c5d4e3f2a1c", "objects": mapping.objects});
+    let dir = tempfile_dir();
+    let path = dir.join("bundle.json");
+    std::fs::write(&path, bundle.to_string()).expect("write");
+    let script = "import sys, json\nfrom stix2validator import validate_file, ValidationOptions\nr = validate_file(sys.argv[1], ValidationOptions(version='2.1'))\nprint(json.dumps({'valid': r.is_valid, 'errors': [str(e) for o in r.object_results for e in o.errors]}))";
+    let output = Command::new(python()).args(["-c", script]).arg(&path).output().expect("python");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let verdict: serde_json::Value = serde_json::from_slice(&output.stdout).expect("verdict");
+    assert_eq!(verdict["errors"], serde_json::json!([]), "{verdict}");
+    assert_eq!(verdict["valid"], true);
+}
+
+#[test]
+fn an_export_loads_in_pymisp_with_its_attributes_and_tlp() {
+    let attributes = [
+        ("ipv4", "198.51.100.23"),
+        ("domain", "update-check.example"),
+        ("sha256", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+        ("cve", "CVE-2023-38831"),
+    ];
+    let attributes: Vec<ExportAttribute> = attributes
+        .iter()
+        .enumerate()
+        .map(|(n, (kind, value))| {
+            let (misp_type, category) = ExportAttribute::misp_type_of(kind).expect("type");
+            ExportAttribute {
+                uuid: format!("1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c{n:02}"),
+                kind: misp_type,
+                category,
+                value: (*value).to_owned(),
+                to_ids: *kind != "cve",
+                comment: "found in item 0123".to_owned(),
+            }
+        })
+        .collect();
+    let event = export_event(
+        "5f3c2a1e-8b7d-4c6a-9e21-0d4b8f6a7c31",
+        "Muninn export",
+        "2026-03-14",
+        Tlp::AmberStrict,
+        &attributes,
+    );
+    let dir = tempfile_dir();
+    let path = dir.join("event.json");
+    std::fs::write(&path, event.to_string()).expect("write");
+    let script = "import sys, json\nfrom pymisp import MISPEvent\ne = MISPEvent()\ne.load_file(sys.argv[1])\nprint(json.dumps({'info': e.info, 'attributes': [[a.type, a.value, bool(a.to_ids)] for a in e.attributes], 'tags': [t.name for t in e.tags]}))";
+    let output = Command::new(python()).args(["-c", script]).arg(&path).output().expect("python");
+    assert!(
+        output.status.success(),
+        "PyMISP refused the export: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let loaded: serde_json::Value = serde_json::from_slice(&output.stdout).expect("loaded");
+    assert_eq!(loaded["info"], "Muninn export");
+    assert_eq!(loaded["tags"], serde_json::json!(["tlp:amber+strict"]));
+    assert_eq!(loaded["attributes"].as_array().map(Vec::len), Some(4), "{loaded}");
+    assert_eq!(loaded["attributes"][0], serde_json::json!(["ip-dst", "198.51.100.23", true]));
+    // And what Muninn exports, Muninn reads back.
+    let back = parse_event(event.to_string().as_bytes()).expect("round trip");
+    assert_eq!(back.attributes.len(), 4);
+}
+
+fn tempfile_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "muninn-misp-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+    ));
+    std::fs::create_dir_all(&dir).expect("dir");
+    dir
+}
