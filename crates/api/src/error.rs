@@ -34,6 +34,18 @@ pub enum ApiError {
     /// The object exists in another version that conflicts with this one.
     #[error("{0}")]
     Conflict(String),
+    /// None of the media types the client accepts can be served (TAXII 2.1 section 3.6: 406).
+    #[error("{0}")]
+    NotAcceptable(String),
+    /// The request body's media type is not one the route takes (415).
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// More objects in one request than the server takes (413).
+    #[error("more than {limit} objects in one request")]
+    TooManyObjects {
+        /// The limit.
+        limit: usize,
+    },
     /// Too many attempts; retry after this many seconds.
     #[error("too many requests")]
     TooManyRequests {
@@ -63,6 +75,9 @@ impl ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooManyObjects { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -77,6 +92,9 @@ impl ApiError {
             ApiError::BadRequest(_) => "Bad request",
             ApiError::TooLarge { .. } => "Request too large",
             ApiError::Conflict(_) => "Conflict",
+            ApiError::NotAcceptable(_) => "Not acceptable",
+            ApiError::UnsupportedMediaType(_) => "Unsupported media type",
+            ApiError::TooManyObjects { .. } => "Request too large",
             ApiError::TooManyRequests { .. } => "Too many requests",
             ApiError::Busy => "Server busy",
             ApiError::Internal(_) => "Internal error",
