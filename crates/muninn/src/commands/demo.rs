@@ -222,6 +222,15 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     for (id, org, role, password) in DEMO_USERS {
         super::serve::add_user(&mut store, id, org, role, password, &[])?;
     }
+    // A TAXII collection every organisation may read and the demo CERT may add to.
+    let (collection, documents) = muninn_api::taxii::create_collection(muninn_api::taxii::NewCollection {
+        title: "Demo CERT shared indicators".to_owned(),
+        description: "Indicators the demo CERT shares with its community over TAXII 2.1".to_owned(),
+        readers: vec![muninn_api::taxii::EVERYONE.to_owned()],
+        writers: vec!["local".to_owned()],
+    })
+    .map_err(|error| anyhow::anyhow!("creating the demo's TAXII collection: {error}"))?;
+    store.put_documents(documents)?;
     let mut index = super::entities::open_index(&data, &store)?;
     let indexed = index.sync(&store)?.indexed;
     drop(index);
@@ -313,8 +322,8 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         }
         if !args.no_serve {
             text.push_str(&format!(
-                "\nTry the API:\n  curl -s -u analyst:demo-analyst-password 'http://{}/api/v1/search?q=sandworm&facets=true'\n",
-                args.listen
+                "\nTry the API:\n  curl -s -u analyst:demo-analyst-password 'http://{0}/api/v1/search?q=sandworm&facets=true'\n  curl -s -u partner:demo-partner-password -H 'Accept: application/taxii+json;version=2.1' http://{0}/taxii2/api/collections/{1}/objects/\n",
+                args.listen, collection.id
             ));
         }
         output::print(&text)?;
