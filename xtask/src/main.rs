@@ -15,8 +15,8 @@ use anyhow::{Context, bail};
 const USAGE: &str = "usage: cargo xtask test | cargo xtask bench <ingest|store-engines|search|screen|extract|exercise|knowledge|match|all> [--quick] | cargo xtask fuzz [--seconds N]";
 
 /// Every cargo-fuzz target in `fuzz/`, each with committed seeds in `fuzz/seeds/TARGET`.
-const FUZZ_TARGETS: [&str; 7] =
-    ["readers", "model_parsers", "query", "extract", "watchlists", "stix", "names"];
+const FUZZ_TARGETS: [&str; 8] =
+    ["readers", "model_parsers", "query", "extract", "watchlists", "stix", "names", "egress"];
 
 fn main() -> std::process::ExitCode {
     match run_task() {

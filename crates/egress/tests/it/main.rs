@@ -228,8 +228,16 @@ fn bodies_are_capped_and_slow_or_endless_servers_time_out() {
         }
     }));
     let silent = Server::start(Box::new(|_, _| std::thread::sleep(Duration::from_secs(5))));
-    let client = EgressClient::new(policy(&[large.host(), endless.host(), slow.host(), silent.host()]))
-        .expect("client");
+    let huge_header = Server::start(Box::new(|_, stream| {
+        let value = "9".repeat(100_000);
+        respond(stream, "200 OK", &[("X-TAXII-Date-Added-Last", &value)], b"{}");
+    }));
+    let hosts = [large.host(), endless.host(), slow.host(), silent.host(), huge_header.host()];
+    let client = EgressClient::new(policy(&hosts)).expect("client");
+    assert_eq!(
+        error_text(client.get(&huge_header.url("/"), &[])),
+        format!("request to {} failed: response header is too big: 100086 > 65536", huge_header.url("/"))
+    );
     assert_eq!(
         error_text(client.get(&large.url("/"), &[])),
         format!("response body from {} exceeds the limit of 4096 bytes", large.url("/"))
