@@ -88,9 +88,12 @@ pub enum Command {
     /// The audit trail: verify the chain, sign a checkpoint.
     #[command(subcommand)]
     Audit(AuditCommand),
-    /// Import reference data: MISP warning lists (known benign indicator values).
+    /// Import: MISP warning lists, STIX 2.1 bundles, MISP events.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Export: the knowledge base as STIX 2.1, a search's indicators as a MISP event.
+    #[command(subcommand)]
+    Export(ExportCommand),
 }
 
 #[derive(Debug, Args)]
@@ -147,6 +150,33 @@ pub enum AdminCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The knowledge base as a STIX 2.1 bundle (latest version of each object, with the
+    /// marking definitions they use).
+    Stix {
+        /// Only objects of these types (repeatable), e.g. intrusion-set, indicator.
+        #[arg(long = "type", value_name = "TYPE")]
+        types: Vec<String>,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// The indicators of the items a search finds, as one MISP event (marked with the most
+    /// restrictive TLP of those items).
+    Misp {
+        /// The search (query language: crates/query/README.md).
+        #[arg(long)]
+        query: String,
+        /// The event's title.
+        #[arg(long)]
+        info: Option<String>,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum ImportCommand {
     /// MISP warning lists: every `list.json` under DIR (the layout of the misp-warninglists
     /// repository), replacing lists of the same name. Indicators they match are left out of the
@@ -154,6 +184,32 @@ pub enum ImportCommand {
     Warninglists {
         /// A directory (searched recursively) or one list file.
         dir: PathBuf,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// STIX 2.1 bundles into the knowledge base, with a report per object (stored, updated,
+    /// older version, duplicate, rejected with its reason).
+    Stix {
+        /// Bundle files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// MISP event JSON: the event's STIX (report, indicators, identity, intrusion sets,
+    /// sightings) into the knowledge base, and its text as an item (screened, indexed).
+    Misp {
+        /// Event files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The items' source (default: misp-ORGANISATION).
+        #[arg(long)]
+        source: Option<String>,
+        /// Least restrictive TLP the items may get.
+        #[arg(long)]
+        tlp: Option<Tlp>,
         /// JSON output.
         #[arg(long)]
         json: bool,

@@ -92,6 +92,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Admin(command) => commands::serve::admin(&config, &command),
         Command::Audit(command) => commands::serve::audit(&config, &command),
         Command::Import(command) => commands::import::run(&config, &command),
+        Command::Export(command) => commands::knowledge::export(&config, &command),
     }
 }
 

@@ -45,8 +45,12 @@ fn list_files(path: &Path) -> anyhow::Result<Vec<PathBuf>> {
 }
 
 pub fn run(config: &Config, command: &ImportCommand) -> anyhow::Result<ExitCode> {
+    if let Some(code) = super::knowledge::import(config, command)? {
+        return Ok(code);
+    }
     match command {
         ImportCommand::Warninglists { dir, json } => warninglists(config, dir, *json),
+        _ => Ok(ExitCode::SUCCESS),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod exercise;
 pub mod import;
 pub mod ingest;
 pub mod items;
+pub mod knowledge;
 pub mod matching;
 pub mod screen;
 pub mod search;

@@ -15,18 +15,14 @@
 //! = the last stored page's `X-TAXII-Date-Added-Last`, `complete`). A resumed pull asks for the
 //! stored `next`; if the server no longer accepts it, for what was added after `added_after`.
 
-use std::cell::RefCell;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
 use muninn_egress::taxii::{Auth, CallbackError, Cursor, Page, PullConfig, TaxiiClient, TaxiiError};
 use muninn_egress::{EgressClient, EgressPolicy};
-use muninn_stix::{
-    ImportConfig, ImportReport, KnownObjects, KnownVersion, LATEST_TABLE, Outcome, StixObject, StixTimestamp,
-    VERSION_TABLE, documents, import_bundle,
-};
-use muninn_store::{Document, ItemStore, MAX_KEY_BYTES, StoreError};
+use muninn_stix::{ImportConfig, ImportReport, Outcome, documents, import_bundle};
+use muninn_store::{Document, ItemStore, MAX_KEY_BYTES};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -249,44 +245,10 @@ fn import_page(page: &Page<'_>, store: &dyn ItemStore) -> Result<ImportReport, C
         bundle.push_str(object.get());
     }
     bundle.push_str("]}");
-    let known = StoredObjects { store, failure: RefCell::new(None) };
+    let known = super::knowledge::StoredObjects::new(store);
     let report = import_bundle(bundle.as_bytes(), &known, &ImportConfig::default())?;
-    if let Some(error) = known.failure.into_inner() {
+    if let Some(error) = known.failure() {
         return Err(error.into());
     }
     Ok(report)
-}
-
-/// What the store knows of STIX objects, for the import's duplicate, version and downgrade
-/// decisions. A store error is kept and fails the page (the import's interface has no error).
-struct StoredObjects<'a> {
-    store: &'a dyn ItemStore,
-    failure: RefCell<Option<StoreError>>,
-}
-
-impl StoredObjects<'_> {
-    fn read(&self, table: &str, key: &str) -> Option<String> {
-        match self.store.document(table, key) {
-            Ok(bytes) => bytes.and_then(|bytes| String::from_utf8(bytes).ok()),
-            Err(error) => {
-                self.failure.borrow_mut().get_or_insert(error);
-                None
-            }
-        }
-    }
-}
-
-impl KnownObjects for StoredObjects<'_> {
-    fn latest(&self, id: &str) -> Option<KnownVersion> {
-        let object = StixObject::from_json(&self.read(LATEST_TABLE, id)?).ok()?;
-        Some(KnownVersion { version: object.version(), tlp: object.tlp() })
-    }
-
-    fn version_json(&self, id: &str, version: Option<StixTimestamp>) -> Option<String> {
-        let key = match version {
-            Some(version) => format!("{id}|{}", version.key_form()),
-            None => format!("{id}|-"),
-        };
-        self.read(VERSION_TABLE, &key)
-    }
 }

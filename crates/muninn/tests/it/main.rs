@@ -3,6 +3,7 @@
 mod correlate;
 mod demo;
 mod entities;
+mod knowledge;
 mod matching;
 mod medallion;
 mod taxii;

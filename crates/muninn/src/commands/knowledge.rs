@@ -1,0 +1,376 @@
+//! The knowledge base from and to files: `muninn import stix|misp FILE...` and `muninn export
+//! stix|misp`. STIX objects are kept as store documents (`stix_object`: the latest version of
+//! each id; `stix_version`: every version); a MISP event also becomes an item (its text), so its
+//! values are extracted, indexed and screened like any other material.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use muninn_index::{SearchRequest, Visibility};
+use muninn_model::{AdmiraltyGrade, ItemDraft, Markings, SourceId, Timestamp, Tlp};
+use muninn_stix::{
+    ImportConfig, ImportReport, KnownObjects, KnownVersion, LATEST_TABLE, Outcome, StixObject, StixTimestamp,
+    VERSION_TABLE, documents, import_bundle,
+};
+use muninn_store::{AppendBatch, Document, EmbeddedStore, ItemStore, StoreError};
+use serde_json::json;
+
+use crate::cli::{ExportCommand, ImportCommand};
+use crate::config::Config;
+use crate::{UsageError, output};
+
+/// What the store knows of STIX objects, for the import's duplicate, version and downgrade
+/// decisions. A store error is kept and fails the import (the import's interface has no error).
+pub struct StoredObjects<'a> {
+    store: &'a dyn ItemStore,
+    failure: RefCell<Option<StoreError>>,
+}
+
+impl<'a> StoredObjects<'a> {
+    /// What `store` knows.
+    pub fn new(store: &'a dyn ItemStore) -> StoredObjects<'a> {
+        StoredObjects { store, failure: RefCell::new(None) }
+    }
+
+    /// The first store error met, if any.
+    pub fn failure(self) -> Option<StoreError> {
+        self.failure.into_inner()
+    }
+
+    fn read(&self, table: &str, key: &str) -> Option<String> {
+        match self.store.document(table, key) {
+            Ok(bytes) => bytes.and_then(|bytes| String::from_utf8(bytes).ok()),
+            Err(error) => {
+                self.failure.borrow_mut().get_or_insert(error);
+                None
+            }
+        }
+    }
+}
+
+impl KnownObjects for StoredObjects<'_> {
+    fn latest(&self, id: &str) -> Option<KnownVersion> {
+        let object = StixObject::from_json(&self.read(LATEST_TABLE, id)?).ok()?;
+        Some(KnownVersion { version: object.version(), tlp: object.tlp() })
+    }
+
+    fn version_json(&self, id: &str, version: Option<StixTimestamp>) -> Option<String> {
+        let key = match version {
+            Some(version) => format!("{id}|{}", version.key_form()),
+            None => format!("{id}|-"),
+        };
+        self.read(VERSION_TABLE, &key)
+    }
+}
+
+/// Imports a bundle against the store; returns the report and the documents to write.
+pub fn import_against_store(
+    store: &dyn ItemStore,
+    bundle: &[u8],
+) -> anyhow::Result<(ImportReport, Vec<Document>)> {
+    let known = StoredObjects::new(store);
+    let report = import_bundle(bundle, &known, &ImportConfig::default())?;
+    if let Some(error) = known.failure() {
+        return Err(error.into());
+    }
+    let documents = documents(&report)
+        .into_iter()
+        .map(|document| Document::put(document.table, &document.key, document.value))
+        .collect();
+    Ok((report, documents))
+}
+
+fn report_json(file: &Path, report: &ImportReport) -> serde_json::Value {
+    let counts = report.counts();
+    let rejected: Vec<serde_json::Value> = report
+        .objects
+        .iter()
+        .filter_map(|object| match &object.outcome {
+            Outcome::Rejected(error) => {
+                Some(json!({"index": object.index, "id": object.id, "reason": error.to_string()}))
+            }
+            _ => None,
+        })
+        .collect();
+    json!({
+        "file": file.display().to_string(), "stored": counts.stored, "updated": counts.updated,
+        "older": counts.older, "duplicate": counts.duplicate, "rejected": counts.rejected,
+        "warnings": counts.warnings, "rejections": rejected,
+    })
+}
+
+fn report_line(value: &serde_json::Value) -> String {
+    let mut line = format!(
+        "{}: {} stored, {} updated, {} older versions, {} duplicates, {} rejected\n",
+        value["file"].as_str().unwrap_or(""),
+        value["stored"],
+        value["updated"],
+        value["older"],
+        value["duplicate"],
+        value["rejected"]
+    );
+    for rejection in value["rejections"].as_array().into_iter().flatten() {
+        line.push_str(&format!(
+            "  rejected object {} {}: {}\n",
+            rejection["index"],
+            rejection["id"].as_str().unwrap_or("(no id)"),
+            rejection["reason"].as_str().unwrap_or("")
+        ));
+    }
+    line
+}
+
+fn read_file(path: &Path) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).map_err(|error| UsageError(format!("cannot read {}: {error}", path.display())).into())
+}
+
+pub fn import(config: &Config, command: &ImportCommand) -> anyhow::Result<Option<ExitCode>> {
+    match command {
+        ImportCommand::Stix { files, json } => stix(config, files, *json).map(Some),
+        ImportCommand::Misp { files, source, tlp, json } => {
+            misp(config, files, source.as_deref(), *tlp, *json).map(Some)
+        }
+        _ => Ok(None),
+    }
+}
+
+fn stix(config: &Config, files: &[PathBuf], as_json: bool) -> anyhow::Result<ExitCode> {
+    let mut store = super::open_store(config)?;
+    let mut reports = Vec::new();
+    let mut rejected = 0;
+    for file in files {
+        let bytes = read_file(file)?;
+        let (report, documents) = match import_against_store(&store, &bytes) {
+            Ok(imported) => imported,
+            Err(error) => {
+                // A bundle refused as a whole (not JSON, over the limits): say so, go on.
+                reports.push(json!({"file": file.display().to_string(), "error": format!("{error:#}")}));
+                rejected += 1;
+                continue;
+            }
+        };
+        store.put_documents(documents)?;
+        let value = report_json(file, &report);
+        rejected += report.counts().rejected;
+        reports.push(value);
+    }
+    print_reports(&reports, as_json)?;
+    Ok(if rejected > 0 { ExitCode::from(crate::exit::PARTIAL) } else { ExitCode::SUCCESS })
+}
+
+fn print_reports(reports: &[serde_json::Value], as_json: bool) -> anyhow::Result<()> {
+    if as_json {
+        output::print_json(&json!({"files": reports}))?;
+        return Ok(());
+    }
+    let mut text = String::new();
+    for report in reports {
+        match report["error"].as_str() {
+            Some(error) => {
+                text.push_str(&format!("{}: refused: {error}\n", report["file"].as_str().unwrap_or("")))
+            }
+            None => text.push_str(&report_line(report)),
+        }
+    }
+    output::print(&text)?;
+    Ok(())
+}
+
+fn misp(
+    config: &Config,
+    files: &[PathBuf],
+    source: Option<&str>,
+    tlp_floor: Option<Tlp>,
+    as_json: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut store = super::open_store(config)?;
+    let (screener, _) = super::screen::load_screener(&store, &[])?;
+    let mut reports = Vec::new();
+    let mut rejected = 0;
+    for file in files {
+        let bytes = read_file(file)?;
+        let event = match muninn_misp::parse_event(&bytes) {
+            Ok(event) => event,
+            Err(error) => {
+                reports.push(json!({"file": file.display().to_string(), "error": error.to_string()}));
+                rejected += 1;
+                continue;
+            }
+        };
+        let mapping = muninn_misp::to_stix(&event);
+        let bundle = json!({"type": "bundle", "id": "bundle--00000000-0000-4000-8000-000000000000", "objects": mapping.objects});
+        let (report, mut documents) = import_against_store(&store, bundle.to_string().as_bytes())?;
+        rejected += report.counts().rejected;
+        // The event's text as an item: never marked lower than the event (or the floor).
+        let tlp = mapping.tlp.unwrap_or(Tlp::Amber).max(tlp_floor.unwrap_or(Tlp::Clear));
+        let source_name = match source {
+            Some(name) => name.to_owned(),
+            None => {
+                format!("misp-{}", event.orgc.as_ref().map_or("unknown".to_owned(), |org| slug(&org.name)))
+            }
+        };
+        let source_id = SourceId::new(&source_name)
+            .map_err(|error| UsageError(format!("source {source_name:?}: {error}")))?;
+        if store.source(&source_id)?.is_none() {
+            store.put_source(muninn_model::Source {
+                id: source_id.clone(),
+                name: event.orgc.as_ref().map_or_else(|| source_name.clone(), |org| org.name.clone()),
+                kind: muninn_model::SourceKind::Partner,
+                default_grade: AdmiraltyGrade::UNASSESSED,
+                default_tlp: Tlp::Amber,
+                description: Some("MISP events imported with muninn import misp".to_owned()),
+            })?;
+        }
+        let event_time =
+            event.date.as_deref().and_then(|date| format!("{date}T00:00:00Z").parse::<Timestamp>().ok());
+        let mut attributes = std::collections::BTreeMap::new();
+        attributes.insert("misp_event".to_owned(), json!(event.uuid));
+        let (item, raw) = ItemDraft {
+            source: source_id,
+            collected_at: Timestamp::now(),
+            event_time,
+            title: Some(mapping.title.clone()),
+            body: mapping.body.clone(),
+            language: None,
+            markings: Markings::tlp(tlp),
+            grade: AdmiraltyGrade::UNASSESSED,
+            raw: Some((bytes, "application/json".to_owned())),
+            attributes,
+        }
+        .into_item();
+        let alerts = muninn_api::ingest::alerts_for(&screener, &[&item], Timestamp::now());
+        for alert in &alerts {
+            documents.push(muninn_api::catalog::alert_document(alert, Some(item.id))?);
+        }
+        store.append(AppendBatch { items: vec![(item, raw)], checkpoints: Vec::new(), documents })?;
+        let mut value = report_json(file, &report);
+        value["event"] = json!(event.uuid);
+        value["indicators"] = json!(mapping.indicators);
+        value["alerts"] = json!(alerts.len());
+        reports.push(value);
+    }
+    print_reports(&reports, as_json)?;
+    Ok(if rejected > 0 { ExitCode::from(crate::exit::PARTIAL) } else { ExitCode::SUCCESS })
+}
+
+/// A source id made from an organisation's name.
+fn slug(name: &str) -> String {
+    let slug: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if slug.is_empty() { "unknown".to_owned() } else { slug.chars().take(48).collect() }
+}
+
+pub fn export(config: &Config, command: &ExportCommand) -> anyhow::Result<ExitCode> {
+    let store = super::open_existing_store(config)?;
+    let (text, count) = match command {
+        ExportCommand::Stix { types, .. } => export_stix(&store, types)?,
+        ExportCommand::Misp { query, info, .. } => export_misp(config, &store, query, info.as_deref())?,
+    };
+    let out = match command {
+        ExportCommand::Stix { out, .. } | ExportCommand::Misp { out, .. } => out,
+    };
+    match out {
+        Some(path) => {
+            std::fs::write(path, format!("{text}\n"))
+                .with_context(|| format!("writing {}", path.display()))?;
+            eprintln!("{count} objects written to {}", path.display());
+        }
+        None => output::print(&format!("{text}\n"))?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export_stix(store: &EmbeddedStore, types: &[String]) -> anyhow::Result<(String, usize)> {
+    let mut objects = Vec::new();
+    for (key, value) in muninn_api::catalog::all_documents(store, LATEST_TABLE)? {
+        let text = String::from_utf8(value).with_context(|| format!("stored object {key} is not UTF-8"))?;
+        let object =
+            StixObject::from_json(&text).with_context(|| format!("stored object {key} does not parse"))?;
+        if types.is_empty() || types.iter().any(|t| t == object.object_type()) {
+            objects.push(object);
+        }
+    }
+    let refs: Vec<&StixObject> = objects.iter().collect();
+    let mut random = [0u8; 16];
+    getrandom::fill(&mut random).map_err(|error| anyhow::anyhow!("no randomness: {error}"))?;
+    let known = StoredObjects::new(store);
+    let exported = muninn_stix::export_bundle(&refs, &known, random);
+    Ok((exported.json, objects.len()))
+}
+
+fn export_misp(
+    config: &Config,
+    store: &EmbeddedStore,
+    query: &str,
+    info: Option<&str>,
+) -> anyhow::Result<(String, usize)> {
+    let parsed = muninn_query::parse(query, Timestamp::now())?;
+    let (index, _) = super::synced_index(config, store)?;
+    let visibility = Visibility::everything();
+    let results = index.search(&SearchRequest {
+        query: &parsed,
+        visibility: &visibility,
+        limit: 10_000,
+        after: None,
+        facets: false,
+        histogram: false,
+    })?;
+    let extractor = index.extractor();
+    let mut tlp = Tlp::Clear;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut attributes = Vec::new();
+    for hit in &results.hits {
+        let Some(item) = store.item(&hit.id)? else { continue };
+        tlp = tlp.max(item.markings.tlp);
+        for text in item.title.iter().chain(std::iter::once(&item.body)) {
+            for found in extractor.extract(text).indicators {
+                let Some((kind, category)) = muninn_misp::ExportAttribute::misp_type_of(found.kind.name())
+                else {
+                    continue;
+                };
+                if !seen.insert((kind, found.value.clone())) {
+                    continue;
+                }
+                let mut random = [0u8; 16];
+                getrandom::fill(&mut random).map_err(|error| anyhow::anyhow!("no randomness: {error}"))?;
+                random[6] = (random[6] & 0x0f) | 0x40;
+                random[8] = (random[8] & 0x3f) | 0x80;
+                let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+                attributes.push(muninn_misp::ExportAttribute {
+                    uuid: format!(
+                        "{}-{}-{}-{}-{}",
+                        &hex[..8],
+                        &hex[8..12],
+                        &hex[12..16],
+                        &hex[16..20],
+                        &hex[20..]
+                    ),
+                    kind,
+                    category,
+                    value: found.value,
+                    to_ids: kind != "vulnerability" && kind != "text",
+                    comment: format!("found in item {}", item.id),
+                });
+            }
+        }
+    }
+    let mut random = [0u8; 16];
+    getrandom::fill(&mut random).map_err(|error| anyhow::anyhow!("no randomness: {error}"))?;
+    random[6] = (random[6] & 0x0f) | 0x40;
+    random[8] = (random[8] & 0x3f) | 0x80;
+    let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    let uuid = format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]);
+    let today = jiff::tz::TimeZone::UTC.to_datetime(Timestamp::now()).date().to_string();
+    let info = info.map_or_else(|| format!("Muninn export: {query}"), str::to_owned);
+    // The event is marked with the most restrictive label of the items it draws from.
+    let event = muninn_misp::export_event(&uuid, &info, &today, tlp, &attributes);
+    Ok((serde_json::to_string_pretty(&event)?, attributes.len()))
+}
