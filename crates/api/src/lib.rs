@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod routes;
 pub mod state;
 pub mod taxii;
+pub mod webhooks;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -64,6 +65,7 @@ pub fn all_routes() -> Vec<(RouteSpec, Handler)> {
         get(metrics_text),
     ));
     routes.extend(taxii::routes());
+    routes.extend(webhooks::routes());
     routes
 }
 
@@ -182,6 +184,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    webhooks::start(&state, state.settings.webhook_policy.clone());
     let syncing = Arc::clone(&state);
     let sync_task = tokio::spawn(async move {
         loop {

@@ -41,6 +41,9 @@ pub struct Settings {
     pub taxii_page_limit: usize,
     /// How long a TAXII `next` token stays valid.
     pub taxii_cursor_ttl: Duration,
+    /// Where alert webhooks may point (https only unless allowed; private addresses only on
+    /// the allow-list).
+    pub webhook_policy: muninn_egress::EgressPolicy,
 }
 
 impl Default for Settings {
@@ -50,6 +53,11 @@ impl Default for Settings {
             max_in_flight: 512,
             taxii_page_limit: 1000,
             taxii_cursor_ttl: Duration::from_secs(3600),
+            webhook_policy: muninn_egress::EgressPolicy {
+                total_timeout: Duration::from_secs(15),
+                max_body_bytes: 64 << 10,
+                ..muninn_egress::EgressPolicy::default()
+            },
         }
     }
 }

@@ -286,6 +286,20 @@ pub enum AuditAction {
     },
     /// The audit trail was read or verified.
     AuditRead,
+    /// An alert webhook was registered or removed (its URL and secret are not recorded).
+    WebhookChanged {
+        /// The webhook's id.
+        webhook: String,
+        /// What happened to it.
+        change: Change,
+    },
+    /// An object version was deleted from a TAXII collection.
+    TaxiiDelete {
+        /// The collection.
+        collection: String,
+        /// The object's id.
+        object: String,
+    },
 }
 
 impl AuditAction {
@@ -316,6 +330,8 @@ impl AuditAction {
             AuditAction::MarkingWidened { .. } => "marking_widened",
             AuditAction::CheckpointSigned { .. } => "checkpoint_signed",
             AuditAction::AuditRead => "audit_read",
+            AuditAction::WebhookChanged { .. } => "webhook_changed",
+            AuditAction::TaxiiDelete { .. } => "taxii_delete",
         }
     }
 }

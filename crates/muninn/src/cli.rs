@@ -104,6 +104,13 @@ pub struct ServeArgs {
     /// Most requests served at once; more are refused at once with 503 and Retry-After.
     #[arg(long, default_value_t = 512)]
     pub max_in_flight: usize,
+    /// Let alert webhooks use plain http (default: https only).
+    #[arg(long)]
+    pub webhook_allow_http: bool,
+    /// A HOST or HOST:PORT in a private range that webhooks may reach (an internal receiver);
+    /// repeatable.
+    #[arg(long = "webhook-allow-host", value_name = "HOST:PORT")]
+    pub webhook_allow_hosts: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

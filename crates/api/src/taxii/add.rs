@@ -418,12 +418,7 @@ pub(crate) async fn delete_object(
     } else {
         catalog::document(HEAD_TABLE, &key, &kept)?
     });
-    // The audit schema has no deletion of TAXII objects yet: recorded as an import of kind
-    // `taxii-delete` naming the collection and object.
-    let action = AuditAction::Import {
-        kind: format!("taxii-delete {} {object_id}", collection.id),
-        objects: gone.len() as u64,
-    };
+    let action = AuditAction::TaxiiDelete { collection: collection.id.clone(), object: object_id.clone() };
     state.write(documents, vec![record(Some(&principal), action, AuditOutcome::Allowed)]).await?;
     Ok(StatusCode::OK.into_response())
 }

@@ -248,3 +248,113 @@ async fn match_answers_in_yente_shape_with_explanations() {
         fixture.call(Method::POST, "/match/default", Some("b-analyst"), Some(r#"{"queries": 5}"#)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
 }
+
+/// A receiver of webhook deliveries on loopback: each request's signature header and body.
+fn webhook_receiver() -> (String, std::sync::mpsc::Receiver<(String, String)>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address").to_string();
+    let (sender, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            let (mut length, mut signature) = (0usize, String::new());
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+                    break;
+                }
+                let lower = line.to_ascii_lowercase();
+                if let Some(value) = lower.strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+                if lower.starts_with("x-muninn-signature:") {
+                    signature = line.split_once(':').map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
+                }
+            }
+            let mut body = vec![0u8; length];
+            let _ = reader.read_exact(&mut body);
+            let _ = reader
+                .get_mut()
+                .write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            let _ = sender.send((signature, String::from_utf8_lossy(&body).into_owned()));
+        }
+    });
+    (address, received)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_deliver_signed_alerts_their_owner_may_see() {
+    // By default a webhook must be https: a plain-http or internal URL is refused with the reason.
+    let strict = Fixture::new();
+    let (status, answer) = strict
+        .call(
+            Method::POST,
+            "/api/v1/webhooks",
+            Some("a-reader"),
+            Some(r#"{"url": "http://127.0.0.1:9/hook"}"#),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+
+    let (address, received) = webhook_receiver();
+    let policy = muninn_egress::EgressPolicy {
+        allow_http: true,
+        allow_hosts: vec![address.clone()],
+        ..muninn_egress::EgressPolicy::default()
+    };
+    let fixture = Fixture::with_settings(muninn_api::Settings {
+        webhook_policy: policy.clone(),
+        ..muninn_api::Settings::default()
+    });
+    muninn_api::webhooks::start(&fixture.state, policy);
+    let url = format!("http://{address}/hook");
+    let body = serde_json::json!({"url": url}).to_string();
+    let (status, same_org) =
+        fixture.call(Method::POST, "/api/v1/webhooks", Some("a-reader"), Some(&body)).await;
+    assert_eq!(status, StatusCode::OK, "{same_org}");
+    let secret = same_org["secret"].as_str().expect("secret").to_owned();
+    let (status, other_org) =
+        fixture.call(Method::POST, "/api/v1/webhooks", Some("b-analyst"), Some(&body)).await;
+    assert_eq!(status, StatusCode::OK, "{other_org}");
+    // Another user cannot remove it: not found.
+    let id = same_org["id"].as_str().expect("id");
+    let (status, _) =
+        fixture.call(Method::DELETE, &format!("/api/v1/webhooks/{id}"), Some("b-analyst"), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // An AMBER upload of org-a raises two alerts: a-reader's webhook gets both, b-analyst's none.
+    let upload = "{\"title\": \"APT28 sighting\", \"body\": \"APT28 again.\"}\n";
+    let (status, answer) = fixture
+        .call(Method::POST, "/api/v1/items?format=jsonl&tlp=amber", Some("a-analyst"), Some(upload))
+        .await;
+    assert_eq!((status, answer["alerts"].as_u64()), (StatusCode::OK, Some(2)), "{answer}");
+    let mut deliveries = Vec::new();
+    while let Ok(delivery) = received.recv_timeout(std::time::Duration::from_secs(5)) {
+        deliveries.push(delivery);
+        if deliveries.len() == 2 {
+            // Wait a little for any delivery that should not come.
+            if let Ok(extra) = received.recv_timeout(std::time::Duration::from_millis(800)) {
+                deliveries.push(extra);
+            }
+            break;
+        }
+    }
+    assert_eq!(deliveries.len(), 2, "{deliveries:?}");
+    for (signature, body) in &deliveries {
+        assert_eq!(
+            *signature,
+            muninn_api::webhooks::signature(&secret, body.as_bytes()),
+            "signed with a-reader's secret"
+        );
+        let value: serde_json::Value = serde_json::from_str(body).expect("JSON");
+        assert_eq!(value["alert"]["list"].as_str().map(|l| l.starts_with("list-")), Some(true), "{value}");
+    }
+    // The secret is never in the audit trail.
+    assert!(
+        fixture
+            .documents(muninn_api::state::AUDIT_TABLE)
+            .iter()
+            .all(|(_, v)| !String::from_utf8_lossy(v).contains(&secret))
+    );
+}

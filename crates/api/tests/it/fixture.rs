@@ -105,6 +105,10 @@ pub fn draft(title: &str, body: &str, markings: Markings) -> ItemDraft {
 
 impl Fixture {
     pub fn new() -> Fixture {
+        Fixture::with_settings(Settings::default())
+    }
+
+    pub fn with_settings(settings: Settings) -> Fixture {
         let dir = tempfile::tempdir().expect("tempdir");
         let data = dir.path().join("data");
         let mut store = EmbeddedStore::open(&data, StoreConfig::default()).expect("store");
@@ -175,7 +179,7 @@ impl Fixture {
         store.put_documents(documents).expect("documents");
         let mut index = SearchIndex::open(&data.join("index")).expect("index");
         index.sync(&store).expect("sync");
-        let state = Arc::new(AppState::new(&data, store, index, Settings::default()).expect("state"));
+        let state = Arc::new(AppState::new(&data, store, index, settings).expect("state"));
         let router = muninn_api::router(Arc::clone(&state));
         Fixture { _dir: dir, state, router, tokens, items }
     }

@@ -61,6 +61,12 @@ pub const MATRIX: &[(&str, Rule)] = &[
         Rule::Dedicated("basics::uploads_are_screened_audited_and_streamed_to_those_who_may_see_them"),
     ),
     ("GET /api/v1/alerts", Rule::AnyUser),
+    ("GET /api/v1/webhooks", Rule::AnyUser),
+    ("POST /api/v1/webhooks", Rule::Dedicated("basics::webhooks_deliver_signed_alerts_their_owner_may_see")),
+    (
+        "DELETE /api/v1/webhooks/{id}",
+        Rule::Dedicated("basics::webhooks_deliver_signed_alerts_their_owner_may_see"),
+    ),
     ("GET /api/v1/alerts/{key}", Rule::PerAlert),
     ("POST /api/v1/alerts/{key}/state", Rule::PerAlertChange),
     ("GET /api/v1/watchlists", Rule::AnyUser),

@@ -11,7 +11,7 @@ use muninn_audit::{
 };
 
 /// The number of `AuditAction` variants; `action_index` must cover `0..ACTION_VARIANTS`.
-pub(crate) const ACTION_VARIANTS: usize = 24;
+pub(crate) const ACTION_VARIANTS: usize = 26;
 
 /// The position of `action`'s variant. The match has no wildcard arm, so adding a variant fails
 /// to compile here until `sample_action` (and so the schema test) covers it.
@@ -41,6 +41,8 @@ pub(crate) fn action_index(action: &AuditAction) -> usize {
         AuditAction::MarkingWidened { .. } => 21,
         AuditAction::CheckpointSigned { .. } => 22,
         AuditAction::AuditRead => 23,
+        AuditAction::WebhookChanged { .. } => 24,
+        AuditAction::TaxiiDelete { .. } => 25,
     }
 }
 
@@ -88,6 +90,11 @@ pub(crate) fn sample_action(index: usize, text: &str, count: u64) -> AuditAction
             to: "TLP:GREEN".to_owned(),
         },
         22 => AuditAction::CheckpointSigned { seq: count },
+        24 => AuditAction::WebhookChanged {
+            webhook: name(),
+            change: [Change::Created, Change::Updated, Change::Deleted][(count % 3) as usize],
+        },
+        25 => AuditAction::TaxiiDelete { collection: name(), object: name() },
         _ => AuditAction::AuditRead,
     }
 }

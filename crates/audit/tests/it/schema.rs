@@ -44,6 +44,7 @@ const ALLOWED_FIELDS: &[&str] = &[
     "change",
     "object",
     "seq",
+    "webhook",
 ];
 
 /// Parts of names that mean a secret or something derived from one.

@@ -255,10 +255,16 @@ pub fn serve(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
+    let defaults = Settings::default();
+    let webhook_policy = muninn_egress::EgressPolicy {
+        allow_http: args.webhook_allow_http,
+        allow_hosts: args.webhook_allow_hosts.clone(),
+        ..defaults.webhook_policy.clone()
+    };
     serve_dir(
         &config.data_dir,
         args.listen,
-        Settings { max_in_flight: args.max_in_flight.max(1), ..Settings::default() },
+        Settings { max_in_flight: args.max_in_flight.max(1), webhook_policy, ..defaults },
     )?;
     Ok(ExitCode::SUCCESS)
 }
