@@ -188,7 +188,9 @@ pub fn org_id(text: &str) -> Option<OrgId> {
 
 /// The stored warning lists, parsed, and the fingerprint of their content (empty: none). A list
 /// that no longer parses is left out with a warning in the log (its import checked it).
-pub fn load_warning_lists(store: &dyn ItemStore) -> Result<(muninn_extract::WarningLists, String), CatalogError> {
+pub fn load_warning_lists(
+    store: &dyn ItemStore,
+) -> Result<(muninn_extract::WarningLists, String), CatalogError> {
     use sha2::Digest;
     let mut lists = muninn_extract::WarningLists::new();
     let mut hasher = sha2::Sha256::new();
@@ -198,9 +200,10 @@ pub fn load_warning_lists(store: &dyn ItemStore) -> Result<(muninn_extract::Warn
         hasher.update(name.as_bytes());
         hasher.update((bytes.len() as u64).to_le_bytes());
         hasher.update(bytes);
-        match std::str::from_utf8(bytes).map_err(|e| e.to_string()).and_then(|text| {
-            muninn_extract::WarningList::from_json(text).map_err(|e| e.to_string())
-        }) {
+        match std::str::from_utf8(bytes)
+            .map_err(|e| e.to_string())
+            .and_then(|text| muninn_extract::WarningList::from_json(text).map_err(|e| e.to_string()))
+        {
             Ok(list) => lists.add(list),
             Err(error) => tracing::warn!(list = %name, %error, "stored warning list left out"),
         }
