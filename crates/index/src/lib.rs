@@ -151,7 +151,11 @@ impl SearchIndex {
     /// Leaves out of `indicator` the values that `lists` match (known benign: public
     /// resolvers, well-known domains). `fingerprint` identifies the lists' content: an index
     /// built with other lists is rebuilt by the next sync.
-    pub fn with_warning_lists(mut self, lists: muninn_extract::WarningLists, fingerprint: String) -> SearchIndex {
+    pub fn with_warning_lists(
+        mut self,
+        lists: muninn_extract::WarningLists,
+        fingerprint: String,
+    ) -> SearchIndex {
         self.extractor = Extractor::new(muninn_extract::ExtractConfig::default(), lists);
         self.warninglists = fingerprint;
         self
@@ -237,7 +241,8 @@ impl SearchIndex {
                 indexed += 1;
                 last_seq = seq;
                 if indexed.is_multiple_of(COMMIT_EVERY)
-                    && let Err(error) = commit(&mut writer, &self.dir, &CommitPayload { last_seq, ..derivation.clone() })
+                    && let Err(error) =
+                        commit(&mut writer, &self.dir, &CommitPayload { last_seq, ..derivation.clone() })
                 {
                     failure = Some(error);
                     return Err(muninn_store::StoreError::Invalid("indexing stopped".to_owned()));
@@ -348,7 +353,11 @@ fn payload(index: &Index, dir: &Path) -> Result<Option<CommitPayload>, IndexErro
     Ok(metas.payload.and_then(|text| serde_json::from_str(&text).ok()))
 }
 
-fn commit(writer: &mut IndexWriter<TantivyDocument>, dir: &Path, payload: &CommitPayload) -> Result<(), IndexError> {
+fn commit(
+    writer: &mut IndexWriter<TantivyDocument>,
+    dir: &Path,
+    payload: &CommitPayload,
+) -> Result<(), IndexError> {
     let payload = serde_json::to_string(payload)
         .map_err(|e| IndexError::Corrupt { path: dir.to_owned(), detail: e.to_string() })?;
     let mut prepared = writer.prepare_commit().map_err(|e| IndexError::engine(dir, e))?;
