@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 
-const USAGE: &str = "usage: cargo xtask test | cargo xtask bench <ingest|store-engines|search|screen|extract|exercise|knowledge|match|all> [--quick] | cargo xtask fuzz [--seconds N]";
+const USAGE: &str = "usage: cargo xtask test | cargo xtask browser | cargo xtask bench <ingest|store-engines|search|screen|extract|exercise|knowledge|match|all> [--quick] | cargo xtask fuzz [--seconds N]";
 
 /// Every cargo-fuzz target in `fuzz/`, each with committed seeds in `fuzz/seeds/TARGET`.
 const FUZZ_TARGETS: [&str; 8] =
@@ -33,6 +33,7 @@ fn run_task() -> anyhow::Result<()> {
     let root = project_root();
     match args.first().map(String::as_str) {
         Some("test") => test(&root),
+        Some("browser") => browser_tests(&root),
         Some("fuzz") => {
             let seconds = args
                 .iter()
@@ -144,6 +145,91 @@ pub fn python_checkers(root: &Path) -> anyhow::Result<PathBuf> {
     Ok(python)
 }
 
+/// Whether this process runs as root (so it may install Debian packages).
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
+}
+
+/// Whether `program` runs (`program --version` succeeds).
+fn runs(program: &str) -> bool {
+    Command::new(program).arg("--version").output().is_ok_and(|out| out.status.success())
+}
+
+/// Installs Debian packages if they are missing (root only). Returns false when it cannot.
+fn ensure_debian_packages(root: &Path, programs_and_packages: &[(&str, &str)]) -> anyhow::Result<bool> {
+    let missing: Vec<&str> = programs_and_packages
+        .iter()
+        .filter(|(program, _)| !runs(program))
+        .map(|(_, package)| *package)
+        .collect();
+    if missing.is_empty() {
+        return Ok(true);
+    }
+    if !is_root() {
+        println!("xtask: {} not installed and not root: cannot apt-get install it", missing.join(", "));
+        return Ok(false);
+    }
+    run(root, "apt-get", &["update", "-qq"], &[])?;
+    let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
+    args.extend(&missing);
+    run(root, "apt-get", &args, &[("DEBIAN_FRONTEND", "noninteractive")])?;
+    Ok(true)
+}
+
+/// The pinned major version of the browser driver (from npm, into `target/browser`).
+const PLAYWRIGHT: &str = "playwright-core@1";
+
+/// The browser tests of the web UI (`crates/api/tests/browser/ui.test.mjs`): Debian's Chromium
+/// driven by `playwright-core` against a demo data directory served by the debug binary.
+/// Outside CI, a machine that cannot install Chromium skips them with a message; in CI
+/// (`CI` set) that is a failure.
+fn browser_tests(root: &Path) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let in_ci = std::env::var_os("CI").is_some();
+    let ready =
+        ensure_debian_packages(root, &[("chromium", "chromium"), ("node", "nodejs"), ("npm", "npm")])?;
+    if !ready {
+        if in_ci {
+            bail!("the browser tests need chromium, node and npm (apt-get install chromium nodejs npm)");
+        }
+        println!(
+            "xtask: SKIPPED the browser tests: install chromium, nodejs and npm (as root: apt-get install chromium nodejs npm)"
+        );
+        return Ok(());
+    }
+    let browser_dir = root.join("target/browser");
+    let marker = browser_dir.join("node_modules/playwright-core/package.json");
+    if !marker.exists() {
+        std::fs::create_dir_all(&browser_dir)?;
+        let prefix = browser_dir.display().to_string();
+        run(
+            root,
+            "npm",
+            &["install", "--prefix", &prefix, "--no-audit", "--no-fund", "--loglevel=error", PLAYWRIGHT],
+            &[],
+        )?;
+    }
+    run(root, "cargo", &["build", "-p", "muninn"], &[])?;
+    let binary = root.join("target/debug/muninn").display().to_string();
+    let screenshots = browser_dir.join("screenshots").display().to_string();
+    run(
+        root,
+        "node",
+        &["crates/api/tests/browser/ui.test.mjs"],
+        &[
+            ("MUNINN_BIN", &binary),
+            ("MUNINN_BROWSER_DIR", &browser_dir.display().to_string()),
+            ("MUNINN_SCREENSHOTS", &screenshots),
+            ("CHROMIUM", "chromium"),
+        ],
+    )?;
+    println!(
+        "xtask: browser tests passed in {:.0} s; screenshots in {screenshots}",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 fn test(root: &Path) -> anyhow::Result<()> {
     let started = Instant::now();
     run(root, "cargo", &["fmt", "--all", "--", "--check"], &[])?;
@@ -159,6 +245,8 @@ fn test(root: &Path) -> anyhow::Result<()> {
         &[("MUNINN_CRASH_CYCLES", "200"), ("MUNINN_PYTHON", &python)],
     )?;
     run(root, "cargo", &["doc", "--workspace", "--no-deps"], &[("RUSTDOCFLAGS", "-D warnings")])?;
+    // The web UI in a real browser, after the Rust tests.
+    browser_tests(root)?;
     // Every parser of outside input, fuzzed briefly on every run (longer: `cargo xtask fuzz`).
     fuzz(root, 15)?;
     println!("\nxtask test: all checks passed in {:.0} s", started.elapsed().as_secs_f64());

@@ -1,14 +1,18 @@
-//! Who is calling: an API token (`Authorization: Bearer mnn_...`) or a user and password
-//! (`Authorization: Basic`, what TAXII clients send). Every failure goes through the one rate
-//! limiter, keyed on the account and the client's address, whatever the method.
+//! Who is calling: an API token (`Authorization: Bearer mnn_...`), a user and password
+//! (`Authorization: Basic`, what TAXII clients send), or the web UI's session cookie (an API
+//! token too, issued at sign-in). Every failure goes through the one rate limiter, keyed on the
+//! account and the client's address, whatever the method. A cookie is sent by the browser on
+//! its own, so a request with one that may change something must also carry the session's
+//! CSRF token (header `X-CSRF-Token`; the pages' forms carry it as a field).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 use base64::Engine;
+use hmac::Mac;
 use muninn_access::{Principal, RetryAfter};
 
 use crate::error::ApiError;
@@ -88,9 +92,78 @@ pub fn token_login(state: &AppState, token: &str, ip: &str) -> Result<Principal,
     }
 }
 
-/// The caller of a request, from its `Authorization` header.
+/// The web UI's session cookie: an API token.
+pub const SESSION_COOKIE: &str = "muninn_session";
+/// The header of the CSRF token on API requests that use the session cookie and may change
+/// something.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The session token in the request's cookies, if there is one.
+pub fn session_cookie(parts: &Parts) -> Option<String> {
+    cookie(parts, SESSION_COOKIE)
+}
+
+/// The value of the cookie `name`, if the request has it.
+pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.trim().to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+fn csrf_mac(state: &AppState, session: &str) -> hmac::Hmac<sha2::Sha256> {
+    let mut mac = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(&state.secret)
+        .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+    mac.update(b"muninn-csrf 1\n");
+    mac.update(session.as_bytes());
+    mac
+}
+
+/// The CSRF token of a session: an HMAC of the session token under the server's secret (so
+/// it needs no storage and ends with the session).
+pub fn csrf_token(state: &AppState, session: &str) -> String {
+    csrf_mac(state, session).finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether `presented` is the CSRF token of `session` (compared in constant time).
+pub fn csrf_matches(state: &AppState, session: &str, presented: &str) -> bool {
+    let Some(bytes) = decode_hex(presented) else { return false };
+    csrf_mac(state, session).verify_slice(&bytes).is_ok()
+}
+
+fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    if text.len() != 64 {
+        return None;
+    }
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
+}
+
+/// The caller of a request with the web UI's session cookie, and the session token, without
+/// the CSRF check (the pages check their forms' field themselves).
+pub fn session_login(state: &AppState, parts: &Parts) -> Result<(Principal, String), ApiError> {
+    let session = session_cookie(parts).ok_or(ApiError::Unauthenticated)?;
+    let principal = token_login(state, &session, &client_ip_of(parts))?;
+    Ok((principal, session))
+}
+
+/// The caller of a request, from its `Authorization` header or else the session cookie (with
+/// the CSRF header on any method but GET and HEAD).
 pub fn authenticate(state: &AppState, parts: &Parts) -> Result<Principal, ApiError> {
-    let header = parts.headers.get(AUTHORIZATION).ok_or(ApiError::Unauthenticated)?;
+    let Some(header) = parts.headers.get(AUTHORIZATION) else {
+        let (principal, session) = session_login(state, parts)?;
+        let safe = matches!(parts.method, axum::http::Method::GET | axum::http::Method::HEAD);
+        let presented = parts.headers.get(CSRF_HEADER).and_then(|value| value.to_str().ok()).unwrap_or("");
+        if !safe && !csrf_matches(state, &session, presented) {
+            return Err(ApiError::Forbidden("a request with the session cookie must carry its CSRF token"));
+        }
+        return Ok(principal);
+    };
     let header = header.to_str().map_err(|_| ApiError::Unauthenticated)?;
     let ip = client_ip_of(parts);
     let (scheme, value) = header.split_once(' ').ok_or(ApiError::Unauthenticated)?;

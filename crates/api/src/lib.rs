@@ -1,5 +1,6 @@
 //! Muninn's HTTP interface: the REST API under `/api/v1`, TAXII 2.1 under `/taxii2/`, the
-//! OpenAPI document and Prometheus metrics, with access control on every read and an audit
+//! OpenAPI document and Prometheus metrics, and the web UI's pages ([`ui`], rendered by
+//! `muninn_ui` from the REST routes' data), with access control on every read and an audit
 //! entry for every read and change.
 //!
 //! Only this crate knows axum. Routes are declared once ([`all_routes`]); the router, the
@@ -16,6 +17,7 @@ pub mod metrics;
 pub mod routes;
 pub mod state;
 pub mod taxii;
+pub mod ui;
 pub mod webhooks;
 
 use std::future::Future;
@@ -66,6 +68,7 @@ pub fn all_routes() -> Vec<(RouteSpec, Handler)> {
     ));
     routes.extend(taxii::routes());
     routes.extend(webhooks::routes());
+    routes.extend(ui::routes());
     routes
 }
 
@@ -73,6 +76,9 @@ pub fn all_routes() -> Vec<(RouteSpec, Handler)> {
 pub fn openapi_document() -> Value {
     let mut paths: Map<String, Value> = Map::new();
     for (spec, _) in all_routes() {
+        if ui::PAGE_PATHS.contains(&spec.path) {
+            continue;
+        }
         let parameters: Vec<Value> = spec
             .path
             .split('/')

@@ -128,8 +128,26 @@ pub fn api_routes() -> Vec<(RouteSpec, Handler)> {
             get(watchlist),
         ),
         (
+            spec(
+                Method::POST,
+                "/api/v1/watchlists/{name}/test",
+                "Screen a text with one watchlist: each hit with its explanation",
+                true,
+            ),
+            post(watchlist_test),
+        ),
+        (
             spec(Method::GET, "/api/v1/audit/verify", "Verify the audit chain (admin)", true),
             get(audit_verify),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/api/v1/audit/entries",
+                "The latest audit entries, newest first (admin)",
+                true,
+            ),
+            get(audit_entries),
         ),
     ]
 }
@@ -152,7 +170,11 @@ fn random_bytes<const N: usize>() -> ApiResult<[u8; N]> {
 }
 
 /// Issues a token for `principal`, durably, audited. Returns the secret token and its record.
-async fn new_token(state: &AppState, principal: &Principal, label: &str) -> ApiResult<(String, TokenRecord)> {
+pub(crate) async fn new_token(
+    state: &AppState,
+    principal: &Principal,
+    label: &str,
+) -> ApiResult<(String, TokenRecord)> {
     let (token, hash) = muninn_access::issue_token(&random_bytes::<32>()?);
     let record_ = TokenRecord {
         id: muninn_access::token_id(&hash),
@@ -212,7 +234,7 @@ async fn logout(
     Ok(Json(json!({"revoked": muninn_access::token_id(&hash)})))
 }
 
-async fn revoke(state: &AppState, principal: &Principal, hash: &str) -> ApiResult<()> {
+pub(crate) async fn revoke(state: &AppState, principal: &Principal, hash: &str) -> ApiResult<()> {
     let mut token = {
         let directory = state.directory.read().map_err(|_| ApiError::internal("directory lock poisoned"))?;
         directory.tokens.get(hash).cloned().ok_or(ApiError::NotFound)?
@@ -377,15 +399,16 @@ async fn create_user(
     Ok(Json(json))
 }
 
+/// The parameters of a search.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SearchParams {
-    q: String,
+pub(crate) struct SearchParams {
+    pub(crate) q: String,
     #[serde(default = "default_limit")]
-    limit: usize,
-    after: Option<String>,
+    pub(crate) limit: usize,
+    pub(crate) after: Option<String>,
     #[serde(default)]
-    facets: bool,
+    pub(crate) facets: bool,
 }
 
 fn default_limit() -> usize {
@@ -426,7 +449,16 @@ async fn search(
     Caller(principal): Caller,
     Params(params): Params<SearchParams>,
 ) -> ApiResult<Json<Value>> {
-    authorize(&principal, Action::Read, &Markings::tlp(Tlp::Clear))?;
+    Ok(Json(search_data(&state, &principal, &params).await?))
+}
+
+/// A search as the caller may see it, audited: hits with snippets, facets, histogram, cursor.
+pub(crate) async fn search_data(
+    state: &AppState,
+    principal: &Principal,
+    params: &SearchParams,
+) -> ApiResult<Value> {
+    authorize(principal, Action::Read, &Markings::tlp(Tlp::Clear))?;
     let query = muninn_query::parse(&params.q, Timestamp::now())
         .map_err(|error| ApiError::BadRequest(error.to_string()))?;
     let after = params
@@ -435,7 +467,7 @@ async fn search(
         .map(str::parse::<Cursor>)
         .transpose()
         .map_err(|_| ApiError::BadRequest("`after` is not a cursor this server gave".to_owned()))?;
-    let visibility = visibility_of(&principal);
+    let visibility = visibility_of(principal);
     let results = state.read_index(|index| {
         let request = SearchRequest {
             query: &query,
@@ -448,7 +480,7 @@ async fn search(
         Ok(index.search(&request)?)
     })?;
     let ids: Vec<ItemId> = results.hits.iter().map(|hit| hit.id).collect();
-    let items = visible_items(&state, &principal, &ids)?;
+    let items = visible_items(state, principal, &ids)?;
     let bodies: Vec<&str> =
         items.iter().map(|item| item.as_ref().map_or("", |item| item.body.as_str())).collect();
     let snippets = state.read_index(|index| Ok(index.snippets(&query, &bodies, 200)?))?;
@@ -478,19 +510,19 @@ async fn search(
     });
     state
         .audit(
-            &principal,
+            principal,
             AuditAction::Search { query: query.to_string(), hits: results.total },
             Outcome::Allowed,
         )
         .await?;
-    Ok(Json(json!({
+    Ok(json!({
         "query": query.to_string(),
         "total": results.total,
         "hits": hits,
         "facets": facets,
         "histogram": results.histogram.iter().map(|(day, n)| json!({"day": day.to_string(), "count": n})).collect::<Vec<_>>(),
         "next": results.next.map(|cursor| cursor.to_string()),
-    })))
+    }))
 }
 
 fn parse_item_id(text: &str) -> ApiResult<ItemId> {
@@ -511,8 +543,14 @@ async fn item(
     Caller(principal): Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let id = parse_item_id(&id)?;
-    let item = readable_item(&state, &principal, &id)?;
+    Ok(Json(item_data(&state, &principal, &id).await?))
+}
+
+/// One item the caller may read, audited, with its indicators, entities and the alerts on it
+/// that the caller may see; NotFound for an invisible item as for a missing one.
+pub(crate) async fn item_data(state: &AppState, principal: &Principal, id: &str) -> ApiResult<Value> {
+    let id = parse_item_id(id)?;
+    let item = readable_item(state, principal, &id)?;
     let extractor = muninn_extract::Extractor::default();
     let parts: Vec<(&str, &str)> = item
         .title
@@ -539,13 +577,19 @@ async fn item(
         }
         Ok(entities)
     })?;
+    // Only alerts whose watchlist the caller may see too (as on the alert routes).
+    let lists = state.read_store(|store| Ok(catalog::load_watchlists(store)?))?;
     let alerts: Vec<Value> = state
         .read_store(|store| Ok(catalog::load_all::<Alert>(store, ALERT_TABLE)?))?
         .into_iter()
         .filter(|alert| alert.item == item.id.to_string())
+        .filter(|alert| {
+            let list = lists.iter().find(|list| list.name == alert.list);
+            alert_visible(principal, alert, Some(&item), list)
+        })
         .map(|alert| json!({"key": alert.key(), "alert": alert}))
         .collect();
-    state.audit(&principal, AuditAction::ItemRead { item: item.id.to_string() }, Outcome::Allowed).await?;
+    state.audit(principal, AuditAction::ItemRead { item: item.id.to_string() }, Outcome::Allowed).await?;
     let mut value = item_summary(&item);
     value["body"] = json!(item.body);
     value["markings"] = json!({"tlp": item.markings.tlp.label(), "originator": item.markings.originator(),
@@ -555,14 +599,14 @@ async fn item(
     value["indicators"] = json!(indicators);
     value["entities"] = json!(entities);
     value["alerts"] = json!(alerts);
-    Ok(Json(value))
+    Ok(value)
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct LimitParams {
+pub(crate) struct LimitParams {
     #[serde(default = "default_limit")]
-    limit: usize,
+    pub(crate) limit: usize,
 }
 
 async fn related(
@@ -571,16 +615,25 @@ async fn related(
     Path(id): Path<String>,
     Params(params): Params<LimitParams>,
 ) -> ApiResult<Json<Value>> {
-    let id = parse_item_id(&id)?;
-    readable_item(&state, &principal, &id)?;
-    let visibility = visibility_of(&principal);
-    let related =
-        state.read_index(|index| match index.related(&id, &visibility, params.limit.clamp(1, 200)) {
-            Err(IndexError::UnknownItem(_)) => Err(ApiError::NotFound),
-            other => Ok(other?),
-        })?;
+    Ok(Json(related_data(&state, &principal, &id, params.limit).await?))
+}
+
+/// Items related to one the caller may read, audited.
+pub(crate) async fn related_data(
+    state: &AppState,
+    principal: &Principal,
+    id: &str,
+    limit: usize,
+) -> ApiResult<Value> {
+    let id = parse_item_id(id)?;
+    readable_item(state, principal, &id)?;
+    let visibility = visibility_of(principal);
+    let related = state.read_index(|index| match index.related(&id, &visibility, limit.clamp(1, 200)) {
+        Err(IndexError::UnknownItem(_)) => Err(ApiError::NotFound),
+        other => Ok(other?),
+    })?;
     let ids: Vec<ItemId> = related.iter().map(|entry| entry.id).collect();
-    let items = visible_items(&state, &principal, &ids)?;
+    let items = visible_items(state, principal, &ids)?;
     let rows: Vec<Value> = related
         .iter()
         .zip(&items)
@@ -593,8 +646,8 @@ async fn related(
             Some(value)
         })
         .collect();
-    state.audit(&principal, AuditAction::Correlation { subject: id.to_string() }, Outcome::Allowed).await?;
-    Ok(Json(json!({"item": id.to_string(), "related": rows})))
+    state.audit(principal, AuditAction::Correlation { subject: id.to_string() }, Outcome::Allowed).await?;
+    Ok(json!({"item": id.to_string(), "related": rows}))
 }
 
 fn mentions_json(
@@ -646,22 +699,31 @@ async fn entity(
     Path(name): Path<String>,
     Params(params): Params<LimitParams>,
 ) -> ApiResult<Json<Value>> {
-    authorize(&principal, Action::Read, &Markings::tlp(Tlp::Clear))?;
-    let visibility = visibility_of(&principal);
-    let summary = state.read_index(|index| {
-        match index.entity_summary(&name, &visibility, params.limit.clamp(1, 200)) {
+    Ok(Json(entity_data(&state, &principal, &name, params.limit).await?))
+}
+
+/// What the caller may see of an entity, audited: its profile and the items naming it.
+pub(crate) async fn entity_data(
+    state: &AppState,
+    principal: &Principal,
+    name: &str,
+    limit: usize,
+) -> ApiResult<Value> {
+    authorize(principal, Action::Read, &Markings::tlp(Tlp::Clear))?;
+    let visibility = visibility_of(principal);
+    let summary =
+        state.read_index(|index| match index.entity_summary(name, &visibility, limit.clamp(1, 200)) {
             Err(IndexError::UnknownEntity(_)) => Err(ApiError::NotFound),
             other => Ok(other?),
-        }
-    })?;
-    let recent = mentions_json(&state, &principal, &summary.recent)?;
-    state.audit(&principal, AuditAction::EntityRead { entity: name.clone() }, Outcome::Allowed).await?;
-    Ok(Json(json!({
+        })?;
+    let recent = mentions_json(state, principal, &summary.recent)?;
+    state.audit(principal, AuditAction::EntityRead { entity: name.to_owned() }, Outcome::Allowed).await?;
+    Ok(json!({
         "entities": summary.entities.iter().map(|e| json!({"id": e.id, "name": e.name, "aliases": e.aliases, "kind": e.kind})).collect::<Vec<_>>(),
         "count": summary.count,
         "first_seen": summary.first_seen.map(|t| t.to_string()), "last_seen": summary.last_seen.map(|t| t.to_string()),
         "sources": pairs(&summary.sources), "recent": recent,
-    })))
+    }))
 }
 
 /// The markings of a watchlist: its TLP, from the organisation that owns it.
@@ -708,13 +770,14 @@ fn visible_alerts(state: &AppState, principal: &Principal) -> ApiResult<Vec<Aler
     })
 }
 
+/// The filters of an alert listing.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct AlertParams {
-    state: Option<String>,
-    list: Option<String>,
+pub(crate) struct AlertParams {
+    pub(crate) state: Option<String>,
+    pub(crate) list: Option<String>,
     #[serde(default = "default_alert_limit")]
-    limit: usize,
+    pub(crate) limit: usize,
 }
 
 fn default_alert_limit() -> usize {
@@ -726,7 +789,16 @@ async fn alerts(
     Caller(principal): Caller,
     Params(params): Params<AlertParams>,
 ) -> ApiResult<Json<Value>> {
-    authorize(&principal, Action::Read, &Markings::tlp(Tlp::Clear))?;
+    Ok(Json(alerts_data(&state, &principal, &params).await?))
+}
+
+/// The alerts the caller may see, newest first, filtered, audited.
+pub(crate) async fn alerts_data(
+    state: &AppState,
+    principal: &Principal,
+    params: &AlertParams,
+) -> ApiResult<Value> {
+    authorize(principal, Action::Read, &Markings::tlp(Tlp::Clear))?;
     let wanted = params
         .state
         .as_deref()
@@ -738,7 +810,7 @@ async fn alerts(
             })
         })
         .transpose()?;
-    let mut selected: Vec<Alert> = visible_alerts(&state, &principal)?
+    let mut selected: Vec<Alert> = visible_alerts(state, principal)?
         .into_iter()
         .filter(|alert| {
             wanted.is_none_or(|s| alert.state == s) && params.list.as_ref().is_none_or(|l| &alert.list == l)
@@ -750,11 +822,11 @@ async fn alerts(
     let total = selected.len();
     selected.truncate(params.limit.clamp(1, 1000));
     state
-        .audit(&principal, AuditAction::AlertRead { alert: format!("{total} alerts") }, Outcome::Allowed)
+        .audit(principal, AuditAction::AlertRead { alert: format!("{total} alerts") }, Outcome::Allowed)
         .await?;
-    Ok(Json(
+    Ok(
         json!({"total": total, "alerts": selected.iter().map(|a| json!({"key": a.key(), "alert": a})).collect::<Vec<_>>()}),
-    ))
+    )
 }
 
 /// An alert the caller may see, with the markings of its item (what triage is authorised on).
@@ -788,12 +860,13 @@ async fn alert(
     Ok(Json(json!({"key": key, "alert": alert})))
 }
 
+/// A change of an alert's state.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct TriageRequest {
-    state: String,
+pub(crate) struct TriageRequest {
+    pub(crate) state: String,
     #[serde(default)]
-    note: String,
+    pub(crate) note: String,
 }
 
 async fn triage(
@@ -802,8 +875,18 @@ async fn triage(
     Path(key): Path<String>,
     JsonBody(request): JsonBody<TriageRequest>,
 ) -> ApiResult<Json<Value>> {
-    let (mut alert, item_markings) = visible_alert(&state, &principal, &key)?;
-    authorize(&principal, Action::TriageAlert, &item_markings)?;
+    Ok(Json(triage_data(&state, &principal, &key, &request).await?))
+}
+
+/// Triages one alert, authorised on that alert, audited.
+pub(crate) async fn triage_data(
+    state: &AppState,
+    principal: &Principal,
+    key: &str,
+    request: &TriageRequest,
+) -> ApiResult<Value> {
+    let (mut alert, item_markings) = visible_alert(state, principal, key)?;
+    authorize(principal, Action::TriageAlert, &item_markings)?;
     let new_state = AlertState::parse(&request.state).ok_or_else(|| {
         ApiError::BadRequest(format!(
             "state {:?}: expected new, acknowledged, dismissed or escalated",
@@ -817,24 +900,29 @@ async fn triage(
         .change_state(new_state, principal.user.as_str(), Timestamp::now(), &request.note)
         .map_err(|error| ApiError::Conflict(error.to_string()))?;
     let audit = record(
-        Some(&principal),
-        AuditAction::AlertTriaged { alert: key.clone(), state: new_state.to_string() },
+        Some(principal),
+        AuditAction::AlertTriaged { alert: key.to_owned(), state: new_state.to_string() },
         Outcome::Allowed,
     );
     state.write(vec![catalog::alert_document(&alert, None)?], vec![audit]).await?;
-    Ok(Json(json!({"key": key, "alert": alert})))
+    Ok(json!({"key": key, "alert": alert}))
 }
 
-fn visible_watchlists(state: &AppState, principal: &Principal) -> ApiResult<Vec<Watchlist>> {
+pub(crate) fn visible_watchlists(state: &AppState, principal: &Principal) -> ApiResult<Vec<Watchlist>> {
     let lists = state.read_store(|store| Ok(catalog::load_watchlists(store)?))?;
     Ok(lists.into_iter().filter(|list| can_see(principal, &watchlist_markings(list))).collect())
 }
 
 async fn watchlists(State(state): State<Arc<AppState>>, Caller(principal): Caller) -> ApiResult<Json<Value>> {
-    let lists = visible_watchlists(&state, &principal)?;
-    Ok(Json(json!({"watchlists": lists.iter().map(|list| json!({
+    Ok(Json(watchlists_data(&state, &principal)?))
+}
+
+/// The watchlists the caller may see.
+pub(crate) fn watchlists_data(state: &AppState, principal: &Principal) -> ApiResult<Value> {
+    let lists = visible_watchlists(state, principal)?;
+    Ok(json!({"watchlists": lists.iter().map(|list| json!({
         "name": list.name, "owner": list.owner, "tlp": list.tlp.label(), "version": list.version, "entries": list.entries.len(),
-    })).collect::<Vec<_>>()})))
+    })).collect::<Vec<_>>()}))
 }
 
 async fn watchlist(
@@ -842,37 +930,160 @@ async fn watchlist(
     Caller(principal): Caller,
     Path(name): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let list = visible_watchlists(&state, &principal)?
-        .into_iter()
-        .find(|list| list.name == name)
-        .ok_or(ApiError::NotFound)?;
-    Ok(Json(json!(list)))
+    Ok(Json(json!(visible_watchlist(&state, &principal, &name)?)))
+}
+
+/// The watchlist `name` if the caller may see it; otherwise NotFound, as for a missing one.
+pub(crate) fn visible_watchlist(state: &AppState, principal: &Principal, name: &str) -> ApiResult<Watchlist> {
+    visible_watchlists(state, principal)?.into_iter().find(|list| list.name == name).ok_or(ApiError::NotFound)
+}
+
+/// A text to screen against one watchlist.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ScreenTestRequest {
+    #[serde(default)]
+    pub(crate) title: Option<String>,
+    pub(crate) text: String,
+}
+
+/// The most text a watchlist test screens.
+const MAX_TEST_TEXT: usize = 1 << 20;
+
+async fn watchlist_test(
+    State(state): State<Arc<AppState>>,
+    Caller(principal): Caller,
+    Path(name): Path<String>,
+    JsonBody(request): JsonBody<ScreenTestRequest>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(watchlist_test_data(&state, &principal, &name, &request).await?))
+}
+
+/// Screens a text with the watchlist `name` only (if the caller may see it): every hit with
+/// its explanation (where, what matched, the entry's form, what was compared, how). Audited as
+/// a search; nothing is stored.
+pub(crate) async fn watchlist_test_data(
+    state: &AppState,
+    principal: &Principal,
+    name: &str,
+    request: &ScreenTestRequest,
+) -> ApiResult<Value> {
+    let list = visible_watchlist(state, principal, name)?;
+    authorize(principal, Action::Read, &watchlist_markings(&list))?;
+    let title_len = request.title.as_ref().map_or(0, String::len);
+    if request.text.len() + title_len > MAX_TEST_TEXT {
+        return Err(ApiError::BadRequest(format!("the text is longer than {MAX_TEST_TEXT} bytes")));
+    }
+    let (screener, warnings) =
+        muninn_screen::Screener::compile(std::slice::from_ref(&list), Timestamp::now());
+    let draft = muninn_model::ItemDraft {
+        source: muninn_model::SourceId::new("watchlist-test").map_err(ApiError::internal)?,
+        collected_at: Timestamp::now(),
+        event_time: None,
+        title: request.title.clone().filter(|title| !title.is_empty()),
+        body: request.text.clone(),
+        language: None,
+        markings: Markings::tlp(Tlp::Clear),
+        grade: muninn_model::AdmiraltyGrade::UNASSESSED,
+        raw: None,
+        attributes: Default::default(),
+    };
+    let (item, _) = draft.into_item();
+    let hits = screener.screen(&muninn_screen::ItemFields::of(&item, None), &mut Default::default());
+    let hits: Vec<Value> = hits
+        .iter()
+        .map(|hit| {
+            let entry = &screener.entries()[hit.entry as usize];
+            json!({
+                "entry": entry.id, "kind": entry.kind, "describes": entry.describes,
+                "severity": entry.severity,
+                "field": hit.field.map(|field| field.as_str()),
+                "span": hit.span.as_ref().map(|span| [span.start, span.end]),
+                "matched": hit.matched, "form": hit.form, "normalised": hit.normalised,
+                "method": hit.method.as_str(),
+            })
+        })
+        .collect();
+    let query = format!("watchlist test {name}").chars().take(200).collect();
+    state.audit(principal, AuditAction::Search { query, hits: hits.len() as u64 }, Outcome::Allowed).await?;
+    Ok(json!({
+        "list": list.name, "tlp": list.tlp.label(), "hits": hits,
+        "warnings": warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    }))
 }
 
 async fn audit_verify(
     State(state): State<Arc<AppState>>,
     Caller(principal): Caller,
 ) -> ApiResult<Json<Value>> {
-    authorize(&principal, Action::ReadAudit, &Markings::tlp(Tlp::Clear))?;
-    let result = state.read_store(|store| Ok(crate::audit_log::verify_store(store)?))?;
-    state.audit(&principal, AuditAction::AuditRead, Outcome::Allowed).await?;
-    Ok(Json(match result {
-        Ok(verified) => json!({"valid": true, "entries": verified.entries}),
-        Err(problem) => json!({"valid": false, "problem": problem.to_string()}),
-    }))
+    Ok(Json(audit_verify_data(&state, &principal).await?))
 }
 
-#[derive(Deserialize)]
+/// The audit chain's verification (administrators only), audited. It reads the whole chain:
+/// run on a blocking thread, not on the async runtime.
+pub(crate) async fn audit_verify_data(state: &Arc<AppState>, principal: &Principal) -> ApiResult<Value> {
+    authorize(principal, Action::ReadAudit, &Markings::tlp(Tlp::Clear))?;
+    let reading = Arc::clone(state);
+    let result = tokio::task::spawn_blocking(move || {
+        reading.read_store(|store| Ok(crate::audit_log::verify_store(store)?))
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    state.audit(principal, AuditAction::AuditRead, Outcome::Allowed).await?;
+    Ok(match result {
+        Ok(verified) => json!({"valid": true, "entries": verified.entries}),
+        Err(problem) => json!({"valid": false, "problem": problem.to_string()}),
+    })
+}
+
+async fn audit_entries(
+    State(state): State<Arc<AppState>>,
+    Caller(principal): Caller,
+    Params(params): Params<LimitParams>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(audit_entries_data(&state, &principal, params.limit).await?))
+}
+
+/// The latest `limit` audit entries, newest first (administrators only), audited. Each entry's
+/// hash is checked as it is decoded; an entry that does not decode is listed with the reason.
+pub(crate) async fn audit_entries_data(
+    state: &AppState,
+    principal: &Principal,
+    limit: usize,
+) -> ApiResult<Value> {
+    authorize(principal, Action::ReadAudit, &Markings::tlp(Tlp::Clear))?;
+    let limit = limit.clamp(1, 1000);
+    let rows = state.read_store(|store| {
+        let head = crate::state::stored_head(store)?;
+        let first = head.next_seq.saturating_sub(limit as u64);
+        let after = first.checked_sub(1).map(muninn_audit::entry_key);
+        let page =
+            muninn_store::ItemStore::documents(store, crate::state::AUDIT_TABLE, after.as_deref(), limit)?;
+        Ok(page
+            .iter()
+            .rev()
+            .map(|(key, bytes)| match muninn_audit::decode_entry(bytes) {
+                Ok(entry) => json!({"seq": entry.seq, "hash": entry.hash, "record": entry.record}),
+                Err(error) => json!({"key": key, "problem": error.to_string()}),
+            })
+            .collect::<Vec<_>>())
+    })?;
+    state.audit(principal, AuditAction::AuditRead, Outcome::Allowed).await?;
+    Ok(json!({"entries": rows}))
+}
+
+/// How an upload is to be ingested.
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-struct UploadParams {
-    format: String,
-    source: Option<String>,
-    tlp: Option<String>,
-    grade: Option<String>,
+pub(crate) struct UploadParams {
+    pub(crate) format: String,
+    pub(crate) source: Option<String>,
+    pub(crate) tlp: Option<String>,
+    pub(crate) grade: Option<String>,
     /// For TLP:RED: the users it is addressed to besides the uploader (comma-separated).
-    recipients: Option<String>,
+    pub(crate) recipients: Option<String>,
     /// Need-to-know compartments (comma-separated); the uploader must hold them.
-    compartments: Option<String>,
+    pub(crate) compartments: Option<String>,
 }
 
 fn list_param(text: Option<&str>) -> BTreeSet<String> {
@@ -885,6 +1096,16 @@ async fn upload(
     Params(params): Params<UploadParams>,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<Value>> {
+    Ok(Json(upload_data(&state, &principal, &params, body).await?))
+}
+
+/// Ingests an upload as the caller, screened; what the run did.
+pub(crate) async fn upload_data(
+    state: &AppState,
+    principal: &Principal,
+    params: &UploadParams,
+    body: axum::body::Bytes,
+) -> ApiResult<Value> {
     let format: muninn_ingest::Format = params
         .format
         .parse()
@@ -916,7 +1137,7 @@ async fn upload(
         ..Markings::tlp(tlp.unwrap_or(Tlp::Clear))
     };
     // The uploader must be able to read what they upload, at the most restrictive label it can get.
-    authorize(&principal, Action::Create, &Markings { tlp: Tlp::Red, ..handling.clone() })?;
+    authorize(principal, Action::Create, &Markings { tlp: Tlp::Red, ..handling.clone() })?;
     if body.is_empty() {
         return Err(ApiError::BadRequest("the upload is empty".to_owned()));
     }
@@ -958,7 +1179,7 @@ async fn upload(
     }
     let mut answer = crate::ingest::summary_json(&summary);
     answer["alerts"] = json!(raised.len());
-    Ok(Json(answer))
+    Ok(answer)
 }
 
 async fn alert_stream(

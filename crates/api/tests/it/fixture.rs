@@ -207,6 +207,19 @@ impl Fixture {
         (status, value)
     }
 
+    /// Gets a page as `user` (bearer token): status and the body as text.
+    pub async fn page(&self, path: &str, user: &str) -> (StatusCode, String) {
+        let request = Request::builder()
+            .uri(path)
+            .header("authorization", format!("Bearer {}", self.tokens[user]))
+            .body(Body::empty())
+            .expect("request");
+        let response = self.router.clone().oneshot(request).await.expect("response");
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 64 << 20).await.expect("body");
+        (status, String::from_utf8(bytes.to_vec()).expect("UTF-8 page"))
+    }
+
     /// Opens the live alert stream as `user`: the body's chunks as they come.
     pub async fn stream(&self, path: &str, user: &str) -> axum::body::BodyDataStream {
         let request = Request::builder()

@@ -8,3 +8,4 @@ mod visibility;
 
 mod basics;
 mod taxii;
+mod ui;

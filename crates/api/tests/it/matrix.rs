@@ -32,6 +32,33 @@ pub enum Rule {
     PerWatchlistMatch,
     /// Covered by the named test (the route changes credentials the matrix runs with).
     Dedicated(&'static str),
+    /// Per watchlist, screening a text: 200 when the list is visible, else 404.
+    PerWatchlistScreen,
+    /// A page of the UI: 200 for any signed-in user; nobody is sent to sign in (303).
+    Page,
+    /// A page of an item: 200 when the reference model lets the user see it, else 404 (the
+    /// same page as a missing item); nobody 303.
+    PagePerItem,
+    /// A page of a watchlist: 200 when visible, else 404; nobody 303.
+    PagePerWatchlist,
+    /// A page of something the fixture does not have: 404 for users; nobody 303.
+    PageNotFound,
+    /// A page for administrators: 200 for them, 403 for other users; nobody 303.
+    PageAdminOnly,
+}
+
+impl Rule {
+    /// What a request without credentials gets.
+    fn anonymous(self) -> StatusCode {
+        match self {
+            Rule::Page
+            | Rule::PagePerItem
+            | Rule::PagePerWatchlist
+            | Rule::PageNotFound
+            | Rule::PageAdminOnly => StatusCode::SEE_OTHER,
+            _ => StatusCode::UNAUTHORIZED,
+        }
+    }
 }
 
 /// Every route's rule, by `METHOD path`.
@@ -74,6 +101,34 @@ pub const MATRIX: &[(&str, Rule)] = &[
     ("POST /api/v1/match/{dataset}", Rule::PerWatchlistMatch),
     ("POST /match/{dataset}", Rule::PerWatchlistMatch),
     ("GET /api/v1/audit/verify", Rule::AdminOnly),
+    ("POST /api/v1/watchlists/{name}/test", Rule::PerWatchlistScreen),
+    ("GET /api/v1/audit/entries", Rule::AdminOnly),
+    // The web UI.
+    ("GET /ui/app.css", Rule::Public),
+    ("GET /ui/app.js", Rule::Public),
+    ("GET /robots.txt", Rule::Public),
+    ("GET /favicon.ico", Rule::Dedicated("ui::assets_and_pages_carry_the_security_headers")),
+    ("GET /login", Rule::Public),
+    ("POST /login", Rule::Dedicated("ui::sign_in_sets_a_strict_cookie_and_goes_through_the_rate_limiter")),
+    ("POST /logout", Rule::Dedicated("ui::sign_out_needs_the_csrf_token_and_revokes_the_session")),
+    ("GET /", Rule::Page),
+    ("GET /search", Rule::Page),
+    ("GET /items/{id}", Rule::PagePerItem),
+    ("GET /entities/{name}", Rule::PageNotFound),
+    ("GET /alerts", Rule::Page),
+    (
+        "POST /alerts/triage",
+        Rule::Dedicated("ui::bulk_triage_authorises_each_alert_and_needs_the_csrf_token"),
+    ),
+    ("GET /watchlists", Rule::Page),
+    ("GET /watchlists/{name}", Rule::PagePerWatchlist),
+    (
+        "POST /watchlists/{name}/test",
+        Rule::Dedicated("ui::watchlist_test_page_explains_hits_of_visible_lists_only"),
+    ),
+    ("GET /import", Rule::Page),
+    ("POST /import", Rule::Dedicated("ui::import_page_ingests_a_pasted_text_with_the_csrf_token")),
+    ("GET /audit", Rule::PageAdminOnly),
 ];
 
 /// The reference model: who sees what, from FIRST's definitions, written independently of
@@ -117,22 +172,25 @@ fn cases(fixture: &Fixture, method: &Method, path: &str, rule: Rule) -> Vec<Case
     let ok = |_: &str| vec![S::OK];
     let body = |text: &str| Some(text.to_owned());
     match rule {
-        Rule::Public | Rule::AnyUser => {
-            let concrete = path
-                .replace("{value}", "198.51.100.7")
-                .replace("/api/v1/search", "/api/v1/search?q=shared-term&facets=true");
+        Rule::Public | Rule::AnyUser | Rule::Page => {
+            let concrete = match path {
+                "/search" => "/search?q=shared-term".to_owned(),
+                _ => path
+                    .replace("{value}", "198.51.100.7")
+                    .replace("/api/v1/search", "/api/v1/search?q=shared-term&facets=true"),
+            };
             let body = (*method == Method::POST).then(|| "{}".to_owned());
             vec![(concrete, body, Box::new(ok))]
         }
-        Rule::AnyUserNotFound => {
+        Rule::AnyUserNotFound | Rule::PageNotFound => {
             vec![(path.replace("{name}", "Fancy%20Bear"), None, Box::new(|_: &str| vec![S::NOT_FOUND]))]
         }
-        Rule::AdminOnly => vec![(
+        Rule::AdminOnly | Rule::PageAdminOnly => vec![(
             path.to_owned(),
             None,
             Box::new(|user: &str| vec![if is_admin(user) { S::OK } else { S::FORBIDDEN }]),
         )],
-        Rule::PerItem => {
+        Rule::PerItem | Rule::PagePerItem => {
             let mut out: Vec<Case> = fixture
                 .items
                 .iter()
@@ -181,14 +239,16 @@ fn cases(fixture: &Fixture, method: &Method, path: &str, rule: Rule) -> Vec<Case
             ));
             out
         }
-        Rule::PerWatchlist => WATCHLISTS
+        Rule::PerWatchlist | Rule::PagePerWatchlist | Rule::PerWatchlistScreen => WATCHLISTS
             .iter()
             .map(|(name, owner, tlp)| {
                 let markings = marking(*tlp, owner);
                 let expect: Expect = Box::new(move |user: &str| {
                     vec![if reference_sees(user, &markings) { S::OK } else { S::NOT_FOUND }]
                 });
-                (path.replace("{name}", name), None, expect)
+                let body = matches!(rule, Rule::PerWatchlistScreen)
+                    .then(|| r#"{"text": "A report on APT28 tooling."}"#.to_owned());
+                (path.replace("{name}", name), body, expect)
             })
             .collect(),
         Rule::PerWatchlistMatch => {
@@ -265,7 +325,7 @@ async fn every_route_answers_every_user_as_the_reference_model_says() {
         for (path, body, expect) in cases(&fixture, &spec.method, spec.path, *rule) {
             if spec.authenticated {
                 let (status, _) = fixture.call(spec.method.clone(), &path, None, body.as_deref()).await;
-                assert_eq!(status, StatusCode::UNAUTHORIZED, "{name} {path} without credentials");
+                assert_eq!(status, rule.anonymous(), "{name} {path} without credentials");
             }
             for (user, ..) in USERS {
                 let (status, answer) =
@@ -275,6 +335,22 @@ async fn every_route_answers_every_user_as_the_reference_model_says() {
                     expected.contains(&status),
                     "{name} {path} as {user}: {status}, expected {expected:?}; {answer}"
                 );
+                if status == StatusCode::NOT_FOUND && spec.path.starts_with("/items/") {
+                    let (_, missing_page) = fixture
+                        .page(
+                            &path.replace(
+                                path.trim_start_matches("/items/"),
+                                "00000000000000000000000000000000",
+                            ),
+                            user,
+                        )
+                        .await;
+                    let (_, page) = fixture.page(&path, user).await;
+                    assert_eq!(
+                        page, missing_page,
+                        "{path} as {user}: an invisible item's page is a missing one's"
+                    );
+                }
                 if status == StatusCode::NOT_FOUND && spec.path.starts_with("/api/v1/items") {
                     assert_eq!(
                         without_id(answer),

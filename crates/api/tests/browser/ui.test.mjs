@@ -1,0 +1,248 @@
+// The web UI in a real browser (Debian's Chromium driven by playwright-core), against a fresh
+// `muninn demo --no-serve` data directory served by the binary on 127.0.0.1:0. Run by
+// `cargo xtask test` (or `cargo xtask browser`), which installs what it needs; environment:
+// MUNINN_BIN (the binary), MUNINN_BROWSER_DIR (where playwright-core is installed),
+// MUNINN_SCREENSHOTS (where every page's screenshot goes), CHROMIUM (the browser).
+import { spawn, spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import assert from "node:assert/strict";
+
+const bin = process.env.MUNINN_BIN || "target/debug/muninn";
+const browserDir = process.env.MUNINN_BROWSER_DIR || "target/browser";
+const shots = process.env.MUNINN_SCREENSHOTS || path.join(browserDir, "screenshots");
+const require = createRequire(path.resolve(browserDir, "package.json"));
+const { chromium } = require("playwright-core");
+mkdirSync(shots, { recursive: true });
+
+const started = Date.now();
+const work = mkdtempSync(path.join(tmpdir(), "muninn-browser-"));
+const data = path.join(work, "demo", "data");
+
+function muninn(args, env = {}) {
+  const run = spawnSync(bin, args, { env: { ...process.env, ...env }, encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`muninn ${args.join(" ")} failed (${run.status}): ${run.stderr}${run.stdout}`);
+  return run.stdout;
+}
+
+console.log("browser: loading the demo");
+muninn(["demo", "--dir", path.join(work, "demo"), "--no-serve", "--json"]);
+// A reader of another organisation: must not see the demo CERT's AMBER+STRICT material.
+muninn(["--data-dir", data, "admin", "org-add", "other-org", "--name", "Another organisation"]);
+muninn(["--data-dir", data, "admin", "user-add", "outsider", "--org", "other-org", "--role", "reader", "--password-env", "OUTSIDER_PASSWORD"], { OUTSIDER_PASSWORD: "outsider-password" });
+console.log(`browser: demo ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+const server = spawn(bin, ["--data-dir", data, "serve", "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "pipe"] });
+const base = await new Promise((resolve, reject) => {
+  let out = "";
+  const timer = setTimeout(() => reject(new Error(`the server did not start: ${out}`)), 60000);
+  server.stdout.on("data", (chunk) => {
+    out += chunk;
+    const found = out.match(/serving on (http:\/\/127\.0\.0\.1:\d+)\//);
+    if (found) { clearTimeout(timer); resolve(found[1]); }
+  });
+  server.stderr.on("data", (chunk) => { out += chunk; });
+  server.on("exit", (code) => reject(new Error(`the server exited with ${code}: ${out}`)));
+});
+
+// The browser as a path (playwright wants one): CHROMIUM, looked up on PATH if it is a name.
+let executable = process.env.CHROMIUM || "chromium";
+if (!executable.includes("/")) executable = spawnSync("sh", ["-c", `command -v ${executable}`], { encoding: "utf8" }).stdout.trim();
+const browser = await chromium.launch({ executablePath: executable, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
+let passed = 0, failed = 0;
+const violations = [];
+
+async function newPage() {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  page.on("console", (message) => {
+    if (message.type() === "error" && /Content Security Policy|Refused to/.test(message.text())) violations.push(message.text());
+  });
+  page.on("pageerror", (error) => violations.push(`script error: ${error.message}`));
+  page.setDefaultTimeout(15000);
+  return page;
+}
+
+async function signIn(page, user, password) {
+  await page.goto(`${base}/login`);
+  await page.fill("#user", user);
+  await page.fill("#password", password);
+  await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+  assert.ok(!page.url().includes("/login"), `${user} signed in (at ${page.url()})`);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
+
+async function step(name, body) {
+  const t = Date.now();
+  try {
+    await body();
+    passed += 1;
+    console.log(`ok   ${name} (${Date.now() - t} ms)`);
+  } catch (error) {
+    failed += 1;
+    console.log(`FAIL ${name}: ${error.stack || error}`);
+  }
+}
+
+const analyst = await newPage();
+let strictItem = null;
+
+await step("sign in", async () => {
+  await analyst.goto(`${base}/alerts`);
+  assert.ok(analyst.url().includes("/login?next="), "nobody is sent to sign in");
+  await shot(analyst, "01-login");
+  await analyst.fill("#user", "analyst");
+  await analyst.fill("#password", "demo-analyst-password");
+  await Promise.all([analyst.waitForNavigation(), analyst.click("button[type=submit]")]);
+  assert.ok(analyst.url().endsWith("/alerts"), `back where it was going: ${analyst.url()}`);
+  const cookies = await analyst.context().cookies();
+  const session = cookies.find((c) => c.name === "muninn_session");
+  assert.ok(session && session.httpOnly && session.sameSite === "Strict", "an HttpOnly, SameSite=Strict session cookie");
+});
+
+await step("search", async () => {
+  await analyst.goto(`${base}/`);
+  await analyst.keyboard.press("/");
+  await analyst.keyboard.type('sandworm OR "frozen lighthouse"');
+  const t = Date.now();
+  await Promise.all([analyst.waitForNavigation(), analyst.keyboard.press("Enter")]);
+  await analyst.waitForSelector("li.hit");
+  const took = Date.now() - t;
+  assert.ok(took < 1000, `search page in ${took} ms`);
+  const hits = await analyst.locator("li.hit").count();
+  assert.ok(hits > 0, "hits");
+  assert.ok(await analyst.locator("section.facet").count() > 0, "facets");
+  assert.ok(await analyst.locator("svg.bars rect.bar").count() > 0, "histogram");
+  assert.ok(await analyst.locator(".tlp-banner strong").first().isVisible(), "TLP banner");
+  assert.ok(await analyst.locator("p.snippet mark").count() > 0, "highlighted snippets");
+  await shot(analyst, "02-search");
+  // A facet adds a filter.
+  await Promise.all([analyst.waitForNavigation(), analyst.locator("section.facet li a").first().click()]);
+  assert.ok(decodeURIComponent(analyst.url()).includes("tlp:") || decodeURIComponent(analyst.url()).includes(":"), analyst.url());
+  // The AMBER+STRICT item the outsider must not see.
+  await analyst.goto(`${base}/search?q=${encodeURIComponent("tlp:amber+strict")}`);
+  const href = await analyst.locator("li.hit a.title").first().getAttribute("href");
+  strictItem = href.split("/items/")[1];
+  assert.ok(strictItem, "an AMBER+STRICT item");
+});
+
+await step("open an item", async () => {
+  await analyst.goto(`${base}/search?q=sandworm`);
+  await analyst.keyboard.press("j");
+  await Promise.all([analyst.waitForNavigation(), analyst.keyboard.press("o")]);
+  assert.ok(analyst.url().includes("/items/"), analyst.url());
+  assert.ok(await analyst.locator(".tlp-banner").first().isVisible(), "markings banner");
+  assert.ok(await analyst.locator("section.provenance dd").count() > 4, "provenance");
+  assert.ok(await analyst.locator(".body a.entity, .body a.ioc, h1 a.entity").count() > 0, "highlighted entities or indicators");
+  await shot(analyst, "03-item");
+});
+
+await step("open an entity graph and expand it", async () => {
+  await analyst.goto(`${base}/entities/Sandworm`);
+  await analyst.waitForSelector("#entity-graph g");
+  const before = await analyst.locator("#entity-graph g").count();
+  assert.ok(before > 1, `neighbours drawn (${before})`);
+  await analyst.locator("#entity-graph g").nth(1).locator("circle, rect").click();
+  await analyst.waitForFunction(() => document.querySelectorAll("#entity-graph .expanded").length > 0);
+  await analyst.waitForFunction((n) => document.querySelectorAll("#entity-graph g").length > n, before);
+  assert.ok(await analyst.locator("svg.bars rect.bar").count() > 0, "timeline of mentions");
+  await shot(analyst, "04-entity");
+  // Filtering by kind hides the indicators.
+  await analyst.locator('input[data-graph-kind="indicator"]').uncheck();
+  assert.ok(await analyst.locator("#entity-graph.hide-indicator").count() === 1);
+});
+
+await step("triage an alert, and see a new one arrive live", async () => {
+  await analyst.goto(`${base}/alerts?state=new`);
+  const rows = await analyst.locator("#alert-rows tr").count();
+  assert.ok(rows > 0, "alerts to triage");
+  await analyst.locator('#alert-rows tr input[name="key"]').first().check();
+  await analyst.fill('input[name="note"]', "seen in the browser test");
+  await Promise.all([analyst.waitForNavigation(), analyst.click('button[value="acknowledged"]')]);
+  await analyst.waitForSelector(".notice.ok");
+  assert.match(await analyst.locator(".notice").first().textContent(), /^1 alerts changed; 0 refused/);
+  assert.equal(await analyst.locator("#alert-rows tr").count(), rows - 1);
+  await shot(analyst, "05-alerts");
+  // The queue is live: an import that hits the watchlist prepends its alert.
+  await analyst.waitForFunction(() => (document.getElementById("live-status") || {}).textContent === "● live");
+  const importer = await newPage();
+  await signIn(importer, "analyst", "demo-analyst-password");
+  await importer.goto(`${base}/import`);
+  await importer.selectOption('select[name="format"]', "text");
+  await importer.selectOption('select[name="tlp"]', "green");
+  await importer.setInputFiles("#import-file", { name: "live-report.txt", mimeType: "text/plain", buffer: Buffer.from(`Browser test ${Date.now()}: Voodoo Bear infrastructure seen again.\n`) });
+  await importer.click('#import-form button[type="submit"]');
+  await importer.waitForSelector('#import-result dd[data-field="stored"]');
+  assert.equal(await importer.locator('#import-result dd[data-field="stored"]').textContent(), "1");
+  await shot(importer, "06-import");
+  await analyst.waitForSelector("#alert-rows tr.live-new");
+  await shot(analyst, "07-alerts-live");
+  await importer.context().close();
+});
+
+await step("watchlist: test a text and see each hit explained", async () => {
+  await analyst.goto(`${base}/watchlists`);
+  await shot(analyst, "08-watchlists");
+  await Promise.all([analyst.waitForNavigation(), analyst.locator("a.open").first().click()]);
+  await analyst.fill('textarea[name="text"]', "Абу Бакр аль-Багдади was named with APT44 <script>alert(1)</script>");
+  await Promise.all([analyst.waitForNavigation(), analyst.click('button:has-text("Screen")')]);
+  const explained = await analyst.locator("ol.explanations li").count();
+  assert.ok(explained >= 2, `hits explained (${explained})`);
+  assert.equal(await analyst.locator("script:not([src])").count(), 0, "the payload stayed text");
+  await shot(analyst, "09-watchlist-test");
+});
+
+await step("audit trail for administrators only", async () => {
+  const response = await analyst.goto(`${base}/audit`);
+  assert.equal(response.status(), 403);
+  const admin = await newPage();
+  await signIn(admin, "admin", "demo-admin-password");
+  await admin.goto(`${base}/audit`);
+  assert.match(await admin.locator(".notice").first().textContent(), /The chain verifies/);
+  assert.ok(await admin.locator("table.audit tr").count() > 5);
+  await shot(admin, "10-audit");
+  await admin.context().close();
+});
+
+await step("a reader of another organisation cannot see an AMBER+STRICT item", async () => {
+  assert.ok(strictItem, "found earlier");
+  const outsider = await newPage();
+  await signIn(outsider, "outsider", "outsider-password");
+  const missing = await outsider.goto(`${base}/items/00000000000000000000000000000000`);
+  const missingText = await outsider.locator("main").textContent();
+  const response = await outsider.goto(`${base}/items/${strictItem}`);
+  assert.equal(response.status(), 404);
+  assert.equal(missing.status(), 404);
+  assert.equal(await outsider.locator("main").textContent(), missingText, "the same page as a missing item");
+  await shot(outsider, "11-outsider-not-found");
+  await outsider.goto(`${base}/search?q=${encodeURIComponent("tlp:amber+strict")}`);
+  assert.equal(await outsider.locator("li.hit").count(), 0, "no AMBER+STRICT hit");
+  const api = await outsider.goto(`${base}/api/v1/items/${strictItem}`);
+  assert.equal(api.status(), 404);
+  await outsider.context().close();
+});
+
+await step("sign out", async () => {
+  await analyst.goto(`${base}/`);
+  await Promise.all([analyst.waitForNavigation(), analyst.click("header .who button")]);
+  assert.ok(analyst.url().includes("/login"));
+  await analyst.goto(`${base}/alerts`);
+  assert.ok(analyst.url().includes("/login"), "the session is gone");
+});
+
+await step("no Content-Security-Policy violation or script error on any page", async () => {
+  assert.deepEqual(violations, []);
+});
+
+await browser.close();
+server.kill("SIGTERM");
+rmSync(work, { recursive: true, force: true });
+console.log(`browser: screenshots in ${shots}`);
+console.log(`browser: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,288 @@
+//! Every page rendered with the stored-XSS payloads of MISP's CVE list in every string that
+//! comes from data: the payloads must appear only escaped, no link may leave for a
+//! non-`http(s)` URL, and no page may carry inline script, inline style or event handlers.
+
+use muninn_ui::Chrome;
+use serde_json::{Value, json};
+
+/// Payloads after MISP's stored-XSS CVEs: script in names and titles, event handlers,
+/// `javascript:` links, SVG with script, attribute breakouts, a closing textarea.
+const PAYLOADS: [&str; 8] = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "javascript:alert(1)",
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"><script>alert(2)</script></svg>",
+    "\"><script>alert(3)</script>",
+    "' onmouseover='alert(4)",
+    "</textarea><script>alert(5)</script>",
+    "<a href=\"javascript:alert(6)\">click</a>",
+];
+
+fn chrome() -> Chrome<'static> {
+    Chrome {
+        user: "analyst<script>",
+        org: "org\"><img src=x onerror=alert(1)>",
+        role: "admin",
+        csrf: "c0ffee",
+    }
+}
+
+/// Every tag of a page with its attributes (name, value), read the way a browser tokenises
+/// them. Text is escaped, so every raw `<` starts a tag this crate wrote.
+fn tags(page: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let mut out = Vec::new();
+    let mut rest = page;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open + 1..];
+        let name: String =
+            rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '/' || *c == '!').collect();
+        let mut cursor = &rest[name.len()..];
+        let mut attrs = Vec::new();
+        loop {
+            cursor = cursor.trim_start();
+            if cursor.starts_with('>') || cursor.is_empty() {
+                break;
+            }
+            let attr: String =
+                cursor.chars().take_while(|c| !c.is_whitespace() && *c != '=' && *c != '>').collect();
+            cursor = &cursor[attr.len()..];
+            let mut value = String::new();
+            if let Some(after) = cursor.strip_prefix('=') {
+                let quote = after.chars().next().expect("a value");
+                assert!(quote == '"', "unquoted attribute {attr} in <{name}");
+                let end = after[1..].find('"').expect("closing quote");
+                value = after[1..1 + end].to_owned();
+                cursor = &after[end + 2..];
+            }
+            attrs.push((attr, value));
+        }
+        out.push((name, attrs));
+        rest = cursor;
+    }
+    out
+}
+
+/// What must never be in a page: a tag or attribute the payloads would make if they were not
+/// escaped, and anything the CSP would have to allow.
+fn assert_clean(page: &str, context: &str) {
+    let mut scripts = 0;
+    for (name, attrs) in tags(page) {
+        let lower = name.to_ascii_lowercase();
+        assert!(
+            !matches!(lower.as_str(), "img" | "iframe" | "object" | "embed" | "base" | "style"),
+            "{context}: <{name}> in\n{page}"
+        );
+        if lower == "script" {
+            scripts += 1;
+            assert_eq!(
+                attrs,
+                [("src".to_owned(), "/ui/app.js".to_owned()), ("defer".to_owned(), String::new())],
+                "{context}"
+            );
+        }
+        for (attr, value) in attrs {
+            let attr = attr.to_ascii_lowercase();
+            assert!(!attr.starts_with("on") && attr != "style", "{context}: <{name} {attr}> in\n{page}");
+            if matches!(attr.as_str(), "href" | "src" | "action") {
+                assert!(
+                    (value.starts_with('/') && !value.starts_with("//"))
+                        || value.starts_with("http://")
+                        || value.starts_with("https://"),
+                    "{context}: <{name} {attr}={value:?}>"
+                );
+                if value.starts_with("http") {
+                    assert!(page.contains("rel=\"noopener noreferrer\""), "{context}");
+                }
+            }
+        }
+    }
+    assert_eq!(scripts, 1, "{context}: one script element, the app's");
+    assert!(!page.contains("</textarea><script>"), "{context}");
+}
+
+fn item(payload: &str) -> Value {
+    json!({
+        "id": format!("{payload}0123"), "title": payload, "source": payload, "lang": payload,
+        "tlp": "TLP:AMBER+STRICT", "grade": payload, "date": "2026-01-02T03:04:05Z",
+        "body": format!("before {payload} javascript:alert(1) https://ok.example/ after 198.51.100.7"),
+        "markings": {"tlp": "TLP:AMBER+STRICT", "originator": payload, "compartments": [payload]},
+        "collected_at": payload, "event_time": payload,
+        "indicators": [{"kind": payload, "value": payload, "in": "body", "span": [7, 7 + payload.len()], "defanged": true}],
+        "entities": [{"entity": payload, "name": payload, "form": payload, "in": "title", "span": [0, payload.len()]}],
+        "alerts": [{"key": payload, "alert": alert(payload)}],
+        "snippet": {"text": payload, "highlights": [[0, 3], [1, 200], [2, 1]]},
+    })
+}
+
+fn alert(payload: &str) -> Value {
+    json!({"item": payload, "list": payload, "entry": payload, "describes": payload, "severity": payload,
+           "matched": payload, "form": payload, "method": payload, "tlp": payload, "state": payload,
+           "raised_at": payload, "normalised": payload, "field": "body", "span": [0, 3]})
+}
+
+fn every_page(payload: &str) -> Vec<(&'static str, String)> {
+    let chrome = chrome();
+    let hit = item(payload);
+    let search = json!({
+        "query": payload, "total": 1, "hits": [hit], "next": payload,
+        "histogram": [{"day": payload, "count": 3}, {"day": "2026-01-02T00:00:00Z", "count": 1}],
+        "facets": {"source": [{"value": payload, "count": 1}], "tlp": [{"value": payload, "count": 1}],
+                   "indicator": [{"value": payload, "count": 1}], "entity": [{"id": payload, "name": payload, "count": 2}]},
+    });
+    let entity = json!({"entities": [{"id": "x", "name": payload, "aliases": [payload], "kind": payload}],
+                        "count": 1, "first_seen": payload, "last_seen": payload,
+                        "sources": [{"value": payload, "count": 1}], "recent": [hit]});
+    let watchlist = json!({"name": payload, "owner": payload, "tlp": "TLP:GREEN", "version": 1, "entries": [
+        {"id": payload, "kind": "name", "name": payload, "aliases": [payload], "severity": payload, "note": payload},
+        {"id": payload, "kind": "indicator", "value": payload},
+        {"id": payload, "kind": "pattern", "regex": payload},
+        {"id": payload, "kind": "rule", "query": payload}]});
+    let test = json!({"hits": [{"entry": payload, "describes": payload, "matched": payload, "form": payload,
+                                "normalised": payload, "method": payload, "severity": payload, "field": "body", "span": [0, 4]}],
+                      "warnings": [payload]});
+    let run = muninn_ui::watchlists::TestRun { text: payload, result: Ok(&test) };
+    let failed_run = muninn_ui::watchlists::TestRun { text: payload, result: Err(payload) };
+    let alerts = json!({"total": 1, "alerts": [{"key": payload, "alert": alert(payload)}]});
+    let lists = vec![payload.to_owned()];
+    let related = json!({"related": [{"id": payload, "title": payload, "tlp": payload, "grade": payload, "date": payload, "shared": [payload], "shared_entities": [{"name": payload}]}]});
+    let summary = json!({"stored": 1, "problems": [payload]});
+    let audit = json!({"entries": [{"seq": 1, "hash": payload, "record": {"at": payload, "actor": {"kind": "user", "user": payload, "org": payload}, "action": payload, "outcome": payload, "query": payload}},
+                                   {"key": payload, "problem": payload}]});
+    let formats = ["jsonl", "text"];
+    vec![
+        (
+            "search",
+            muninn_ui::search::search_page(
+                &chrome,
+                &muninn_ui::search::SearchView {
+                    query: payload,
+                    results: Some(&search),
+                    error: Some(payload),
+                    paged: true,
+                },
+            ),
+        ),
+        ("item", muninn_ui::item::item_page(&chrome, &hit, Some(&related))),
+        ("entity", muninn_ui::entity::entity_page(&chrome, payload, &entity, Some(&search))),
+        (
+            "alerts",
+            muninn_ui::alerts::alerts_page(
+                &chrome,
+                &muninn_ui::alerts::AlertsView {
+                    alerts: &alerts,
+                    state: payload,
+                    list: payload,
+                    lists: &lists,
+                    outcome: Some((1, 2)),
+                },
+            ),
+        ),
+        (
+            "watchlists",
+            muninn_ui::watchlists::watchlists_page(
+                &chrome,
+                &json!({"watchlists": [{"name": payload, "owner": payload, "tlp": payload}]}),
+            ),
+        ),
+        ("watchlist", muninn_ui::watchlists::watchlist_page(&chrome, &watchlist, Some(&run))),
+        ("watchlist failed", muninn_ui::watchlists::watchlist_page(&chrome, &watchlist, Some(&failed_run))),
+        (
+            "import",
+            muninn_ui::import::import_page(
+                &chrome,
+                &muninn_ui::import::ImportView { formats: &formats, result: Some(Ok(&summary)) },
+            ),
+        ),
+        (
+            "import failed",
+            muninn_ui::import::import_page(
+                &chrome,
+                &muninn_ui::import::ImportView { formats: &formats, result: Some(Err(payload)) },
+            ),
+        ),
+        (
+            "audit",
+            muninn_ui::audit::audit_page(&chrome, &json!({"valid": false, "problem": payload}), &audit),
+        ),
+        (
+            "login",
+            muninn_ui::login::login_page(&muninn_ui::login::LoginView {
+                user: payload,
+                next: payload,
+                csrf: payload,
+                error: Some(payload),
+            }),
+        ),
+        ("error", muninn_ui::error_page(Some(&chrome), 404, payload, payload)),
+    ]
+}
+
+#[test]
+fn misp_xss_payloads_are_only_ever_shown_escaped() {
+    for payload in PAYLOADS {
+        for (name, page) in every_page(payload) {
+            let context = format!("{name} page with {payload:?}");
+            assert_clean(&page, &context);
+            let escaped = muninn_ui::html::escape(payload);
+            if payload.contains('<') {
+                assert!(page.contains(&escaped), "{context}: the payload is shown, escaped\n{page}");
+            }
+        }
+    }
+}
+
+#[test]
+fn urls_in_text_are_never_clickable_unless_http() {
+    let hit = item("javascript:alert(1)");
+    let page = muninn_ui::item::item_page(&chrome(), &hit, None);
+    assert!(!page.contains("href=\"javascript"), "{page}");
+    // Indicators and entities link to this server's own pages, percent-encoded.
+    assert!(page.contains("href=\"/search?q=indicator%3A"), "{page}");
+    assert!(page.contains("href=\"/entities/javascript%3Aalert%281%29\""), "{page}");
+}
+
+#[test]
+fn every_page_with_material_shows_its_tlp_banner_in_canonical_form() {
+    let hit = item("x");
+    let page = muninn_ui::item::item_page(&chrome(), &hit, None);
+    assert!(page.contains("<div class=\"tlp-banner tlp-amber-strict\" role=\"note\""), "{page}");
+    assert!(page.contains("<strong>TLP:AMBER+STRICT</strong>"));
+    let search = json!({"query": "x", "total": 2, "hits": [
+        json!({"id": "a", "tlp": "TLP:GREEN", "grade": "B2"}), json!({"id": "b", "tlp": "TLP:RED", "grade": "B2"})]});
+    let page = muninn_ui::search::search_page(
+        &chrome(),
+        &muninn_ui::search::SearchView { query: "x", results: Some(&search), error: None, paged: false },
+    );
+    assert!(page.contains("<strong>TLP:RED</strong>"), "the most restrictive label of the page");
+    let page = muninn_ui::login::login_page(&muninn_ui::login::LoginView {
+        user: "",
+        next: "/",
+        csrf: "c",
+        error: None,
+    });
+    assert!(!page.contains("tlp-banner"), "no material, no banner");
+}
+
+#[test]
+fn the_assets_need_nothing_the_policy_forbids() {
+    assert!(!muninn_ui::JS.contains("innerHTML"));
+    assert!(!muninn_ui::JS.contains("eval("));
+    assert!(!muninn_ui::JS.contains("new Function"));
+    assert!(!muninn_ui::JS.contains(".style."));
+    assert!(!muninn_ui::CSS.contains("url("), "no outside resources");
+    assert!(!muninn_ui::CSS.contains("@import"));
+    assert!(muninn_ui::CONTENT_SECURITY_POLICY.contains("script-src 'self';"));
+}
+
+#[test]
+fn query_values_are_quoted_unless_plain() {
+    use muninn_ui::search::{add_filter, query_value};
+    assert_eq!(query_value("198.51.100.7"), "198.51.100.7");
+    assert_eq!(query_value("Fancy Bear"), "\"Fancy Bear\"");
+    assert_eq!(query_value("a\"b"), "\"a\\\"b\"");
+    assert_eq!(query_value("C:\\x\\"), "\"C:\\x\"");
+    assert_eq!(query_value("OR"), "\"OR\"");
+    assert_eq!(add_filter("a OR b", "tlp:red"), "(a OR b) tlp:red");
+    assert_eq!(add_filter("*", "tlp:red"), "tlp:red");
+    assert_eq!(add_filter("a", "tlp:red"), "a tlp:red");
+}
