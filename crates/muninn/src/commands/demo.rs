@@ -322,7 +322,7 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         }
         if !args.no_serve {
             text.push_str(&format!(
-                "\nTry the API:\n  curl -s -u analyst:demo-analyst-password 'http://{0}/api/v1/search?q=sandworm&facets=true'\n  curl -s -u partner:demo-partner-password -H 'Accept: application/taxii+json;version=2.1' http://{0}/taxii2/api/collections/{1}/objects/\n",
+                "\nOpen the web UI at http://{0}/ (sign in as analyst / demo-analyst-password; ? shows the keyboard shortcuts)\n\nTry the API:\n  curl -s -u analyst:demo-analyst-password 'http://{0}/api/v1/search?q=sandworm&facets=true'\n  curl -s -u partner:demo-partner-password -H 'Accept: application/taxii+json;version=2.1' http://{0}/taxii2/api/collections/{1}/objects/\n",
                 args.listen, collection.id
             ));
         }

@@ -219,7 +219,7 @@ pub fn serve_dir(data_dir: &Path, listen: SocketAddr, settings: Settings) -> any
             .map_err(|error| UsageError(format!("cannot listen on {listen}: {error}")))?;
         let address = listener.local_addr()?;
         output::print(&format!(
-            "muninn serving on http://{address}/ (API under /api/v1, OpenAPI at /api/v1/openapi.json, metrics at /metrics); Ctrl-C stops\n"
+            "muninn serving on http://{address}/ (web UI at /, API under /api/v1, OpenAPI at /api/v1/openapi.json, metrics at /metrics); Ctrl-C stops\n"
         ))?;
         muninn_api::serve(state, listener, shutdown_signal()).await?;
         anyhow::Ok(())
