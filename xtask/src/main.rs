@@ -33,7 +33,7 @@ fn run_task() -> anyhow::Result<()> {
     let root = project_root();
     match args.first().map(String::as_str) {
         Some("test") => test(&root),
-        Some("browser") => browser_tests(&root),
+        Some("browser") => browser_tests(&root, MuninnBinary::Build),
         Some("fuzz") => {
             let seconds = args
                 .iter()
@@ -176,6 +176,17 @@ fn ensure_debian_packages(root: &Path, programs_and_packages: &[(&str, &str)]) -
     Ok(true)
 }
 
+/// Where the browser tests' `target/debug/muninn` comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MuninnBinary {
+    /// `cargo test --workspace` just built it (for the binary's own integration tests):
+    /// building it again with `cargo build -p muninn` would unify features differently and
+    /// rebuild much of the workspace.
+    BuiltByTests,
+    /// Build it first.
+    Build,
+}
+
 /// The pinned major version of the browser driver (from npm, into `target/browser`).
 const PLAYWRIGHT: &str = "playwright-core@1";
 
@@ -183,7 +194,7 @@ const PLAYWRIGHT: &str = "playwright-core@1";
 /// driven by `playwright-core` against a demo data directory served by the debug binary.
 /// Outside CI, a machine that cannot install Chromium skips them with a message; in CI
 /// (`CI` set) that is a failure.
-fn browser_tests(root: &Path) -> anyhow::Result<()> {
+fn browser_tests(root: &Path, binary: MuninnBinary) -> anyhow::Result<()> {
     let started = Instant::now();
     let in_ci = std::env::var_os("CI").is_some();
     let ready =
@@ -209,8 +220,11 @@ fn browser_tests(root: &Path) -> anyhow::Result<()> {
             &[],
         )?;
     }
-    run(root, "cargo", &["build", "-p", "muninn"], &[])?;
-    let binary = root.join("target/debug/muninn").display().to_string();
+    let binary_path = root.join("target/debug/muninn");
+    if binary == MuninnBinary::Build || !binary_path.exists() {
+        run(root, "cargo", &["build", "-p", "muninn"], &[])?;
+    }
+    let binary = binary_path.display().to_string();
     let screenshots = browser_dir.join("screenshots").display().to_string();
     run(
         root,
@@ -245,8 +259,8 @@ fn test(root: &Path) -> anyhow::Result<()> {
         &[("MUNINN_CRASH_CYCLES", "200"), ("MUNINN_PYTHON", &python)],
     )?;
     run(root, "cargo", &["doc", "--workspace", "--no-deps"], &[("RUSTDOCFLAGS", "-D warnings")])?;
-    // The web UI in a real browser, after the Rust tests.
-    browser_tests(root)?;
+    // The web UI in a real browser, after the Rust tests (whose build made the binary).
+    browser_tests(root, MuninnBinary::BuiltByTests)?;
     // Every parser of outside input, fuzzed briefly on every run (longer: `cargo xtask fuzz`).
     fuzz(root, 15)?;
     println!("\nxtask test: all checks passed in {:.0} s", started.elapsed().as_secs_f64());
