@@ -35,6 +35,19 @@ muninn(["--data-dir", data, "admin", "user-add", "outsider", "--org", "other-org
 console.log(`browser: demo ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
 const server = spawn(bin, ["--data-dir", data, "serve", "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "pipe"] });
+// Whatever happens (a failed launch, an exception), the server and the demo go with us.
+process.on("exit", () => {
+  server.kill("SIGTERM");
+  rmSync(work, { recursive: true, force: true });
+});
+process.on("uncaughtException", (error) => {
+  console.log(`FAIL ${error.stack || error}`);
+  process.exit(1);
+});
+process.on("unhandledRejection", (error) => {
+  console.log(`FAIL ${error && error.stack ? error.stack : error}`);
+  process.exit(1);
+});
 const base = await new Promise((resolve, reject) => {
   let out = "";
   const timer = setTimeout(() => reject(new Error(`the server did not start: ${out}`)), 60000);
@@ -240,8 +253,6 @@ await step("no Content-Security-Policy violation or script error on any page", a
 });
 
 await browser.close();
-server.kill("SIGTERM");
-rmSync(work, { recursive: true, force: true });
 console.log(`browser: screenshots in ${shots}`);
 console.log(`browser: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(`${passed} passed, ${failed} failed`);
