@@ -117,6 +117,29 @@ pub fn alert_document(alert: &Alert, if_new_item: Option<ItemId>) -> Result<Docu
     Ok(document)
 }
 
+/// The alerts raised on one item: a range of the alert table (keys start with the item's id),
+/// not a scan of every alert.
+pub fn alerts_of_item(store: &dyn ItemStore, item: &str) -> Result<Vec<Alert>, CatalogError> {
+    let prefix = format!("{item}/");
+    let mut alerts = Vec::new();
+    // The item's id sorts just before its first alert key.
+    let mut after = item.to_owned();
+    loop {
+        let page = store.documents(ALERT_TABLE, Some(&after), 256)?;
+        let done = page.len() < 256;
+        for (key, value) in page {
+            if !key.starts_with(&prefix) {
+                return Ok(alerts);
+            }
+            alerts.push(decode(ALERT_TABLE, &key, &value)?);
+            after = key;
+        }
+        if done {
+            return Ok(alerts);
+        }
+    }
+}
+
 /// One imported list of entities, as stored.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EntityList {

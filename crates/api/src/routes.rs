@@ -551,7 +551,6 @@ async fn item(
 pub(crate) async fn item_data(state: &AppState, principal: &Principal, id: &str) -> ApiResult<Value> {
     let id = parse_item_id(id)?;
     let item = readable_item(state, principal, &id)?;
-    let extractor = muninn_extract::Extractor::default();
     let parts: Vec<(&str, &str)> = item
         .title
         .as_deref()
@@ -559,13 +558,21 @@ pub(crate) async fn item_data(state: &AppState, principal: &Principal, id: &str)
         .into_iter()
         .chain([("body", item.body.as_str())])
         .collect();
-    let mut indicators = Vec::new();
-    for (part, text) in &parts {
-        for found in extractor.extract(text).indicators {
-            indicators.push(json!({"kind": found.kind.name(), "value": found.value, "in": part,
-                "span": [found.span.start, found.span.end], "defanged": found.defanged}));
+    let (indicators, suppressed) = state.read_index(|index| {
+        let (mut indicators, mut suppressed) = (Vec::new(), Vec::new());
+        for (part, text) in &parts {
+            let found = index.extractor().extract(text);
+            for found in found.indicators {
+                indicators.push(json!({"kind": found.kind.name(), "value": found.value, "in": part,
+                    "span": [found.span.start, found.span.end], "defanged": found.defanged}));
+            }
+            for found in found.suppressed {
+                suppressed.push(json!({"kind": found.indicator.kind.name(), "value": found.indicator.value, "in": part,
+                    "span": [found.indicator.span.start, found.indicator.span.end], "warning_list": found.list}));
+            }
         }
-    }
+        Ok((indicators, suppressed))
+    })?;
     let entities = state.read_index(|index| {
         let mut entities = Vec::new();
         for (part, text) in &parts {
@@ -578,17 +585,22 @@ pub(crate) async fn item_data(state: &AppState, principal: &Principal, id: &str)
         Ok(entities)
     })?;
     // Only alerts whose watchlist the caller may see too (as on the alert routes).
-    let lists = state.read_store(|store| Ok(catalog::load_watchlists(store)?))?;
-    let alerts: Vec<Value> = state
-        .read_store(|store| Ok(catalog::load_all::<Alert>(store, ALERT_TABLE)?))?
-        .into_iter()
-        .filter(|alert| alert.item == item.id.to_string())
-        .filter(|alert| {
-            let list = lists.iter().find(|list| list.name == alert.list);
-            alert_visible(principal, alert, Some(&item), list)
-        })
-        .map(|alert| json!({"key": alert.key(), "alert": alert}))
-        .collect();
+    let alerts: Vec<Value> = state.read_store(|store| {
+        let mut lists: std::collections::HashMap<String, Option<Watchlist>> =
+            std::collections::HashMap::new();
+        let mut visible = Vec::new();
+        for alert in catalog::alerts_of_item(store, &item.id.to_string())? {
+            if !lists.contains_key(&alert.list) {
+                let list = catalog::load_one(store, WATCHLIST_TABLE, &alert.list)?;
+                lists.insert(alert.list.clone(), list);
+            }
+            let list = lists.get(&alert.list).and_then(Option::as_ref);
+            if alert_visible(principal, &alert, Some(&item), list) {
+                visible.push(json!({"key": alert.key(), "alert": alert}));
+            }
+        }
+        Ok(visible)
+    })?;
     state.audit(principal, AuditAction::ItemRead { item: item.id.to_string() }, Outcome::Allowed).await?;
     let mut value = item_summary(&item);
     value["body"] = json!(item.body);
@@ -597,6 +609,7 @@ pub(crate) async fn item_data(state: &AppState, principal: &Principal, id: &str)
     value["collected_at"] = json!(item.collected_at.to_string());
     value["event_time"] = json!(item.event_time.map(|t| t.to_string()));
     value["indicators"] = json!(indicators);
+    value["suppressed"] = json!(suppressed);
     value["entities"] = json!(entities);
     value["alerts"] = json!(alerts);
     Ok(value)

@@ -213,6 +213,16 @@ async fn uploads_are_screened_audited_and_streamed_to_those_who_may_see_them() {
     assert_eq!(own["total"], 1, "{own}");
     let (_, other) = fixture.call(Method::GET, "/api/v1/search?q=ministry", Some("b-analyst"), None).await;
     assert_eq!(other["total"], 0, "{other}");
+    // The item shows its alerts (both lists are visible to its organisation).
+    let id = own["hits"][0]["id"].as_str().expect("id").to_owned();
+    let (_, shown) = fixture.call(Method::GET, &format!("/api/v1/items/{id}"), Some("a-reader"), None).await;
+    let lists: Vec<&str> = shown["alerts"]
+        .as_array()
+        .expect("alerts")
+        .iter()
+        .filter_map(|a| a["alert"]["list"].as_str())
+        .collect();
+    assert_eq!(lists, ["list-a", "list-b"], "{shown}");
     // A format that does not exist: a clear 400.
     let (status, answer) =
         fixture.call(Method::POST, "/api/v1/items?format=docx", Some("a-analyst"), Some("x")).await;
