@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 pub struct ExportAttribute {
     /// Its UUID.
     pub uuid: String,
-    /// The MISP type (see [`misp_type_of`]).
+    /// The MISP type (see [`ExportAttribute::misp_type_of`]).
     pub kind: &'static str,
     /// The MISP category.
     pub category: &'static str,
