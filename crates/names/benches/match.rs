@@ -58,10 +58,10 @@ fn main() {
         }
         return;
     }
-    let labelled = labelled_queries(&real, &known, &mut rng);
+    let (labelled, ambiguous) = labelled_queries(&real, &known, &mut rng);
     let positives = labelled.iter().filter(|q| q.expected.is_some()).count();
     println!(
-        "{} queries: {} positive, {} hard negative",
+        "{} queries: {} positive, {} hard negative ({ambiguous} ambiguous variants left out)",
         labelled.len(),
         positives,
         labelled.len() - positives
@@ -73,6 +73,9 @@ fn main() {
     let (mut found, mut reported, mut correct, mut false_negatives) = (0usize, 0usize, 0usize, Vec::new());
     let mut filler_hits = 0usize;
     let mut per_kind: std::collections::BTreeMap<&str, (usize, usize, usize)> = Default::default();
+    // Every query's outcome, when asked (`NAMES_BENCH_OUTCOMES=FILE`): for looking into misses.
+    let mut outcomes: Option<Vec<(&str, Option<muninn_names::Match>)>> =
+        std::env::var_os("NAMES_BENCH_OUTCOMES").map(|_| Vec::new());
     let started = Instant::now();
     for labelled_query in &labelled {
         let query = Query { name: labelled_query.name.clone(), ..Query::default() };
@@ -80,6 +83,7 @@ fn main() {
         let top = matches.first();
         let entry = per_kind.entry(labelled_query.kind).or_default();
         entry.0 += 1;
+        let (right_before, wrong_before) = (entry.1, entry.2);
         match (&labelled_query.expected, top) {
             (Some(expected), Some(top)) => {
                 reported += 1;
@@ -128,8 +132,27 @@ fn main() {
             }
             (None, None) => entry.1 += 1,
         }
+        if let Some(outcomes) = &mut outcomes {
+            let entry = &per_kind[labelled_query.kind];
+            let verdict = if entry.1 > right_before {
+                "right"
+            } else if entry.2 > wrong_before || (labelled_query.expected.is_none() && top.is_some()) {
+                "wrong"
+            } else {
+                "none"
+            };
+            outcomes.push((verdict, top.cloned()));
+        }
     }
     let elapsed = started.elapsed().as_secs_f64();
+    if let (Some(outcomes), Some(path)) = (&outcomes, std::env::var_os("NAMES_BENCH_OUTCOMES")) {
+        let lines: Vec<String> = labelled
+            .iter()
+            .zip(outcomes)
+            .map(|(query, (verdict, top))| outcome_line(query, verdict, top.as_ref(), &by_id))
+            .collect();
+        std::fs::write(path, lines.join("\n") + "\n").unwrap();
+    }
     let queries_per_s = labelled.len() as f64 / elapsed;
     let recall = found as f64 / positives.max(1) as f64;
     let precision = correct as f64 / reported.max(1) as f64;
@@ -151,6 +174,7 @@ fn main() {
         "queries": labelled.len(),
         "positive_queries": positives,
         "hard_negatives": labelled.len() - positives,
+        "ambiguous_variants_left_out": ambiguous,
         "real_entities": real.len(),
         "real_source": source,
         "build_s": (build_s * 10.0).round() / 10.0,
@@ -161,6 +185,41 @@ fn main() {
     });
     println!("{result:#}");
     std::fs::write(&output, format!("{result:#}\n")).unwrap();
+}
+
+/// One query's outcome as a tab-separated line: right, wrong or none, kind, query, expected
+/// entity and its primary name, the top match's entity, listed name, score and explanation,
+/// and for a query not answered right, its score and explanation against its own entity.
+fn outcome_line(
+    labelled: &Labelled,
+    verdict: &str,
+    top: Option<&muninn_names::Match>,
+    by_id: &std::collections::HashMap<&str, &Entity>,
+) -> String {
+    let expected = labelled.expected.as_deref().unwrap_or("-");
+    let expected_name = by_id.get(expected).map_or("-", |e| e.names[0].as_str());
+    let top = top.map_or_else(
+        || "-\t-\t0\t-".to_owned(),
+        |m| {
+            format!(
+                "{}\t{}\t{:.3}\t{}",
+                m.entity,
+                m.explanation.listed_name,
+                m.score,
+                m.explanation.render().replace('\n', " | ")
+            )
+        },
+    );
+    let own = by_id.get(expected).filter(|_| verdict != "right").map_or_else(String::new, |entity| {
+        let (alone, _) = Matcher::build([(*entity).clone()]);
+        let options = MatchOptions { threshold: 0.0, limit: 1 };
+        let query = Query { name: labelled.name.clone(), ..Query::default() };
+        match alone.find(&query, &options, &mut Scratch::default()).unwrap_or_default().first() {
+            Some(m) => format!("{:.3}\t{}", m.score, m.explanation.render().replace('\n', " | ")),
+            None => "0\t-".to_owned(),
+        }
+    });
+    format!("{verdict}\t{}\t{}\t{expected}\t{expected_name}\t{top}\t{own}", labelled.kind, labelled.name)
 }
 
 /// Whether fewer than eight misses of this kind are listed already.
@@ -319,8 +378,9 @@ struct Labelled {
 
 /// The labelled queries: for a sample of real entities, their names and variants; hard
 /// negatives from persons' parts swapped between entities.
-fn labelled_queries(real: &[Entity], known: &HashSet<String>, rng: &mut Rng) -> Vec<Labelled> {
+fn labelled_queries(real: &[Entity], known: &HashSet<String>, rng: &mut Rng) -> (Vec<Labelled>, usize) {
     let mut out = Vec::new();
+    let mut ambiguous = 0;
     let (given, family) = pools(real);
     let mut order: Vec<usize> = (0..real.len()).collect();
     for i in (1..order.len()).rev() {
@@ -330,8 +390,19 @@ fn labelled_queries(real: &[Entity], known: &HashSet<String>, rng: &mut Rng) -> 
         let entity = &real[index];
         let id = Some(entity.id.clone());
         let primary = &entity.names[0];
-        let mut push =
-            |kind: &'static str, name: String| out.push(Labelled { kind, name, expected: id.clone() });
+        let own: HashSet<String> = entity.names.iter().filter_map(|n| token_set(n)).collect();
+        let mut push = |kind: &'static str, name: String| {
+            // A variant spelled as another entity's listed name ("KHAMIS QADHAFI", made from
+            // "KHAMIS MUAMMAR QADHAFI", is also listed as "AL-QADHAFI, Khamis") is that name:
+            // the query is ambiguous, not a miss, and is left out (as negatives that are
+            // listed names are).
+            let variant = kind != "primary" && kind != "alias";
+            if variant && token_set(&name).is_some_and(|set| known.contains(&set) && !own.contains(&set)) {
+                ambiguous += 1;
+                return;
+            }
+            out.push(Labelled { kind, name, expected: id.clone() });
+        };
         push("primary", primary.clone());
         for alias in entity.names.iter().skip(1).take(2) {
             push("alias", alias.clone());
@@ -386,7 +457,7 @@ fn labelled_queries(real: &[Entity], known: &HashSet<String>, rng: &mut Rng) -> 
             }
         }
     }
-    out
+    (out, ambiguous)
 }
 
 /// One edit (substitution, insertion, deletion or transposition) in one part of four letters

@@ -12,6 +12,7 @@
 //! compared over their first [`parse::MAX_PART_BYTES`] bytes, at most
 //! [`matcher::MAX_CANDIDATES`] names scored.
 
+mod keys;
 pub mod matcher;
 pub mod parse;
 pub mod phonetic;

@@ -4,16 +4,22 @@
 //! Keys (hashed to 64 bits, sorted, each with a `u32` posting list of name numbers in one flat
 //! array): per significant part its skeleton (its romanised spelling when the skeleton is
 //! empty), the skeleton with one consonant deleted (when it has three or more: one wrong
-//! consonant on either side still meets), its phonetic code, its romanised spelling; per pair of parts the two
-//! skeletons sorted (order-free). A query adds up, per listed name, the weights of the keys
-//! they share (rarer keys weigh more, pairs most), scores the [`MAX_CANDIDATES`] best, and
-//! keeps the best name per entity.
+//! consonant on either side still meets), its phonetic code, its romanised spelling, and its
+//! skeleton as Arabic script would write it (with the article kept, for an Arabic word that
+//! lost one); per pair of parts the two skeletons sorted (order-free), and the two abjad
+//! skeletons. A query adds up, per listed name, the weights of the keys they share (rarer keys
+//! weigh more, pairs most, pairs of short skeletons less), a little less for each part more or
+//! fewer than the query has, scores the [`MAX_CANDIDATES`] best, and keeps the best name per
+//! entity; only the names reported are explained.
 
 use serde::Serialize;
 
+use crate::keys::keys_of;
 use crate::parse::{NameKind, NamePart, ParsedName, PartRole, parse_name};
 use crate::properties::{Properties, PropertyEvidence, compare_properties};
-use crate::score::{NameComparison, PartMatch, PartView, compare_names};
+use crate::score::{
+    AlignScratch, NameComparison, PartMatch, PartView, compare_names, name_score, significant_only,
+};
 use crate::{DEFAULT_THRESHOLD, NameError};
 
 /// How many listed names a query scores at most (the best by shared keys).
@@ -26,9 +32,6 @@ pub const MAX_PART_POSTINGS: usize = 4_000;
 
 /// The longest posting list read at all (its first entries, when nothing rarer matched).
 pub const MAX_SCANNED_POSTINGS: usize = 50_000;
-
-/// How many parts of a name make pair keys (the first ones).
-const MAX_PAIR_PARTS: usize = 8;
 
 /// One entity to file: an id, its names (the first is the primary one, the others aliases)
 /// and its optional properties.
@@ -156,6 +159,7 @@ pub struct Scratch {
     keys: Vec<(u64, f32, u16)>,
     /// Per name, the query parts already credited (a part counts once, by its best key).
     credited: Vec<u16>,
+    align: AlignScratch,
 }
 
 #[derive(Debug)]
@@ -179,10 +183,16 @@ struct StoredName {
 pub struct Matcher {
     entities: Vec<EntityMeta>,
     names: Vec<StoredName>,
+    /// Per name, how many of its parts of two letters or more have keys (for ranking
+    /// candidates).
+    part_counts: Vec<u8>,
     keys: Vec<u64>,
     offsets: Vec<u32>,
     postings: Vec<u32>,
 }
+
+/// What each keyed part more or fewer than the query's takes from a candidate's weight.
+const PART_COUNT_WEIGHT: f32 = 1.0;
 
 const PART_SEPARATOR: char = '\u{1E}';
 const FIELD_SEPARATOR: char = '\u{1F}';
@@ -194,6 +204,7 @@ impl Matcher {
         let mut matcher = Matcher {
             entities: Vec::new(),
             names: Vec::new(),
+            part_counts: Vec::new(),
             keys: Vec::new(),
             offsets: Vec::new(),
             postings: Vec::new(),
@@ -217,7 +228,8 @@ impl Matcher {
                 };
                 let Ok(name_number) = u32::try_from(matcher.names.len()) else { break };
                 name_keys.clear();
-                keys_of(&parsed, &mut name_keys);
+                let keyed_parts = keys_of(&parsed, &mut name_keys);
+                matcher.part_counts.push(keyed_parts);
                 pairs.extend(name_keys.iter().map(|&(key, _, _)| (key, name_number)));
                 matcher.names.push(StoredName {
                     entity: entity_number,
@@ -268,15 +280,18 @@ impl Matcher {
     ) -> Result<Vec<Match>, NameError> {
         let parsed = parse_name(&query.name, query.kind)?;
         let candidates = self.candidates(&parsed, scratch);
-        let query_parts: Vec<PartView<'_>> = parsed.parts.iter().map(PartView::of).collect();
-        let mut best: Vec<(u32, u32, f32, NameComparison, Vec<PropertyEvidence>)> = Vec::new();
+        let mut query_parts: Vec<PartView<'_>> = parsed.parts.iter().map(PartView::of).collect();
+        significant_only(&mut query_parts);
+        // Per entity its best name: entity, name, score, properties' evidence.
+        let mut best: Vec<(u32, u32, f32, Vec<PropertyEvidence>)> = Vec::new();
         let mut listed_parts: Vec<PartView<'_>> = Vec::new();
         for name_number in candidates {
             let stored = &self.names[name_number as usize];
             listed_parts.clear();
             unpack(&stored.packed, &mut listed_parts);
-            let comparison = compare_names(&query_parts, &listed_parts);
-            if comparison.score < 0.5 || comparison.score + 0.2 < options.threshold {
+            significant_only(&mut listed_parts);
+            let name_score = name_score(&query_parts, &listed_parts, &mut scratch.align);
+            if name_score < 0.5 || name_score + 0.2 < options.threshold {
                 continue;
             }
             let entity = &self.entities[stored.entity as usize];
@@ -284,15 +299,14 @@ impl Matcher {
                 Some(listed) => compare_properties(&query.properties, listed),
                 None => Vec::new(),
             };
-            let score =
-                (comparison.score + evidence.iter().map(|e| e.contribution).sum::<f32>()).clamp(0.0, 1.0);
+            let score = (name_score + evidence.iter().map(|e| e.contribution).sum::<f32>()).clamp(0.0, 1.0);
             if score < options.threshold {
                 continue;
             }
             match best.iter_mut().find(|b| b.0 == stored.entity) {
                 Some(existing) if existing.2 >= score => {}
-                Some(existing) => *existing = (stored.entity, name_number, score, comparison, evidence),
-                None => best.push((stored.entity, name_number, score, comparison, evidence)),
+                Some(existing) => *existing = (stored.entity, name_number, score, evidence),
+                None => best.push((stored.entity, name_number, score, evidence)),
             }
         }
         best.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
@@ -300,8 +314,12 @@ impl Matcher {
         let normalised = parsed.normalised();
         Ok(best
             .into_iter()
-            .map(|(entity, name_number, score, comparison, properties)| {
+            .map(|(entity, name_number, score, properties)| {
                 let stored = &self.names[name_number as usize];
+                listed_parts.clear();
+                unpack(&stored.packed, &mut listed_parts);
+                significant_only(&mut listed_parts);
+                let comparison = compare_names(&query_parts, &listed_parts);
                 Match {
                     entity: self.entities[entity as usize].id.to_string(),
                     score,
@@ -325,7 +343,7 @@ impl Matcher {
             scratch.credited.resize(self.names.len(), 0);
         }
         scratch.keys.clear();
-        keys_of(parsed, &mut scratch.keys);
+        let query_parts = keys_of(parsed, &mut scratch.keys);
         scratch.keys.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
         scratch.keys.dedup_by_key(|k| k.0);
         let total = self.names.len().max(1) as f32;
@@ -336,7 +354,7 @@ impl Matcher {
                 let at = self.keys.binary_search(&key).ok()?;
                 let range = self.offsets[at] as usize..self.offsets[at + 1] as usize;
                 let idf = (1.0 + total / range.len() as f32).ln();
-                let is_pair = kind_weight >= PAIR_WEIGHT;
+                let is_pair = part == 0;
                 Some((range, kind_weight * idf, is_pair, part))
             })
             .collect();
@@ -367,6 +385,12 @@ impl Matcher {
                 *slot += weight;
             }
         }
+        // Of names sharing as much, those with as many parts as the query come first ("Paris"
+        // before "Paris Hilton" for "Patris").
+        for &name in &scratch.touched {
+            let difference = self.part_counts[name as usize].abs_diff(query_parts);
+            scratch.weights[name as usize] -= PART_COUNT_WEIGHT * f32::from(difference.min(3));
+        }
         let weights = &scratch.weights;
         let touched = &mut scratch.touched;
         if touched.len() > MAX_CANDIDATES {
@@ -381,73 +405,6 @@ impl Matcher {
         }
         touched.clear();
         candidates
-    }
-}
-
-const PART_WEIGHT: f32 = 1.0;
-const EXACT_WEIGHT: f32 = 1.0;
-const DELETION_WEIGHT: f32 = 0.6;
-const PHONETIC_WEIGHT: f32 = 0.5;
-const PAIR_WEIGHT: f32 = 2.0;
-
-fn hash_key(tag: u8, a: &str, b: &str) -> u64 {
-    // FNV-1a over tag, a, separator, b; keys are ours, and a collision only adds a candidate.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in std::iter::once(tag).chain(a.bytes()).chain(std::iter::once(0xFF)).chain(b.bytes()) {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01B3);
-    }
-    hash
-}
-
-/// The blocking keys of a parsed name, each with the weight of its kind.
-///
-/// Each part key carries its part's bit (a listed name is credited once per query part, by the
-/// heaviest key they share); pair keys carry none.
-fn keys_of(parsed: &ParsedName, out: &mut Vec<(u64, f32, u16)>) {
-    let parts: Vec<&NamePart> =
-        parsed.significant().filter(|p| p.role != PartRole::Initial && !p.latin.is_empty()).collect();
-    let token = |part: &NamePart| -> String {
-        if part.skeleton.is_empty() { format!("~{}", part.latin) } else { part.skeleton.clone() }
-    };
-    let mut deleted = String::new();
-    for (index, part) in parts.iter().enumerate() {
-        let bit = 1u16 << index.min(15);
-        out.push((hash_key(1, &token(part), ""), PART_WEIGHT, bit));
-        out.push((hash_key(4, &part.latin, ""), EXACT_WEIGHT, bit));
-        if part.phonetic.len() >= 2 {
-            out.push((hash_key(2, &part.phonetic, ""), PHONETIC_WEIGHT, bit));
-        }
-        let skeleton = part.skeleton.as_bytes();
-        if skeleton.len() >= 3 && part.skeleton.is_ascii() {
-            for skip in 0..skeleton.len() {
-                deleted.clear();
-                deleted.extend(
-                    skeleton.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, &b)| char::from(b)),
-                );
-                out.push((hash_key(1, &deleted, ""), DELETION_WEIGHT, bit));
-            }
-        }
-        // Short skeletons say little ("Yare" gives `r`): short words get deletion keys of
-        // their spelling instead, so that "Yaire" still meets "Yare".
-        let latin = part.latin.as_bytes();
-        if skeleton.len() < 3 && (3..=8).contains(&latin.len()) && part.latin.is_ascii() {
-            for skip in 0..latin.len() {
-                deleted.clear();
-                deleted.extend(
-                    latin.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, &b)| char::from(b)),
-                );
-                out.push((hash_key(4, &deleted, ""), DELETION_WEIGHT, bit));
-            }
-        }
-    }
-    let limited = &parts[..parts.len().min(MAX_PAIR_PARTS)];
-    for (i, first) in limited.iter().enumerate() {
-        for second in &limited[i + 1..] {
-            let (a, b) = (token(first), token(second));
-            let (low, high) = if a <= b { (a, b) } else { (b, a) };
-            out.push((hash_key(3, &low, &high), PAIR_WEIGHT, 0));
-        }
     }
 }
 
@@ -486,12 +443,20 @@ fn pack(parts: &[NamePart]) -> String {
             out.push(PART_SEPARATOR);
         }
         out.push(role_code(part.role));
-        out.push(match (part.transliterated, part.abjad) {
-            (_, true) => '2',
-            (true, false) => '1',
-            (false, false) => '0',
+        out.push(match (part.transliterated, part.abjad, part.vowel_initial) {
+            (_, true, true) => '3',
+            (_, true, false) => '2',
+            (true, false, _) => '1',
+            (false, false, _) => '0',
         });
-        for field in [&part.original, &part.latin, &part.skeleton, &part.phonetic] {
+        for field in [
+            &part.original,
+            &part.latin,
+            &part.skeleton,
+            &part.phonetic,
+            &part.abjad_skeleton,
+            &part.article_skeleton,
+        ] {
             out.push(FIELD_SEPARATOR);
             out.push_str(field);
         }
@@ -507,11 +472,26 @@ fn unpack<'a>(packed: &'a str, out: &mut Vec<PartView<'a>>) {
         else {
             continue;
         };
+        let (Some(abjad_skeleton), Some(article_skeleton)) = (fields.next(), fields.next()) else {
+            continue;
+        };
         let mut head = head.chars();
         let role = role_of(head.next().unwrap_or('w'));
         let script = head.next();
         let transliterated = script != Some('0');
-        let abjad = script == Some('2');
-        out.push(PartView { original, latin, skeleton, phonetic, role, transliterated, abjad });
+        let abjad = matches!(script, Some('2' | '3'));
+        let vowel_initial = script == Some('3');
+        out.push(PartView {
+            original,
+            latin,
+            skeleton,
+            phonetic,
+            abjad_skeleton,
+            article_skeleton,
+            role,
+            transliterated,
+            abjad,
+            vowel_initial,
+        });
     }
 }

@@ -4,7 +4,7 @@ use muninn_text::{Script, fold, is_han, script_of, skeleton, skeleton::to_latin}
 use serde::Serialize;
 
 use crate::NameError;
-use crate::phonetic::phonetic;
+use crate::phonetic::{abjad_skeleton, phonetic};
 
 /// The longest name accepted, in characters.
 pub const MAX_NAME_CHARS: usize = 1000;
@@ -85,6 +85,13 @@ pub struct NamePart {
     pub skeleton: String,
     /// The phonetic code of the skeleton ([`crate::phonetic::phonetic`]).
     pub phonetic: String,
+    /// The skeleton as Arabic script would write the word ([`crate::phonetic::abjad_skeleton`]):
+    /// what a part compares by against a part written in Arabic or Hebrew script.
+    pub abjad_skeleton: String,
+    /// For a word in Arabic script that lost its article (`الفرز` → `frz`), its abjad
+    /// skeleton with the article kept (`lfrz`): the article may be the name's own first
+    /// letters ("Alvarez", "Alexander"). Empty otherwise.
+    pub article_skeleton: String,
     /// Its role in the name.
     pub role: PartRole,
     /// Whether it was written in another script than Latin (it was transliterated).
@@ -92,6 +99,9 @@ pub struct NamePart {
     /// Whether that script writes no short vowels (Arabic, Persian, Hebrew): its romanised
     /// form is compared by its consonants.
     pub abjad: bool,
+    /// For such a word, whether it begins with an alef, hamza or ayin (after its article): a
+    /// vowel in other scripts, though only the alef romanises to one (`عمر` → `mr`, "Omar").
+    pub vowel_initial: bool,
 }
 
 /// A name split into its parts.
@@ -383,15 +393,37 @@ fn make_part(original: &str, mut latin: String, transliterated: bool) -> NamePar
     let phonetic = phonetic(&skeleton);
     let abjad =
         original.chars().any(|c| muninn_text::fold::is_arabic(c) || ('\u{0590}'..='\u{05FF}').contains(&c));
+    let abjad_key = abjad_skeleton(&latin);
+    let article_skeleton = if abjad { skeleton_with_article(original, &latin) } else { String::new() };
+    let vowel_initial = abjad && {
+        let folded = fold(original);
+        let first = muninn_text::strip_arabic_article(&folded).chars().next();
+        matches!(first, Some('ا' | 'ع' | 'ء' | 'ئ' | 'ؤ' | 'א' | 'ע'))
+    };
     NamePart {
         original: original.to_owned(),
         latin,
         skeleton,
         phonetic,
+        abjad_skeleton: abjad_key,
+        article_skeleton,
         role: PartRole::Word,
         transliterated,
         abjad,
+        vowel_initial,
     }
+}
+
+/// The abjad skeleton of an Arabic-script word with the article `to_latin` stripped put back,
+/// or nothing when there was none.
+fn skeleton_with_article(original: &str, latin: &str) -> String {
+    let folded = fold(original);
+    let stripped = muninn_text::strip_arabic_article(&folded);
+    if stripped.len() == folded.len() {
+        return String::new();
+    }
+    let article = to_latin(&folded[..folded.len() - stripped.len()]);
+    abjad_skeleton(&format!("{article}{latin}"))
 }
 
 fn decide_kind(kind: NameKind, parts: &[NamePart]) -> NameKind {

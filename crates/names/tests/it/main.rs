@@ -54,6 +54,11 @@ pub(crate) fn sample_entities() -> Vec<Entity> {
     entities.push(person("T-2", &["Viktor Petrovich Lebedev", "Виктор Петрович Лебедев"], "1971", "RU"));
     entities.push(person("T-3", &["Xi Jinping", "习近平"], "1953-06-15", "CN"));
     entities.push(person("T-4", &["Hasan Lebedev"], "1980", "RU"));
+    entities.push(person("T-6", &["Santiago ALVAREZ CASTRO"], "1970", "CO"));
+    entities.push(person("T-7", &["Muhammad Yunis AHMAD"], "1975", "SY"));
+    entities.push(person("T-8", &["MOHAMMAD AHMADI"], "1969", "IR"));
+    entities.push(person("T-9", &["Ibrahim KHALIL", "Dr. Ibrahim"], "1962", "LB"));
+    entities.push(person("T-10", &["Parviz VAHIDI"], "1958", "IR"));
     entities.push(Entity {
         id: "T-5".to_owned(),
         names: vec!["Harbor Bank Co".to_owned(), "ООО Харбор Банк".to_owned()],

@@ -51,10 +51,10 @@ fn spellings_and_scripts() {
     check(
         "Abdul Hai Saleq",
         expect![[r#"
-        0.98 T-1: name 0.98 against "ABDULHAI SALEK"
-          AbdulHai ~ ABDULHAI: exact 1.00
-          Saleq ~ SALEK: skeleton 0.95
-    "#]],
+            0.98 T-1: name 0.98 against "ABDULHAI SALEK"
+              AbdulHai ~ ABDULHAI: exact 1.00
+              Saleq ~ SALEK: skeleton 0.96
+        "#]],
     );
     check(
         "عبد الحی سالک",
@@ -67,7 +67,7 @@ fn spellings_and_scripts() {
     check(
         "Виктор Лебедев",
         expect![[r#"
-            0.89 T-2: name 0.89 against "Viktor Petrovich Lebedev"
+            0.96 T-2: name 0.96 against "Viktor Petrovich Lebedev"
               Виктор ~ Viktor: transliteration 1.00
               Лебедев ~ Lebedev: transliteration 1.00
               not in the query: Petrovich
@@ -101,18 +101,18 @@ fn spellings_and_scripts() {
     check(
         "Hassan Nasrallah",
         expect![[r#"
-        0.98 SDN-2686: name 0.98 against "Hasan NASRALLAH"
-          Hassan ~ Hasan: skeleton 0.95
-          Nasrallah ~ NASRALLAH: exact 1.00
-    "#]],
+            0.98 SDN-2686: name 0.98 against "Hasan NASRALLAH"
+              Hassan ~ Hasan: skeleton 0.96
+              Nasrallah ~ NASRALLAH: exact 1.00
+        "#]],
     );
     check(
         "Хасан Насралла",
         expect![[r#"
-        0.95 SDN-2686: name 0.95 against "Hasan NASRALLAH"
-          Хасан ~ Hasan: skeleton 0.95
-          Насралла ~ NASRALLAH: skeleton 0.95
-    "#]],
+            0.96 SDN-2686: name 0.96 against "Hasan NASRALLAH"
+              Хасан ~ Hasan: skeleton 0.96
+              Насралла ~ NASRALLAH: skeleton 0.96
+        "#]],
     );
 }
 
@@ -121,26 +121,27 @@ fn typos_and_missing_parts() {
     check(
         "Abdulhai Saelk",
         expect![[r#"
-        0.98 T-1: name 0.98 against "ABDULHAI SALEK"
-          Abdulhai ~ ABDULHAI: exact 1.00
-          Saelk ~ SALEK: skeleton 0.95
-    "#]],
+            0.97 T-1: name 0.97 against "ABDULHAI SALEK"
+              Abdulhai ~ ABDULHAI: exact 1.00
+              Saelk ~ SALEK: skeleton 0.94
+        "#]],
     );
     check(
         "Mousa Abu Marzook",
         expect![[r#"
-        0.96 SDN-3754: name 0.96 against "Musa Abu MARZUK" (alias)
-          Mousa ~ Musa: skeleton 0.95
-          Abu ~ Abu: exact 1.00
-          Marzook ~ MARZUK: skeleton 0.95
-    "#]],
+            0.97 SDN-3754: name 0.97 against "Mousa Mohammed ABU MARZOOK"
+              Mousa ~ Mousa: exact 1.00
+              Abu ~ ABU: exact 1.00
+              Marzook ~ MARZOOK: exact 1.00
+              not in the query: Mohammed
+        "#]],
     );
     check(
         "Viktor Lebedv",
         expect![[r#"
-            0.87 T-2: name 0.87 against "Viktor Petrovich Lebedev"
+            0.93 T-2: name 0.93 against "Viktor Petrovich Lebedev"
               Viktor ~ Viktor: exact 1.00
-              Lebedv ~ Lebedev: skeleton 0.95
+              Lebedv ~ Lebedev: skeleton 0.94
               not in the query: Petrovich
         "#]],
     );
@@ -212,12 +213,12 @@ fn properties_add_and_take_evidence() {
         "1965-03-02",
         "AF",
         expect![[r#"
-        1.00 T-1: name 0.98 against "ABDULHAI SALEK"
-          AbdulHai ~ ABDULHAI: exact 1.00
-          Saleq ~ SALEK: skeleton 0.95
-          birth_date 1965-03-02 ~ 1965-03-02: +0.08
-          country AF ~ AF: +0.04
-    "#]],
+            1.00 T-1: name 0.98 against "ABDULHAI SALEK"
+              AbdulHai ~ ABDULHAI: exact 1.00
+              Saleq ~ SALEK: skeleton 0.96
+              birth_date 1965-03-02 ~ 1965-03-02: +0.08
+              country AF ~ AF: +0.04
+        "#]],
     );
     check_with(
         "Abdul Hai Saleq",
@@ -225,6 +226,141 @@ fn properties_add_and_take_evidence() {
         "PK",
         expect![[r#"
         no match
+    "#]],
+    );
+}
+
+#[test]
+fn arabic_script_renderings() {
+    check(
+        "فيكتور لبدف",
+        expect![[r#"
+        0.92 T-2: name 0.92 against "Viktor Petrovich Lebedev"
+          فيكتور ~ Viktor: skeleton 0.96
+          لبدف ~ Lebedev: skeleton 0.96
+          not in the query: Petrovich
+    "#]],
+    );
+    check(
+        "سانتياغو ألفاريز كاسترو",
+        expect![[r#"
+        0.96 T-6: name 0.96 against "Santiago ALVAREZ CASTRO"
+          سانتياغو ~ Santiago: skeleton 0.95
+          ألفاريز ~ ALVAREZ: skeleton 0.96
+          كاسترو ~ CASTRO: skeleton 0.96
+    "#]],
+    );
+    check(
+        "سانتياغو الفاريز كاسترو",
+        expect![[r#"
+        0.96 T-6: name 0.96 against "Santiago ALVAREZ CASTRO"
+          سانتياغو ~ Santiago: skeleton 0.95
+          الفاريز ~ ALVAREZ: skeleton 0.96
+          كاسترو ~ CASTRO: skeleton 0.96
+    "#]],
+    );
+    check(
+        "حسن نصر الله",
+        expect![[r#"
+        0.96 SDN-2686: name 0.96 against "Hasan NASRALLAH"
+          حسن ~ Hasan: skeleton 0.96
+          نصر الله ~ NASRALLAH: skeleton 0.96
+    "#]],
+    );
+    check(
+        "پرویز وحیدی",
+        expect![[r#"
+        0.96 T-10: name 0.96 against "Parviz VAHIDI"
+          پرویز ~ Parviz: skeleton 0.96
+          وحیدی ~ VAHIDI: skeleton 0.96
+    "#]],
+    );
+    check(
+        "Parvez Vahidi",
+        expect![[r#"
+        0.98 T-10: name 0.98 against "Parviz VAHIDI"
+          Parvez ~ Parviz: skeleton 0.96
+          Vahidi ~ VAHIDI: exact 1.00
+    "#]],
+    );
+    check(
+        "محمد يونس أحمد",
+        expect![[r#"
+            0.96 T-7: name 0.96 against "Muhammad Yunis AHMAD"
+              محمد ~ Muhammad: skeleton 0.96
+              يونس ~ Yunis: skeleton 0.96
+              أحمد ~ AHMAD: skeleton 0.96
+            0.92 T-8: name 0.92 against "MOHAMMAD AHMADI"
+              محمد ~ MOHAMMAD: skeleton 0.96
+              أحمد ~ AHMADI: skeleton 0.95
+              not in the entity's name: يونس
+        "#]],
+    );
+    check(
+        "Santiago Alvares Castro",
+        expect![[r#"
+        0.97 T-6: name 0.97 against "Santiago ALVAREZ CASTRO"
+          Santiago ~ Santiago: exact 1.00
+          Alvares ~ ALVAREZ: phonetic 0.91
+          Castro ~ CASTRO: exact 1.00
+    "#]],
+    );
+    check(
+        "الفاريز كاسترو",
+        expect![[r#"
+        no match
+    "#]],
+    );
+}
+
+#[test]
+fn missing_middle_names_and_lone_given_names() {
+    check(
+        "Muhammad Ahmad",
+        expect![[r#"
+        0.96 T-7: name 0.96 against "Muhammad Yunis AHMAD"
+          Muhammad ~ Muhammad: exact 1.00
+          Ahmad ~ AHMAD: exact 1.00
+          not in the query: Yunis
+        0.95 T-8: name 0.95 against "MOHAMMAD AHMADI"
+          Muhammad ~ MOHAMMAD: skeleton 0.96
+          Ahmad ~ AHMADI: skeleton 0.94
+    "#]],
+    );
+    check(
+        "Ibrahim Hassan",
+        expect![[r#"
+        no match
+    "#]],
+    );
+    check(
+        "P. Ibrahim",
+        expect![[r#"
+        no match
+    "#]],
+    );
+    check(
+        "Ibrahim",
+        expect![[r#"
+        1.00 QDi.299: name 1.00 against "Dr. Ibrahim" (alias)
+          Ibrahim ~ Ibrahim: exact 1.00
+        1.00 T-9: name 1.00 against "Dr. Ibrahim" (alias)
+          Ibrahim ~ Ibrahim: exact 1.00
+    "#]],
+    );
+    check(
+        "Muhammad",
+        expect![[r#"
+        no match
+    "#]],
+    );
+    check(
+        "Santiago Castro",
+        expect![[r#"
+        0.96 T-6: name 0.96 against "Santiago ALVAREZ CASTRO"
+          Santiago ~ Santiago: exact 1.00
+          Castro ~ CASTRO: exact 1.00
+          not in the query: ALVAREZ
     "#]],
     );
 }
