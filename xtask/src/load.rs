@@ -283,25 +283,12 @@ fn percentile(values: &mut [f64], q: f64) -> f64 {
     (values[rank] * 100.0).round() / 100.0
 }
 
-/// Peak resident memory of a process, in MiB.
-fn peak_rss_mib(pid: u32) -> Option<f64> {
+/// A memory figure of a process from `/proc/PID/status` (`VmHWM:` peak, `VmRSS:` now), in MiB.
+fn memory_mib(pid: u32, field: &str) -> Option<f64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let kb: f64 = status
         .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))?
-        .trim()
-        .trim_end_matches(" kB")
-        .trim()
-        .parse()
-        .ok()?;
-    Some((kb / 1024.0 * 10.0).round() / 10.0)
-}
-
-fn rss_mib(pid: u32) -> Option<f64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let kb: f64 = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))?
+        .find_map(|line| line.strip_prefix(field))?
         .trim()
         .trim_end_matches(" kB")
         .trim()
@@ -400,13 +387,13 @@ pub fn api(root: &Path) -> anyhow::Result<()> {
     }
     while Instant::now() < until {
         std::thread::sleep(Duration::from_secs(5));
-        rss_during.extend(rss_mib(pid));
+        rss_during.extend(memory_mib(pid, "VmRSS:"));
     }
     for thread in threads {
         let _ = thread.join();
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let peak = peak_rss_mib(pid);
+    let peak = memory_mib(pid, "VmHWM:");
     drop(server);
     let samples = samples.lock().map(|s| s.clone()).unwrap_or_default();
 

@@ -11,11 +11,8 @@ use std::time::Instant;
 use anyhow::Context;
 use muninn_ingest::{IngestObserver, Progress};
 use muninn_model::{ContentHash, Item, ItemId, Timestamp};
-use muninn_screen::{
-    Alert, AlertState, ItemFields, ScreenScratch, ScreenWarning, Screener, Watchlist, import,
-};
+use muninn_screen::{Alert, AlertState, ScreenWarning, Screener, Watchlist, import};
 use muninn_store::{Document, EmbeddedStore, ItemStore};
-use rayon::prelude::*;
 use serde_json::json;
 
 use crate::cli::{AlertsArgs, ScreenArgs, WatchlistCommand, WatchlistFormat, WatchlistImportArgs};
@@ -48,23 +45,7 @@ pub fn load_screener(
     Ok(Screener::compile(&lists, Timestamp::now()))
 }
 
-/// Alerts for the hits of `screener` on `items`, screened on all cores.
-pub fn alerts_for(screener: &Screener, items: &[&Item], raised_at: Timestamp) -> Vec<Alert> {
-    if screener.is_empty() {
-        return Vec::new();
-    }
-    items
-        .par_iter()
-        .map_init(ScreenScratch::default, |scratch, item| {
-            let id = item.id.to_string();
-            let hits = screener.screen(&ItemFields::of(item, Some(&id)), scratch);
-            hits.iter()
-                .map(|hit| Alert::new(screener, hit, &id, item.markings.tlp, raised_at))
-                .collect::<Vec<_>>()
-        })
-        .flatten()
-        .collect()
-}
+pub use muninn_api::ingest::alerts_for;
 
 /// Screening inside ingest: wraps the run's observer, screens every batch before it is made
 /// durable and stores the alerts in the same batch, each kept only if its item is new.
