@@ -1,7 +1,7 @@
 //! MISP events in and out: the mapping to STIX passes Muninn's STIX import and the OASIS
 //! validator; the export loads in PyMISP; bad input gets a clear error.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use muninn_misp::{ExportAttribute, export_event, parse_event, to_stix};
@@ -62,36 +62,10 @@ fn bad_events_get_clear_errors() {
     }
 }
 
-fn target_dir() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.ancestors().nth(2).map(|root| root.join("target")).unwrap_or_else(|| manifest.join("target"))
-}
-
-/// The Python of `cargo xtask test` (with stix2-validator and PyMISP), or a local venv made once.
+/// The Python with PyMISP and the STIX validator (`cargo xtask test` gives it in MUNINN_PYTHON).
 fn python() -> PathBuf {
-    let python = std::env::var_os("MUNINN_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| target_dir().join("python/bin/python"));
-    let has = |module: &str| {
-        Command::new(&python)
-            .args(["-c", &format!("import {module}")])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    if !has("pymisp") || !has("stix2validator") {
-        if !python.exists() {
-            let made = Command::new("python3").args(["-m", "venv"]).arg(target_dir().join("python")).status();
-            assert!(made.is_ok_and(|s| s.success()), "python3 -m venv failed");
-        }
-        let installed = Command::new(&python)
-            .args(["-m", "pip", "install", "--quiet", "pymisp", "stix2-validator==3.3.2"])
-            .status();
-        assert!(
-            installed.is_ok_and(|s| s.success()),
-            "pip install pymisp stix2-validator (needs PyPI; or set MUNINN_PYTHON)"
-        );
-    }
-    python
+    muninn_testkit::python_with("stix2validator", "stix2-validator==3.3.2");
+    muninn_testkit::python_with("pymisp", "pymisp==2.5.34.4")
 }
 
 #[test]
@@ -99,7 +73,7 @@ fn the_stix_of_an_event_passes_the_oasis_validator() {
     let mapping = to_stix(&parse_event(EVENT).expect("event"));
     let bundle = serde_json::json!({"type": "bundle", "id": "bundle--0b6e4c1f-2a9d-4e3b-8f7a-6c5d4e3f2a1c", "objects": mapping.objects});
     let dir = tempfile_dir();
-    let path = dir.join("bundle.json");
+    let path = dir.path().join("bundle.json");
     std::fs::write(&path, bundle.to_string()).expect("write");
     let script = "import sys, json\nfrom stix2validator import validate_file, ValidationOptions\nr = validate_file(sys.argv[1], ValidationOptions(version='2.1'))\nprint(json.dumps({'valid': r.is_valid, 'errors': [str(e) for o in r.object_results for e in o.errors]}))";
     let output = Command::new(python()).args(["-c", script]).arg(&path).output().expect("python");
@@ -140,7 +114,7 @@ fn an_export_loads_in_pymisp_with_its_attributes_and_tlp() {
         &attributes,
     );
     let dir = tempfile_dir();
-    let path = dir.join("event.json");
+    let path = dir.path().join("event.json");
     std::fs::write(&path, event.to_string()).expect("write");
     let script = "import sys, json\nfrom pymisp import MISPEvent\ne = MISPEvent()\ne.load_file(sys.argv[1])\nprint(json.dumps({'info': e.info, 'attributes': [[a.type, a.value, bool(a.to_ids)] for a in e.attributes], 'tags': [t.name for t in e.tags]}))";
     let output = Command::new(python()).args(["-c", script]).arg(&path).output().expect("python");
@@ -159,12 +133,7 @@ fn an_export_loads_in_pymisp_with_its_attributes_and_tlp() {
     assert_eq!(back.attributes.len(), 4);
 }
 
-fn tempfile_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "muninn-misp-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
-    ));
-    std::fs::create_dir_all(&dir).expect("dir");
-    dir
+/// A temporary directory removed when the returned guard drops.
+fn tempfile_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary directory")
 }

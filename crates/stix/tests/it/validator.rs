@@ -63,46 +63,5 @@ pub fn validate(path: &Path) -> Verdict {
 /// The Python that has the validator, set up once per test run.
 fn python() -> &'static Path {
     static PYTHON: OnceLock<PathBuf> = OnceLock::new();
-    PYTHON.get_or_init(|| {
-        if let Some(python) = std::env::var_os("MUNINN_PYTHON") {
-            let python = PathBuf::from(python);
-            assert!(
-                has_validator(&python),
-                "MUNINN_PYTHON={} has no stix2validator ({VALIDATOR})",
-                python.display()
-            );
-            return python;
-        }
-        let venv = target_dir().join("python");
-        let python = venv.join("bin").join("python");
-        if python.exists() && has_validator(&python) {
-            return python;
-        }
-        run(Command::new("python3").args(["-m", "venv"]).arg(&venv), "python3 -m venv");
-        run(
-            Command::new(&python).args(["-m", "pip", "install", "--quiet", VALIDATOR]),
-            &format!("pip install {VALIDATOR} (needs access to PyPI; or set MUNINN_PYTHON)"),
-        );
-        assert!(has_validator(&python), "{} still has no stix2validator", python.display());
-        python
-    })
-}
-
-fn has_validator(python: &Path) -> bool {
-    Command::new(python)
-        .args(["-c", "import stix2validator"])
-        .output()
-        .is_ok_and(|output| output.status.success())
-}
-
-fn run(command: &mut Command, what: &str) {
-    let output = command.output().unwrap_or_else(|error| panic!("{what}: cannot start: {error}"));
-    assert!(output.status.success(), "{what} failed: {}", String::from_utf8_lossy(&output.stderr));
-}
-
-fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"),
-    }
+    PYTHON.get_or_init(|| muninn_testkit::python_with("stix2validator", VALIDATOR))
 }

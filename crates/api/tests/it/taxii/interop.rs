@@ -85,44 +85,7 @@ async fn the_oasis_client_discovers_adds_and_pages_without_duplicate_or_gap() {
     assert!(added > 0, "objects were added while the client worked");
 }
 
-/// The Python that has the client, set up once.
+/// The Python that has the client.
 fn python() -> PathBuf {
-    if let Some(python) = std::env::var_os("MUNINN_PYTHON") {
-        let python = PathBuf::from(python);
-        assert!(has_client(&python), "MUNINN_PYTHON={} has no taxii2client ({CLIENT})", python.display());
-        return python;
-    }
-    let venv = target_dir().join("python");
-    let python = venv.join("bin").join("python");
-    if python.exists() && has_client(&python) {
-        return python;
-    }
-    if !python.exists() {
-        run(Command::new("python3").args(["-m", "venv"]).arg(&venv), "python3 -m venv");
-    }
-    run(
-        Command::new(&python).args(["-m", "pip", "install", "--quiet", CLIENT]),
-        &format!("pip install {CLIENT} (needs access to PyPI; or set MUNINN_PYTHON)"),
-    );
-    assert!(has_client(&python), "{} still has no taxii2client", python.display());
-    python
-}
-
-fn has_client(python: &Path) -> bool {
-    Command::new(python)
-        .args(["-c", "import taxii2client"])
-        .output()
-        .is_ok_and(|output| output.status.success())
-}
-
-fn run(command: &mut Command, what: &str) {
-    let output = command.output().unwrap_or_else(|error| panic!("{what}: cannot start: {error}"));
-    assert!(output.status.success(), "{what} failed: {}", String::from_utf8_lossy(&output.stderr));
-}
-
-fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"),
-    }
+    muninn_testkit::python_with("taxii2client", CLIENT)
 }

@@ -1,0 +1,60 @@
+//! Support shared by the crates' integration tests (a dev-dependency only).
+//!
+//! The tests check Muninn's output with the official tools (the OASIS STIX validator, the OASIS
+//! TAXII client, the reference TAXII server medallion, PyMISP). `cargo xtask test` makes a
+//! virtual environment with all of them and names its interpreter in `MUNINN_PYTHON`; a test run
+//! on its own makes the same environment in `target/python` the first time it needs it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The workspace's target directory.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"),
+    }
+}
+
+/// Whether `python` can import `module`.
+pub fn has_module(python: &Path, module: &str) -> bool {
+    Command::new(python)
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|output| output.status.success())
+}
+
+fn run(command: &mut Command, what: &str) {
+    let output = command.output().unwrap_or_else(|error| panic!("{what}: cannot start: {error}"));
+    assert!(output.status.success(), "{what} failed: {}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// A Python interpreter that can import `module`: `$MUNINN_PYTHON` (which must have it), else
+/// the virtual environment in `target/python`, made and given `package` (a pip requirement such
+/// as `stix2-validator==3.3.2`) when it lacks it. Panics with the reason when that fails (no
+/// `python3`, no access to PyPI).
+pub fn python_with(module: &str, package: &str) -> PathBuf {
+    if let Some(python) = std::env::var_os("MUNINN_PYTHON") {
+        let python = PathBuf::from(python);
+        assert!(
+            has_module(&python, module),
+            "MUNINN_PYTHON={} has no {module} ({package})",
+            python.display()
+        );
+        return python;
+    }
+    let venv = target_dir().join("python");
+    let python = venv.join("bin").join("python");
+    if python.exists() && has_module(&python, module) {
+        return python;
+    }
+    if !python.exists() {
+        run(Command::new("python3").args(["-m", "venv"]).arg(&venv), "python3 -m venv");
+    }
+    run(
+        Command::new(&python).args(["-m", "pip", "install", "--quiet", package]),
+        &format!("pip install {package} (needs access to PyPI; or set MUNINN_PYTHON)"),
+    );
+    assert!(has_module(&python, module), "{} still has no {module}", python.display());
+    python
+}
