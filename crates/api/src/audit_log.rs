@@ -48,3 +48,31 @@ pub fn signing_seed(data_dir: &Path) -> std::io::Result<[u8; 32]> {
 pub fn checkpoint_document(checkpoint: &Checkpoint) -> Result<Document, CatalogError> {
     catalog::document(CHECKPOINT_TABLE, &checkpoint.date, checkpoint)
 }
+
+/// Signs today's checkpoint (UTC) if the store has none for today: an announcement entry is
+/// appended, then the chain head after it is signed with the data directory's key and stored.
+/// Runs on the writer thread, so the head it signs is exactly the stored one. Returns the
+/// checkpoint when one was signed.
+pub async fn sign_daily_checkpoint(state: &crate::AppState) -> crate::ApiResult<Option<Checkpoint>> {
+    use muninn_audit::{AuditAction, Outcome};
+    let seed = signing_seed(&state.data_dir).map_err(crate::ApiError::internal)?;
+    let today = jiff::tz::TimeZone::UTC.to_datetime(jiff::Timestamp::now()).date();
+    state
+        .run_task(move |store, chain| {
+            if store.document(CHECKPOINT_TABLE, &today.to_string())?.is_some() {
+                return Ok(None);
+            }
+            let announce = crate::state::record(
+                None,
+                AuditAction::CheckpointSigned { seq: chain.head().next_seq + 1 },
+                Outcome::Allowed,
+            );
+            let documents = crate::state::audit_documents(chain, vec![announce])?;
+            store.put_documents(documents)?;
+            let checkpoint = muninn_audit::sign_checkpoint(&seed, today, &chain.head())
+                .map_err(crate::ApiError::internal)?;
+            store.put_documents(vec![checkpoint_document(&checkpoint)?])?;
+            Ok(Some(checkpoint))
+        })
+        .await
+}

@@ -191,6 +191,20 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     webhooks::start(&state, state.settings.webhook_policy.clone());
+    // The daily signed checkpoint of the audit chain: checked at start and every hour.
+    let signing = Arc::clone(&state);
+    let checkpoint_task = tokio::spawn(async move {
+        loop {
+            match audit_log::sign_daily_checkpoint(&signing).await {
+                Ok(Some(checkpoint)) => {
+                    tracing::info!(date = %checkpoint.date, entries = checkpoint.seq, "audit checkpoint signed")
+                }
+                Ok(None) => {}
+                Err(error) => tracing::error!(%error, "the daily audit checkpoint could not be signed"),
+            }
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+        }
+    });
     let syncing = Arc::clone(&state);
     let sync_task = tokio::spawn(async move {
         loop {
@@ -204,5 +218,6 @@ pub async fn serve(
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     sync_task.abort();
+    checkpoint_task.abort();
     result
 }

@@ -372,3 +372,20 @@ async fn webhooks_deliver_signed_alerts_their_owner_may_see() {
             .all(|(_, v)| !String::from_utf8_lossy(v).contains(&secret))
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_daily_checkpoint_is_signed_once_and_the_chain_verifies_against_it() {
+    let fixture = Fixture::new();
+    let (status, _) = fixture.call(Method::GET, "/api/v1/search?q=shared-term", Some("a-reader"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let checkpoint =
+        muninn_api::audit_log::sign_daily_checkpoint(&fixture.state).await.expect("signed").expect("new");
+    assert!(checkpoint.seq >= 2, "{checkpoint:?}");
+    muninn_audit::verify_checkpoint(&checkpoint, None).expect("a valid signature");
+    // Once a day: a second call signs nothing.
+    assert!(muninn_api::audit_log::sign_daily_checkpoint(&fixture.state).await.expect("checked").is_none());
+    // The stored chain verifies against its head and the checkpoint.
+    let (_, answer) = fixture.call(Method::GET, "/api/v1/audit/verify", Some("a-admin"), None).await;
+    assert_eq!(answer["valid"], true, "{answer}");
+    assert_eq!(fixture.store_document_count(muninn_api::audit_log::CHECKPOINT_TABLE), 1);
+}
