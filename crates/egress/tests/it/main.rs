@@ -234,10 +234,11 @@ fn bodies_are_capped_and_slow_or_endless_servers_time_out() {
     }));
     let hosts = [large.host(), endless.host(), slow.host(), silent.host(), huge_header.host()];
     let client = EgressClient::new(policy(&hosts)).expect("client");
-    assert_eq!(
-        error_text(client.get(&huge_header.url("/"), &[])),
-        format!("request to {} failed: response header is too big: 100086 > 65536", huge_header.url("/"))
-    );
+    // How much of the header the library had read when it gave up depends on how the bytes
+    // arrived: the message names the limit, not an exact count.
+    let refused = error_text(client.get(&huge_header.url("/"), &[]));
+    let expected = format!("request to {} failed: response header is too big: ", huge_header.url("/"));
+    assert!(refused.starts_with(&expected) && refused.ends_with("> 65536"), "{refused}");
     assert_eq!(
         error_text(client.get(&large.url("/"), &[])),
         format!("response body from {} exceeds the limit of 4096 bytes", large.url("/"))
