@@ -54,7 +54,6 @@ pub fn checkpoint_document(checkpoint: &Checkpoint) -> Result<Document, CatalogE
 /// Runs on the writer thread, so the head it signs is exactly the stored one. Returns the
 /// checkpoint when one was signed.
 pub async fn sign_daily_checkpoint(state: &crate::AppState) -> crate::ApiResult<Option<Checkpoint>> {
-    use muninn_audit::{AuditAction, Outcome};
     let seed = signing_seed(&state.data_dir).map_err(crate::ApiError::internal)?;
     let today = jiff::tz::TimeZone::UTC.to_datetime(jiff::Timestamp::now()).date();
     state
@@ -62,17 +61,30 @@ pub async fn sign_daily_checkpoint(state: &crate::AppState) -> crate::ApiResult<
             if store.document(CHECKPOINT_TABLE, &today.to_string())?.is_some() {
                 return Ok(None);
             }
-            let announce = crate::state::record(
-                None,
-                AuditAction::CheckpointSigned { seq: chain.head().next_seq + 1 },
-                Outcome::Allowed,
-            );
-            let documents = crate::state::audit_documents(chain, vec![announce])?;
-            store.put_documents(documents)?;
-            let checkpoint = muninn_audit::sign_checkpoint(&seed, today, &chain.head())
-                .map_err(crate::ApiError::internal)?;
-            store.put_documents(vec![checkpoint_document(&checkpoint)?])?;
-            Ok(Some(checkpoint))
+            append_checkpoint(store, chain, &seed, today).map(Some)
         })
         .await
+}
+
+/// Appends an entry announcing a checkpoint, then signs the chain's head after it with the key
+/// of `seed` for `date` and stores the checkpoint; returns it. The caller holds the store for
+/// writing and the chain it continues (the server's writer thread, or the command line).
+pub fn append_checkpoint(
+    store: &mut muninn_store::EmbeddedStore,
+    chain: &mut muninn_audit::Chain,
+    seed: &[u8; 32],
+    date: jiff::civil::Date,
+) -> crate::ApiResult<Checkpoint> {
+    use muninn_audit::{AuditAction, Outcome};
+    let announce = crate::state::record(
+        None,
+        AuditAction::CheckpointSigned { seq: chain.head().next_seq + 1 },
+        Outcome::Allowed,
+    );
+    let documents = crate::state::audit_documents(chain, vec![announce])?;
+    store.put_documents(documents)?;
+    let checkpoint =
+        muninn_audit::sign_checkpoint(seed, date, &chain.head()).map_err(crate::ApiError::internal)?;
+    store.put_documents(vec![checkpoint_document(&checkpoint)?])?;
+    Ok(checkpoint)
 }

@@ -49,15 +49,7 @@ impl Param {
 }
 
 /// The parameters of the collection listings (objects, manifest).
-pub(crate) const LISTING: &[Param] = &[
-    Param::AddedAfter,
-    Param::Limit,
-    Param::Next,
-    Param::Id,
-    Param::Type,
-    Param::Version,
-    Param::SpecVersion,
-];
+pub(crate) const LISTING: &[Param] = &Param::ALL;
 /// The parameters of one object's versions (get an object).
 pub(crate) const OBJECT: &[Param] =
     &[Param::AddedAfter, Param::Limit, Param::Next, Param::Version, Param::SpecVersion];

@@ -78,6 +78,47 @@ pub fn watchlist(name: &str, owner: &str, tlp: Tlp) -> muninn_screen::Watchlist 
     }
 }
 
+/// The fixture's organisations (org-c a client of org-a), its users and one bearer token each
+/// (labelled `label`): the documents that store them, and the tokens by user id.
+pub fn directory_documents(label: &str) -> (Vec<Document>, BTreeMap<&'static str, String>) {
+    let mut documents: Vec<Document> = Vec::new();
+    for (id, clients) in [("org-a", vec!["org-c"]), ("org-b", vec![]), ("org-c", vec![])] {
+        let org = Org {
+            id: id.parse().expect("org"),
+            name: id.to_owned(),
+            clients: clients.into_iter().map(|c| c.parse().expect("org")).collect(),
+        };
+        documents.push(catalog::org_document(&org).expect("org doc"));
+    }
+    let mut tokens = BTreeMap::new();
+    for (index, (id, org, role, groups)) in USERS.into_iter().enumerate() {
+        let password_hash = (id == PASSWORD_USER.0)
+            .then(|| muninn_access::hash_password(PASSWORD_USER.1, &[7u8; 16]).expect("hash"));
+        let user = User {
+            id: id.parse().expect("user"),
+            org: org.parse().expect("org"),
+            role,
+            groups: groups.iter().map(|g| (*g).to_owned()).collect(),
+            name: id.to_owned(),
+            password_hash,
+            disabled: false,
+        };
+        documents.push(catalog::user_document(&user).expect("user doc"));
+        let (token, hash) = muninn_access::issue_token(&[index as u8 + 1; 32]);
+        let record = TokenRecord {
+            id: muninn_access::token_id(&hash),
+            hash,
+            user: user.id.clone(),
+            label: label.to_owned(),
+            created_at_unix: 0,
+            revoked: false,
+        };
+        documents.push(catalog::token_document(&record).expect("token doc"));
+        tokens.insert(id, token);
+    }
+    (documents, tokens)
+}
+
 pub struct Fixture {
     _dir: tempfile::TempDir,
     pub state: Arc<AppState>,
@@ -125,41 +166,7 @@ impl Fixture {
                 ..Default::default()
             })
             .expect("append");
-        let mut documents: Vec<Document> = Vec::new();
-        for (id, clients) in [("org-a", vec!["org-c"]), ("org-b", vec![]), ("org-c", vec![])] {
-            let org = Org {
-                id: id.parse().expect("org"),
-                name: id.to_owned(),
-                clients: clients.into_iter().map(|c| c.parse().expect("org")).collect(),
-            };
-            documents.push(catalog::org_document(&org).expect("org doc"));
-        }
-        let mut tokens = BTreeMap::new();
-        for (index, (id, org, role, groups)) in USERS.into_iter().enumerate() {
-            let password_hash = (id == PASSWORD_USER.0)
-                .then(|| muninn_access::hash_password(PASSWORD_USER.1, &[7u8; 16]).expect("hash"));
-            let user = User {
-                id: id.parse().expect("user"),
-                org: org.parse().expect("org"),
-                role,
-                groups: groups.iter().map(|g| (*g).to_owned()).collect(),
-                name: id.to_owned(),
-                password_hash,
-                disabled: false,
-            };
-            documents.push(catalog::user_document(&user).expect("user doc"));
-            let (token, hash) = muninn_access::issue_token(&[index as u8 + 1; 32]);
-            let record = TokenRecord {
-                id: muninn_access::token_id(&hash),
-                hash,
-                user: user.id.clone(),
-                label: "fixture".to_owned(),
-                created_at_unix: 0,
-                revoked: false,
-            };
-            documents.push(catalog::token_document(&record).expect("token doc"));
-            tokens.insert(id, token);
-        }
+        let (mut documents, tokens) = directory_documents("fixture");
         for (name, owner, tlp) in WATCHLISTS {
             let list = watchlist(name, owner, tlp);
             documents.push(catalog::document(catalog::WATCHLIST_TABLE, name, &list).expect("list doc"));

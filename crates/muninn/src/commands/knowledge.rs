@@ -339,20 +339,8 @@ fn export_misp(
                 if !seen.insert((kind, found.value.clone())) {
                     continue;
                 }
-                let mut random = [0u8; 16];
-                getrandom::fill(&mut random).map_err(|error| anyhow::anyhow!("no randomness: {error}"))?;
-                random[6] = (random[6] & 0x0f) | 0x40;
-                random[8] = (random[8] & 0x3f) | 0x80;
-                let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
                 attributes.push(muninn_misp::ExportAttribute {
-                    uuid: format!(
-                        "{}-{}-{}-{}-{}",
-                        &hex[..8],
-                        &hex[8..12],
-                        &hex[12..16],
-                        &hex[16..20],
-                        &hex[20..]
-                    ),
+                    uuid: random_uuid()?,
                     kind,
                     category,
                     value: found.value,
@@ -362,15 +350,20 @@ fn export_misp(
             }
         }
     }
-    let mut random = [0u8; 16];
-    getrandom::fill(&mut random).map_err(|error| anyhow::anyhow!("no randomness: {error}"))?;
-    random[6] = (random[6] & 0x0f) | 0x40;
-    random[8] = (random[8] & 0x3f) | 0x80;
-    let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
-    let uuid = format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]);
+    let uuid = random_uuid()?;
     let today = jiff::tz::TimeZone::UTC.to_datetime(Timestamp::now()).date().to_string();
     let info = info.map_or_else(|| format!("Muninn export: {query}"), str::to_owned);
     // The event is marked with the most restrictive label of the items it draws from.
     let event = muninn_misp::export_event(&uuid, &info, &today, tlp, &attributes);
     Ok((serde_json::to_string_pretty(&event)?, attributes.len()))
+}
+
+/// A random (version 4) UUID.
+fn random_uuid() -> anyhow::Result<String> {
+    let mut random = [0u8; 16];
+    getrandom::fill(&mut random).map_err(|error| anyhow::anyhow!("no randomness: {error}"))?;
+    random[6] = (random[6] & 0x0f) | 0x40;
+    random[8] = (random[8] & 0x3f) | 0x80;
+    let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]))
 }

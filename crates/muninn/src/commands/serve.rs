@@ -177,17 +177,10 @@ pub fn audit(config: &Config, command: &AuditCommand) -> anyhow::Result<ExitCode
         AuditCommand::Checkpoint { out } => {
             let seed = muninn_api::audit_log::signing_seed(&config.data_dir)?;
             // The checkpoint covers the chain including its own announcement entry.
-            let head_before = stored_head(&store)?;
-            let announce = record(
-                None,
-                AuditAction::CheckpointSigned { seq: head_before.next_seq + 1 },
-                Outcome::Allowed,
-            );
-            write_audited(&mut store, Vec::new(), vec![announce])?;
-            let head = stored_head(&store)?;
             let today = jiff::tz::TimeZone::UTC.to_datetime(Timestamp::now()).date();
-            let checkpoint = muninn_audit::sign_checkpoint(&seed, today, &head)?;
-            store.put_documents(vec![muninn_api::audit_log::checkpoint_document(&checkpoint)?])?;
+            let mut chain = Chain::resume(stored_head(&store)?);
+            let checkpoint = muninn_api::audit_log::append_checkpoint(&mut store, &mut chain, &seed, today)?;
+            let head = chain.head();
             let text = serde_json::to_string_pretty(&checkpoint)?;
             match out {
                 Some(path) => {

@@ -7,8 +7,6 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
-use muninn_access::{Org, TokenRecord, User};
-use muninn_api::catalog;
 use muninn_api::state::{AppState, Settings};
 use muninn_api::taxii::{EVERYONE, NewCollection, create_collection};
 use muninn_index::SearchIndex;
@@ -16,8 +14,6 @@ use muninn_model::Tlp;
 use muninn_store::{EmbeddedStore, ItemStore, StoreConfig};
 use serde_json::{Value, json};
 use tower::ServiceExt;
-
-use crate::fixture::{PASSWORD_USER, USERS};
 
 /// The TAXII media type.
 pub const TAXII: &str = "application/taxii+json;version=2.1";
@@ -75,41 +71,7 @@ impl Taxii {
         let dir = tempfile::tempdir().expect("tempdir");
         let data = dir.path().join("data");
         let mut store = EmbeddedStore::open(&data, StoreConfig::default()).expect("store");
-        let mut documents = Vec::new();
-        for (id, clients) in [("org-a", vec!["org-c"]), ("org-b", vec![]), ("org-c", vec![])] {
-            let org = Org {
-                id: id.parse().expect("org"),
-                name: id.to_owned(),
-                clients: clients.into_iter().map(|c| c.parse().expect("org")).collect(),
-            };
-            documents.push(catalog::org_document(&org).expect("org doc"));
-        }
-        let mut tokens = BTreeMap::new();
-        for (index, (id, org, role, groups)) in USERS.into_iter().enumerate() {
-            let password_hash = (id == PASSWORD_USER.0)
-                .then(|| muninn_access::hash_password(PASSWORD_USER.1, &[7u8; 16]).expect("hash"));
-            let user = User {
-                id: id.parse().expect("user"),
-                org: org.parse().expect("org"),
-                role,
-                groups: groups.iter().map(|g| (*g).to_owned()).collect(),
-                name: id.to_owned(),
-                password_hash,
-                disabled: false,
-            };
-            documents.push(catalog::user_document(&user).expect("user doc"));
-            let (token, hash) = muninn_access::issue_token(&[index as u8 + 1; 32]);
-            let record = TokenRecord {
-                id: muninn_access::token_id(&hash),
-                hash,
-                user: user.id.clone(),
-                label: "taxii".to_owned(),
-                created_at_unix: 0,
-                revoked: false,
-            };
-            documents.push(catalog::token_document(&record).expect("token doc"));
-            tokens.insert(id, token);
-        }
+        let (mut documents, tokens) = crate::fixture::directory_documents("taxii");
         let mut collection = |title: &str, readers: &[&str], writers: &[&str]| {
             let (collection, docs) = create_collection(NewCollection {
                 title: title.to_owned(),
