@@ -77,12 +77,25 @@ pub fn token_login(state: &AppState, token: &str, ip: &str) -> Result<Principal,
         let mut limiter = state.limiter.lock().map_err(|_| ApiError::internal("limiter lock poisoned"))?;
         limiter.check(account, ip, now).map_err(retry)?;
     }
-    let principal = {
+    let (principal, session) = {
         let directory = state.directory.read().map_err(|_| ApiError::internal("directory lock poisoned"))?;
-        directory.authenticate_token(token)
+        let principal = directory.authenticate_token(token);
+        let hash = muninn_access::token_hash(token);
+        let session = directory
+            .tokens
+            .get(&hash)
+            .filter(|record| record.label == WEB_SESSION_LABEL)
+            .map(|record| (hash, record.created_at_unix));
+        (principal, session)
     };
     match principal {
-        Some(principal) => Ok(principal),
+        Some(principal) => match session {
+            // An ended session is not a guess: it is not counted against the address.
+            Some((hash, signed_in_at)) if !session_in_time(state, &hash, signed_in_at)? => {
+                Err(ApiError::Unauthenticated)
+            }
+            _ => Ok(principal),
+        },
         None => {
             let mut limiter =
                 state.limiter.lock().map_err(|_| ApiError::internal("limiter lock poisoned"))?;
@@ -92,8 +105,31 @@ pub fn token_login(state: &AppState, token: &str, ip: &str) -> Result<Principal,
     }
 }
 
+/// Whether the web UI session with token hash `hash`, signed in at `signed_in_at` (Unix
+/// seconds), is still within its lifetime and idle timeout; if so it counts as used now. A
+/// session the server has not seen used since it started counts as last used at sign-in.
+fn session_in_time(state: &AppState, hash: &str, signed_in_at: i64) -> Result<bool, ApiError> {
+    let now_unix = jiff::Timestamp::now().as_second();
+    let age = u64::try_from(now_unix.saturating_sub(signed_in_at)).unwrap_or(0);
+    let mut seen = state.session_seen.lock().map_err(|_| ApiError::internal("session lock poisoned"))?;
+    let idle = match seen.get(hash) {
+        Some(last) => last.elapsed(),
+        None => std::time::Duration::from_secs(age),
+    };
+    if age >= state.settings.session_lifetime.as_secs() || idle >= state.settings.session_idle {
+        seen.remove(hash);
+        return Ok(false);
+    }
+    seen.insert(hash.to_owned(), std::time::Instant::now());
+    Ok(true)
+}
+
 /// The web UI's session cookie: an API token.
 pub const SESSION_COOKIE: &str = "muninn_session";
+/// The label of the tokens the sign-in form issues. Such a token is a session: it ends after
+/// [`crate::Settings::session_idle`] unused or [`crate::Settings::session_lifetime`] after
+/// sign-in, whether it comes as the cookie or as a bearer token.
+pub const WEB_SESSION_LABEL: &str = "web session";
 /// The header of the CSRF token on API requests that use the session cookie and may change
 /// something.
 pub const CSRF_HEADER: &str = "x-csrf-token";

@@ -44,6 +44,10 @@ pub struct Settings {
     /// Where alert webhooks may point (https only unless allowed; private addresses only on
     /// the allow-list).
     pub webhook_policy: muninn_egress::EgressPolicy,
+    /// A web UI session not used for this long has ended (its cookie signs nobody in).
+    pub session_idle: Duration,
+    /// A web UI session ends this long after sign-in, however much it is used.
+    pub session_lifetime: Duration,
 }
 
 impl Default for Settings {
@@ -58,6 +62,8 @@ impl Default for Settings {
                 max_body_bytes: 64 << 10,
                 ..muninn_egress::EgressPolicy::default()
             },
+            session_idle: Duration::from_secs(30 * 60),
+            session_lifetime: Duration::from_secs(12 * 3600),
         }
     }
 }
@@ -115,6 +121,12 @@ pub struct AppState {
     pub matchers: crate::matching::MatcherCache,
     /// New alerts, for the live stream (`GET /api/v1/alerts/stream`).
     pub live: tokio::sync::broadcast::Sender<LiveAlert>,
+    /// When each web UI session (by token hash) was last used, for the idle timeout. Kept in
+    /// memory only: after a restart a session counts as last used when it was signed in.
+    pub session_seen: Mutex<std::collections::HashMap<String, Instant>>,
+    /// Held while a watchlist is changed (read, edited, written, screener rebuilt), so two
+    /// changes of lists cannot lose one another.
+    pub watchlist_changes: tokio::sync::Mutex<()>,
     writer: mpsc::Sender<WriteJob>,
 }
 
@@ -236,6 +248,8 @@ impl AppState {
             screener: RwLock::new(Arc::new(screener)),
             matchers: crate::matching::MatcherCache::default(),
             live,
+            session_seen: Mutex::new(std::collections::HashMap::new()),
+            watchlist_changes: tokio::sync::Mutex::new(()),
             writer,
         })
     }

@@ -32,6 +32,9 @@ type Handler = axum::routing::MethodRouter<Arc<AppState>>;
 
 /// The cookie of the sign-in form's double-submit CSRF token.
 const LOGIN_CSRF_COOKIE: &str = "muninn_login_csrf";
+/// What the sign-in page says after a session ended.
+const SESSION_ENDED: &str =
+    "Your session has ended (unused for too long, or signed in too long ago); please sign in again.";
 /// Results per search page.
 const PAGE_SIZE: usize = 25;
 
@@ -174,7 +177,10 @@ impl FromRequestParts<Arc<AppState>> for Viewer {
                     Method::GET => parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_owned(),
                     _ => "/".to_owned(),
                 };
-                Err(PageError::login(&next))
+                // A session cookie that signs nobody in is a session that ended (idle, too
+                // old, or revoked): the sign-in page says so, and the cookie goes.
+                let ended = auth::session_cookie(parts).is_some();
+                Err(PageError::login(&next, ended))
             }
             Err(error) => Err(PageError::new(error)),
         }
@@ -187,18 +193,20 @@ struct PageError(Box<PageFailure>);
 struct PageFailure {
     error: ApiError,
     login_next: Option<String>,
+    session_ended: bool,
     chrome: Option<(String, String, &'static str, String)>,
 }
 
 impl PageError {
     fn new(error: ApiError) -> PageError {
-        PageError(Box::new(PageFailure { error, login_next: None, chrome: None }))
+        PageError(Box::new(PageFailure { error, login_next: None, session_ended: false, chrome: None }))
     }
 
-    fn login(next: &str) -> PageError {
+    fn login(next: &str, session_ended: bool) -> PageError {
         PageError(Box::new(PageFailure {
             error: ApiError::Unauthenticated,
             login_next: Some(next.to_owned()),
+            session_ended,
             chrome: None,
         }))
     }
@@ -208,6 +216,7 @@ impl PageError {
             PageError(Box::new(PageFailure {
                 error,
                 login_next: None,
+                session_ended: false,
                 chrome: Some((
                     viewer.principal.user.to_string(),
                     viewer.principal.org.to_string(),
@@ -227,8 +236,14 @@ impl IntoResponse for PageError {
         let (status, title, message) = match &failure.error {
             ApiError::Unauthenticated => {
                 let next = failure.login_next.as_deref().unwrap_or("/");
-                let location = muninn_ui::html::Href::fixed("/login").query(&[("next", next)]);
-                return redirect(location.as_str());
+                let mut location = muninn_ui::html::Href::fixed("/login").query(&[("next", next)]);
+                if !failure.session_ended {
+                    return redirect(location.as_str());
+                }
+                location = location.query(&[("ended", "1")]);
+                let mut response = redirect(location.as_str());
+                response.headers_mut().append(header::SET_COOKIE, clear_session_cookie());
+                return response;
             }
             // The same words for a missing object and one the viewer may not see.
             ApiError::NotFound => {
@@ -346,6 +361,12 @@ fn set_cookie(parts: &Parts, name: &str, value: &str, path: &str, max_age: Optio
     HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static("muninn_invalid=1"))
 }
 
+/// The `Set-Cookie` value that removes the session cookie (attributes do not matter for
+/// removal, but `Secure` is kept off so that it works over loopback too).
+fn clear_session_cookie() -> HeaderValue {
+    HeaderValue::from_static("muninn_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+}
+
 fn random_hex() -> Result<String, ApiError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|error| ApiError::internal(format!("no randomness: {error}")))?;
@@ -362,7 +383,8 @@ async fn login_form(
     if auth::session_login(&state, &parts).is_ok() {
         return Ok(redirect(next));
     }
-    login_response(&parts, StatusCode::OK, "", next, None)
+    let ended = (query.get("ended") == "1").then_some(SESSION_ENDED);
+    login_response(&parts, StatusCode::OK, "", next, ended)
 }
 
 fn login_response(
@@ -417,10 +439,12 @@ async fn login(State(state): State<Arc<AppState>>, parts: Parts, body: Bytes) ->
         .audit(&principal, AuditAction::Login { method: LoginMethod::Password }, Outcome::Allowed)
         .await
         .map_err(PageError::new)?;
-    let (token, _) = routes::new_token(&state, &principal, "web session").await.map_err(PageError::new)?;
+    let (token, _) =
+        routes::new_token(&state, &principal, auth::WEB_SESSION_LABEL).await.map_err(PageError::new)?;
     let mut response = redirect(&next);
     let headers = response.headers_mut();
-    headers.append(header::SET_COOKIE, set_cookie(&parts, SESSION_COOKIE, &token, "/", None));
+    let lifetime = state.settings.session_lifetime.as_secs();
+    headers.append(header::SET_COOKIE, set_cookie(&parts, SESSION_COOKIE, &token, "/", Some(lifetime)));
     headers.append(header::SET_COOKIE, set_cookie(&parts, LOGIN_CSRF_COOKIE, "", "/login", Some(0)));
     Ok(response)
 }

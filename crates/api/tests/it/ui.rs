@@ -332,3 +332,51 @@ fn assert_escaped(page: &str) {
     }
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "shown escaped:\n{page}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_end_when_idle_or_too_old_and_send_the_browser_to_sign_in() {
+    let settings = muninn_api::Settings {
+        session_idle: std::time::Duration::from_millis(400),
+        ..muninn_api::Settings::default()
+    };
+    let fixture = Fixture::with_settings(settings);
+    let (cookie, _) = sign_in(&fixture).await;
+    let session = cookie.trim_start_matches("muninn_session=").to_owned();
+    // Used within the idle timeout, again and again: still signed in.
+    for _ in 0..3 {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let (status, _, _) = send(&fixture, Method::GET, "/alerts", &[("cookie", &cookie)], "").await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    let (status, headers, _) =
+        send(&fixture, Method::GET, "/alerts?state=new", &[("cookie", &cookie)], "").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/login?next=%2Falerts%3Fstate%3Dnew&ended=1");
+    let (value, attributes) = set_cookie(&headers, "muninn_session").expect("the cookie is cleared");
+    assert!(value.is_empty() && attributes.contains("Max-Age=0"), "{attributes}");
+    let (status, _, page) = send(&fixture, Method::GET, "/login?next=%2Falerts&ended=1", &[], "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Your session has ended"), "{page}");
+    // The ended session is no API token either.
+    let bearer = format!("Bearer {session}");
+    let (status, _, _) = send(&fixture, Method::GET, "/api/v1/me", &[("authorization", &bearer)], "").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // However busy, a session ends its lifetime after sign-in (12 hours by default).
+    let fixture = Fixture::new();
+    let (cookie, _) = sign_in(&fixture).await;
+    let hash = muninn_access::token_hash(cookie.trim_start_matches("muninn_session="));
+    {
+        let mut directory = fixture.state.directory.write().expect("directory");
+        let record = directory.tokens.get_mut(&hash).expect("the session's token");
+        assert_eq!(record.label, muninn_api::auth::WEB_SESSION_LABEL);
+        record.created_at_unix -= 12 * 3600 + 1;
+    }
+    let (status, headers, _) = send(&fixture, Method::GET, "/alerts", &[("cookie", &cookie)], "").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(headers[header::LOCATION].to_str().expect("location").ends_with("&ended=1"));
+    // API tokens (not sessions) do not end this way: the fixture's are from 1970.
+    let (status, _) = fixture.call(Method::GET, "/api/v1/me", Some("a-analyst"), None).await;
+    assert_eq!(status, StatusCode::OK);
+}
