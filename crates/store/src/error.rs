@@ -69,13 +69,19 @@ pub enum StoreError {
         /// What is wrong.
         problem: String,
     },
+    /// A back end's engine failed (the cluster's JetStream or PostgreSQL): its message.
+    #[error("{0}")]
+    Backend(String),
 }
 
 impl StoreError {
     /// A small, stable classification for callers that map errors to exit codes or HTTP.
     pub fn code(&self) -> ErrorCode {
         match self {
-            StoreError::Io { .. } | StoreError::Stopped { .. } | StoreError::Records { .. } => ErrorCode::Io,
+            StoreError::Io { .. }
+            | StoreError::Stopped { .. }
+            | StoreError::Records { .. }
+            | StoreError::Backend(_) => ErrorCode::Io,
             StoreError::Corrupt { .. } | StoreError::Format { .. } => ErrorCode::Corrupt,
             StoreError::Locked { .. } => ErrorCode::Busy,
             StoreError::Invalid(_) | StoreError::InvalidDocument { .. } => ErrorCode::InvalidInput,

@@ -19,6 +19,7 @@ mod error;
 mod log;
 mod records;
 mod row;
+pub mod wire;
 
 use std::collections::HashSet;
 

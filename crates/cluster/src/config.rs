@@ -1,0 +1,142 @@
+//! The cluster's configuration: the `[cluster]` table of Muninn's TOML configuration file.
+
+use serde::Deserialize;
+
+use crate::ClusterError;
+
+/// Where the engines are, and how the log is laid out.
+///
+/// ```toml
+/// [cluster]
+/// nats = ["nats://10.0.0.1:4222", "nats://10.0.0.2:4222", "nats://10.0.0.3:4222"]
+/// postgres = "host=10.0.0.9 user=muninn dbname=muninn"
+/// replicas = 3
+/// partitions = 16
+/// [cluster.s3]
+/// endpoint = "http://10.0.0.7:8333"
+/// bucket = "muninn"
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterConfig {
+    /// NATS server URLs (any of the cluster's nodes; the client learns the others).
+    pub nats: Vec<String>,
+    /// A libpq connection string (`host=... user=... dbname=...`) or a `postgres://` URL.
+    pub postgres: String,
+    /// The JetStream stream of the item log; its subjects are `<stream>.p<N>` in lower case.
+    #[serde(default = "default_stream")]
+    pub stream: String,
+    /// Copies JetStream keeps of every message (1 to 5; 3 on a 3-node cluster).
+    #[serde(default = "default_replicas")]
+    pub replicas: usize,
+    /// Subjects the log is partitioned into (fixed once the stream exists).
+    #[serde(default = "default_partitions")]
+    pub partitions: u32,
+    /// Object storage for raw documents and index segments (used by the index workers).
+    #[serde(default)]
+    pub s3: Option<S3Config>,
+}
+
+/// An S3-compatible bucket.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Config {
+    /// The endpoint URL.
+    pub endpoint: String,
+    /// The bucket.
+    pub bucket: String,
+    /// The region name the endpoint expects.
+    #[serde(default = "default_region")]
+    pub region: String,
+}
+
+fn default_stream() -> String {
+    "MUNINN".to_owned()
+}
+fn default_replicas() -> usize {
+    3
+}
+fn default_partitions() -> u32 {
+    16
+}
+fn default_region() -> String {
+    "us-east-1".to_owned()
+}
+
+impl ClusterConfig {
+    /// A configuration with the defaults for everything but the engines' addresses.
+    pub fn new(nats: Vec<String>, postgres: String) -> ClusterConfig {
+        ClusterConfig {
+            nats,
+            postgres,
+            stream: default_stream(),
+            replicas: default_replicas(),
+            partitions: default_partitions(),
+            s3: None,
+        }
+    }
+
+    /// Checks what the engines would refuse later, with a message that names the setting.
+    pub fn validate(&self) -> Result<(), ClusterError> {
+        if self.nats.is_empty() {
+            return Err(ClusterError::Config("`nats` names no server".to_owned()));
+        }
+        if self.postgres.trim().is_empty() {
+            return Err(ClusterError::Config("`postgres` is empty".to_owned()));
+        }
+        if !(1..=5).contains(&self.replicas) {
+            return Err(ClusterError::Config(format!(
+                "`replicas` is {}; JetStream allows 1 to 5",
+                self.replicas
+            )));
+        }
+        if !(1..=1024).contains(&self.partitions) {
+            return Err(ClusterError::Config(format!(
+                "`partitions` is {}; allowed: 1 to 1024",
+                self.partitions
+            )));
+        }
+        let valid_name = !self.stream.is_empty()
+            && self.stream.len() <= 32
+            && self.stream.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !valid_name {
+            return Err(ClusterError::Config(format!(
+                "`stream` {:?}: 1 to 32 letters, digits, '_' or '-'",
+                self.stream
+            )));
+        }
+        Ok(())
+    }
+
+    /// The subject of partition `partition`.
+    pub(crate) fn subject(&self, partition: u32) -> String {
+        format!("{}.p{partition}", self.stream.to_ascii_lowercase())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_with_defaults_and_names_bad_settings() {
+        let config: ClusterConfig =
+            toml::from_str("nats = [\"nats://a:4222\"]\npostgres = \"host=b\"\n").expect("parses");
+        assert_eq!((config.replicas, config.partitions, config.stream.as_str()), (3, 16, "MUNINN"));
+        assert!(config.validate().is_ok());
+        assert_eq!(config.subject(3), "muninn.p3");
+        let cases = [
+            ("nats = []\npostgres = \"x\"", "`nats`"),
+            ("nats = [\"n\"]\npostgres = \" \"", "`postgres`"),
+            ("nats = [\"n\"]\npostgres = \"x\"\nreplicas = 7", "`replicas`"),
+            ("nats = [\"n\"]\npostgres = \"x\"\npartitions = 0", "`partitions`"),
+            ("nats = [\"n\"]\npostgres = \"x\"\nstream = \"a.b\"", "`stream`"),
+        ];
+        for (text, named) in cases {
+            let config: ClusterConfig = toml::from_str(text).expect(text);
+            let error = config.validate().expect_err(text).to_string();
+            assert!(error.contains(named), "{text}: {error}");
+        }
+        assert!(toml::from_str::<ClusterConfig>("nats = [\"n\"]\npostgres = \"x\"\nreplica = 3").is_err());
+    }
+}

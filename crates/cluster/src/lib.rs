@@ -1,0 +1,73 @@
+//! Muninn's scale-out back end: the same [`muninn_store::ItemStore`] on engines that replicate,
+//! so that Muninn's own processes hold nothing that cannot be rebuilt.
+//!
+//! - **Item log:** a NATS JetStream stream (`log.rs`), replicated (3 replicas on a 3-node
+//!   cluster), partitioned by subject (`<stream>.p<N>`, by item id or document key). One message
+//!   carries the entries that must apply together (an item and the documents conditional on it
+//!   being new) in the store's own entry format ([`muninn_store::wire`]). A batch is
+//!   acknowledged once JetStream has acknowledged every message: replicated to a quorum and
+//!   written by each replica.
+//! - **Record tables:** PostgreSQL (`records.rs`, with migrations), derived from the log by
+//!   `muninn worker ingest` processes (`worker.rs`) reading one durable consumer: they apply each
+//!   fetched batch in one transaction and acknowledge its messages after the commit. Applying is
+//!   idempotent and independent of order (every row carries the log sequence number it came
+//!   from), so any number of workers can share the consumer, and one killed in the middle of a
+//!   batch loses nothing: its messages are delivered again.
+//! - [`ClusterStore`] (`store.rs`) is the `ItemStore` over both: appends go to the log, reads to
+//!   the tables.
+//!
+//! **Invariant:** the log is the source of truth; every table row is derived from it, and
+//! replaying the stream into an empty database gives the same tables.
+//! **Invariant:** only this crate knows async-nats and tokio-postgres.
+
+mod config;
+mod log;
+mod records;
+mod store;
+mod worker;
+
+pub use config::{ClusterConfig, S3Config};
+pub use store::ClusterStore;
+pub use worker::{RECORDS_CONSUMER, WorkerReport, run_records_worker};
+
+/// What the cluster back end can fail with.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ClusterError {
+    /// The configuration is incomplete or wrong.
+    #[error("cluster configuration: {0}")]
+    Config(String),
+    /// NATS or JetStream refused or failed.
+    #[error("NATS JetStream: {0}")]
+    Log(String),
+    /// PostgreSQL refused or failed.
+    #[error("PostgreSQL: {0}")]
+    Records(String),
+    /// A message in the log does not decode: named by its sequence number.
+    #[error("log message {seq} is damaged: {detail}")]
+    Damaged {
+        /// Its stream sequence number.
+        seq: u64,
+        /// What is wrong.
+        detail: String,
+    },
+    /// Waited too long for something the cluster should do.
+    #[error("{0}")]
+    Timeout(String),
+}
+
+impl From<tokio_postgres::Error> for ClusterError {
+    fn from(error: tokio_postgres::Error) -> ClusterError {
+        // The server's message when there is one (`{error}` alone says only "db error").
+        match error.as_db_error() {
+            Some(db) => ClusterError::Records(format!("{}: {}", db.code().code(), db.message())),
+            None => ClusterError::Records(error.to_string()),
+        }
+    }
+}
+
+impl From<ClusterError> for muninn_store::StoreError {
+    fn from(error: ClusterError) -> muninn_store::StoreError {
+        muninn_store::StoreError::Backend(error.to_string())
+    }
+}

