@@ -27,7 +27,7 @@ mod store;
 mod worker;
 
 pub use config::{ClusterConfig, S3Config};
-pub use store::ClusterStore;
+pub use store::{ClusterStatus, ClusterStore};
 pub use worker::{RECORDS_CONSUMER, WorkerReport, run_records_worker};
 
 /// What the cluster back end can fail with.

@@ -178,8 +178,13 @@ impl ItemLog {
 
     /// Every message up to this stream sequence number has been acknowledged by the consumer.
     pub async fn ack_floor(&self, consumer_name: &str) -> Result<u64, ClusterError> {
+        Ok(self.consumer_progress(consumer_name).await?.0)
+    }
+
+    /// A consumer's (acknowledgement floor, messages not yet acknowledged).
+    pub async fn consumer_progress(&self, consumer_name: &str) -> Result<(u64, u64), ClusterError> {
         let mut consumer: consumer::PullConsumer = self.durable_consumer(consumer_name).await?;
         let info = consumer.info().await.map_err(|error| log_error("consumer info")(&error))?;
-        Ok(info.ack_floor.stream_sequence)
+        Ok((info.ack_floor.stream_sequence, info.num_pending + info.num_ack_pending as u64))
     }
 }

@@ -34,6 +34,7 @@ pub struct ClusterStore {
     records: Records,
     /// The highest sequence number this store has had acknowledged.
     last_acked: u64,
+    schema_version: i32,
     /// Message ids of entries that are not items: unique per process and message.
     id_prefix: String,
     next_id: AtomicU64,
@@ -46,6 +47,29 @@ impl std::fmt::Debug for ClusterStore {
             .field("last_acked", &self.last_acked)
             .finish()
     }
+}
+
+/// Where the log and the record tables stand ([`ClusterStore::status`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterStatus {
+    /// The stream's name.
+    pub stream: String,
+    /// Its replicas.
+    pub replicas: usize,
+    /// Its partitions.
+    pub partitions: u32,
+    /// Messages in it.
+    pub messages: u64,
+    /// Bytes in it.
+    pub bytes: u64,
+    /// Its last sequence number.
+    pub last_seq: u64,
+    /// The records workers have applied every message up to this one.
+    pub records_applied_through: u64,
+    /// Messages the records workers have not yet applied.
+    pub records_pending: u64,
+    /// The database's schema version.
+    pub schema_version: i32,
 }
 
 fn partition_of_bytes(bytes: &[u8], partitions: u32) -> u32 {
@@ -68,14 +92,14 @@ impl ClusterStore {
             .enable_all()
             .build()
             .map_err(|error| ClusterError::Config(format!("cannot start the async runtime: {error}")))?;
-        let (log, records) = runtime.block_on(async {
+        let (log, records, schema_version) = runtime.block_on(async {
             let log = ItemLog::connect(config).await?;
             let mut records = Records::connect(&config.postgres).await?;
-            records.migrate().await?;
+            let schema_version = records.migrate().await?;
             // The records consumer exists from the start, so that its acknowledgement floor
             // covers every message (read-your-writes waits on it).
             log.durable_consumer(RECORDS_CONSUMER).await?;
-            Ok::<_, ClusterError>((log, records))
+            Ok::<_, ClusterError>((log, records, schema_version))
         })?;
         let random = std::collections::hash_map::RandomState::new().build_hasher().finish();
         Ok(ClusterStore {
@@ -83,6 +107,7 @@ impl ClusterStore {
             log,
             records,
             last_acked: 0,
+            schema_version,
             id_prefix: format!("m.{random:016x}.{}", std::process::id()),
             next_id: AtomicU64::new(0),
         })
@@ -130,6 +155,25 @@ impl ClusterStore {
     /// Waits until everything this store appended is readable.
     pub fn wait_all_applied(&self, patience: Duration) -> Result<(), ClusterError> {
         self.wait_applied(self.last_acked, patience)
+    }
+
+    /// Where the log and the record tables stand.
+    pub fn status(&self) -> Result<ClusterStatus, ClusterError> {
+        self.runtime.block_on(async {
+            let (messages, bytes, last_seq) = self.log.state().await?;
+            let (applied_through, pending) = self.log.consumer_progress(RECORDS_CONSUMER).await?;
+            Ok(ClusterStatus {
+                stream: self.log.config.stream.clone(),
+                replicas: self.log.config.replicas,
+                partitions: self.log.config.partitions,
+                messages,
+                bytes,
+                last_seq,
+                records_applied_through: applied_through,
+                records_pending: pending,
+                schema_version: self.schema_version,
+            })
+        })
     }
 
     /// The highest log sequence number this store has had acknowledged.

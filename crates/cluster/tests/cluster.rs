@@ -52,7 +52,7 @@ fn item(n: u64, source: &str, tlp: Tlp, with_raw: bool) -> (Item, Option<Vec<u8>
         event_time: None,
         title: Some(format!("Report {n}")),
         body: format!("Item {n}: APT28 used 198.51.100.{} against a ministry.", n % 250),
-        language: Some(LanguageTag::new(if n % 3 == 0 { "ru" } else { "en" }).expect("lang")),
+        language: Some(LanguageTag::new(if n.is_multiple_of(3) { "ru" } else { "en" }).expect("lang")),
         markings: Markings::tlp(tlp),
         grade: "B2".parse().expect("grade"),
         raw: with_raw.then(|| (format!("raw bytes of {n}").into_bytes(), "text/plain".to_owned())),

@@ -82,6 +82,12 @@ pub enum Command {
     Taxii(TaxiiCommand),
     /// Serve the REST API, TAXII 2.1 and metrics over HTTP.
     Serve(ServeArgs),
+    /// Cluster mode: a stateless worker over the `[cluster]` engines (any number of each kind).
+    #[command(subcommand)]
+    Worker(WorkerCommand),
+    /// Cluster mode: set up the engines, or see where the log and the record tables stand.
+    #[command(subcommand)]
+    Cluster(ClusterCommand),
     /// Organisations, users and API tokens.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -217,6 +223,36 @@ pub enum ImportCommand {
         /// Least restrictive TLP the items may get.
         #[arg(long)]
         tlp: Option<Tlp>,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkerCommand {
+    /// Apply the item log to the record tables in PostgreSQL (dedup, sightings, documents,
+    /// checkpoints). Safe to kill at any moment: what it had not acknowledged comes again.
+    Ingest {
+        /// Messages applied per transaction.
+        #[arg(long, default_value_t = 1024)]
+        batch: usize,
+        /// Stop after this many seconds without a message (default: run until killed).
+        #[arg(long, value_name = "SECONDS")]
+        idle_exit: Option<u64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClusterCommand {
+    /// Create the stream and bring the database's schema up to date (every command does this
+    /// on connecting; this does only that).
+    Init,
+    /// The stream, the records workers' progress and the schema version.
+    Status {
+        /// Wait until the records workers have applied everything in the log (up to SECONDS).
+        #[arg(long, value_name = "SECONDS")]
+        wait_applied: Option<u64>,
         /// JSON output.
         #[arg(long)]
         json: bool,

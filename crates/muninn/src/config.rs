@@ -17,6 +17,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Ingest settings.
     pub ingest: IngestSettings,
+    /// Cluster mode: the engines that replace the embedded store (`[cluster]`).
+    pub cluster: Option<muninn_cluster::ClusterConfig>,
 }
 
 /// Settings of `muninn ingest`.
@@ -42,6 +44,7 @@ impl Default for Config {
                 limits: Limits::default(),
                 batch_units: 4096,
             },
+            cluster: None,
         }
     }
 }
@@ -53,6 +56,7 @@ struct ConfigFile {
     data_dir: Option<PathBuf>,
     #[serde(default)]
     ingest: IngestFile,
+    cluster: Option<muninn_cluster::ClusterConfig>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -80,6 +84,9 @@ pub fn load(file: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> anyhow
             .with_context(|| format!("cannot read configuration file {}", path.display()))?;
         let parsed: ConfigFile = toml::from_str(&text)
             .with_context(|| format!("invalid configuration file {}", path.display()))?;
+        if let Some(cluster) = &parsed.cluster {
+            cluster.validate().with_context(|| format!("invalid configuration file {}", path.display()))?;
+        }
         apply_file(&mut config, parsed);
     }
     if let Some(dir) = env("MUNINN_DATA_DIR") {
@@ -93,6 +100,7 @@ pub fn load(file: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> anyhow
 }
 
 fn apply_file(config: &mut Config, file: ConfigFile) {
+    config.cluster = file.cluster;
     if let Some(dir) = file.data_dir {
         config.data_dir = dir;
     }

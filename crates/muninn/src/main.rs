@@ -70,6 +70,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Some(dir) = cli.data_dir {
         config.data_dir = dir;
     }
+    if config.cluster.is_some() && !commands::cluster::runs_in_cluster_mode(&cli.command) {
+        return Err(UsageError(
+            "this command does not run in cluster mode yet (the configuration has a [cluster] table); \
+             cluster mode runs: ingest, items, sources, stats, worker, cluster"
+                .to_owned(),
+        )
+        .into());
+    }
     match cli.command {
         Command::Demo(args) => commands::demo::run(&config, &args),
         Command::Ingest(args) => commands::ingest::run(&config, &args),
@@ -89,6 +97,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Entity(args) => commands::entities::entity(&config, &args),
         Command::Taxii(command) => commands::taxii::run(&config, &command),
         Command::Serve(args) => commands::serve::serve(&config, &args),
+        Command::Worker(command) => commands::cluster::worker(&config, &command),
+        Command::Cluster(command) => commands::cluster::cluster(&config, &command),
         Command::Admin(command) => commands::serve::admin(&config, &command),
         Command::Audit(command) => commands::serve::audit(&config, &command),
         Command::Import(command) => commands::import::run(&config, &command),

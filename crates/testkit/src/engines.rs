@@ -13,10 +13,14 @@ use crate::target_dir;
 
 /// A free TCP port on 127.0.0.1 (free when asked; the engine binds it a moment later).
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
+    free_ports(1)[0]
+}
+
+/// `count` distinct free TCP ports on 127.0.0.1 (all held while choosing, so none repeats).
+pub fn free_ports(count: usize) -> Vec<u16> {
+    let listeners: Vec<TcpListener> =
+        (0..count).map(|_| TcpListener::bind("127.0.0.1:0").expect("bind a free port")).collect();
+    listeners.iter().map(|listener| listener.local_addr().expect("local address").port()).collect()
 }
 
 fn fresh_dir(kind: &str) -> PathBuf {
@@ -28,11 +32,12 @@ fn fresh_dir(kind: &str) -> PathBuf {
     dir
 }
 
-fn wait_for_port(port: u16, what: &str, child: &mut Child) {
+fn wait_for_port(port: u16, what: &str, child: &mut Child, log: &Path) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         if let Ok(Some(status)) = child.try_wait() {
-            panic!("{what} exited at start ({status}); see its log under target/engines");
+            let log = std::fs::read_to_string(log).unwrap_or_default();
+            panic!("{what} exited at start ({status}):\n{log}");
         }
         assert!(Instant::now() < deadline, "{what} did not listen on port {port} within 30 s");
         std::thread::sleep(Duration::from_millis(20));
@@ -75,12 +80,15 @@ impl NatsCluster {
     pub fn start(size: usize) -> NatsCluster {
         let binary = nats_server_binary();
         let dir = fresh_dir("nats");
-        let cluster_ports: Vec<u16> = (0..size).map(|_| free_port()).collect();
+        // Every port at once: three per node (cluster, client, monitoring).
+        let mut ports = free_ports(3 * size).into_iter();
+        let mut port = move || ports.next().expect("enough ports");
+        let cluster_ports: Vec<u16> = (0..size).map(|_| port()).collect();
         let routes: Vec<String> = cluster_ports.iter().map(|p| format!("\"nats://127.0.0.1:{p}\"")).collect();
         let mut nodes = Vec::new();
         for (index, cluster_port) in cluster_ports.iter().enumerate() {
-            let client_port = free_port();
-            let monitor_port = free_port();
+            let client_port = port();
+            let monitor_port = port();
             let store = dir.join(format!("n{index}"));
             let cluster = if size > 1 {
                 format!(
@@ -149,7 +157,8 @@ impl NatsCluster {
     /// Starts node `index` again with its data (after [`NatsCluster::kill_node`]).
     pub fn start_node(&mut self, index: usize) {
         let node = &mut self.nodes[index];
-        let log = std::fs::File::create(self.dir.join(format!("n{index}.log"))).expect("nats log");
+        let log_path = self.dir.join(format!("n{index}.log"));
+        let log = std::fs::File::create(&log_path).expect("nats log");
         let mut child = Command::new(&self.binary)
             .arg("-c")
             .arg(&node.config)
@@ -157,7 +166,7 @@ impl NatsCluster {
             .stderr(log)
             .spawn()
             .unwrap_or_else(|error| panic!("cannot start {}: {error}", self.binary.display()));
-        wait_for_port(node.client_port, "nats-server", &mut child);
+        wait_for_port(node.client_port, "nats-server", &mut child, &log_path);
         node.child = Some(child);
     }
 }
@@ -242,7 +251,8 @@ impl Postgres {
         let output = initdb.output().expect("run initdb");
         assert!(output.status.success(), "initdb failed: {}", String::from_utf8_lossy(&output.stderr));
         let port = free_port();
-        let log = std::fs::File::create(dir.join("postgres.log")).expect("postgres log");
+        let log_path = dir.join("postgres.log");
+        let log = std::fs::File::create(&log_path).expect("postgres log");
         let mut server = Command::new(bin.join("postgres"));
         server
             .arg("-D")
@@ -256,7 +266,7 @@ impl Postgres {
             .stderr(log);
         as_postgres_user(&mut server, &dir);
         let mut child = server.spawn().expect("start postgres");
-        wait_for_port(port, "postgres", &mut child);
+        wait_for_port(port, "postgres", &mut child, &log_path);
         // Listening comes before accepting: wait for the server to take queries.
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {

@@ -77,10 +77,10 @@ pub fn run(config: &Config, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|path| if path == Path::new("-") { Input::Stdin } else { Input::Path(path.clone()) })
         .collect();
-    let mut store = super::open_store(config)?;
+    let mut backend = super::open_backend(config, false)?;
     let started = Instant::now();
     let mut bar = Bar::new(!args.quiet && !args.json);
-    let (screener, warnings) = super::screen::load_screener(&store, &[])?;
+    let (screener, warnings) = super::screen::load_screener(backend.store(), &[])?;
     for warning in warnings.iter().take(20) {
         eprintln!("warning: {warning}");
     }
@@ -88,13 +88,20 @@ pub fn run(config: &Config, args: &IngestArgs) -> anyhow::Result<ExitCode> {
     if args.print_alerts {
         screening = screening.printing();
     }
-    let summary = muninn_ingest::ingest(&mut store, &inputs, &ingest_config(config, args), &mut screening)?;
+    let summary =
+        muninn_ingest::ingest(backend.store_mut(), &inputs, &ingest_config(config, args), &mut screening)?;
     let alerts = screening.alerts_raised;
     if let Some(bar) = bar.0 {
         bar.finish_and_clear();
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let indexed = if args.no_index { None } else { Some(super::synced_index(config, &store)?.1.indexed) };
+    // A cluster's index is built by its index workers, not by the ingesting process.
+    let indexed = match &backend {
+        super::Backend::Embedded(store) if !args.no_index => {
+            Some(super::synced_index(config, store)?.1.indexed)
+        }
+        _ => None,
+    };
     if args.print_alerts {
         // Standard output carries the alerts; the summary goes to standard error.
         eprintln!(

@@ -12,7 +12,8 @@ use crate::config::Config;
 use crate::{UsageError, output};
 
 pub fn run(config: &Config, command: &ItemsCommand) -> anyhow::Result<ExitCode> {
-    let store = super::open_existing_store(config)?;
+    let backend = super::open_backend(config, true)?;
+    let store = backend.store();
     match command {
         ItemsCommand::List { source, after, limit, json } => {
             let query = ListQuery { source: source.clone(), after_seq: *after, limit: *limit };
@@ -69,7 +70,7 @@ pub fn run(config: &Config, command: &ItemsCommand) -> anyhow::Result<ExitCode> 
             }
             if *json {
                 let mut value = serde_json::to_value(&item)?;
-                value["extracted"] = extracted_json(&store, &item)?;
+                value["extracted"] = extracted_json(store, &item)?;
                 output::print_json(&value)?;
                 return Ok(ExitCode::SUCCESS);
             }
@@ -103,7 +104,7 @@ pub fn run(config: &Config, command: &ItemsCommand) -> anyhow::Result<ExitCode> 
             }
             text.push_str(&item.body);
             text.push('\n');
-            text.push_str(&found_in(&store, &item)?);
+            text.push_str(&found_in(store, &item)?);
             output::print(&text)?;
         }
     }

@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub mod cluster;
 pub mod correlate;
 pub mod demo;
 pub mod entities;
@@ -16,9 +17,49 @@ pub mod sources;
 pub mod stats;
 pub mod taxii;
 
-use muninn_store::{EmbeddedStore, StoreConfig};
+use muninn_store::{EmbeddedStore, ItemStore, StoreConfig};
 
 use crate::config::Config;
+
+/// The store a command works on: the embedded one, or the cluster's when the configuration has
+/// a `[cluster]` table.
+// One per command run: the size difference does not matter, and boxing the embedded store
+// would add a level to every use of the common case.
+#[allow(clippy::large_enum_variant)]
+pub enum Backend {
+    /// One data directory.
+    Embedded(EmbeddedStore),
+    /// JetStream and PostgreSQL.
+    Cluster(muninn_cluster::ClusterStore),
+}
+
+impl Backend {
+    /// As the trait every stage talks to.
+    pub fn store(&self) -> &dyn ItemStore {
+        match self {
+            Backend::Embedded(store) => store,
+            Backend::Cluster(store) => store,
+        }
+    }
+
+    /// As the trait, for writing.
+    pub fn store_mut(&mut self) -> &mut dyn ItemStore {
+        match self {
+            Backend::Embedded(store) => store,
+            Backend::Cluster(store) => store,
+        }
+    }
+}
+
+/// The configured store: the cluster's, else the data directory (which must exist already
+/// when `must_exist`, for commands that only read).
+pub fn open_backend(config: &Config, must_exist: bool) -> anyhow::Result<Backend> {
+    match &config.cluster {
+        Some(cluster) => Ok(Backend::Cluster(muninn_cluster::ClusterStore::connect(cluster)?)),
+        None if must_exist => Ok(Backend::Embedded(open_existing_store(config)?)),
+        None => Ok(Backend::Embedded(open_store(config)?)),
+    }
+}
 
 /// Opens the configured data directory, which must exist already (for commands that read).
 pub fn open_existing_store(config: &Config) -> anyhow::Result<EmbeddedStore> {

@@ -3,7 +3,6 @@
 use std::process::ExitCode;
 
 use muninn_model::Source;
-use muninn_store::ItemStore;
 use serde_json::json;
 
 use crate::cli::SourcesCommand;
@@ -15,8 +14,8 @@ pub fn run(config: &Config, command: Option<&SourcesCommand>) -> anyhow::Result<
         None => list(config, false),
         Some(SourcesCommand::List { json }) => list(config, *json),
         Some(SourcesCommand::Add { id, name, kind, grade, tlp, description }) => {
-            let mut store = super::open_store(config)?;
-            store.put_source(Source {
+            let mut backend = super::open_backend(config, false)?;
+            backend.store_mut().put_source(Source {
                 id: id.clone(),
                 name: name.clone().unwrap_or_else(|| id.to_string()),
                 kind: *kind,
@@ -31,8 +30,8 @@ pub fn run(config: &Config, command: Option<&SourcesCommand>) -> anyhow::Result<
 }
 
 fn list(config: &Config, as_json: bool) -> anyhow::Result<ExitCode> {
-    let store = super::open_existing_store(config)?;
-    let sources = store.sources()?;
+    let backend = super::open_backend(config, true)?;
+    let sources = backend.store().sources()?;
     if as_json {
         let values: Vec<_> = sources
             .iter()

@@ -2,7 +2,6 @@
 
 use std::process::ExitCode;
 
-use muninn_store::ItemStore;
 use serde_json::json;
 
 use crate::cli::StatsArgs;
@@ -10,15 +9,29 @@ use crate::config::Config;
 use crate::output;
 
 pub fn run(config: &Config, args: &StatsArgs) -> anyhow::Result<ExitCode> {
-    let store = super::open_existing_store(config)?;
-    let stats = store.stats()?;
-    let verify = if args.verify { Some(store.verify()?) } else { None };
+    let backend = super::open_backend(config, true)?;
+    let stats = backend.store().stats()?;
+    let verify = match (&backend, args.verify) {
+        (super::Backend::Embedded(store), true) => Some(store.verify()?),
+        (super::Backend::Cluster(_), true) => {
+            return Err(crate::UsageError(
+                "--verify checks an embedded log; a cluster's log is JetStream's (see `muninn cluster status`)"
+                    .to_owned(),
+            )
+            .into());
+        }
+        _ => None,
+    };
+    let location = match &config.cluster {
+        Some(cluster) => format!("cluster stream {}", cluster.stream),
+        None => config.data_dir.display().to_string(),
+    };
     if args.json {
         let pairs = |list: &[(String, u64)]| -> serde_json::Value {
             list.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>().into()
         };
         output::print_json(&json!({
-            "data_dir": config.data_dir.display().to_string(),
+            "data_dir": location,
             "items": stats.items,
             "duplicates_seen": stats.duplicates_seen,
             "sources": stats.sources,
@@ -35,7 +48,7 @@ pub fn run(config: &Config, args: &StatsArgs) -> anyhow::Result<ExitCode> {
         let join = |list: &[(String, u64)]| {
             list.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
         };
-        let mut text = format!("data directory: {}\n", config.data_dir.display());
+        let mut text = format!("data directory: {location}\n");
         text.push_str(&format!("items:          {}\n", stats.items));
         text.push_str(&format!("duplicates:     {}\n", stats.duplicates_seen));
         text.push_str(&format!("sources:        {}\n", stats.sources));

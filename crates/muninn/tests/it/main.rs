@@ -1,5 +1,6 @@
 //! The `muninn` binary, run as a user runs it.
 
+mod cluster;
 mod correlate;
 mod demo;
 mod entities;

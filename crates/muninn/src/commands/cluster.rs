@@ -1,0 +1,118 @@
+//! `muninn worker` and `muninn cluster`: cluster mode (`crates/cluster`).
+
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+use muninn_cluster::{ClusterConfig, ClusterStore};
+use serde_json::json;
+
+use crate::cli::{ClusterCommand, Command, WorkerCommand};
+use crate::config::Config;
+use crate::{UsageError, output};
+
+/// The commands that work on a cluster's engines (the others need an embedded data directory).
+pub fn runs_in_cluster_mode(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Ingest(_)
+            | Command::Items(_)
+            | Command::Sources { .. }
+            | Command::Stats(_)
+            | Command::Worker(_)
+            | Command::Cluster(_)
+    )
+}
+
+fn cluster_config(config: &Config) -> anyhow::Result<&ClusterConfig> {
+    config.cluster.as_ref().ok_or_else(|| {
+        UsageError(
+            "no [cluster] table in the configuration: cluster mode needs `nats` and `postgres` (see README)"
+                .to_owned(),
+        )
+        .into()
+    })
+}
+
+pub fn worker(config: &Config, command: &WorkerCommand) -> anyhow::Result<ExitCode> {
+    let cluster = cluster_config(config)?;
+    match command {
+        WorkerCommand::Ingest { batch, idle_exit } => {
+            if *batch == 0 {
+                return Err(UsageError("--batch must be at least 1".to_owned()).into());
+            }
+            // Never set: the worker stops when killed (or idle), which is safe at any moment.
+            let stop = AtomicBool::new(false);
+            let report = muninn_cluster::run_records_worker(
+                cluster,
+                *batch,
+                idle_exit.map(Duration::from_secs),
+                &stop,
+            )?;
+            output::print(&format!(
+                "applied {} messages in {} batches: {} items, {} sightings, {} documents; {} redelivered, {} damaged\n",
+                report.messages,
+                report.batches,
+                report.items,
+                report.sightings,
+                report.documents,
+                report.redelivered,
+                report.damaged
+            ))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+pub fn cluster(config: &Config, command: &ClusterCommand) -> anyhow::Result<ExitCode> {
+    let cluster = cluster_config(config)?;
+    let store = ClusterStore::connect(cluster)?;
+    match command {
+        ClusterCommand::Init => {
+            let status = store.status()?;
+            output::print(&format!(
+                "stream {} ready ({} replicas, {} partitions); database schema version {}\n",
+                status.stream, status.replicas, status.partitions, status.schema_version
+            ))?;
+        }
+        ClusterCommand::Status { wait_applied, json } => {
+            let started = Instant::now();
+            let mut status = store.status()?;
+            if let Some(seconds) = wait_applied {
+                let last = status.last_seq;
+                store.wait_applied(last, Duration::from_secs(*seconds))?;
+                status = store.status()?;
+            }
+            if *json {
+                output::print_json(&json!({
+                    "stream": status.stream,
+                    "replicas": status.replicas,
+                    "partitions": status.partitions,
+                    "messages": status.messages,
+                    "bytes": status.bytes,
+                    "last_seq": status.last_seq,
+                    "records_applied_through": status.records_applied_through,
+                    "records_pending": status.records_pending,
+                    "schema_version": status.schema_version,
+                    "waited_ms": started.elapsed().as_millis() as u64,
+                }))?;
+            } else {
+                output::print(&format!(
+                    "stream:   {} ({} replicas, {} partitions): {} messages, {} bytes, last seq {}\n\
+                     records:  applied through {}, {} pending\n\
+                     schema:   version {}\n",
+                    status.stream,
+                    status.replicas,
+                    status.partitions,
+                    status.messages,
+                    status.bytes,
+                    status.last_seq,
+                    status.records_applied_through,
+                    status.records_pending,
+                    status.schema_version
+                ))?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

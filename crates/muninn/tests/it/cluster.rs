@@ -1,0 +1,133 @@
+//! Cluster mode as an operator runs it: `muninn ingest` against a 3-node NATS cluster and a
+//! PostgreSQL server (both real, on 127.0.0.1), `muninn worker ingest` processes applying the log
+//! to the tables, and the faults the cluster must absorb: a NATS node killed while items flow, a
+//! worker killed (SIGKILL) in the middle of its work. Nothing acknowledged may be lost or
+//! counted twice.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use muninn_testkit::engines::{NatsCluster, Postgres};
+
+use crate::{json, stdout};
+
+fn command(config: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_muninn"));
+    command.arg("--config").arg(config).args(args).env_remove("MUNINN_CONFIG").env_remove("MUNINN_DATA_DIR");
+    command
+}
+
+fn run(config: &Path, args: &[&str]) -> Output {
+    command(config, args).output().expect("muninn runs")
+}
+
+fn start_worker(config: &Path, log: &Path) -> Child {
+    let log = std::fs::File::create(log).expect("worker log");
+    command(config, &["worker", "ingest", "--batch", "256"])
+        .stdout(log.try_clone().expect("log"))
+        .stderr(log)
+        .spawn()
+        .expect("worker starts")
+}
+
+fn kill(mut child: Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+fn write_items(path: &PathBuf, from: u64, count: u64) {
+    let mut text = String::new();
+    for n in from..from + count {
+        text.push_str(&format!(
+            "{{\"title\": \"Report {n}\", \"body\": \"Report {n}: the group reused 203.0.113.{} and a lure about ministry {n}.\", \"tlp\": \"green\"}}\n",
+            n % 250
+        ));
+    }
+    std::fs::write(path, text).expect("write items");
+}
+
+fn ingest(config: &Path, input: &Path) -> serde_json::Value {
+    let output =
+        run(config, &["ingest", "--source", "partner-feed", "--json", input.to_str().expect("path")]);
+    assert!(
+        output.status.success(),
+        "ingest failed: {} {}",
+        stdout(&output),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    json(&output)
+}
+
+#[test]
+fn cluster_ingest_loses_nothing_when_a_nats_node_and_a_worker_are_killed() {
+    let mut nats = NatsCluster::start(3);
+    let postgres = Postgres::start();
+    let work = tempfile::tempdir().expect("tempdir");
+    let config = work.path().join("muninn.toml");
+    let urls: Vec<String> = nats.urls().iter().map(|url| format!("{url:?}")).collect();
+    std::fs::write(
+        &config,
+        format!("[cluster]\nnats = [{}]\npostgres = {:?}\npartitions = 8\n", urls.join(", "), postgres.dsn()),
+    )
+    .expect("write config");
+    let init = run(&config, &["cluster", "init"]);
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    assert!(stdout(&init).contains("3 replicas"), "{}", stdout(&init));
+
+    let inputs: Vec<PathBuf> = (0..3).map(|n| work.path().join(format!("part{n}.jsonl"))).collect();
+    for (n, input) in inputs.iter().enumerate() {
+        write_items(input, n as u64 * 8000, 8000);
+    }
+
+    // Phase 1: a worker is killed while it applies the first part.
+    let first_worker = start_worker(&config, &work.path().join("worker-1.log"));
+    let ingesting = command(
+        &config,
+        &["ingest", "--source", "partner-feed", "--json", inputs[0].to_str().expect("path")],
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .expect("ingest starts");
+    std::thread::sleep(Duration::from_millis(700));
+    kill(first_worker);
+    let first = ingesting.wait_with_output().expect("ingest ends");
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert_eq!(json(&first)["stored"], 8000);
+
+    // Phase 2: a NATS node is down while the second part is acknowledged; a new worker runs.
+    nats.kill_node(0);
+    let second_worker = start_worker(&config, &work.path().join("worker-2.log"));
+    assert_eq!(ingest(&config, &inputs[1])["stored"], 8000);
+
+    // Phase 3: the node comes back and catches up while the third part flows.
+    nats.start_node(0);
+    assert_eq!(ingest(&config, &inputs[2])["stored"], 8000);
+
+    let status = run(&config, &["cluster", "status", "--wait-applied", "60", "--json"]);
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert_eq!(json(&status)["records_pending"], 0, "{}", stdout(&status));
+
+    let stats = json(&run(&config, &["stats", "--json"]));
+    assert_eq!(stats["items"], 24_000, "{stats}");
+    assert_eq!(stats["duplicates_seen"], 0, "nothing applied twice: {stats}");
+    assert_eq!(stats["inputs_checkpointed"], 3, "{stats}");
+
+    // Running the inputs again resumes from their checkpoints: nothing new, nothing repeated.
+    let again = ingest(&config, &inputs[0]);
+    assert_eq!(again["stored"], 0, "{again}");
+
+    // The item records read back through the ordinary commands.
+    let listed = json(&run(&config, &["items", "list", "--limit", "5", "--json"]));
+    let first_id = listed["items"][0]["id"].as_str().expect("an item").to_owned();
+    let shown = run(&config, &["items", "show", &first_id, "--json"]);
+    assert!(shown.status.success(), "{}", String::from_utf8_lossy(&shown.stderr));
+    assert!(stdout(&shown).contains("the group reused"), "{}", stdout(&shown));
+
+    // A command that needs an embedded data directory says so.
+    let refused = run(&config, &["search", "ministry"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("cluster mode"));
+    kill(second_worker);
+}
