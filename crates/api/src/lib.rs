@@ -18,6 +18,7 @@ pub mod routes;
 pub mod state;
 pub mod taxii;
 pub mod ui;
+pub mod watchlists;
 pub mod webhooks;
 
 use std::future::Future;
@@ -67,6 +68,7 @@ pub fn all_routes() -> Vec<(RouteSpec, Handler)> {
         get(metrics_text),
     ));
     routes.extend(taxii::routes());
+    routes.extend(watchlists::routes());
     routes.extend(webhooks::routes());
     routes.extend(ui::routes());
     routes

@@ -19,14 +19,13 @@ use axum::routing::{get, post};
 use muninn_access::Principal;
 use muninn_audit::{AuditAction, LoginMethod, Outcome};
 use muninn_ui::Chrome;
-use serde_json::{Value, json};
 
 use crate::auth::{self, SESSION_COOKIE, client_ip_of, csrf_matches, csrf_token};
 use crate::error::ApiError;
-use crate::routes::{
-    self, AlertParams, RouteSpec, ScreenTestRequest, SearchParams, TriageRequest, UploadParams,
-};
+use crate::routes::{self, AlertParams, RouteSpec, SearchParams, TriageRequest, UploadParams};
 use crate::state::AppState;
+
+mod watchlists;
 
 type Handler = axum::routing::MethodRouter<Arc<AppState>>;
 
@@ -39,7 +38,7 @@ const SESSION_ENDED: &str =
 const PAGE_SIZE: usize = 25;
 
 /// The paths of the UI (pages, forms and assets): not part of the REST API's OpenAPI document.
-pub const PAGE_PATHS: [&str; 17] = [
+pub const PAGE_PATHS: [&str; 22] = [
     muninn_ui::CSS_PATH,
     muninn_ui::JS_PATH,
     "/login",
@@ -53,6 +52,11 @@ pub const PAGE_PATHS: [&str; 17] = [
     "/watchlists",
     "/watchlists/{name}",
     "/watchlists/{name}/test",
+    "/watchlists/{name}/entries",
+    "/watchlists/{name}/entries/remove",
+    "/watchlists/{name}/import",
+    "/watchlists/{name}/settings",
+    "/watchlists/{name}/delete",
     "/import",
     "/audit",
     "/favicon.ico",
@@ -79,11 +83,32 @@ pub fn routes() -> Vec<(RouteSpec, Handler)> {
         (spec(Method::GET, "/entities/{name}", "Entity page", true), get(entity_page)),
         (spec(Method::GET, "/alerts", "Alert queue", true), get(alerts_page)),
         (spec(Method::POST, "/alerts/triage", "Triage the selected alerts", true), post(triage)),
-        (spec(Method::GET, "/watchlists", "Watchlists", true), get(watchlists_page)),
-        (spec(Method::GET, "/watchlists/{name}", "One watchlist", true), get(watchlist_page)),
+        (spec(Method::GET, "/watchlists", "Watchlists", true), get(watchlists::index_page)),
+        (spec(Method::POST, "/watchlists", "Create a watchlist", true), post(watchlists::create)),
+        (spec(Method::GET, "/watchlists/{name}", "One watchlist", true), get(watchlists::list_page)),
         (
             spec(Method::POST, "/watchlists/{name}/test", "Screen a text with a watchlist", true),
-            post(watchlist_test),
+            post(watchlists::test),
+        ),
+        (
+            spec(Method::POST, "/watchlists/{name}/entries", "Add or edit a watchlist entry", true),
+            post(watchlists::save_entry),
+        ),
+        (
+            spec(Method::POST, "/watchlists/{name}/entries/remove", "Remove a watchlist entry", true),
+            post(watchlists::remove_entry),
+        ),
+        (
+            spec(Method::POST, "/watchlists/{name}/import", "Import a file into a watchlist", true),
+            post(watchlists::import),
+        ),
+        (
+            spec(Method::POST, "/watchlists/{name}/settings", "Change a watchlist's TLP", true),
+            post(watchlists::settings),
+        ),
+        (
+            spec(Method::POST, "/watchlists/{name}/delete", "Delete a watchlist", true),
+            post(watchlists::delete_list),
         ),
         (spec(Method::GET, "/import", "Import form", true), get(import_page)),
         (spec(Method::POST, "/import", "Import a pasted text", true), post(import_text)),
@@ -572,50 +597,6 @@ async fn triage(State(state): State<Arc<AppState>>, viewer: Viewer, body: Bytes)
         ("refused", &refused.to_string()),
     ]);
     Ok(redirect(back.as_str()))
-}
-
-async fn watchlists_page(State(state): State<Arc<AppState>>, viewer: Viewer) -> PageResult {
-    let lists = routes::watchlists_data(&state, &viewer.principal).map_err(PageError::of(&viewer))?;
-    Ok(html(StatusCode::OK, muninn_ui::watchlists::watchlists_page(&viewer.chrome(), &lists)))
-}
-
-async fn watchlist_page(
-    State(state): State<Arc<AppState>>,
-    viewer: Viewer,
-    Path(name): Path<String>,
-) -> PageResult {
-    let list = routes::visible_watchlist(&state, &viewer.principal, &name).map_err(PageError::of(&viewer))?;
-    let list = with_label(json!(list));
-    Ok(html(StatusCode::OK, muninn_ui::watchlists::watchlist_page(&viewer.chrome(), &list, None)))
-}
-
-/// A watchlist's JSON with its TLP in canonical form.
-fn with_label(mut list: Value) -> Value {
-    if let Some(tlp) = list.get("tlp").and_then(Value::as_str).and_then(muninn_ui::layout::tlp_canonical) {
-        list["tlp"] = json!(tlp);
-    }
-    list
-}
-
-async fn watchlist_test(
-    State(state): State<Arc<AppState>>,
-    viewer: Viewer,
-    Path(name): Path<String>,
-    body: Bytes,
-) -> PageResult {
-    let form = Form::parse(&body).map_err(PageError::of(&viewer))?;
-    viewer.check_form(&state, &form)?;
-    let list = routes::visible_watchlist(&state, &viewer.principal, &name).map_err(PageError::of(&viewer))?;
-    let request = ScreenTestRequest { title: None, text: form.get("text").to_owned() };
-    let answer = routes::watchlist_test_data(&state, &viewer.principal, &name, &request).await;
-    let (status, message, result) = match &answer {
-        Ok(result) => (StatusCode::OK, String::new(), Some(result)),
-        Err(ApiError::BadRequest(message)) => (StatusCode::BAD_REQUEST, message.clone(), None),
-        Err(error) => return Err(PageError::of(&viewer)(ApiError::internal(error))),
-    };
-    let run = muninn_ui::watchlists::TestRun { text: &request.text, result: result.ok_or(message.as_str()) };
-    let list = with_label(json!(list));
-    Ok(html(status, muninn_ui::watchlists::watchlist_page(&viewer.chrome(), &list, Some(&run))))
 }
 
 fn format_names() -> Vec<&'static str> {

@@ -274,6 +274,47 @@
     draw();
   }
 
+  // Watchlist import: the chosen files go with the form as base64 (their exact bytes: the
+  // server refuses text that is not UTF-8 rather than guess), so the result per record is the
+  // server's page. Without script, the pasted text is sent.
+  var listImport = document.getElementById("watchlist-import");
+  if (listImport) listImport.addEventListener("submit", function (event) {
+    var file = document.getElementById("watchlist-file"), alt = document.getElementById("watchlist-alt");
+    var chosen = [[file, "watchlist-file-b64"], [alt, "watchlist-alt-b64"]].filter(function (pair) {
+      return pair[0] && pair[0].files && pair[0].files.length;
+    });
+    if (!chosen.length) return;
+    event.preventDefault();
+    var status = document.getElementById("watchlist-import-status");
+    if (status) status.textContent = "Reading the file…";
+    Promise.all(chosen.map(function (pair) {
+      return pair[0].files[0].arrayBuffer().then(function (buffer) {
+        document.getElementById(pair[1]).value = base64(new Uint8Array(buffer));
+      });
+    })).then(function () {
+      var name = document.getElementById("watchlist-filename");
+      if (name && file.files.length) name.value = file.files[0].name;
+      if (status) status.textContent = "Importing…";
+      listImport.submit();
+    }).catch(function () {
+      if (status) status.textContent = "The file could not be read.";
+    });
+  });
+  function base64(bytes) {
+    var parts = [];
+    for (var i = 0; i < bytes.length; i += 0x8000) parts.push(String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000)));
+    return btoa(parts.join(""));
+  }
+
+  // Entry form: aliases only for names.
+  var entryKind = document.getElementById("entry-kind");
+  if (entryKind) {
+    var aliasesField = document.querySelector(".aliases-field");
+    var showAliases = function () { if (aliasesField) aliasesField.hidden = entryKind.value !== "name"; };
+    entryKind.addEventListener("change", showAliases);
+    showAliases();
+  }
+
   // Import: send the chosen file to the API with the form's selectors; show the run's result.
   var importForm = document.getElementById("import-form");
   if (importForm) importForm.addEventListener("submit", function (event) {

@@ -18,6 +18,7 @@ pub mod item;
 pub mod layout;
 pub mod login;
 pub mod search;
+pub mod watchlist_forms;
 pub mod watchlists;
 
 pub use layout::{Chrome, Section, error_page};

@@ -9,3 +9,4 @@ mod visibility;
 mod basics;
 mod taxii;
 mod ui;
+mod watchlists;

@@ -45,6 +45,10 @@ pub enum Rule {
     PageNotFound,
     /// A page for administrators: 200 for them, 403 for other users; nobody 303.
     PageAdminOnly,
+    /// Per watchlist, a change with this body (`{tlp}` is the list's TLP): 404 when invisible;
+    /// visible: the given status for analysts and administrators of the list's organisation,
+    /// 403 for everyone else.
+    PerWatchlistChange(&'static str, u16),
 }
 
 impl Rule {
@@ -103,6 +107,33 @@ pub const MATRIX: &[(&str, Rule)] = &[
     ("GET /api/v1/audit/verify", Rule::AdminOnly),
     ("POST /api/v1/watchlists/{name}/test", Rule::PerWatchlistScreen),
     ("GET /api/v1/audit/entries", Rule::AdminOnly),
+    (
+        "POST /api/v1/watchlists",
+        Rule::Dedicated(
+            "watchlists::lists_are_created_by_analysts_and_admins_with_their_organisation_as_owner",
+        ),
+    ),
+    ("PATCH /api/v1/watchlists/{name}", Rule::PerWatchlistChange(r#"{"tlp": "{tlp}"}"#, 200)),
+    // The fixture's lists raised alerts: they are kept for their triage history.
+    ("DELETE /api/v1/watchlists/{name}", Rule::PerWatchlistChange("", 409)),
+    (
+        "POST /api/v1/watchlists/{name}/entries",
+        Rule::PerWatchlistChange(r#"{"kind": "indicator", "value": "203.0.113.9"}"#, 200),
+    ),
+    (
+        "PUT /api/v1/watchlists/{name}/entries/{id}",
+        Rule::PerWatchlistChange(r#"{"kind": "name", "name": "Matrix Entry", "severity": "high"}"#, 200),
+    ),
+    (
+        "DELETE /api/v1/watchlists/{name}/entries/{id}",
+        Rule::Dedicated(
+            "watchlists::entries_are_added_edited_and_removed_against_the_version_they_were_read_at",
+        ),
+    ),
+    (
+        "POST /api/v1/watchlists/{name}/import",
+        Rule::PerWatchlistChange("id,kind,value\nm1,indicator,203.0.113.10\n", 200),
+    ),
     // The web UI.
     ("GET /ui/app.css", Rule::Public),
     ("GET /ui/app.js", Rule::Public),
@@ -122,6 +153,27 @@ pub const MATRIX: &[(&str, Rule)] = &[
     ),
     ("GET /watchlists", Rule::Page),
     ("GET /watchlists/{name}", Rule::PagePerWatchlist),
+    ("POST /watchlists", Rule::Dedicated("ui::watchlist_pages_create_edit_and_import_with_the_csrf_token")),
+    (
+        "POST /watchlists/{name}/entries",
+        Rule::Dedicated("ui::watchlist_pages_create_edit_and_import_with_the_csrf_token"),
+    ),
+    (
+        "POST /watchlists/{name}/entries/remove",
+        Rule::Dedicated("ui::watchlist_pages_create_edit_and_import_with_the_csrf_token"),
+    ),
+    (
+        "POST /watchlists/{name}/import",
+        Rule::Dedicated("ui::watchlist_pages_create_edit_and_import_with_the_csrf_token"),
+    ),
+    (
+        "POST /watchlists/{name}/settings",
+        Rule::Dedicated("ui::watchlist_pages_create_edit_and_import_with_the_csrf_token"),
+    ),
+    (
+        "POST /watchlists/{name}/delete",
+        Rule::Dedicated("ui::watchlist_pages_create_edit_and_import_with_the_csrf_token"),
+    ),
     (
         "POST /watchlists/{name}/test",
         Rule::Dedicated("ui::watchlist_test_page_explains_hits_of_visible_lists_only"),
@@ -249,6 +301,27 @@ fn cases(fixture: &Fixture, method: &Method, path: &str, rule: Rule) -> Vec<Case
                 let body = matches!(rule, Rule::PerWatchlistScreen)
                     .then(|| r#"{"text": "A report on APT28 tooling."}"#.to_owned());
                 (path.replace("{name}", name), body, expect)
+            })
+            .collect(),
+        Rule::PerWatchlistChange(template, ok) => WATCHLISTS
+            .iter()
+            .map(|(name, owner, tlp)| {
+                let markings = marking(*tlp, owner);
+                let owner = (*owner).to_owned();
+                let expect: Expect = Box::new(move |user: &str| {
+                    let (_, org, ..) = USERS.iter().find(|(id, ..)| *id == user).expect("fixture user");
+                    vec![match (reference_sees(user, &markings), *org == owner && role_may_change(user)) {
+                        (false, _) => S::NOT_FOUND,
+                        (true, false) => S::FORBIDDEN,
+                        (true, true) => S::from_u16(ok).expect("status"),
+                    }]
+                });
+                let body = (!template.is_empty()).then(|| template.replace("{tlp}", tlp.label()));
+                let path = path
+                    .replace("{name}", name)
+                    .replace("{id}", "matrix-entry")
+                    .replace("/import", "/import?format=csv&mode=merge");
+                (path, body, expect)
             })
             .collect(),
         Rule::PerWatchlistMatch => {

@@ -380,3 +380,169 @@ async fn sessions_end_when_idle_or_too_old_and_send_the_browser_to_sign_in() {
     let (status, _) = fixture.call(Method::GET, "/api/v1/me", Some("a-analyst"), None).await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watchlist_pages_create_edit_and_import_with_the_csrf_token() {
+    let fixture = Fixture::new();
+    let (cookie, csrf) = sign_in(&fixture).await;
+    let post = |path: String, pairs: Vec<(&'static str, String)>| {
+        let cookie = cookie.clone();
+        let fixture = &fixture;
+        async move {
+            let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            send(fixture, Method::POST, &path, &[FORM, ("cookie", &cookie)], &form(&pairs)).await
+        }
+    };
+    let name = "<script>alert(1)</script> watch";
+    let encoded = "%3Cscript%3Ealert%281%29%3C%2Fscript%3E%20watch";
+    // Without the CSRF token nothing is created.
+    let (status, _, _) =
+        post("/watchlists".into(), vec![("name", name.into()), ("tlp", "amber".into())]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, headers, _) = post(
+        "/watchlists".into(),
+        vec![("csrf", csrf.clone()), ("name", name.into()), ("tlp", "amber".into())],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = headers[header::LOCATION].to_str().expect("location").to_owned();
+    assert_eq!(location, format!("/watchlists/{encoded}?created=1"));
+    let (status, _, page) = send(&fixture, Method::GET, &location, &[("cookie", &cookie)], "").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Watchlist created") && page.contains("<strong>TLP:AMBER</strong>"), "{page}");
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; watch") && !page.contains("<script>alert"));
+    let (_, _, index) = send(&fixture, Method::GET, "/watchlists", &[("cookie", &cookie)], "").await;
+    assert!(index.contains("id=\"new-list-form\"") && !index.contains("<script>alert"), "{index}");
+    // The same name again: the form comes back with why.
+    let (status, _, page) = post(
+        "/watchlists".into(),
+        vec![("csrf", csrf.clone()), ("name", name.into()), ("tlp", "green".into())],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("exists already"), "{page}");
+
+    // An entry whose name and alias are payloads, added, then edited.
+    let list = format!("/watchlists/{encoded}");
+    let entry = vec![
+        ("csrf", csrf.clone()),
+        ("version", "1".to_owned()),
+        ("kind", "name".to_owned()),
+        ("text", "Voodoo <img src=x onerror=alert(2)> Bear".to_owned()),
+        ("aliases", "Sandworm Team\r\n<svg onload=alert(3)> Team".to_owned()),
+        ("severity", "high".to_owned()),
+        ("note", "<a href=\"javascript:alert(4)\">x</a>".to_owned()),
+    ];
+    let (status, headers, page) = post(format!("{list}/entries"), entry.clone()).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    let saved = headers[header::LOCATION].to_str().expect("location").to_owned();
+    assert!(saved.ends_with("?saved=e1"), "{saved}");
+    let (_, _, page) = send(&fixture, Method::GET, &saved, &[("cookie", &cookie)], "").await;
+    for raw in ["<img src=x", "<svg onload", "href=\"javascript:"] {
+        assert!(!page.contains(raw), "{raw} unescaped in\n{page}");
+    }
+    assert!(page.contains("Voodoo &lt;img src=x onerror=alert(2)&gt; Bear"), "{page}");
+    assert!(page.contains("Entry e1 saved"), "{page}");
+    // The form made against version 1 is now stale: refused, and shown again with why.
+    let (status, _, page) = post(format!("{list}/entries"), entry.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        page.contains("changed since you opened it") && page.contains("value=\"high\" selected"),
+        "{page}"
+    );
+    // A pattern that does not compile: the form again, filled in, with the screener's reason.
+    let mut bad = entry.clone();
+    bad[1].1 = "2".to_owned();
+    bad[2].1 = "pattern".to_owned();
+    bad[3].1 = "(unclosed".to_owned();
+    let (status, _, page) = post(format!("{list}/entries"), bad).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("does not compile") && page.contains("value=\"(unclosed\""), "{page}");
+    let (status, _, page) =
+        send(&fixture, Method::GET, &format!("{list}?edit=e1"), &[("cookie", &cookie)], "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Edit entry e1") && page.contains("name=\"editing\" value=\"1\""), "{page}");
+    let mut edited = entry.clone();
+    edited[1].1 = "2".to_owned();
+    edited[5].1 = "critical".to_owned();
+    edited.push(("id", "e1".to_owned()));
+    edited.push(("editing", "1".to_owned()));
+    let (status, _, _) = post(format!("{list}/entries"), edited).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, json) =
+        fixture.call(Method::GET, &format!("/api/v1/watchlists/{encoded}"), Some("a-analyst"), None).await;
+    assert_eq!(json["entries"][0]["severity"], "critical", "{json}");
+    assert_eq!(json["entries"][0]["aliases"][1], "<svg onload=alert(3)> Team", "{json}");
+
+    // A file, as the script sends it (base64), with a result per record.
+    use base64::Engine as _;
+    let csv = include_bytes!("../../../screen/test_data/import/bad-rows.csv");
+    let import = vec![
+        ("csrf", csrf.clone()),
+        ("version", "3".to_owned()),
+        ("format", "csv".to_owned()),
+        ("mode", "merge".to_owned()),
+        ("file_b64", base64::engine::general_purpose::STANDARD.encode(csv)),
+    ];
+    let (status, _, page) = post(format!("{list}/import"), import.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("<dd data-field=\"added\">2</dd>"), "{page}");
+    assert!(page.contains("kind &quot;person&quot; is not one of"), "per-record warnings: {page}");
+    assert!(page.contains("class=\"outcome-added\""), "{page}");
+    // Not UTF-8: refused with where, not guessed at.
+    let mut latin = import.clone();
+    latin[1].1 = "4".to_owned();
+    latin[4].1 =
+        base64::engine::general_purpose::STANDARD.encode(b"id,kind,value\nx,name,Jos\xe9 Garc\xeda\n");
+    let (status, _, page) = post(format!("{list}/import"), latin).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("not UTF-8"), "{page}");
+    // Removing an entry, then the TLP, then deleting the list (it raised no alert).
+    let (status, headers, _) = post(
+        format!("{list}/entries/remove"),
+        vec![("csrf", csrf.clone()), ("id", "e1".into()), ("version", "4".into())],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(headers[header::LOCATION].to_str().expect("location").ends_with("?removed=e1"));
+    let (status, _, _) = post(
+        format!("{list}/settings"),
+        vec![("csrf", csrf.clone()), ("tlp", "amber+strict".into()), ("version", "5".into())],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, page) =
+        post(format!("{list}/delete"), vec![("csrf", csrf.clone()), ("version", "6".into())]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "not confirmed");
+    assert!(page.contains("tick the box"), "{page}");
+    let (status, headers, _) = post(
+        format!("{list}/delete"),
+        vec![("csrf", csrf.clone()), ("version", "6".into()), ("confirm", "yes".into())],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(headers[header::LOCATION].to_str().expect("location").starts_with("/watchlists?deleted="));
+    // Every change form needs the token.
+    for action in ["entries", "entries/remove", "import", "settings", "delete"] {
+        let (status, _, _) =
+            post(format!("/watchlists/list-a/{action}"), vec![("version", "1".into())]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{action}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readers_see_watchlists_without_the_forms_that_change_them() {
+    let fixture = Fixture::new();
+    let (status, page) = fixture.page("/watchlists", "a-reader").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains("new-list-form") && page.contains("analysts and administrators create"), "{page}");
+    let (status, page) = fixture.page("/watchlists/list-a", "a-reader").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains("entry-form") && !page.contains("watchlist-import"), "{page}");
+    assert!(page.contains("/watchlists/list-a/test"), "the test form stays");
+    // org-a's analyst sees org-b's GREEN list but does not change it.
+    let (_, page) = fixture.page("/watchlists/list-b", "a-analyst").await;
+    assert!(!page.contains("entry-form"), "{page}");
+    let (_, page) = fixture.page("/watchlists/list-a", "a-analyst").await;
+    assert!(page.contains("entry-form") && page.contains("watchlist-import"), "{page}");
+}

@@ -142,6 +142,16 @@ fn every_page(payload: &str) -> Vec<(&'static str, String)> {
                       "warnings": [payload]});
     let run = muninn_ui::watchlists::TestRun { text: payload, result: Ok(&test) };
     let failed_run = muninn_ui::watchlists::TestRun { text: payload, result: Err(payload) };
+    let entry_form = muninn_ui::watchlist_forms::EntryForm {
+        editing: true,
+        error: Some(payload.to_owned()),
+        ..muninn_ui::watchlist_forms::EntryForm::editing(&watchlist["entries"][0])
+    };
+    let import = json!({"version": 2, "format": payload, "mode": payload, "read": 2, "added": 1,
+        "records": [{"id": payload, "kind": payload, "describes": payload, "outcome": payload}],
+        "removed_ids": [payload],
+        "warnings": [{"record": payload, "message": payload}],
+        "screen_warnings": [{"record": payload, "message": payload}]});
     let alerts = json!({"total": 1, "alerts": [{"key": payload, "alert": alert(payload)}]});
     let lists = vec![payload.to_owned()];
     let related = json!({"related": [{"id": payload, "title": payload, "tlp": payload, "grade": payload, "date": payload, "shared": [payload], "shared_entities": [{"name": payload}]}]});
@@ -182,10 +192,48 @@ fn every_page(payload: &str) -> Vec<(&'static str, String)> {
             muninn_ui::watchlists::watchlists_page(
                 &chrome,
                 &json!({"watchlists": [{"name": payload, "owner": payload, "tlp": payload}]}),
+                &muninn_ui::watchlists::IndexView {
+                    may_create: true,
+                    form: muninn_ui::watchlist_forms::NewListForm {
+                        name: payload,
+                        tlp: payload,
+                        error: Some(payload),
+                    },
+                    deleted: Some(payload),
+                },
             ),
         ),
-        ("watchlist", muninn_ui::watchlists::watchlist_page(&chrome, &watchlist, Some(&run))),
-        ("watchlist failed", muninn_ui::watchlists::watchlist_page(&chrome, &watchlist, Some(&failed_run))),
+        (
+            "watchlist",
+            muninn_ui::watchlists::watchlist_page(
+                &chrome,
+                &watchlist,
+                &muninn_ui::watchlists::ListView {
+                    may_change: true,
+                    test: Some(run),
+                    entry: Some(entry_form.clone()),
+                    import: Some(Ok(&import)),
+                    formats: &[(payload, payload)],
+                    notice: Some(muninn_ui::watchlists::Notice::Saved(payload)),
+                    find: "",
+                },
+            ),
+        ),
+        (
+            "watchlist failed",
+            muninn_ui::watchlists::watchlist_page(
+                &chrome,
+                &watchlist,
+                &muninn_ui::watchlists::ListView {
+                    may_change: true,
+                    test: Some(failed_run),
+                    import: Some(Err(payload)),
+                    notice: Some(muninn_ui::watchlists::Notice::Refused(payload)),
+                    find: payload,
+                    ..Default::default()
+                },
+            ),
+        ),
         (
             "import",
             muninn_ui::import::import_page(
