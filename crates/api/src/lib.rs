@@ -11,10 +11,12 @@ pub mod auth;
 pub mod body;
 pub mod catalog;
 pub mod error;
+pub mod export;
 pub mod ingest;
 pub mod matching;
 pub mod metrics;
 pub mod routes;
+pub mod sharing;
 pub mod state;
 pub mod taxii;
 pub mod ui;
@@ -68,6 +70,8 @@ pub fn all_routes() -> Vec<(RouteSpec, Handler)> {
         get(metrics_text),
     ));
     routes.extend(taxii::routes());
+    routes.extend(export::routes());
+    routes.extend(sharing::routes());
     routes.extend(watchlists::routes());
     routes.extend(webhooks::routes());
     routes.extend(ui::routes());

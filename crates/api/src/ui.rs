@@ -25,6 +25,8 @@ use crate::error::ApiError;
 use crate::routes::{self, AlertParams, RouteSpec, SearchParams, TriageRequest, UploadParams};
 use crate::state::AppState;
 
+mod export;
+mod sharing;
 mod watchlists;
 
 type Handler = axum::routing::MethodRouter<Arc<AppState>>;
@@ -38,7 +40,7 @@ const SESSION_ENDED: &str =
 const PAGE_SIZE: usize = 25;
 
 /// The paths of the UI (pages, forms and assets): not part of the REST API's OpenAPI document.
-pub const PAGE_PATHS: [&str; 22] = [
+pub const PAGE_PATHS: [&str; 25] = [
     muninn_ui::CSS_PATH,
     muninn_ui::JS_PATH,
     "/login",
@@ -58,6 +60,9 @@ pub const PAGE_PATHS: [&str; 22] = [
     "/watchlists/{name}/settings",
     "/watchlists/{name}/delete",
     "/import",
+    "/export",
+    "/export/download",
+    "/sharing",
     "/audit",
     "/favicon.ico",
     "/robots.txt",
@@ -112,6 +117,12 @@ pub fn routes() -> Vec<(RouteSpec, Handler)> {
         ),
         (spec(Method::GET, "/import", "Import form", true), get(import_page)),
         (spec(Method::POST, "/import", "Import a pasted text", true), post(import_text)),
+        (spec(Method::GET, "/export", "Export: a query's preview", true), get(export::export_page)),
+        (
+            spec(Method::GET, "/export/download", "Export: the STIX bundle or MISP event", true),
+            get(export::download),
+        ),
+        (spec(Method::GET, "/sharing", "TAXII sharing (admin)", true), get(sharing::sharing_page)),
         (spec(Method::GET, "/audit", "Audit trail (admin)", true), get(audit_page)),
     ];
     routes

@@ -37,6 +37,10 @@ pub enum Section {
     Watchlists,
     /// Import.
     Import,
+    /// Export.
+    Export,
+    /// TAXII sharing (administrators).
+    Sharing,
     /// The audit trail.
     Audit,
     /// Sign-in and errors.
@@ -205,15 +209,19 @@ fn nav(h: &mut Html, chrome: &Chrome<'_>, section: Section) {
     h.el("header", &[("class", "top")], |h| {
         h.link(&Href::fixed("/"), &[("class", "brand")], "Muninn");
         h.el("nav", &[], |h| {
-            let items: [(Section, &'static str, &str, &str); 5] = [
+            let items: [(Section, &'static str, &str, &str); 7] = [
                 (Section::Search, "/search", "Search", "g s"),
                 (Section::Alerts, "/alerts", "Alerts", "g a"),
                 (Section::Watchlists, "/watchlists", "Watchlists", "g w"),
                 (Section::Import, "/import", "Import", "g i"),
+                (Section::Export, "/export", "Export", "g e"),
+                (Section::Sharing, "/sharing", "Sharing", "g h"),
                 (Section::Audit, "/audit", "Audit", "g u"),
             ];
             for (item, path, label, keys) in items {
-                if item == Section::Audit && !chrome.is_admin() {
+                let admin_only = matches!(item, Section::Audit | Section::Sharing);
+                if (admin_only && !chrome.is_admin()) || (item == Section::Export && chrome.role == "partner")
+                {
                     continue;
                 }
                 let class = if item == section { "active" } else { "" };
@@ -267,7 +275,10 @@ fn shortcuts_help(h: &mut Html) {
         h.el("dl", &[], |h| {
             for (keys, what) in [
                 ("/", "focus the search box"),
-                ("g s · g a · g w · g i · g u", "go to search, alerts, watchlists, import, audit"),
+                (
+                    "g s · g a · g w · g i · g e · g h · g u",
+                    "go to search, alerts, watchlists, import, export, sharing, audit",
+                ),
                 ("j · k", "next, previous row"),
                 ("o · Enter", "open the selected row"),
                 ("x", "select the row (alerts)"),

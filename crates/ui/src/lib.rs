@@ -12,12 +12,14 @@
 pub mod alerts;
 pub mod audit;
 pub mod entity;
+pub mod export;
 pub mod html;
 pub mod import;
 pub mod item;
 pub mod layout;
 pub mod login;
 pub mod search;
+pub mod sharing;
 pub mod watchlist_forms;
 pub mod watchlists;
 

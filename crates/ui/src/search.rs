@@ -125,6 +125,14 @@ pub fn search_page(chrome: &Chrome<'_>, view: &SearchView<'_>) -> String {
                     h.el_text("strong", &[], &n(results, "total").to_string());
                     h.text(" items match ");
                     h.el_text("code", &[], s(results, "query"));
+                    if chrome.role != "partner" {
+                        h.text(" · ");
+                        h.link(
+                            &Href::fixed("/export").query(&[("q", view.query)]),
+                            &[("title", "Export what this query finds as STIX 2.1 or MISP")],
+                            "Export…",
+                        );
+                    }
                 });
                 histogram(
                     h,

@@ -7,6 +7,7 @@ mod matrix;
 mod visibility;
 
 mod basics;
+mod export;
 mod taxii;
 mod ui;
 mod watchlists;

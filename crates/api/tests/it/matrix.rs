@@ -45,6 +45,13 @@ pub enum Rule {
     PageNotFound,
     /// A page for administrators: 200 for them, 403 for other users; nobody 303.
     PageAdminOnly,
+    /// 200 for any signed-in user but partners (403); nobody 401.
+    NotPartner,
+    /// 200 for administrators, 404 for other users (as a route that does not exist); nobody 401.
+    AdminOnlyNotFound,
+    /// A page for administrators: 200 for them, 404 for other users (the page of a missing
+    /// one); nobody 303.
+    PageAdminOnlyNotFound,
     /// Per watchlist, a change with this body (`{tlp}` is the list's TLP): 404 when invisible;
     /// visible: the given status for analysts and administrators of the list's organisation,
     /// 403 for everyone else.
@@ -59,7 +66,8 @@ impl Rule {
             | Rule::PagePerItem
             | Rule::PagePerWatchlist
             | Rule::PageNotFound
-            | Rule::PageAdminOnly => StatusCode::SEE_OTHER,
+            | Rule::PageAdminOnly
+            | Rule::PageAdminOnlyNotFound => StatusCode::SEE_OTHER,
             _ => StatusCode::UNAUTHORIZED,
         }
     }
@@ -107,6 +115,8 @@ pub const MATRIX: &[(&str, Rule)] = &[
     ("GET /api/v1/audit/verify", Rule::AdminOnly),
     ("POST /api/v1/watchlists/{name}/test", Rule::PerWatchlistScreen),
     ("GET /api/v1/audit/entries", Rule::AdminOnly),
+    ("GET /api/v1/export", Rule::NotPartner),
+    ("GET /api/v1/sharing", Rule::AdminOnlyNotFound),
     (
         "POST /api/v1/watchlists",
         Rule::Dedicated(
@@ -180,6 +190,12 @@ pub const MATRIX: &[(&str, Rule)] = &[
     ),
     ("GET /import", Rule::Page),
     ("POST /import", Rule::Dedicated("ui::import_page_ingests_a_pasted_text_with_the_csrf_token")),
+    ("GET /export", Rule::Page),
+    (
+        "GET /export/download",
+        Rule::Dedicated("export::the_export_page_previews_under_the_selection_label_and_links_the_downloads"),
+    ),
+    ("GET /sharing", Rule::PageAdminOnlyNotFound),
     ("GET /audit", Rule::PageAdminOnly),
 ];
 
@@ -237,6 +253,20 @@ fn cases(fixture: &Fixture, method: &Method, path: &str, rule: Rule) -> Vec<Case
         Rule::AnyUserNotFound | Rule::PageNotFound => {
             vec![(path.replace("{name}", "Fancy%20Bear"), None, Box::new(|_: &str| vec![S::NOT_FOUND]))]
         }
+        Rule::NotPartner => {
+            let concrete = format!("{path}?q=shared-term&format=stix");
+            let expect: Expect = Box::new(|user: &str| {
+                let partner =
+                    USERS.iter().any(|(id, _, role, _)| *id == user && *role == muninn_access::Role::Partner);
+                vec![if partner { S::FORBIDDEN } else { S::OK }]
+            });
+            vec![(concrete, None, expect)]
+        }
+        Rule::AdminOnlyNotFound | Rule::PageAdminOnlyNotFound => vec![(
+            path.to_owned(),
+            None,
+            Box::new(|user: &str| vec![if is_admin(user) { S::OK } else { S::NOT_FOUND }]),
+        )],
         Rule::AdminOnly | Rule::PageAdminOnly => vec![(
             path.to_owned(),
             None,

@@ -8,6 +8,7 @@ mod interop;
 mod objects;
 mod paging;
 mod shapes;
+mod sharing;
 mod support;
 mod visibility;
 

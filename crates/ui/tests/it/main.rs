@@ -159,6 +159,13 @@ fn every_page(payload: &str) -> Vec<(&'static str, String)> {
     let audit = json!({"entries": [{"seq": 1, "hash": payload, "record": {"at": payload, "actor": {"kind": "user", "user": payload, "org": payload}, "action": payload, "outcome": payload, "query": payload}},
                                    {"key": payload, "problem": payload}]});
     let formats = ["jsonl", "text"];
+    let preview = json!({"query": payload, "total": 3, "items": 2, "truncated": true, "tlp": payload,
+        "attribute_count": 1, "by_type": {payload: 1},
+        "attributes": [{"type": payload, "category": payload, "value": payload, "to_ids": true, "item": payload}]});
+    let sharing = json!({"api_root": payload, "org": payload, "orgs": [{"id": payload, "name": payload}],
+        "collections": [{"id": payload, "title": payload, "description": payload, "url": payload, "full": true,
+                         "your_org_reads": true, "your_org_writes": true, "readers": [payload, "*"],
+                         "writers": [payload], "hidden_orgs": 1, "objects": 2}]});
     vec![
         (
             "search",
@@ -262,6 +269,21 @@ fn every_page(payload: &str) -> Vec<(&'static str, String)> {
             }),
         ),
         ("error", muninn_ui::error_page(Some(&chrome), 404, payload, payload)),
+        (
+            "export",
+            muninn_ui::export::export_page(
+                &chrome,
+                &muninn_ui::export::ExportView { query: payload, info: payload, preview: Some(Ok(&preview)) },
+            ),
+        ),
+        (
+            "export failed",
+            muninn_ui::export::export_page(
+                &chrome,
+                &muninn_ui::export::ExportView { query: payload, info: payload, preview: Some(Err(payload)) },
+            ),
+        ),
+        ("sharing", muninn_ui::sharing::sharing_page(&chrome, &sharing)),
     ]
 }
 
