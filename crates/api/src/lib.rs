@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod error;
 pub mod export;
 pub mod ingest;
+pub mod knowledge;
 pub mod matching;
 pub mod metrics;
 pub mod routes;

@@ -730,8 +730,28 @@ pub(crate) async fn entity_data(
             other => Ok(other?),
         })?;
     let recent = mentions_json(state, principal, &summary.recent)?;
+    // The knowledge base's relationships of the objects that carry the entity's names.
+    let names: Vec<String> = std::iter::once(name.to_owned())
+        .chain(
+            summary
+                .entities
+                .iter()
+                .flat_map(|e| std::iter::once(e.name.clone()).chain(e.aliases.iter().cloned())),
+        )
+        .collect();
+    // A first load reads every stored object: off the async threads.
+    let (store, cache) = (Arc::clone(&state.store), Arc::clone(&state.knowledge));
+    let knowledge = tokio::task::spawn_blocking(move || {
+        let store = store.read().map_err(|_| ApiError::internal("store lock poisoned"))?;
+        cache.get(&*store)
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    let relationships =
+        knowledge.relationships(principal, &names.iter().map(String::as_str).collect::<Vec<_>>());
     state.audit(principal, AuditAction::EntityRead { entity: name.to_owned() }, Outcome::Allowed).await?;
     Ok(json!({
+        "relationships": relationships,
         "entities": summary.entities.iter().map(|e| json!({"id": e.id, "name": e.name, "aliases": e.aliases, "kind": e.kind})).collect::<Vec<_>>(),
         "count": summary.count,
         "first_seen": summary.first_seen.map(|t| t.to_string()), "last_seen": summary.last_seen.map(|t| t.to_string()),

@@ -124,6 +124,8 @@ pub struct AppState {
     /// When each web UI session (by token hash) was last used, for the idle timeout. Kept in
     /// memory only: after a restart a session counts as last used when it was signed in.
     pub session_seen: Mutex<std::collections::HashMap<String, Instant>>,
+    /// The STIX knowledge base's names and relationships, for the entity graph.
+    pub knowledge: Arc<crate::knowledge::KnowledgeCache>,
     /// Held while a watchlist is changed (read, edited, written, screener rebuilt), so two
     /// changes of lists cannot lose one another.
     pub watchlist_changes: tokio::sync::Mutex<()>,
@@ -249,6 +251,7 @@ impl AppState {
             matchers: crate::matching::MatcherCache::default(),
             live,
             session_seen: Mutex::new(std::collections::HashMap::new()),
+            knowledge: Arc::default(),
             watchlist_changes: tokio::sync::Mutex::new(()),
             writer,
         })

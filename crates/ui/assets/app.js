@@ -185,17 +185,18 @@
     return tr;
   }
 
-  // Entity graph: drawn from the neighbour list (entities named in the same items, and the
-  // indicators they share); a click expands a node with its own neighbours (the search API's
-  // facets, under the same access rules); the checkboxes filter by kind.
+  // Entity graph: drawn from the neighbour list (entities named in the same items, the
+  // indicators in them, the knowledge base's relationships); a click expands a node with its own
+  // neighbours (the search API's facets, under the same access rules); the boxes hide
+  // relationship types (a node reached only through hidden types goes too).
   var graph = document.getElementById("entity-graph"), neighbours = document.getElementById("neighbours");
   if (graph && neighbours) {
-    var nodes = [], edges = [], byKey = {};
+    var nodes = [], edges = [], byKey = {}, hiddenRels = {};
     var centre = neighbours.getAttribute("data-entity") || "";
     function addNode(name, kind, x, y) {
       var key = kind + ":" + name;
       if (byKey[key]) return byKey[key];
-      var node = { name: name, kind: kind, x: x, y: y, expanded: kind === "center" };
+      var node = { name: name, kind: kind, x: x, y: y, expanded: kind === "center" || kind === "stix", rels: {} };
       nodes.push(node); byKey[key] = node;
       return node;
     }
@@ -208,25 +209,45 @@
         var x = Math.max(30, Math.min(760, around.x + radius * Math.cos(angle)));
         var y = Math.max(20, Math.min(500, around.y + radius * Math.sin(angle)));
         var node = addNode(item.name, item.kind, x, y);
-        edges.push([around, node]);
+        link(around, node, item.rel, item.label);
       });
+    }
+    function link(from, to, rel, label) {
+      edges.push({ from: from, to: to, rel: rel, label: label || "" });
+      to.rels[rel] = true;
+    }
+    function shown(node) {
+      if (node.kind === "center") return true;
+      return Object.keys(node.rels).some(function (rel) { return !hiddenRels[rel]; });
     }
     var root = addNode(centre, "center", 450, 260);
     byKey["entity:" + centre] = root;
     var first = Array.prototype.map.call(neighbours.querySelectorAll("a[data-name]"), function (a) {
-      return { name: a.getAttribute("data-name"), kind: a.getAttribute("data-kind") || "entity" };
+      return { name: a.getAttribute("data-name"), kind: a.getAttribute("data-kind") || "entity", rel: a.getAttribute("data-rel") || "", label: a.getAttribute("data-label") || "" };
     });
     ring(root, first, 200, -Math.PI / 2);
     function draw() {
       while (graph.firstChild) graph.removeChild(graph.firstChild);
       edges.forEach(function (edge) {
-        graph.appendChild(svg("line", { x1: edge[0].x, y1: edge[0].y, x2: edge[1].x, y2: edge[1].y, "class": "k-" + edge[1].kind + " from-" + edge[0].kind }));
+        if (hiddenRels[edge.rel] || !shown(edge.from) || !shown(edge.to)) return;
+        graph.appendChild(svg("line", { x1: edge.from.x, y1: edge.from.y, x2: edge.to.x, y2: edge.to.y, "class": "k-" + edge.to.kind + " rel-" + edge.rel, "data-rel": edge.rel }));
+        if (edge.label) {
+          var text = svg("text", { x: (edge.from.x + edge.to.x) / 2, y: (edge.from.y + edge.to.y) / 2 - 3, "class": "edge-label" });
+          text.textContent = edge.label;
+          graph.appendChild(text);
+        }
       });
       nodes.forEach(function (node) {
+        if (!shown(node)) return;
         var g = svg("g", { tabindex: 0, role: "button", "aria-label": node.name, "class": "k-" + node.kind });
-        var shape = node.kind === "indicator"
-          ? svg("rect", { x: node.x - 6, y: node.y - 6, width: 12, height: 12, "class": node.expanded ? "expanded" : "" })
-          : svg("circle", { cx: node.x, cy: node.y, r: node.kind === "center" ? 11 : 7, "class": node.kind === "center" ? "center" : node.expanded ? "expanded" : "" });
+        var shape;
+        if (node.kind === "indicator") {
+          shape = svg("rect", { x: node.x - 6, y: node.y - 6, width: 12, height: 12, "class": node.expanded ? "expanded" : "" });
+        } else if (node.kind === "stix") {
+          shape = svg("polygon", { points: [node.x, node.y - 8, node.x + 8, node.y, node.x, node.y + 8, node.x - 8, node.y].join(" "), "class": "stix" });
+        } else {
+          shape = svg("circle", { cx: node.x, cy: node.y, r: node.kind === "center" ? 11 : 7, "class": node.kind === "center" ? "center" : node.expanded ? "expanded" : "" });
+        }
         var title = svg("title", {});
         title.textContent = node.name + (node.expanded ? "" : " (click to expand, double-click to open)");
         shape.appendChild(title);
@@ -242,9 +263,12 @@
         graph.appendChild(g);
       });
     }
-    function clause(node) { return (node.kind === "indicator" ? "indicator:" : "entity:") + quoted(node.name); }
+    function clause(node) {
+      if (node.kind === "stix") return quoted(node.name);
+      return (node.kind === "indicator" ? "indicator:" : "entity:") + quoted(node.name);
+    }
     function open(node) {
-      window.location.href = node.kind === "indicator" ? searchUrl(clause(node)) : "/entities/" + encodeURIComponent(node.name);
+      window.location.href = node.kind === "entity" || node.kind === "center" ? "/entities/" + encodeURIComponent(node.name) : searchUrl(clause(node));
     }
     function expand(node) {
       if (node.expanded) return;
@@ -253,22 +277,28 @@
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (data) {
           if (!data || !data.facets) { draw(); return; }
-          var found = (data.facets.entity || []).slice(0, 8).map(function (e) { return { name: e.name, kind: "entity" }; })
-            .concat((data.facets.indicator || []).slice(0, 5).map(function (e) { return { name: e.value, kind: "indicator" }; }))
+          var found = (data.facets.entity || []).slice(0, 8).map(function (e) { return { name: e.name, kind: "entity", rel: "named-with" }; })
+            .concat((data.facets.indicator || []).slice(0, 5).map(function (e) { return { name: e.value, kind: "indicator", rel: "indicator" }; }))
             .filter(function (item) { return !(item.kind === node.kind && item.name === node.name); });
           var fresh = found.filter(function (item) { return !byKey[item.kind + ":" + item.name]; });
           found.filter(function (item) { return byKey[item.kind + ":" + item.name]; }).forEach(function (item) {
             var other = byKey[item.kind + ":" + item.name];
-            if (other !== node) edges.push([node, other]);
+            if (other !== node) link(node, other, item.rel);
           });
           ring(node, fresh, 120, Math.atan2(node.y - 260, node.x - 450), Math.PI);
           draw();
         })
         .catch(function () { draw(); });
     }
-    document.querySelectorAll("input[data-graph-kind]").forEach(function (box) {
+    document.querySelectorAll("input[data-graph-rel]").forEach(function (box) {
       box.addEventListener("change", function () {
-        graph.classList.toggle("hide-" + box.getAttribute("data-graph-kind"), !box.checked);
+        var rel = box.getAttribute("data-graph-rel");
+        hiddenRels[rel] = !box.checked;
+        neighbours.querySelectorAll("li[data-rel]").forEach(function (li) {
+          if (li.getAttribute("data-rel") === rel) li.hidden = !box.checked;
+        });
+        graph.setAttribute("data-hidden", Object.keys(hiddenRels).filter(function (r) { return hiddenRels[r]; }).join(" "));
+        draw();
       });
     });
     draw();

@@ -59,9 +59,9 @@ pub fn entity_page(chrome: &Chrome<'_>, name: &str, entity: &Value, mentions: Op
                 });
                 h.el("section", &[("class", "neighbourhood")], |h| {
                     h.el_text("h2", &[], "Neighbourhood");
-                    h.el_text("p", &[("class", "note")], "Entities named in the same items and the indicators they share. Click a node to expand it; double-click (or Enter) opens it.");
+                    h.el_text("p", &[("class", "note")], "Entities named in the same items, the indicators in them, and the knowledge base's relationships. Click (or Space) expands a node; double-click (or Enter) opens it; untick a type to hide it.");
                     h.el("svg", &[("id", "entity-graph"), ("class", "graph"), ("viewBox", "0 0 900 520"), ("role", "img"), ("aria-label", "Graph of co-mentioned entities")], |_| {});
-                    neighbours(h, name, &own, mentions);
+                    neighbours(h, name, &own, entity, mentions);
                 });
             });
             if let Some(mentions) = mentions {
@@ -82,50 +82,122 @@ pub fn entity_page(chrome: &Chrome<'_>, name: &str, entity: &Value, mentions: Op
     })
 }
 
-/// The entities named in the same items, and the indicators those items share most, as a list
-/// the script draws the graph from (and the fallback without script).
-fn neighbours(h: &mut Html, name: &str, own: &[&str], mentions: Option<&Value>) {
+/// How the entity is linked to its co-mentioned entities and its items' indicators (the
+/// knowledge base's relationships carry their own STIX types).
+const NAMED_WITH: (&str, &str) = ("named-with", "named in the same items");
+const SHARES_INDICATOR: (&str, &str) = ("indicator", "indicators in its items");
+
+/// The entities named in the same items, the indicators those items share most, and the
+/// knowledge base's relationships (`uses`, `targets`...), as a list the script draws the graph
+/// from (and the fallback without script), with a filter by relationship type.
+fn neighbours(h: &mut Html, name: &str, own: &[&str], entity: &Value, mentions: Option<&Value>) {
     let facets = mentions.and_then(|m| m.get("facets"));
-    let entities = facets.map_or(&[][..], |f| list(f, "entity"));
-    let indicators = facets.map_or(&[][..], |f| list(f, "indicator"));
-    h.el("div", &[("class", "graph-filter")], |h| {
-        for (kind, label) in [("entity", "Entities"), ("indicator", "Shared indicators")] {
+    let entities: Vec<&Value> = facets
+        .map_or(&[][..], |f| list(f, "entity"))
+        .iter()
+        .filter(|e| !own.contains(&s(e, "id")))
+        .take(16)
+        .collect();
+    let indicators: Vec<&Value> = facets.map_or(&[][..], |f| list(f, "indicator")).iter().take(10).collect();
+    let relationships = list(entity, "relationships");
+    // The filter: one box per relationship type present, with how many neighbours it links.
+    let mut types: Vec<(String, String, usize)> = Vec::new();
+    let mut count = |rel: &str, label: &str| match types.iter_mut().find(|(known, ..)| known == rel) {
+        Some((_, _, n)) => *n += 1,
+        None => types.push((rel.to_owned(), label.to_owned(), 1)),
+    };
+    for _ in &entities {
+        count(NAMED_WITH.0, NAMED_WITH.1);
+    }
+    for _ in &indicators {
+        count(SHARES_INDICATOR.0, SHARES_INDICATOR.1);
+    }
+    for relationship in relationships {
+        let kind = s(relationship, "type");
+        count(&rel_word(kind), kind);
+    }
+    h.el("fieldset", &[("class", "graph-filter")], |h| {
+        h.el_text("legend", &[], "Relationship types");
+        for (rel, label, n) in &types {
             h.el("label", &[], |h| {
-                h.void("input", &[("type", "checkbox"), ("checked", ""), ("data-graph-kind", kind)]);
-                h.text(label);
+                h.void("input", &[("type", "checkbox"), ("checked", ""), ("data-graph-rel", rel)]);
+                h.text(&format!(" {label} ({n})"));
             });
         }
     });
     h.el("ul", &[("id", "neighbours"), ("class", "neighbours"), ("data-entity", name)], |h| {
-        for neighbour in entities.iter().filter(|e| !own.contains(&s(e, "id"))).take(16) {
+        for neighbour in &entities {
             let neighbour_name = s(neighbour, "name");
             let count = n(neighbour, "count").to_string();
-            h.el("li", &[], |h| {
+            h.el("li", &[("data-rel", NAMED_WITH.0)], |h| {
                 h.link(
                     &Href::path(&["entities", neighbour_name]),
-                    &[("data-name", neighbour_name), ("data-kind", "entity"), ("data-count", &count)],
+                    &[
+                        ("data-name", neighbour_name),
+                        ("data-kind", "entity"),
+                        ("data-rel", NAMED_WITH.0),
+                        ("data-count", &count),
+                    ],
                     neighbour_name,
                 );
-                h.el_text("span", &[("class", "n")], &count);
+                h.el_text("span", &[("class", "n"), ("title", "items naming both")], &count);
             });
         }
-        for indicator in indicators.iter().take(10) {
+        for indicator in &indicators {
             let value = s(indicator, "value");
             let count = n(indicator, "count").to_string();
             let query = format!("indicator:{}", query_value(value));
-            h.el("li", &[], |h| {
+            h.el("li", &[("data-rel", SHARES_INDICATOR.0)], |h| {
                 h.link(
                     &Href::fixed("/search").query(&[("q", &query)]),
                     &[
                         ("data-name", value),
                         ("data-kind", "indicator"),
+                        ("data-rel", SHARES_INDICATOR.0),
                         ("data-count", &count),
                         ("class", "ioc"),
                     ],
                     value,
                 );
-                h.el_text("span", &[("class", "n")], &count);
+                h.el_text("span", &[("class", "n"), ("title", "items with it")], &count);
+            });
+        }
+        for relationship in relationships {
+            let kind = s(relationship, "type");
+            let rel = rel_word(kind);
+            let other = relationship.get("other").unwrap_or(&Value::Null);
+            let other_name = s(other, "name");
+            let outgoing = s(relationship, "direction") != "in";
+            h.el("li", &[("data-rel", &rel)], |h| {
+                h.el_text(
+                    "span",
+                    &[("class", "rel")],
+                    &if outgoing { format!("{kind} →") } else { format!("← {kind}") },
+                );
+                h.link(
+                    &Href::fixed("/search").query(&[("q", &query_value(other_name))]),
+                    &[
+                        ("data-name", other_name),
+                        ("data-kind", "stix"),
+                        ("data-rel", &rel),
+                        ("data-label", kind),
+                        ("data-direction", if outgoing { "out" } else { "in" }),
+                        ("title", &format!("{} {}", s(other, "type"), s(other, "id"))),
+                    ],
+                    other_name,
+                );
+                h.el_text("span", &[("class", "n")], s(other, "type"));
             });
         }
     });
+}
+
+/// A relationship type as a word safe in attributes and class names.
+fn rel_word(kind: &str) -> String {
+    let word: String = kind
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .take(40)
+        .collect();
+    format!("stix-{word}")
 }

@@ -130,6 +130,7 @@ fn every_page(payload: &str) -> Vec<(&'static str, String)> {
                    "indicator": [{"value": payload, "count": 1}], "entity": [{"id": payload, "name": payload, "count": 2}]},
     });
     let entity = json!({"entities": [{"id": "x", "name": payload, "aliases": [payload], "kind": payload}],
+                        "relationships": [{"type": payload, "direction": "out", "other": {"id": payload, "type": payload, "name": payload}}],
                         "count": 1, "first_seen": payload, "last_seen": payload,
                         "sources": [{"value": payload, "count": 1}], "recent": [hit]});
     let watchlist = json!({"name": payload, "owner": payload, "tlp": "TLP:GREEN", "version": 1, "entries": [
@@ -355,4 +356,28 @@ fn query_values_are_quoted_unless_plain() {
     assert_eq!(add_filter("a OR b", "tlp:red"), "(a OR b) tlp:red");
     assert_eq!(add_filter("*", "tlp:red"), "tlp:red");
     assert_eq!(add_filter("a", "tlp:red"), "a tlp:red");
+}
+
+#[test]
+fn the_entity_graph_filters_by_every_relationship_type_it_shows() {
+    let entity = json!({"entities": [{"id": "a/1", "name": "Sandworm", "kind": "threat-actor"}], "count": 3,
+        "relationships": [
+            {"type": "uses", "direction": "out", "other": {"id": "malware--1", "type": "malware", "name": "Industroyer"}},
+            {"type": "uses", "direction": "out", "other": {"id": "tool--1", "type": "tool", "name": "Mimikatz"}},
+            {"type": "attributed-to", "direction": "in", "other": {"id": "campaign--1", "type": "campaign", "name": "Grid 2016"}}],
+        "recent": []});
+    let mentions = json!({"facets": {"entity": [{"id": "a/1", "name": "Sandworm", "count": 3}, {"id": "a/2", "name": "APT28", "count": 2}],
+        "indicator": [{"value": "198.51.100.7", "count": 2}]}, "histogram": []});
+    let page = muninn_ui::entity::entity_page(&chrome(), "Sandworm", &entity, Some(&mentions));
+    for (rel, label) in [
+        ("named-with", "named in the same items (1)"),
+        ("indicator", "indicators in its items (1)"),
+        ("stix-uses", "uses (2)"),
+        ("stix-attributed-to", "attributed-to (1)"),
+    ] {
+        assert!(page.contains(&format!("data-graph-rel=\"{rel}\"")), "{rel}: {page}");
+        assert!(page.contains(label), "{label}: {page}");
+    }
+    assert!(page.contains("<span class=\"rel\">← attributed-to</span>"), "{page}");
+    assert!(!page.contains("data-name=\"Sandworm\""), "the entity is not its own neighbour");
 }
