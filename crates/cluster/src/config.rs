@@ -32,7 +32,11 @@ pub struct ClusterConfig {
     /// Subjects the log is partitioned into (fixed once the stream exists).
     #[serde(default = "default_partitions")]
     pub partitions: u32,
-    /// Object storage for raw documents and index segments (used by the index workers).
+    /// Shards of the full-text index (each indexes the log partitions `p` with
+    /// `p % index_shards == shard`); at most `partitions`.
+    #[serde(default = "default_index_shards")]
+    pub index_shards: u32,
+    /// Object storage for the index segments (needed by the index and search workers).
     #[serde(default)]
     pub s3: Option<S3Config>,
 }
@@ -48,6 +52,12 @@ pub struct S3Config {
     /// The region name the endpoint expects.
     #[serde(default = "default_region")]
     pub region: String,
+    /// The access key; without one (and its secret), requests are not signed.
+    #[serde(default)]
+    pub access_key_id: Option<String>,
+    /// The secret of the access key.
+    #[serde(default)]
+    pub secret_access_key: Option<String>,
 }
 
 fn default_stream() -> String {
@@ -58,6 +68,9 @@ fn default_replicas() -> usize {
 }
 fn default_partitions() -> u32 {
     16
+}
+fn default_index_shards() -> u32 {
+    4
 }
 fn default_region() -> String {
     "us-east-1".to_owned()
@@ -72,6 +85,7 @@ impl ClusterConfig {
             stream: default_stream(),
             replicas: default_replicas(),
             partitions: default_partitions(),
+            index_shards: default_index_shards(),
             s3: None,
         }
     }
@@ -96,6 +110,12 @@ impl ClusterConfig {
                 self.partitions
             )));
         }
+        if !(1..=self.partitions).contains(&self.index_shards) {
+            return Err(ClusterError::Config(format!(
+                "`index_shards` is {}; allowed: 1 to `partitions` ({})",
+                self.index_shards, self.partitions
+            )));
+        }
         let valid_name = !self.stream.is_empty()
             && self.stream.len() <= 32
             && self.stream.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
@@ -108,10 +128,34 @@ impl ClusterConfig {
         Ok(())
     }
 
+    /// The log partitions index shard `shard` covers.
+    pub(crate) fn partitions_of_shard(&self, shard: u32) -> Vec<i32> {
+        (0..self.partitions).filter(|p| p % self.index_shards == shard).map(|p| p as i32).collect()
+    }
+
+    /// The object storage settings, for the commands that need them.
+    pub(crate) fn s3(&self) -> Result<&S3Config, ClusterError> {
+        self.s3.as_ref().ok_or_else(|| {
+            ClusterError::Config(
+                "the index needs object storage: add a [cluster.s3] table (endpoint, bucket)".to_owned(),
+            )
+        })
+    }
+
     /// The subject of partition `partition`.
     pub(crate) fn subject(&self, partition: u32) -> String {
         format!("{}.p{partition}", self.stream.to_ascii_lowercase())
     }
+}
+
+/// The log partition of a key (an item id, a document key): FNV-1a, stable across processes and
+/// builds (the standard library's hasher is not).
+pub(crate) fn partition_of(bytes: &[u8], partitions: u32) -> u32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in bytes {
+        hash = (hash ^ u32::from(*byte)).wrapping_mul(0x0100_0193);
+    }
+    hash % partitions
 }
 
 #[cfg(test)]
@@ -131,6 +175,7 @@ mod tests {
             ("nats = [\"n\"]\npostgres = \"x\"\nreplicas = 7", "`replicas`"),
             ("nats = [\"n\"]\npostgres = \"x\"\npartitions = 0", "`partitions`"),
             ("nats = [\"n\"]\npostgres = \"x\"\nstream = \"a.b\"", "`stream`"),
+            ("nats = [\"n\"]\npostgres = \"x\"\npartitions = 2\nindex_shards = 3", "`index_shards`"),
         ];
         for (text, named) in cases {
             let config: ClusterConfig = toml::from_str(text).expect(text);

@@ -15,18 +15,29 @@
 //!   batch loses nothing: its messages are delivered again.
 //! - [`ClusterStore`] (`store.rs`) is the `ItemStore` over both: appends go to the log, reads to
 //!   the tables.
+//! - **Full-text index:** split into shards (a shard indexes the items of some log
+//!   partitions). `muninn worker index` processes (`index.rs`) each claim shards (a PostgreSQL
+//!   advisory lock per shard), follow the item records of their partitions up to what the
+//!   records workers have applied (so an item is indexed once, however often it was published),
+//!   and publish each shard's segment files to S3-compatible object storage (`objects.rs`) with
+//!   a manifest in PostgreSQL. A searcher ([`SearcherCache`]) fetches and caches the segment
+//!   files of every shard and searches them as one index, so relevance is computed over all of
+//!   them: the same query gives the same hits as the embedded index.
 //!
 //! **Invariant:** the log is the source of truth; every table row is derived from it, and
 //! replaying the stream into an empty database gives the same tables.
 //! **Invariant:** only this crate knows async-nats and tokio-postgres.
 
 mod config;
+mod index;
 mod log;
+mod objects;
 mod records;
 mod store;
 mod worker;
 
 pub use config::{ClusterConfig, S3Config};
+pub use index::{IndexWorkerReport, SearcherCache, run_index_worker};
 pub use store::{ClusterStatus, ClusterStore};
 pub use worker::{RECORDS_CONSUMER, WorkerReport, run_records_worker};
 
@@ -40,6 +51,12 @@ pub enum ClusterError {
     /// NATS or JetStream refused or failed.
     #[error("NATS JetStream: {0}")]
     Log(String),
+    /// The object store refused or failed.
+    #[error("object storage: {0}")]
+    Objects(String),
+    /// The full-text index failed.
+    #[error("index: {0}")]
+    Index(String),
     /// PostgreSQL refused or failed.
     #[error("PostgreSQL: {0}")]
     Records(String),

@@ -30,6 +30,7 @@ const MIGRATIONS: &[(i32, &str)] = &[(
 CREATE TABLE items (
     id bytea PRIMARY KEY,
     seq bigint NOT NULL,
+    part integer NOT NULL,
     source text NOT NULL,
     collected_ms bigint NOT NULL,
     event_ms bigint,
@@ -41,6 +42,7 @@ CREATE TABLE items (
     item bytea NOT NULL
 );
 CREATE INDEX items_by_seq ON items (seq);
+CREATE INDEX items_by_partition ON items (part, seq);
 CREATE INDEX items_by_source ON items (source, seq);
 CREATE TABLE sightings (
     item_id bytea NOT NULL,
@@ -67,6 +69,13 @@ CREATE TABLE documents (
     PRIMARY KEY (key, tbl)
 );
 CREATE INDEX documents_by_table ON documents (tbl, key);
+CREATE TABLE index_shards (
+    shard integer PRIMARY KEY,
+    last_seq bigint NOT NULL,
+    meta text NOT NULL,
+    files text[] NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now()
+);
 "#,
 )];
 
@@ -75,7 +84,21 @@ const MIGRATION_LOCK: i64 = 0x6d75_6e69_6e6e;
 
 pub(crate) struct Records {
     client: Client,
+    /// The log's partitions (an item's partition is kept with it, for the index shards).
+    partitions: u32,
 }
+
+/// A published index shard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Manifest {
+    pub shard: u32,
+    pub last_seq: u64,
+    pub meta: String,
+    pub files: Vec<String>,
+}
+
+/// The advisory locks of the index shards: this base plus the shard number.
+const SHARD_LOCK_BASE: i64 = 0x6d75_6e69_0000;
 
 fn to_millis(timestamp: Timestamp) -> i64 {
     timestamp.as_millisecond()
@@ -124,14 +147,14 @@ fn latest<K: Ord, T>(rows: &mut BTreeMap<K, Versioned<T>>, key: K, seq: i64, val
 
 impl Records {
     /// Connects (the connection runs on the current tokio runtime).
-    pub async fn connect(dsn: &str) -> Result<Records, ClusterError> {
+    pub async fn connect(dsn: &str, partitions: u32) -> Result<Records, ClusterError> {
         let (client, connection) = tokio_postgres::connect(dsn, NoTls).await?;
         tokio::spawn(async move {
             if let Err(error) = connection.await {
                 tracing::warn!(%error, "PostgreSQL connection ended");
             }
         });
-        Ok(Records { client })
+        Ok(Records { client, partitions })
     }
 
     /// Brings the schema to the newest version; safe to run from many processes at once.
@@ -218,6 +241,7 @@ impl Records {
         if !items.is_empty() {
             let mut ids = Vec::with_capacity(items.len());
             let mut seqs = Vec::with_capacity(items.len());
+            let mut parts = Vec::with_capacity(items.len());
             let mut source_ids = Vec::with_capacity(items.len());
             let mut collected = Vec::with_capacity(items.len());
             let mut events = Vec::with_capacity(items.len());
@@ -230,6 +254,7 @@ impl Records {
             for (seq, item, has_raw, _) in &items {
                 ids.push(item.id.0.to_vec());
                 seqs.push(*seq);
+                parts.push(crate::config::partition_of(&item.id.0, self.partitions) as i32);
                 source_ids.push(item.source.as_str().to_owned());
                 collected.push(to_millis(item.collected_at));
                 events.push(item.event_time.map(to_millis));
@@ -242,12 +267,15 @@ impl Records {
             }
             let inserted: HashSet<Vec<u8>> = transaction
                 .query(
-                    "INSERT INTO items (id, seq, source, collected_ms, event_ms, title, language, tlp, grade, has_raw, item)
-                     SELECT * FROM UNNEST($1::bytea[], $2::int8[], $3::text[], $4::int8[], $5::int8[], $6::text[],
-                                          $7::text[], $8::text[], $9::text[], $10::bool[], $11::bytea[])
+                    "INSERT INTO items (id, seq, part, source, collected_ms, event_ms, title, language, tlp, grade, has_raw, item)
+                     SELECT * FROM UNNEST($1::bytea[], $2::int8[], $3::int4[], $4::text[], $5::int8[], $6::int8[],
+                                          $7::text[], $8::text[], $9::text[], $10::text[], $11::bool[], $12::bytea[])
                      ON CONFLICT (id) DO NOTHING
                      RETURNING id",
-                    &[&ids, &seqs, &source_ids, &collected, &events, &titles, &languages, &tlps, &grades, &raws, &bodies],
+                    &[
+                        &ids, &seqs, &parts, &source_ids, &collected, &events, &titles, &languages, &tlps, &grades,
+                        &raws, &bodies,
+                    ],
                 )
                 .await?
                 .iter()
@@ -530,5 +558,66 @@ impl Records {
             .query_one("SELECT count(*) FROM documents WHERE tbl = $1 AND value IS NOT NULL", &[&table])
             .await?;
         Ok(row.get::<_, i64>(0) as u64)
+    }
+
+    /// The items of some partitions with sequence numbers in `(after, through]`, in order.
+    pub async fn partition_items(
+        &self,
+        parts: &[i32],
+        after: u64,
+        through: u64,
+        limit: i64,
+    ) -> Result<Vec<(u64, Item)>, ClusterError> {
+        let rows = self
+            .client
+            .query(
+                "SELECT seq, item FROM items WHERE part = ANY($1) AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4",
+                &[&parts, &seq_i64(after), &seq_i64(through), &limit],
+            )
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let item: Item =
+                    serde_json::from_slice(row.get::<_, &[u8]>(1)).map_err(|e| damaged(e.to_string()))?;
+                Ok((row.get::<_, i64>(0) as u64, item))
+            })
+            .collect()
+    }
+
+    /// Takes the lock of an index shard for this connection's lifetime; false if another
+    /// worker holds it.
+    pub async fn try_claim_shard(&self, shard: u32) -> Result<bool, ClusterError> {
+        let key = SHARD_LOCK_BASE + i64::from(shard);
+        Ok(self.client.query_one("SELECT pg_try_advisory_lock($1)", &[&key]).await?.get(0))
+    }
+
+    /// The published index shards.
+    pub async fn manifests(&self) -> Result<Vec<Manifest>, ClusterError> {
+        let rows = self
+            .client
+            .query("SELECT shard, last_seq, meta, files FROM index_shards ORDER BY shard", &[])
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|row| Manifest {
+                shard: row.get::<_, i32>(0) as u32,
+                last_seq: row.get::<_, i64>(1) as u64,
+                meta: row.get(2),
+                files: row.get(3),
+            })
+            .collect())
+    }
+
+    /// Publishes a shard's new manifest (its files are in object storage already).
+    pub async fn publish_manifest(&self, manifest: &Manifest) -> Result<(), ClusterError> {
+        self.client
+            .execute(
+                "INSERT INTO index_shards (shard, last_seq, meta, files) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (shard) DO UPDATE SET last_seq = EXCLUDED.last_seq, meta = EXCLUDED.meta,
+                     files = EXCLUDED.files, updated_at = now()",
+                &[&(manifest.shard as i32), &seq_i64(manifest.last_seq), &manifest.meta, &manifest.files],
+            )
+            .await?;
+        Ok(())
     }
 }

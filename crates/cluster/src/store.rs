@@ -72,15 +72,6 @@ pub struct ClusterStatus {
     pub schema_version: i32,
 }
 
-fn partition_of_bytes(bytes: &[u8], partitions: u32) -> u32 {
-    // FNV-1a: stable across processes and builds (the std hasher is not).
-    let mut hash: u32 = 0x811c_9dc5;
-    for byte in bytes {
-        hash = (hash ^ u32::from(*byte)).wrapping_mul(0x0100_0193);
-    }
-    hash % partitions
-}
-
 impl ClusterStore {
     /// Connects to both engines, creates the stream if it does not exist and migrates the
     /// database's schema.
@@ -94,7 +85,7 @@ impl ClusterStore {
             .map_err(|error| ClusterError::Config(format!("cannot start the async runtime: {error}")))?;
         let (log, records, schema_version) = runtime.block_on(async {
             let log = ItemLog::connect(config).await?;
-            let mut records = Records::connect(&config.postgres).await?;
+            let mut records = Records::connect(&config.postgres, config.partitions).await?;
             let schema_version = records.migrate().await?;
             // The records consumer exists from the start, so that its acknowledgement floor
             // covers every message (read-your-writes waits on it).
@@ -118,7 +109,7 @@ impl ClusterStore {
     }
 
     fn item_partition(&self, id: &ItemId) -> u32 {
-        partition_of_bytes(&id.0, self.log.config.partitions)
+        crate::config::partition_of(&id.0, self.log.config.partitions)
     }
 
     fn message(&self, partition: u32, id: String, entries: Vec<LogEntry>) -> Result<Outgoing, StoreError> {
@@ -238,7 +229,7 @@ impl ItemStore for ClusterStore {
         for entry in loose {
             let partition = match &entry {
                 LogEntry::Document { key, .. } => {
-                    partition_of_bytes(key.as_bytes(), self.log.config.partitions)
+                    crate::config::partition_of(key.as_bytes(), self.log.config.partitions)
                 }
                 _ => 0,
             };
@@ -329,7 +320,7 @@ impl ItemStore for ClusterStore {
                     problem: "a condition on an item is only allowed in an append".to_owned(),
                 });
             }
-            let partition = partition_of_bytes(document.key.as_bytes(), self.log.config.partitions);
+            let partition = crate::config::partition_of(document.key.as_bytes(), self.log.config.partitions);
             let entry = LogEntry::document(document)?;
             messages.push((partition, entry));
         }
@@ -385,8 +376,10 @@ mod tests {
 
     #[test]
     fn partitions_are_stable_and_spread() {
-        assert_eq!(partition_of_bytes(b"abc", 16), partition_of_bytes(b"abc", 16));
-        let used: HashSet<u32> = (0u32..1000).map(|n| partition_of_bytes(&n.to_le_bytes(), 16)).collect();
+        use crate::config::partition_of;
+        // FNV-1a of "abc" is 0x1a47e90b.
+        assert_eq!(partition_of(b"abc", 16), 0xb, "the same in every process and build");
+        let used: HashSet<u32> = (0u32..1000).map(|n| partition_of(&n.to_le_bytes(), 16)).collect();
         assert_eq!(used.len(), 16);
     }
 }

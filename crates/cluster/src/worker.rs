@@ -49,7 +49,7 @@ pub fn run_records_worker(
         .map_err(|error| ClusterError::Config(format!("cannot start the async runtime: {error}")))?;
     runtime.block_on(async {
         let log = ItemLog::connect(config).await?;
-        let mut records = Records::connect(&config.postgres).await?;
+        let mut records = Records::connect(&config.postgres, config.partitions).await?;
         records.migrate().await?;
         let consumer = log.durable_consumer(RECORDS_CONSUMER).await?;
         let mut report = WorkerReport::default();

