@@ -321,7 +321,11 @@ pub fn import_form(
                 });
                 h.el("label", &[], |h| {
                     h.text("or paste the content ");
-                    h.el_text("textarea", &[("name", "text"), ("rows", "4"), ("aria-label", "Content")], "");
+                    h.el_text(
+                        "textarea",
+                        &[("name", "content"), ("rows", "4"), ("aria-label", "Content")],
+                        "",
+                    );
                 });
                 h.el("div", &[("class", "row-fields")], |h| {
                     h.el_text("button", &[("type", "submit")], "Import");

@@ -150,11 +150,7 @@ pub fn watchlist_page(chrome: &Chrome<'_>, watchlist: &Value, view: &ListView<'_
         }
         h.el("div", &[("class", "item-layout")], |h| {
             h.el("section", &[("class", "entries")], |h| {
-                entries(h, chrome, watchlist, view);
-                if view.may_change {
-                    watchlist_forms::entry_form(h, chrome, name, &version, view.entry.as_ref());
-                    watchlist_forms::import_form(h, chrome, name, &version, view.formats);
-                }
+                // The last import's result first: it is what the analyst just asked for.
                 h.el(
                     "section",
                     &[("id", "import-result"), ("class", "result"), ("aria-live", "polite")],
@@ -164,6 +160,11 @@ pub fn watchlist_page(chrome: &Chrome<'_>, watchlist: &Value, view: &ListView<'_
                         }
                     },
                 );
+                entries(h, chrome, watchlist, view);
+                if view.may_change {
+                    watchlist_forms::entry_form(h, chrome, name, &version, view.entry.as_ref());
+                    watchlist_forms::import_form(h, chrome, name, &version, view.formats);
+                }
             });
             h.el("aside", &[("class", "side")], |h| {
                 test_form(h, chrome, name, view.test.as_ref());

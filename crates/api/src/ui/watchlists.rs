@@ -288,7 +288,7 @@ fn import_request(form: &Form) -> Result<ImportRequest, ApiError> {
     let mode = ImportMode::parse(form.get("mode")).ok_or_else(|| {
         ApiError::BadRequest("choose whether to keep or replace the list's entries".to_owned())
     })?;
-    let file = form_file(form, "file_b64", "text")?
+    let file = form_file(form, "file_b64", "content")?
         .ok_or_else(|| ApiError::BadRequest("choose a file, or paste its content".to_owned()))?;
     let alt = form_file(form, "alt_b64", "")?;
     Ok(ImportRequest { format, mode, file, alt, version: optional_version(form) })

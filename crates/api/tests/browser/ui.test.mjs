@@ -5,7 +5,7 @@
 // MUNINN_SCREENSHOTS (where every page's screenshot goes), CHROMIUM (the browser).
 import { spawn, spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import assert from "node:assert/strict";
@@ -32,6 +32,19 @@ muninn(["demo", "--dir", path.join(work, "demo"), "--no-serve", "--json"]);
 // A reader of another organisation: must not see the demo CERT's AMBER+STRICT material.
 muninn(["--data-dir", data, "admin", "org-add", "other-org", "--name", "Another organisation"]);
 muninn(["--data-dir", data, "admin", "user-add", "outsider", "--org", "other-org", "--role", "reader", "--password-env", "OUTSIDER_PASSWORD"], { OUTSIDER_PASSWORD: "outsider-password" });
+// A little knowledge base: what Sandworm (an entity of the demo's gazetteer) uses and targets,
+// so the entity graph has STIX relationships to filter by.
+const green = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
+const stamp = "2024-01-01T00:00:00.000Z";
+const sdo = (type, n, name, extra = {}) => ({ type, spec_version: "2.1", id: `${type}--00000000-0000-4000-8000-${String(n).padStart(12, "0")}`, created: stamp, modified: stamp, name, object_marking_refs: [green], ...extra });
+const actor = sdo("intrusion-set", 1, "Sandworm Team", { aliases: ["Sandworm", "Voodoo Bear"] });
+const industroyer = sdo("malware", 2, "Industroyer", { is_family: true });
+const blackEnergy = sdo("malware", 3, "BlackEnergy", { is_family: true });
+const grid = sdo("identity", 4, "Ukrainian electricity distributors", { identity_class: "class", sectors: ["utilities"] });
+const rel = (n, type, source, target) => ({ type: "relationship", spec_version: "2.1", id: `relationship--00000000-0000-4000-8000-${String(n).padStart(12, "0")}`, created: stamp, modified: stamp, relationship_type: type, source_ref: source.id, target_ref: target.id, object_marking_refs: [green] });
+const bundleFile = path.join(work, "sandworm-bundle.json");
+writeFileSync(bundleFile, JSON.stringify({ type: "bundle", id: "bundle--00000000-0000-4000-8000-000000000099", objects: [actor, industroyer, blackEnergy, grid, rel(10, "uses", actor, industroyer), rel(11, "uses", actor, blackEnergy), rel(12, "targets", actor, grid)] }));
+muninn(["--data-dir", data, "import", "stix", bundleFile]);
 console.log(`browser: demo ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
 const server = spawn(bin, ["--data-dir", data, "serve", "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "pipe"] });
@@ -164,10 +177,19 @@ await step("open an entity graph and expand it", async () => {
   await analyst.waitForFunction(() => document.querySelectorAll("#entity-graph .expanded").length > 0);
   await analyst.waitForFunction((n) => document.querySelectorAll("#entity-graph g").length > n, before);
   assert.ok(await analyst.locator("svg.bars rect.bar").count() > 0, "timeline of mentions");
+  // The knowledge base's relationships are drawn and can be filtered by type.
+  assert.ok(await analyst.locator('input[data-graph-rel="stix-uses"]').count() === 1, "a 'uses' filter");
+  assert.ok(await analyst.locator("#entity-graph polygon.stix").count() >= 3, "STIX neighbours drawn");
   await shot(analyst, "04-entity");
-  // Filtering by kind hides the indicators.
-  await analyst.locator('input[data-graph-kind="indicator"]').uncheck();
-  assert.ok(await analyst.locator("#entity-graph.hide-indicator").count() === 1);
+  const rects = await analyst.locator("#entity-graph rect").count();
+  assert.ok(rects > 0, "indicators drawn");
+  await analyst.locator('input[data-graph-rel="indicator"]').uncheck();
+  assert.equal(await analyst.locator("#entity-graph rect").count(), 0, "indicators hidden");
+  await analyst.locator('input[data-graph-rel="stix-uses"]').uncheck();
+  assert.equal(await analyst.locator("#entity-graph polygon.stix").count(), 1, "only the 'targets' neighbour left");
+  assert.ok(await analyst.locator('#neighbours li[data-rel="stix-uses"]').first().isHidden(), "the list follows the filter");
+  await analyst.locator('input[data-graph-rel="stix-uses"]').check();
+  assert.ok(await analyst.locator("#entity-graph polygon.stix").count() >= 3);
 });
 
 await step("triage an alert, and see a new one arrive live", async () => {
@@ -202,12 +224,91 @@ await step("watchlist: test a text and see each hit explained", async () => {
   await analyst.goto(`${base}/watchlists`);
   await shot(analyst, "08-watchlists");
   await Promise.all([analyst.waitForNavigation(), analyst.locator("a.open").first().click()]);
-  await analyst.fill('textarea[name="text"]', "Абу Бакр аль-Багдади was named with APT44 <script>alert(1)</script>");
+  await analyst.fill('form[action$="/test"] textarea[name="text"]', "Абу Бакр аль-Багдади was named with APT44 <script>alert(1)</script>");
   await Promise.all([analyst.waitForNavigation(), analyst.click('button:has-text("Screen")')]);
   const explained = await analyst.locator("ol.explanations li").count();
   assert.ok(explained >= 2, `hits explained (${explained})`);
   assert.equal(await analyst.locator("script:not([src])").count(), 0, "the payload stayed text");
   await shot(analyst, "09-watchlist-test");
+});
+
+await step("watchlist: create a list, add and edit an entry, import a file", async () => {
+  await analyst.goto(`${base}/watchlists`);
+  await analyst.fill('#new-list-form input[name="name"]', "browser <b>watch</b>");
+  await analyst.selectOption('#new-list-form select[name="tlp"]', "amber");
+  await Promise.all([analyst.waitForNavigation(), analyst.click('#new-list-form button[type="submit"]')]);
+  assert.match(await analyst.locator(".notice.ok").first().textContent(), /Watchlist created/);
+  assert.equal(await analyst.locator("h1").first().textContent(), "browser <b>watch</b>", "the name is text");
+  assert.ok(await analyst.locator(".tlp-banner strong").first().isVisible(), "TLP banner");
+  // An entry, typed with the keyboard only.
+  await analyst.focus('#entry-form input[name="text"]');
+  await analyst.keyboard.type("Voodoo Bear");
+  await analyst.fill('#entry-form textarea[name="aliases"]', "Sandworm Team\nIRON VIKING");
+  await analyst.selectOption('#entry-form select[name="severity"]', "high");
+  await analyst.fill('#entry-form input[name="note"]', "added by the browser test");
+  await Promise.all([analyst.waitForNavigation(), analyst.keyboard.press("Enter")]);
+  assert.match(await analyst.locator(".notice.ok").first().textContent(), /Entry e1 saved/);
+  // The aliases field is for names only.
+  await analyst.selectOption("#entry-kind", "indicator");
+  assert.ok(await analyst.locator(".aliases-field").isHidden(), "no aliases for an indicator");
+  await analyst.selectOption("#entry-kind", "name");
+  // Edit it: j selects the row, o opens its editor.
+  await analyst.keyboard.press("Escape");
+  await analyst.keyboard.press("j");
+  await Promise.all([analyst.waitForNavigation(), analyst.keyboard.press("o")]);
+  assert.ok(analyst.url().includes("edit=e1"), analyst.url());
+  assert.equal(await analyst.locator("#entry h2").textContent(), "Edit entry e1");
+  await analyst.selectOption('#entry-form select[name="severity"]', "critical");
+  await shot(analyst, "12-watchlist-edit");
+  await Promise.all([analyst.waitForNavigation(), analyst.click('#entry-form button[type="submit"]')]);
+  assert.equal(await analyst.locator("table.entries td.sev").first().textContent(), "critical");
+  // A file: the UN consolidated list, with a result per record.
+  await analyst.selectOption('#watchlist-import select[name="format"]', "un");
+  await analyst.setInputFiles("#watchlist-file", "crates/screen/test_data/import/un-consolidated.xml");
+  await Promise.all([analyst.waitForNavigation(), analyst.click('#watchlist-import button[type="submit"]')]);
+  const added = Number(await analyst.locator('#import-result dd[data-field="added"]').textContent());
+  assert.ok(added > 5, `entries added (${added})`);
+  assert.ok(await analyst.locator("#import-result tr.outcome-added").count() === added, "a row per record");
+  await shot(analyst, "13-watchlist-import");
+  // A reader sees the list but not the forms that change it.
+  const reader = await newPage();
+  await signIn(reader, "reader", "demo-reader-password");
+  await reader.goto(`${base}/watchlists`);
+  assert.equal(await reader.locator("#new-list-form").count(), 0, "readers do not create lists");
+  await reader.context().close();
+});
+
+await step("export what a query finds as STIX 2.1 and MISP", async () => {
+  await analyst.goto(`${base}/search?q=sandworm`);
+  await Promise.all([analyst.waitForNavigation(), analyst.click('a:has-text("Export…")')]);
+  assert.ok(analyst.url().includes("/export?q=sandworm"), analyst.url());
+  const items = Number(await analyst.locator('#export-preview dd[data-field="items"]').textContent());
+  assert.ok(items > 0, "items to export");
+  assert.ok(await analyst.locator(".tlp-banner strong").first().isVisible(), "the export's TLP banner");
+  await shot(analyst, "14-export");
+  for (const format of ["stix", "misp"]) {
+    const [download] = await Promise.all([analyst.waitForEvent("download"), analyst.click(`a[data-format="${format}"]`)]);
+    const file = JSON.parse(readFileSync(await download.path(), "utf8"));
+    if (format === "stix") {
+      assert.equal(file.type, "bundle");
+      assert.ok(file.objects.some((o) => o.type === "report"), "a report");
+    } else {
+      assert.ok(file.Event && file.Event.Tag[0].name.startsWith("tlp:"), "a MISP event with its TLP");
+    }
+  }
+});
+
+await step("sharing for administrators only", async () => {
+  const response = await analyst.goto(`${base}/sharing`);
+  assert.equal(response.status(), 404, "the page of a missing one");
+  assert.equal(await analyst.locator('header nav a[href="/sharing"]').count(), 0);
+  const admin = await newPage();
+  await signIn(admin, "admin", "demo-admin-password");
+  await admin.goto(`${base}/sharing`);
+  assert.ok(await admin.locator("table.collections tr.row").count() > 0, "the demo's collection");
+  assert.ok(await admin.locator("table.access td.yes").count() > 0, "who may read it");
+  await shot(admin, "15-sharing");
+  await admin.context().close();
 });
 
 await step("audit trail for administrators only", async () => {
