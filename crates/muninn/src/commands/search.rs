@@ -5,7 +5,6 @@ use std::time::Instant;
 
 use muninn_index::{Cursor, SearchRequest, Snippet, Visibility};
 use muninn_model::Timestamp;
-use muninn_store::ItemStore;
 use serde_json::json;
 
 use crate::cli::SearchArgs;
@@ -23,9 +22,13 @@ fn marked(snippet: &Snippet) -> String {
 pub fn run(config: &Config, args: &SearchArgs) -> anyhow::Result<ExitCode> {
     let text = args.query.join(" ");
     let query = muninn_query::parse(&text, Timestamp::now())?;
-    let store = super::open_existing_store(config)?;
+    let backend = super::open_backend(config, true)?;
     let started = Instant::now();
-    let (index, _) = super::synced_index(config, &store)?;
+    let index = match &backend {
+        super::Backend::Embedded(store) => super::synced_index(config, store)?.0,
+        super::Backend::Cluster(store) => super::cluster::searcher(config, store)?,
+    };
+    let store = backend.store();
     let after = args.after.as_deref().map(str::parse::<Cursor>).transpose()?;
     // The local command line is run by the data directory's owner, who may see everything.
     let visibility = Visibility::everything();

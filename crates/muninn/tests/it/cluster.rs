@@ -1,14 +1,15 @@
-//! Cluster mode as an operator runs it: `muninn ingest` against a 3-node NATS cluster and a
-//! PostgreSQL server (both real, on 127.0.0.1), `muninn worker ingest` processes applying the log
-//! to the tables, and the faults the cluster must absorb: a NATS node killed while items flow, a
-//! worker killed (SIGKILL) in the middle of its work. Nothing acknowledged may be lost or
-//! counted twice.
+//! Cluster mode as an operator runs it: `muninn ingest` against a 3-node NATS cluster, a
+//! PostgreSQL server and an S3 object store (all real, on 127.0.0.1), `muninn worker ingest`
+//! processes applying the log to the tables, a `muninn worker index` publishing the index, and
+//! the faults the cluster must absorb: a NATS node killed while items flow, a worker killed
+//! (SIGKILL) in the middle of its work, the object store killed and started again. Nothing
+//! acknowledged may be lost or counted twice, and search recovers within seconds.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use muninn_testkit::engines::{NatsCluster, Postgres};
+use muninn_testkit::engines::{NatsCluster, Postgres, Seaweed};
 
 use crate::{json, stdout};
 
@@ -23,12 +24,12 @@ fn run(config: &Path, args: &[&str]) -> Output {
 }
 
 fn start_worker(config: &Path, log: &Path) -> Child {
+    spawn_logged(config, &["worker", "ingest", "--batch", "256"], log)
+}
+
+fn spawn_logged(config: &Path, args: &[&str], log: &Path) -> Child {
     let log = std::fs::File::create(log).expect("worker log");
-    command(config, &["worker", "ingest", "--batch", "256"])
-        .stdout(log.try_clone().expect("log"))
-        .stderr(log)
-        .spawn()
-        .expect("worker starts")
+    command(config, args).stdout(log.try_clone().expect("log")).stderr(log).spawn().expect("worker starts")
 }
 
 fn kill(mut child: Child) {
@@ -63,19 +64,43 @@ fn ingest(config: &Path, input: &Path) -> serde_json::Value {
 fn cluster_ingest_loses_nothing_when_a_nats_node_and_a_worker_are_killed() {
     let mut nats = NatsCluster::start(3);
     let postgres = Postgres::start();
+    let mut seaweed = Seaweed::start("muninn");
     let work = tempfile::tempdir().expect("tempdir");
     let config = work.path().join("muninn.toml");
     let urls: Vec<String> = nats.urls().iter().map(|url| format!("{url:?}")).collect();
     std::fs::write(
         &config,
-        format!("[cluster]\nnats = [{}]\npostgres = {:?}\npartitions = 8\n", urls.join(", "), postgres.dsn()),
+        format!(
+            "[cluster]\nnats = [{}]\npostgres = {:?}\npartitions = 8\nindex_shards = 2\n\
+             [cluster.s3]\nendpoint = {:?}\nbucket = \"muninn\"\n",
+            urls.join(", "),
+            postgres.dsn(),
+            seaweed.endpoint()
+        ),
     )
     .expect("write config");
+    let search_dir = work.path().join("searcher");
+    let search_total = || -> Option<u64> {
+        let output = run(&config, &["--data-dir", search_dir.to_str()?, "search", "--json", "ministry"]);
+        output.status.success().then(|| json(&output)["total"].as_u64()).flatten()
+    };
+    let wait_for_total = |wanted: u64| -> Duration {
+        let started = Instant::now();
+        while search_total() != Some(wanted) {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "search never reached {wanted}: {:?}",
+                search_total()
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        }
+        started.elapsed()
+    };
     let init = run(&config, &["cluster", "init"]);
     assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
     assert!(stdout(&init).contains("3 replicas"), "{}", stdout(&init));
 
-    let inputs: Vec<PathBuf> = (0..3).map(|n| work.path().join(format!("part{n}.jsonl"))).collect();
+    let inputs: Vec<PathBuf> = (0..4).map(|n| work.path().join(format!("part{n}.jsonl"))).collect();
     for (n, input) in inputs.iter().enumerate() {
         write_items(input, n as u64 * 8000, 8000);
     }
@@ -118,6 +143,25 @@ fn cluster_ingest_loses_nothing_when_a_nats_node_and_a_worker_are_killed() {
     let again = ingest(&config, &inputs[0]);
     assert_eq!(again["stored"], 0, "{again}");
 
+    // The index: a worker builds and publishes the shards; search sees every item.
+    let index_dir = work.path().join("indexer");
+    let indexer = spawn_logged(
+        &config,
+        &["--data-dir", index_dir.to_str().expect("path"), "worker", "index"],
+        &work.path().join("indexer.log"),
+    );
+    wait_for_total(24_000);
+
+    // Phase 4: the object store dies; items are still acknowledged and recorded; the index
+    // catches up within seconds of the store coming back.
+    seaweed.kill();
+    assert_eq!(ingest(&config, &inputs[3])["stored"], 8000);
+    std::thread::sleep(Duration::from_secs(1));
+    seaweed.start_again();
+    let recovery = wait_for_total(32_000);
+    eprintln!("search recovered {recovery:?} after the object store came back");
+    assert!(recovery < Duration::from_secs(30), "search recovered in {recovery:?}");
+
     // The item records read back through the ordinary commands.
     let listed = json(&run(&config, &["items", "list", "--limit", "5", "--json"]));
     let first_id = listed["items"][0]["id"].as_str().expect("an item").to_owned();
@@ -126,8 +170,9 @@ fn cluster_ingest_loses_nothing_when_a_nats_node_and_a_worker_are_killed() {
     assert!(stdout(&shown).contains("the group reused"), "{}", stdout(&shown));
 
     // A command that needs an embedded data directory says so.
-    let refused = run(&config, &["search", "ministry"]);
+    let refused = run(&config, &["screen"]);
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("cluster mode"));
     kill(second_worker);
+    kill(indexer);
 }
