@@ -20,6 +20,7 @@ pub fn run(root: &Path, name: &str, quick: bool) -> anyhow::Result<()> {
         "knowledge" => knowledge(root),
         "match" => name_matching(root),
         "api" => crate::load::api(root),
+        "cluster" => crate::cluster_bench::cluster(root, quick),
         "all" => {
             ingest(root, quick)?;
             store_engines(root)?;
@@ -29,19 +30,19 @@ pub fn run(root: &Path, name: &str, quick: bool) -> anyhow::Result<()> {
         }
         other => {
             bail!(
-                "unknown benchmark {other:?}; known: ingest, store-engines, search, screen, extract, exercise, knowledge, match, api, all"
+                "unknown benchmark {other:?}; known: ingest, store-engines, search, screen, extract, exercise, knowledge, match, api, cluster, all"
             )
         }
     }
 }
 
-fn work_dir(root: &Path) -> anyhow::Result<PathBuf> {
+pub(crate) fn work_dir(root: &Path) -> anyhow::Result<PathBuf> {
     let dir = root.join("bench/work");
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
 }
 
-fn median(values: &mut [f64]) -> f64 {
+pub(crate) fn median(values: &mut [f64]) -> f64 {
     values.sort_by(|a, b| a.total_cmp(b));
     values[values.len() / 2]
 }

@@ -4,6 +4,7 @@
 #![allow(clippy::print_stdout)]
 
 mod bench;
+mod cluster_bench;
 mod load;
 
 use std::path::{Path, PathBuf};
@@ -195,7 +196,9 @@ fn ensure_postgres_server(root: &Path) -> anyhow::Result<()> {
         return Ok(());
     }
     if !is_root() {
-        bail!("the cluster tests need PostgreSQL's server: apt-get install postgresql (or set MUNINN_PG_BIN)");
+        bail!(
+            "the cluster tests need PostgreSQL's server: apt-get install postgresql (or set MUNINN_PG_BIN)"
+        );
     }
     run(root, "apt-get", &["update", "-qq"], &[])?;
     run(

@@ -8,7 +8,9 @@
 //! Distribution (Citus): each table's first primary-key column is its distribution column
 //! (`items.id`, `sightings.item_id`, `sources.id`, `checkpoints.input`, `documents.key`);
 //! `SELECT create_distributed_table('items', 'id')` and so on shard it. No query joins two
-//! tables on anything but that column.
+//! tables on anything but that column, and the item insert names no conflict target (`ON
+//! CONFLICT DO NOTHING`), which is what PostgreSQL allows on a foreign partition: the tests
+//! hash-partition `items` over two servers with postgres_fdw.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -270,7 +272,7 @@ impl Records {
                     "INSERT INTO items (id, seq, part, source, collected_ms, event_ms, title, language, tlp, grade, has_raw, item)
                      SELECT * FROM UNNEST($1::bytea[], $2::int8[], $3::int4[], $4::text[], $5::int8[], $6::int8[],
                                           $7::text[], $8::text[], $9::text[], $10::text[], $11::bool[], $12::bytea[])
-                     ON CONFLICT (id) DO NOTHING
+                     ON CONFLICT DO NOTHING
                      RETURNING id",
                     &[
                         &ids, &seqs, &parts, &source_ids, &collected, &events, &titles, &languages, &tlps, &grades,

@@ -338,6 +338,10 @@ pub struct SearchArgs {
     /// Count matches per source, language, TLP and grade, and per day.
     #[arg(long)]
     pub facets: bool,
+    /// Run the search this many more times in this process and report each run's latency
+    /// (index already open, hits' items read): for measuring, not for reading results.
+    #[arg(long, value_name = "N")]
+    pub repeat: Option<usize>,
     /// JSON output.
     #[arg(long)]
     pub json: bool,

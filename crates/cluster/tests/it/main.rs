@@ -3,6 +3,7 @@
 //! (`muninn_testkit::engines`).
 
 mod index;
+mod partitions;
 mod store;
 
 use std::sync::Arc;

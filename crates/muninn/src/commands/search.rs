@@ -41,6 +41,32 @@ pub fn run(config: &Config, args: &SearchArgs) -> anyhow::Result<ExitCode> {
         histogram: args.facets,
     };
     let results = index.search(&request)?;
+    if let Some(runs) = args.repeat {
+        // The latency an API caller would see once the index is open: search, then read the
+        // hits' items.
+        let mut latencies = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let started = Instant::now();
+            let again = index.search(&request)?;
+            for hit in &again.hits {
+                store.item(&hit.id)?;
+            }
+            latencies.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        let mut sorted = latencies.clone();
+        sorted.sort_by(f64::total_cmp);
+        let quantile =
+            |q: f64| sorted.get(((sorted.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
+        output::print_json(&json!({
+            "query": query.to_string(),
+            "total": results.total,
+            "runs": runs,
+            "p50_ms": quantile(0.5),
+            "p99_ms": quantile(0.99),
+            "latencies_ms": latencies,
+        }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut found = Vec::with_capacity(results.hits.len());
     for hit in &results.hits {
         if let Some(item) = store.item(&hit.id)? {

@@ -1,0 +1,305 @@
+//! `cargo xtask bench cluster`: cluster mode on the real engines of this machine (a 3-node NATS
+//! cluster, PostgreSQL, SeaweedFS as S3), started here on 127.0.0.1 like the tests start them.
+//!
+//! Figures: end-to-end ingest (acknowledged by JetStream and applied to the record tables) with
+//! 1, 2 and 3 records workers, against the embedded store on the same file in the same run;
+//! search latency on the published index shards against the embedded index of the same items;
+//! and a fault run (a NATS node and a records worker killed while items flow) that counts what
+//! was lost.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use muninn_testkit::engines::{NatsCluster, Postgres, Seaweed};
+use serde_json::{Value, json};
+
+use crate::bench::{median, work_dir, write_result};
+
+/// The queries of the latency figure (the same kinds as the search benchmark's mix).
+const QUERIES: [&str; 6] = [
+    "ministry",
+    "pipeline OR refinery",
+    "\"energy ministry\"",
+    "sanctions AND NOT embassy",
+    "ransom*",
+    "source:bench phishing",
+];
+
+struct Setup<'a> {
+    binary: &'a Path,
+    work: &'a Path,
+    nats: &'a NatsCluster,
+    postgres: &'a Postgres,
+    seaweed: &'a Seaweed,
+}
+
+impl Setup<'_> {
+    /// A configuration with its own stream and database: each run starts empty.
+    fn config(&self, run: &str) -> anyhow::Result<PathBuf> {
+        let database = format!("bench_{run}");
+        let created = Command::new("psql")
+            .args(["-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-q", "-p"])
+            .arg(self.postgres.port().to_string())
+            .arg("-c")
+            .arg(format!("CREATE DATABASE {database}"))
+            .output()
+            .context("psql (Debian's postgresql-client)")?;
+        if !created.status.success() {
+            bail!("CREATE DATABASE: {}", String::from_utf8_lossy(&created.stderr));
+        }
+        let urls: Vec<String> = self.nats.urls().iter().map(|url| format!("{url:?}")).collect();
+        let path = self.work.join(format!("cluster-{run}.toml"));
+        std::fs::write(
+            &path,
+            format!(
+                "[cluster]\nnats = [{}]\npostgres = \"host=127.0.0.1 port={} user=postgres dbname={database}\"\n\
+                 stream = \"BENCH_{}\"\npartitions = 8\nindex_shards = 2\n\
+                 [cluster.s3]\nendpoint = {:?}\nbucket = {:?}\n",
+                urls.join(", "),
+                self.postgres.port(),
+                run.to_ascii_uppercase(),
+                self.seaweed.endpoint(),
+                self.seaweed.bucket()
+            ),
+        )?;
+        let init = self.muninn(&path, &["cluster", "init"]).output()?;
+        if !init.status.success() {
+            bail!("muninn cluster init: {}", String::from_utf8_lossy(&init.stderr));
+        }
+        Ok(path)
+    }
+
+    fn muninn(&self, config: &Path, args: &[&str]) -> Command {
+        let mut command = Command::new(self.binary);
+        command.arg("--config").arg(config).args(args);
+        command
+    }
+
+    fn spawn(&self, config: &Path, args: &[&str], log: &str) -> anyhow::Result<Child> {
+        let log = std::fs::File::create(self.work.join(log))?;
+        Ok(self.muninn(config, args).stdout(log.try_clone()?).stderr(log).stdin(Stdio::null()).spawn()?)
+    }
+
+    fn json(&self, config: &Path, args: &[&str]) -> anyhow::Result<Value> {
+        let output = self.muninn(config, args).output()?;
+        if !output.status.success() {
+            bail!("muninn {}: {}", args.join(" "), String::from_utf8_lossy(&output.stderr));
+        }
+        Ok(serde_json::from_slice(&output.stdout)?)
+    }
+
+    /// Ingests `input` with `workers` records workers running; returns (seconds until
+    /// acknowledged, seconds until applied).
+    fn ingest(&self, config: &Path, input: &Path, workers: usize) -> anyhow::Result<(f64, f64)> {
+        let mut children = Vec::new();
+        for n in 0..workers {
+            children.push(self.spawn(config, &["worker", "ingest"], &format!("worker-{n}.log"))?);
+        }
+        let started = Instant::now();
+        let summary = self.json(
+            config,
+            &["ingest", "--source", "bench", "--json", "--quiet", input.to_str().unwrap_or("")],
+        )?;
+        let acknowledged = started.elapsed().as_secs_f64();
+        self.json(config, &["cluster", "status", "--wait-applied", "600", "--json"])?;
+        let applied = started.elapsed().as_secs_f64();
+        for mut child in children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let stored = summary["stored"].as_u64().unwrap_or(0);
+        println!(
+            "  {workers} worker(s): acknowledged {acknowledged:.2} s, applied {applied:.2} s, stored {stored}"
+        );
+        Ok((acknowledged, applied))
+    }
+}
+
+fn latencies(output: &Value) -> Vec<f64> {
+    output["latencies_ms"]
+        .as_array()
+        .map(|l| l.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default()
+}
+
+fn quantile(values: &mut [f64], q: f64) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(((values.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0)
+}
+
+pub fn cluster(root: &Path, quick: bool) -> anyhow::Result<()> {
+    let items: u64 = if quick { 30_000 } else { 200_000 };
+    let runs = if quick { 1 } else { 3 };
+    crate::run(root, "cargo", &["build", "--release", "-p", "muninn"], &[])?;
+    let binary = root.join("target/release/muninn");
+    let work = work_dir(root)?.join("cluster");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work)?;
+    let input = work.join("items.jsonl");
+    {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&input)?);
+        muninn_exercise::write_jsonl_items(&mut file, items, 200, 42)?;
+        std::io::Write::flush(&mut file)?;
+    }
+
+    // Baseline: the embedded store and index on the same file.
+    let mut embedded_rates = Vec::new();
+    let embedded = work.join("embedded");
+    for run in 0..runs {
+        let _ = std::fs::remove_dir_all(&embedded);
+        let started = Instant::now();
+        let mut command = Command::new(&binary);
+        command.arg("--data-dir").arg(&embedded).args(["ingest", "--source", "bench", "--quiet", "--json"]);
+        if run + 1 < runs {
+            command.arg("--no-index");
+        }
+        let output = command.arg(&input).output()?;
+        if !output.status.success() {
+            bail!("embedded ingest: {}", String::from_utf8_lossy(&output.stderr));
+        }
+        embedded_rates.push(items as f64 / started.elapsed().as_secs_f64());
+    }
+    let embedded_rate = median(&mut embedded_rates);
+    println!("embedded: {embedded_rate:.0} items/s");
+
+    let mut nats = NatsCluster::start(3);
+    let postgres = Postgres::start();
+    let seaweed = Seaweed::start("muninn-bench");
+    let setup = Setup { binary: &binary, work: &work, nats: &nats, postgres: &postgres, seaweed: &seaweed };
+
+    let mut figures = serde_json::Map::new();
+    let mut acknowledged_rates = Vec::new();
+    let mut last_config = None;
+    for workers in 1..=3usize {
+        let mut rates = Vec::new();
+        for run in 0..runs {
+            let config = setup.config(&format!("w{workers}r{run}"))?;
+            let (acknowledged, applied) = setup.ingest(&config, &input, workers)?;
+            acknowledged_rates.push(items as f64 / acknowledged);
+            rates.push(items as f64 / applied);
+            last_config = Some(config);
+        }
+        let rate = median(&mut rates);
+        let name = if workers == 1 {
+            "ingest_items_per_s_1_worker".to_owned()
+        } else {
+            format!("ingest_items_per_s_{workers}_workers")
+        };
+        figures.insert(name, json!(rate.round()));
+    }
+    figures.insert("acknowledged_items_per_s".to_owned(), json!(median(&mut acknowledged_rates).round()));
+    figures.insert("embedded_ingest_items_per_s".to_owned(), json!(embedded_rate.round()));
+    let three = figures["ingest_items_per_s_3_workers"].as_f64().unwrap_or(0.0);
+    let one = figures["ingest_items_per_s_1_worker"].as_f64().unwrap_or(1.0);
+    figures.insert("scaling_3_workers_over_1".to_owned(), json!((three / one * 100.0).round() / 100.0));
+    figures.insert(
+        "ratio_to_embedded_3_workers".to_owned(),
+        json!((three / embedded_rate * 100.0).round() / 100.0),
+    );
+
+    // Search: the last run's items, indexed by an index worker and searched from the shards.
+    let config = last_config.context("no cluster run")?;
+    let started = Instant::now();
+    let indexer = setup
+        .muninn(
+            &config,
+            &[
+                "--data-dir",
+                work.join("indexer").to_str().unwrap_or(""),
+                "worker",
+                "index",
+                "--idle-exit",
+                "3",
+            ],
+        )
+        .output()?;
+    if !indexer.status.success() {
+        bail!("index worker: {}", String::from_utf8_lossy(&indexer.stderr));
+    }
+    figures.insert("index_seconds".to_owned(), json!((started.elapsed().as_secs_f64() - 3.0).max(0.0)));
+    let mut cluster_latencies = Vec::new();
+    let mut embedded_latencies = Vec::new();
+    for query in QUERIES {
+        let searcher = work.join("searcher");
+        let ours = setup.json(
+            &config,
+            &["--data-dir", searcher.to_str().unwrap_or(""), "search", "--json", "--repeat", "50", query],
+        )?;
+        let mut command = Command::new(&binary);
+        let theirs = command
+            .arg("--data-dir")
+            .arg(&embedded)
+            .args(["search", "--json", "--repeat", "50", query])
+            .output()?;
+        if !theirs.status.success() {
+            bail!("embedded search: {}", String::from_utf8_lossy(&theirs.stderr));
+        }
+        let theirs: Value = serde_json::from_slice(&theirs.stdout)?;
+        if ours["total"] != theirs["total"] {
+            bail!("{query}: the cluster finds {} and the embedded index {}", ours["total"], theirs["total"]);
+        }
+        cluster_latencies.extend(latencies(&ours));
+        embedded_latencies.extend(latencies(&theirs));
+    }
+    let cluster_p99 = quantile(&mut cluster_latencies, 0.99);
+    let embedded_p99 = quantile(&mut embedded_latencies, 0.99);
+    figures.insert("search_p50_ms".to_owned(), json!(quantile(&mut cluster_latencies, 0.5)));
+    figures.insert("search_p99_ms".to_owned(), json!(cluster_p99));
+    figures.insert("embedded_search_p99_ms".to_owned(), json!(embedded_p99));
+    figures.insert("search_same_totals".to_owned(), json!(true));
+
+    // Faults: a NATS node and a records worker killed while items flow.
+    let config = setup.config("faults")?;
+    let mut first = setup.spawn(&config, &["worker", "ingest"], "fault-worker-1.log")?;
+    let second = setup.spawn(&config, &["worker", "ingest"], "fault-worker-2.log")?;
+    let ingest = setup.spawn(
+        &config,
+        &["ingest", "--source", "bench", "--quiet", "--json", input.to_str().unwrap_or("")],
+        "fault-ingest.log",
+    )?;
+    std::thread::sleep(Duration::from_millis(800));
+    let _ = first.kill();
+    let _ = first.wait();
+    nats.kill_node(1);
+    let setup = Setup { binary: &binary, work: &work, nats: &nats, postgres: &postgres, seaweed: &seaweed };
+    let replacement = setup.spawn(&config, &["worker", "ingest"], "fault-worker-3.log")?;
+    let ingest = ingest.wait_with_output()?;
+    if !ingest.status.success() {
+        bail!("the fault run's ingest failed: see {}", work.join("fault-ingest.log").display());
+    }
+    setup.json(&config, &["cluster", "status", "--wait-applied", "600", "--json"])?;
+    let stats = setup.json(&config, &["stats", "--json"])?;
+    for mut child in [second, replacement] {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let stored = stats["items"].as_u64().unwrap_or(0);
+    let lost = items.saturating_sub(stored);
+    figures.insert("faults_lost_items".to_owned(), json!(lost));
+    figures.insert(
+        "faults_duplicates".to_owned(),
+        json!(stats["duplicates_seen"].as_u64().unwrap_or(0) + stored.saturating_sub(items)),
+    );
+    nats.start_node(1);
+    figures.insert("items".to_owned(), json!(items));
+    figures.insert("runs".to_owned(), json!(runs));
+    write_result(
+        root,
+        "cluster",
+        Value::Object(figures),
+        "All on this one 2-core machine: a 3-node NATS cluster (JetStream, 3 replicas, 8 partitions), \
+         PostgreSQL 15 and SeaweedFS (S3) started on 127.0.0.1, and the release binary's processes. \
+         ingest_items_per_s_N: generated ~200-byte JSON Lines items from `muninn ingest` start until \
+         the records workers have applied every message (`muninn cluster status --wait-applied`), \
+         with N `muninn worker ingest` processes; fresh stream and database per run; median of the \
+         runs. acknowledged_items_per_s: until JetStream acknowledged the last batch. Baseline: the \
+         embedded store on the same file in the same run. search: 6 queries x 50 runs each in one \
+         process (index open), on the shards published by one index worker, against the embedded \
+         index of the same items. faults: 2 workers, one SIGKILLed and a NATS node killed 0.8 s into \
+         the ingest, a third worker started; lost = items acknowledged but not in the tables. \
+         On one machine every process shares two cores: the figures show the overhead and the \
+         correctness, not the scaling of separate machines (see docs/cluster.md).",
+    )
+}
