@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 
-const USAGE: &str = "usage: cargo xtask test | cargo xtask browser | cargo xtask bench <ingest|store-engines|search|screen|extract|exercise|knowledge|match|api|all> [--quick] | cargo xtask fuzz [--seconds N]";
+const USAGE: &str = "usage: cargo xtask test | cargo xtask browser | cargo xtask bench <ingest|store-engines|search|screen|extract|exercise|knowledge|match|api|cluster|all> [--quick] | cargo xtask fuzz [--seconds N]";
 
 /// Every cargo-fuzz target in `fuzz/`, each with committed seeds in `fuzz/seeds/TARGET`.
 const FUZZ_TARGETS: [&str; 8] =

@@ -70,7 +70,7 @@ pub async fn sign_daily_checkpoint(state: &crate::AppState) -> crate::ApiResult<
 /// of `seed` for `date` and stores the checkpoint; returns it. The caller holds the store for
 /// writing and the chain it continues (the server's writer thread, or the command line).
 pub fn append_checkpoint(
-    store: &mut muninn_store::EmbeddedStore,
+    store: &mut dyn muninn_store::ItemStore,
     chain: &mut muninn_audit::Chain,
     seed: &[u8; 32],
     date: jiff::civil::Date,

@@ -743,7 +743,7 @@ pub(crate) async fn entity_data(
     let (store, cache) = (Arc::clone(&state.store), Arc::clone(&state.knowledge));
     let knowledge = tokio::task::spawn_blocking(move || {
         let store = store.read().map_err(|_| ApiError::internal("store lock poisoned"))?;
-        cache.get(&*store)
+        cache.get(store.as_ref())
     })
     .await
     .map_err(ApiError::internal)??;

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use muninn_access::{Directory, Principal, RateLimiter};
 use muninn_audit::{Actor, AuditAction, AuditRecord, Chain, ChainHead, Outcome};
 use muninn_index::{Audience, SearchIndex, Visibility};
-use muninn_store::{Document, EmbeddedStore, ItemStore};
+use muninn_store::{Document, ItemStore};
 use tokio::sync::oneshot;
 
 use crate::catalog::{self, CatalogError};
@@ -68,8 +68,15 @@ impl Default for Settings {
     }
 }
 
+/// The store the server works on: the embedded one, or a cluster's.
+pub type SharedStore = dyn ItemStore + Send + Sync;
+
+/// Gives the index anew when it changed elsewhere (a cluster's published shards); `None` when
+/// the one in use is current.
+pub type IndexRefresh = Box<dyn Fn() -> ApiResult<Option<SearchIndex>> + Send + Sync>;
+
 /// A write run on the writer thread with the store and the audit chain.
-type Task = Box<dyn FnOnce(&mut EmbeddedStore, &mut Chain) + Send>;
+type Task = Box<dyn FnOnce(&mut SharedStore, &mut Chain) + Send>;
 
 /// Work for the writer thread, which holds the store's write lock and the audit chain.
 enum WriteJob {
@@ -97,7 +104,7 @@ pub struct LiveAlert {
 /// The state shared by all requests.
 pub struct AppState {
     /// The store (read lock for reads; the writer thread takes the write lock).
-    pub store: Arc<RwLock<EmbeddedStore>>,
+    pub store: Arc<RwLock<Box<SharedStore>>>,
     /// The full-text index (kept in step with the log by [`AppState::sync_index`]).
     pub index: RwLock<SearchIndex>,
     /// Organisations, users and tokens.
@@ -129,6 +136,8 @@ pub struct AppState {
     /// Held while a watchlist is changed (read, edited, written, screener rebuilt), so two
     /// changes of lists cannot lose one another.
     pub watchlist_changes: tokio::sync::Mutex<()>,
+    /// Set when the index is not derived here but refreshed from elsewhere (cluster mode).
+    index_refresh: Option<IndexRefresh>,
     writer: mpsc::Sender<WriteJob>,
 }
 
@@ -155,7 +164,7 @@ pub fn audit_documents(chain: &mut Chain, records: Vec<AuditRecord>) -> Result<V
     Ok(documents)
 }
 
-fn run_writer(store: Arc<RwLock<EmbeddedStore>>, mut chain: Chain, jobs: mpsc::Receiver<WriteJob>) {
+fn run_writer(store: Arc<RwLock<Box<SharedStore>>>, mut chain: Chain, jobs: mpsc::Receiver<WriteJob>) {
     let mut next: Option<WriteJob> = None;
     loop {
         let first = match next.take() {
@@ -168,10 +177,10 @@ fn run_writer(store: Arc<RwLock<EmbeddedStore>>, mut chain: Chain, jobs: mpsc::R
         let (documents, records, replies) = match first {
             WriteJob::Task(task) => {
                 let Ok(mut guard) = store.write() else { return };
-                task(&mut guard, &mut chain);
+                task(guard.as_mut(), &mut chain);
                 // The task appended its own entries; the stored head is the truth (a failed
                 // batch left it where it was).
-                chain = Chain::resume(stored_head(&*guard).unwrap_or_else(|_| chain.head()));
+                chain = Chain::resume(stored_head(guard.as_ref()).unwrap_or_else(|_| chain.head()));
                 continue;
             }
             WriteJob::Documents { documents, audit, reply } => {
@@ -217,18 +226,20 @@ impl AppState {
     /// Opens the state of a data directory whose store is open and index synced.
     pub fn new(
         data_dir: &Path,
-        store: EmbeddedStore,
+        store: Box<SharedStore>,
         index: SearchIndex,
         settings: Settings,
     ) -> Result<AppState, ApiError> {
-        let directory = catalog::load_directory(&store)?;
-        let (screener, warnings) =
-            muninn_screen::Screener::compile(&catalog::load_watchlists(&store)?, jiff::Timestamp::now());
+        let directory = catalog::load_directory(store.as_ref())?;
+        let (screener, warnings) = muninn_screen::Screener::compile(
+            &catalog::load_watchlists(store.as_ref())?,
+            jiff::Timestamp::now(),
+        );
         for warning in warnings {
             tracing::warn!(%warning, "watchlist entry not screened");
         }
         let (live, _) = tokio::sync::broadcast::channel(4096);
-        let head = stored_head(&store)?;
+        let head = stored_head(store.as_ref())?;
         let secret = load_or_create_secret(data_dir).map_err(ApiError::internal)?;
         let store = Arc::new(RwLock::new(store));
         let (writer, jobs) = mpsc::channel();
@@ -253,8 +264,16 @@ impl AppState {
             session_seen: Mutex::new(std::collections::HashMap::new()),
             knowledge: Arc::default(),
             watchlist_changes: tokio::sync::Mutex::new(()),
+            index_refresh: None,
             writer,
         })
+    }
+
+    /// The index is refreshed by `refresh` rather than followed from the store (cluster mode:
+    /// index workers build it, the server fetches what they publish).
+    pub fn with_index_refresh(mut self, refresh: IndexRefresh) -> AppState {
+        self.index_refresh = Some(refresh);
+        self
     }
 
     /// Makes `documents` durable together with the audit entries of `audit`.
@@ -274,7 +293,7 @@ impl AppState {
     /// append their own batches, such as ingest runs).
     pub async fn run_task<T: Send + 'static>(
         &self,
-        task: impl FnOnce(&mut EmbeddedStore, &mut Chain) -> ApiResult<T> + Send + 'static,
+        task: impl FnOnce(&mut SharedStore, &mut Chain) -> ApiResult<T> + Send + 'static,
     ) -> ApiResult<T> {
         let (reply, answer) = oneshot::channel();
         let job = WriteJob::Task(Box::new(move |store, chain| {
@@ -291,16 +310,22 @@ impl AppState {
 
     /// Brings the index up to the log (what was written since the last sync).
     pub fn sync_index(&self) -> ApiResult<()> {
+        if let Some(refresh) = &self.index_refresh {
+            if let Some(index) = refresh()? {
+                *self.index.write().map_err(|_| ApiError::internal("index lock poisoned"))? = index;
+            }
+            return Ok(());
+        }
         let store = self.store.read().map_err(|_| ApiError::internal("store lock poisoned"))?;
         let mut index = self.index.write().map_err(|_| ApiError::internal("index lock poisoned"))?;
-        index.sync(&*store)?;
+        index.sync(store.as_ref())?;
         Ok(())
     }
 
     /// Runs `work` with the store for reading.
-    pub fn read_store<T>(&self, work: impl FnOnce(&EmbeddedStore) -> ApiResult<T>) -> ApiResult<T> {
+    pub fn read_store<T>(&self, work: impl FnOnce(&SharedStore) -> ApiResult<T>) -> ApiResult<T> {
         let store = self.store.read().map_err(|_| ApiError::internal("store lock poisoned"))?;
-        work(&store)
+        work(store.as_ref())
     }
 
     /// Runs `work` with the index for reading.

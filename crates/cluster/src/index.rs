@@ -58,8 +58,10 @@ impl ItemFeed for ShardFeed<'_> {
     ) -> Result<(), StoreError> {
         let mut after = after_seq;
         loop {
-            let page =
-                self.runtime.block_on(self.records.partition_items(self.parts, after, self.through, 2000))?;
+            let page = crate::block_on(
+                &self.runtime,
+                self.records.partition_items(self.parts, after, self.through, 2000),
+            )?;
             let Some(&(last, _)) = page.last() else { return Ok(()) };
             for (seq, item) in &page {
                 visit(*seq, item)?;
@@ -86,17 +88,18 @@ async fn fetch_files(
             std::fs::remove_file(&path).map_err(io_error(&path))?;
         }
     }
-    let missing: Vec<(u32, &str)> = manifests
+    // Owned names: a future that borrows them from a closure's argument is not `Send`.
+    let missing: Vec<(u32, String)> = manifests
         .iter()
-        .flat_map(|m| m.files.iter().map(move |file| (m.shard, file.as_str())))
+        .flat_map(|m| m.files.iter().map(move |file| (m.shard, file.clone())))
         .filter(|(_, file)| !dir.join(file).exists())
         .collect();
     let mut downloads = futures_util::stream::iter(missing.into_iter().map(|(shard, file)| async move {
-        let bytes = objects.get(&object_key(shard, file)).await?;
+        let bytes = objects.get(&object_key(shard, &file)).await?;
         // Written under a temporary name and renamed: a file present is a file complete.
         let partial = dir.join(format!("{file}.partial"));
         std::fs::write(&partial, bytes).map_err(io_error(&partial))?;
-        std::fs::rename(&partial, dir.join(file)).map_err(io_error(&partial))?;
+        std::fs::rename(&partial, dir.join(&file)).map_err(io_error(&partial))?;
         Ok::<(), ClusterError>(())
     }))
     .buffer_unordered(PARALLEL_TRANSFERS);
@@ -292,6 +295,8 @@ pub struct SearcherCache {
     records: Records,
     objects: Objects,
     dir: PathBuf,
+    /// What the last refresh opened: (shard, last sequence number) of each manifest.
+    opened: std::sync::Mutex<Option<Vec<(u32, u64)>>>,
 }
 
 impl std::fmt::Debug for SearcherCache {
@@ -310,21 +315,48 @@ impl SearcherCache {
             records.migrate().await?;
             Ok::<_, ClusterError>(records)
         })?;
-        Ok(SearcherCache { runtime, records, objects, dir: dir.to_owned() })
+        Ok(SearcherCache {
+            runtime,
+            records,
+            objects,
+            dir: dir.to_owned(),
+            opened: std::sync::Mutex::new(None),
+        })
     }
 
     /// Fetches the files of the shards published since the last refresh and opens every shard
     /// as one index; `None` while no shard is published. `gazetteer` must be the one the index
     /// workers used (the knowledge base's).
     pub fn refresh(&self, gazetteer: Gazetteer) -> Result<Option<SearchIndex>, ClusterError> {
+        self.refresh_with(gazetteer, false)
+    }
+
+    /// [`SearcherCache::refresh`], but `None` also when no shard was published since the last
+    /// refresh (the index opened then is current).
+    pub fn refresh_if_changed(&self, gazetteer: Gazetteer) -> Result<Option<SearchIndex>, ClusterError> {
+        self.refresh_with(gazetteer, true)
+    }
+
+    fn refresh_with(
+        &self,
+        gazetteer: Gazetteer,
+        only_if_changed: bool,
+    ) -> Result<Option<SearchIndex>, ClusterError> {
         let mut attempt = 0;
         loop {
-            let manifests = self.runtime.block_on(self.records.manifests())?;
+            let manifests = crate::block_on(&self.runtime, self.records.manifests())?;
             if manifests.is_empty() {
                 return Ok(None);
             }
+            let signature: Vec<(u32, u64)> = manifests.iter().map(|m| (m.shard, m.last_seq)).collect();
+            let mut opened =
+                self.opened.lock().map_err(|_| ClusterError::Index("cache lock poisoned".to_owned()))?;
+            if only_if_changed && opened.as_ref() == Some(&signature) {
+                return Ok(None);
+            }
             let list: Vec<&Manifest> = manifests.iter().collect();
-            match self.runtime.block_on(fetch_files(&self.objects, &self.dir, &list, &["meta.json"])) {
+            match crate::block_on(&self.runtime, fetch_files(&self.objects, &self.dir, &list, &["meta.json"]))
+            {
                 Ok(()) => {}
                 // A file deleted after we read its manifest: a newer manifest replaced it.
                 Err(error) if attempt < 3 => {
@@ -337,6 +369,7 @@ impl SearcherCache {
             let metas: Vec<String> = manifests.into_iter().map(|m| m.meta).collect();
             let index = SearchIndex::open_union(&self.dir, &metas, gazetteer)
                 .map_err(|error| ClusterError::Index(error.to_string()))?;
+            *opened = Some(signature);
             return Ok(Some(index));
         }
     }

@@ -41,6 +41,23 @@ pub use index::{IndexWorkerReport, SearcherCache, run_index_worker};
 pub use store::{ClusterStatus, ClusterStore};
 pub use worker::{RECORDS_CONSUMER, WorkerReport, run_records_worker};
 
+/// Runs `future` to completion on `runtime`, from synchronous code. Inside another runtime's
+/// context (an HTTP handler of the server, a blocking task of it), where blocking on a runtime is
+/// refused, it runs on a scoped thread of its own instead.
+pub(crate) fn block_on<F>(runtime: &tokio::runtime::Runtime, future: F) -> F::Output
+where
+    F: Future + Send,
+    F::Output: Send,
+{
+    if tokio::runtime::Handle::try_current().is_err() {
+        return runtime.block_on(future);
+    }
+    std::thread::scope(|scope| match scope.spawn(|| runtime.block_on(future)).join() {
+        Ok(output) => output,
+        Err(panic) => std::panic::resume_unwind(panic),
+    })
+}
+
 /// What the cluster back end can fail with.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

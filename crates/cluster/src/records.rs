@@ -593,6 +593,12 @@ impl Records {
         Ok(self.client.query_one("SELECT pg_try_advisory_lock($1)", &[&key]).await?.get(0))
     }
 
+    /// Takes a named lock for this connection's lifetime (one process of a kind per cluster);
+    /// false if another process holds it.
+    pub async fn try_lock(&self, key: i64) -> Result<bool, ClusterError> {
+        Ok(self.client.query_one("SELECT pg_try_advisory_lock($1)", &[&key]).await?.get(0))
+    }
+
     /// Gives a shard's lock back.
     pub async fn release_shard(&self, shard: u32) -> Result<(), ClusterError> {
         let key = SHARD_LOCK_BASE + i64::from(shard);

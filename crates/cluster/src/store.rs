@@ -117,7 +117,7 @@ impl ClusterStore {
     }
 
     fn publish(&mut self, messages: Vec<Outgoing>) -> Result<Vec<Acked>, StoreError> {
-        let acks = self.runtime.block_on(self.log.publish(messages))?;
+        let acks = crate::block_on(&self.runtime, self.log.publish(messages))?;
         self.last_acked = acks.iter().map(|ack| ack.seq).fold(self.last_acked, u64::max);
         Ok(acks)
     }
@@ -125,7 +125,7 @@ impl ClusterStore {
     /// Waits until the records workers have applied every message up to `seq`.
     pub fn wait_applied(&self, seq: u64, patience: Duration) -> Result<(), ClusterError> {
         let started = Instant::now();
-        self.runtime.block_on(async {
+        crate::block_on(&self.runtime, async {
             loop {
                 let floor = self.log.ack_floor(RECORDS_CONSUMER).await?;
                 if floor >= seq {
@@ -150,7 +150,7 @@ impl ClusterStore {
 
     /// Where the log and the record tables stand.
     pub fn status(&self) -> Result<ClusterStatus, ClusterError> {
-        self.runtime.block_on(async {
+        crate::block_on(&self.runtime, async {
             let (messages, bytes, last_seq) = self.log.state().await?;
             let (applied_through, pending) = self.log.consumer_progress(RECORDS_CONSUMER).await?;
             Ok(ClusterStatus {
@@ -167,13 +167,23 @@ impl ClusterStore {
         })
     }
 
+    /// Makes this process the cluster's only server: its audit chain has one writer. False if
+    /// another `muninn serve` holds the role (it is released when that process ends).
+    pub fn claim_server_role(&self) -> Result<bool, ClusterError> {
+        const SERVER_LOCK: i64 = 0x6d75_6e69_5345;
+        crate::block_on(&self.runtime, self.records.try_lock(SERVER_LOCK))
+    }
+
     /// The highest log sequence number this store has had acknowledged.
     pub fn last_acked(&self) -> u64 {
         self.last_acked
     }
 
-    fn block<T>(&self, future: impl Future<Output = Result<T, ClusterError>>) -> Result<T, StoreError> {
-        Ok(self.runtime.block_on(future)?)
+    fn block<T: Send>(
+        &self,
+        future: impl Future<Output = Result<T, ClusterError>> + Send,
+    ) -> Result<T, StoreError> {
+        Ok(crate::block_on(&self.runtime, future)?)
     }
 }
 

@@ -21,7 +21,7 @@ use muninn_access::{Action, Principal, authorize, can_see, is_widening};
 use muninn_audit::{AuditAction, Outcome as AuditOutcome};
 use muninn_model::{Markings, TLP2_EXTENSION_ID, Tlp};
 use muninn_stix::{ImportReport, Outcome, StixObject, canonical_tlp};
-use muninn_store::{Document, ItemStore};
+use muninn_store::Document;
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
 

@@ -186,7 +186,7 @@ impl Fixture {
         store.put_documents(documents).expect("documents");
         let mut index = SearchIndex::open(&data.join("index")).expect("index");
         index.sync(&store).expect("sync");
-        let state = Arc::new(AppState::new(&data, store, index, settings).expect("state"));
+        let state = Arc::new(AppState::new(&data, Box::new(store), index, settings).expect("state"));
         let router = muninn_api::router(Arc::clone(&state));
         Fixture { _dir: dir, state, router, tokens, items }
     }
@@ -242,7 +242,7 @@ impl Fixture {
     /// Every document of a table.
     pub fn documents(&self, table: &str) -> Vec<(String, Vec<u8>)> {
         let store = self.state.store.read().expect("store");
-        muninn_api::catalog::all_documents(&*store, table).expect("documents")
+        muninn_api::catalog::all_documents(store.as_ref(), table).expect("documents")
     }
 
     /// The store, for reading.

@@ -381,7 +381,7 @@ fn cases(fixture: &Fixture, method: &Method, path: &str, rule: Rule) -> Vec<Case
 fn alert_markings(fixture: &Fixture) -> Vec<(String, Markings, Markings)> {
     let store = fixture.state.store.read().expect("store");
     let alerts: Vec<muninn_screen::Alert> =
-        muninn_api::catalog::load_all(&*store, muninn_api::catalog::ALERT_TABLE).expect("alerts");
+        muninn_api::catalog::load_all(store.as_ref(), muninn_api::catalog::ALERT_TABLE).expect("alerts");
     assert!(alerts.len() >= 9, "the fixture raises an alert per item and list: {}", alerts.len());
     alerts
         .into_iter()

@@ -17,6 +17,8 @@ pub fn runs_in_cluster_mode(command: &Command) -> bool {
     matches!(
         command,
         Command::Ingest(_)
+            | Command::Serve(_)
+            | Command::Admin(_)
             | Command::Search(_)
             | Command::Items(_)
             | Command::Sources { .. }
@@ -52,6 +54,47 @@ pub fn searcher(config: &Config, store: &ClusterStore) -> anyhow::Result<SearchI
     })?;
     let (lists, fingerprint) = muninn_api::catalog::load_warning_lists(store)?;
     Ok(index.with_warning_lists(lists, fingerprint))
+}
+
+/// Takes the cluster's server role (the audit chain's one writer) for this process's life.
+pub fn claim_server_role(store: &ClusterStore) -> anyhow::Result<()> {
+    if !store.claim_server_role()? {
+        return Err(UsageError(
+            "a `muninn serve` (or an admin command) already runs on this cluster: its audit chain has one \
+             writer, so cluster mode runs one server; stop it first"
+                .to_owned(),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// The server's state on the cluster: the cluster store, and the index that the index workers
+/// publish, refreshed when they publish again (an empty one until the first shard is out).
+pub fn server_state(config: &Config, settings: muninn_api::Settings) -> anyhow::Result<muninn_api::AppState> {
+    let cluster = cluster_config(config)?;
+    std::fs::create_dir_all(&config.data_dir)?;
+    let store = ClusterStore::connect(cluster)?;
+    claim_server_role(&store)?;
+    // The refresher reads the gazetteer and warning lists through a connection of its own.
+    let reader = ClusterStore::connect(cluster)?;
+    let cache = SearcherCache::connect(cluster, &cache_dir(config, "serve"))?;
+    let open = move |only_if_changed: bool| -> anyhow::Result<Option<SearchIndex>> {
+        let gazetteer = super::entities::load_gazetteer(&reader)?;
+        let index =
+            if only_if_changed { cache.refresh_if_changed(gazetteer)? } else { cache.refresh(gazetteer)? };
+        let Some(index) = index else { return Ok(None) };
+        let (lists, fingerprint) = muninn_api::catalog::load_warning_lists(&reader)?;
+        Ok(Some(index.with_warning_lists(lists, fingerprint)))
+    };
+    let index = match open(false)? {
+        Some(index) => index,
+        None => SearchIndex::open(&cache_dir(config, "empty-index"))?,
+    };
+    let state = muninn_api::AppState::new(&config.data_dir, Box::new(store), index, settings)?;
+    Ok(state.with_index_refresh(Box::new(move || {
+        open(true).map_err(|error| muninn_api::ApiError::internal(format!("{error:#}")))
+    })))
 }
 
 pub fn worker(config: &Config, command: &WorkerCommand) -> anyhow::Result<ExitCode> {

@@ -27,7 +27,7 @@ use crate::output;
 
 /// Writes `documents` with the audit entries of `records` in one batch.
 pub fn write_audited(
-    store: &mut EmbeddedStore,
+    store: &mut dyn ItemStore,
     mut documents: Vec<Document>,
     records: Vec<AuditRecord>,
 ) -> anyhow::Result<()> {
@@ -44,7 +44,7 @@ fn random<const N: usize>() -> anyhow::Result<[u8; N]> {
 }
 
 /// Creates (or replaces) an organisation.
-pub fn add_org(store: &mut EmbeddedStore, id: &str, name: &str, clients: &[String]) -> anyhow::Result<()> {
+pub fn add_org(store: &mut dyn ItemStore, id: &str, name: &str, clients: &[String]) -> anyhow::Result<()> {
     let id: OrgId = id.parse().map_err(|error| UsageError(format!("organisation id {id:?}: {error}")))?;
     let clients = clients
         .iter()
@@ -57,7 +57,7 @@ pub fn add_org(store: &mut EmbeddedStore, id: &str, name: &str, clients: &[Strin
 
 /// Creates (or replaces) a user with a password.
 pub fn add_user(
-    store: &mut EmbeddedStore,
+    store: &mut dyn ItemStore,
     id: &str,
     org: &str,
     role: &str,
@@ -92,7 +92,7 @@ pub fn add_user(
 }
 
 /// Issues a token for a user; returns the secret (shown once, stored only as a hash).
-pub fn issue_token(store: &mut EmbeddedStore, user: &str, label: &str) -> anyhow::Result<String> {
+pub fn issue_token(store: &mut dyn ItemStore, user: &str, label: &str) -> anyhow::Result<String> {
     let user: UserId = user.parse().map_err(|error| UsageError(format!("user id {user:?}: {error}")))?;
     if store.document(catalog::USER_TABLE, user.as_str())?.is_none() {
         return Err(UsageError(format!("no user {user}")).into());
@@ -126,19 +126,24 @@ fn read_password(from_env: Option<&str>) -> anyhow::Result<String> {
 }
 
 pub fn admin(config: &Config, command: &AdminCommand) -> anyhow::Result<ExitCode> {
-    let mut store = super::open_store(config)?;
+    let mut backend = super::open_backend(config, false)?;
+    if let super::Backend::Cluster(store) = &backend {
+        // The audit chain has one writer: the server, or this command while none runs.
+        super::cluster::claim_server_role(store)?;
+    }
+    let store = backend.store_mut();
     match command {
         AdminCommand::OrgAdd { id, name, clients } => {
-            add_org(&mut store, id, name.as_deref().unwrap_or(id), clients)?;
+            add_org(store, id, name.as_deref().unwrap_or(id), clients)?;
             output::print(&format!("organisation {id} stored\n"))?;
         }
         AdminCommand::UserAdd { id, org, role, password_env, groups } => {
             let password = read_password(password_env.as_deref())?;
-            add_user(&mut store, id, org, role, &password, groups)?;
+            add_user(store, id, org, role, &password, groups)?;
             output::print(&format!("user {id} ({role} of {org}) stored\n"))?;
         }
         AdminCommand::TokenIssue { user, label } => {
-            let token = issue_token(&mut store, user, label)?;
+            let token = issue_token(store, user, label)?;
             output::print(&format!("{token}\n"))?;
         }
     }
@@ -204,7 +209,12 @@ pub fn serve_dir(data_dir: &Path, listen: SocketAddr, settings: Settings) -> any
     let store = EmbeddedStore::open(data_dir, muninn_store::StoreConfig::default())?;
     let mut index = super::entities::open_index(data_dir, &store)?;
     index.sync(&store)?;
-    let state = Arc::new(AppState::new(data_dir, store, index, settings)?);
+    let state = Arc::new(AppState::new(data_dir, Box::new(store), index, settings)?);
+    serve_state(state, listen)
+}
+
+/// Serves `state` until Ctrl-C (or SIGTERM).
+fn serve_state(state: Arc<AppState>, listen: SocketAddr) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen)
@@ -241,7 +251,7 @@ async fn shutdown_signal() {
 }
 
 pub fn serve(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> {
-    if !config.data_dir.join("FORMAT").exists() {
+    if config.cluster.is_none() && !config.data_dir.join("FORMAT").exists() {
         return Err(UsageError(format!(
             "no muninn data directory at {}: ingest something first, or pass --data-dir",
             config.data_dir.display()
@@ -254,10 +264,12 @@ pub fn serve(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         allow_hosts: args.webhook_allow_hosts.clone(),
         ..defaults.webhook_policy.clone()
     };
-    serve_dir(
-        &config.data_dir,
-        args.listen,
-        Settings { max_in_flight: args.max_in_flight.max(1), webhook_policy, ..defaults },
-    )?;
+    let settings = Settings { max_in_flight: args.max_in_flight.max(1), webhook_policy, ..defaults };
+    if config.cluster.is_some() {
+        let state = super::cluster::server_state(config, settings)?;
+        serve_state(Arc::new(state), args.listen)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    serve_dir(&config.data_dir, args.listen, settings)?;
     Ok(ExitCode::SUCCESS)
 }

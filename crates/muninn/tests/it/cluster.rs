@@ -60,6 +60,29 @@ fn ingest(config: &Path, input: &Path) -> serde_json::Value {
     json(&output)
 }
 
+/// GET `path` from the server on `port` with a bearer token, once it listens; the JSON body.
+fn http_get(port: u16, path: &str, token: &str, server: &mut Child) -> serde_json::Value {
+    use std::io::{Read, Write};
+    let started = Instant::now();
+    loop {
+        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            let request =
+                format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\r\n");
+            stream.write_all(request.as_bytes()).expect("request");
+            let mut answer = String::new();
+            stream.read_to_string(&mut answer).expect("answer");
+            let (head, body) = answer.split_once("\r\n\r\n").expect("an HTTP answer");
+            assert!(head.starts_with("HTTP/1.0 200") || head.starts_with("HTTP/1.1 200"), "{head}\n{body}");
+            return serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"));
+        }
+        if let Ok(Some(status)) = server.try_wait() {
+            panic!("the server exited: {status}");
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "the server did not listen");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 #[test]
 fn cluster_ingest_loses_nothing_when_a_nats_node_and_a_worker_are_killed() {
     let mut nats = NatsCluster::start(3);
@@ -161,6 +184,43 @@ fn cluster_ingest_loses_nothing_when_a_nats_node_and_a_worker_are_killed() {
     let recovery = wait_for_total(32_000);
     eprintln!("search recovered {recovery:?} after the object store came back");
     assert!(recovery < Duration::from_secs(30), "search recovered in {recovery:?}");
+
+    // The server on the cluster: users made by the admin commands, a search through the API
+    // (audited before it is answered, so the server's writes go through the log too).
+    for args in [
+        vec!["admin", "org-add", "local"],
+        vec![
+            "admin",
+            "user-add",
+            "ana",
+            "--org",
+            "local",
+            "--role",
+            "analyst",
+            "--password-env",
+            "ANA_PASSWORD",
+        ],
+    ] {
+        let output =
+            command(&config, &args).env("ANA_PASSWORD", "a long enough password 1").output().expect("admin");
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    let token = stdout(&run(&config, &["admin", "token-issue", "ana"])).trim().to_owned();
+    let port = muninn_testkit::engines::free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let serve_dir = work.path().join("server");
+    let serve_args = ["--data-dir", serve_dir.to_str().expect("path"), "serve", "--listen", listen.as_str()];
+    let mut server = spawn_logged(&config, &serve_args, &work.path().join("server.log"));
+    let answer = http_get(port, &format!("/api/v1/search?q=ministry&limit=3"), &token, &mut server);
+    assert_eq!(answer["total"], 32_000, "{answer}");
+    let second = run(&config, &serve_args);
+    assert_eq!(second.status.code(), Some(2), "a second server is refused");
+    assert!(
+        String::from_utf8_lossy(&second.stderr).contains("one server"),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    kill(server);
 
     // The item records read back through the ordinary commands.
     let listed = json(&run(&config, &["items", "list", "--limit", "5", "--json"]));

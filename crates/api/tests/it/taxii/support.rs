@@ -89,7 +89,7 @@ impl Taxii {
         store.put_documents(documents).expect("documents");
         let mut index = SearchIndex::open(&data.join("index")).expect("index");
         index.sync(&store).expect("sync");
-        let state = Arc::new(AppState::new(&data, store, index, settings).expect("state"));
+        let state = Arc::new(AppState::new(&data, Box::new(store), index, settings).expect("state"));
         let router = muninn_api::router(Arc::clone(&state));
         Taxii { _dir: dir, state, router, tokens, shared, a_only, drop_box }
     }
