@@ -1,8 +1,8 @@
 //! Muninn's STIX 2.1 layer: objects checked against the specification and kept as the exact JSON
 //! they came in, streaming bundle import with a per-object outcome (stored, updated, duplicate,
 //! rejected with the reason), versions by (id, modified), markings (canonical TLP 1.0 and 2.0
-//! built in, forgeries and downgrades refused), the mapping onto keyed documents, bundle export
-//! and the object graph.
+//! built in, forgeries and downgrades refused), the mapping onto keyed documents, bundle export,
+//! the object graph, names and aliases, and incidents.
 //!
 //! Pure: no IO, no clock, no randomness (the caller passes a bundle UUID's bytes), no panics on
 //! input. See `README.md` for the storage mapping and the choices made.
@@ -13,7 +13,9 @@ mod export;
 mod graph;
 mod id;
 mod import;
+mod incident;
 mod marking;
+mod names;
 mod object;
 mod set;
 mod strict;
@@ -29,7 +31,15 @@ pub use import::{
     ImportConfig, ImportCounts, ImportReport, KnownObjects, KnownVersion, NoObjects, ObjectReport, Outcome,
     Warning, import_bundle,
 };
+pub use incident::{
+    Incident, IncidentError, IncidentFields, IncidentStamp, MAX_FIELD_CHARS, MAX_SHORT_CHARS, derived_id,
+    parse_incident_date,
+};
 pub use marking::{MAX_SELECTORS, canonical_definition, canonical_tlp};
+pub use names::{
+    ALIAS_PROPERTIES, NameIndex, NamedObject, Profile, ProfileLink, aliases, fold_name, named_objects,
+    profile,
+};
 pub use object::{EmbeddedRef, ExternalReference, GranularMarking, RelationshipEnds, StixObject};
 pub use set::ObjectSet;
 pub use strict::MAX_DEPTH;
