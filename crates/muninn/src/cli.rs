@@ -75,7 +75,7 @@ pub enum Command {
     #[command(subcommand)]
     Entities(EntitiesCommand),
     /// What the index knows about an entity, by any of its names: items, first and last seen,
-    /// sources.
+    /// sources; or the knowledge base's profile, neighbourhood, paths and communities.
     Entity(EntityArgs),
     /// TAXII 2.1 client: pull a collection from another server into the knowledge base.
     #[command(subcommand)]
@@ -94,7 +94,7 @@ pub enum Command {
     /// The audit trail: verify the chain, sign a checkpoint.
     #[command(subcommand)]
     Audit(AuditCommand),
-    /// Import: MISP warning lists, STIX 2.1 bundles, MISP events.
+    /// Import: MISP warning lists, STIX 2.1 bundles, MISP events, incidents (CSV).
     #[command(subcommand)]
     Import(ImportCommand),
     /// Export: the knowledge base as STIX 2.1, a search's indicators as a MISP event.
@@ -207,6 +207,22 @@ pub enum ImportCommand {
         /// Bundle files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Incident records from CSV (a header naming the columns: date and type required; id,
+    /// name, place, country, actor, targets, casualties, narrative, sources, tlp optional; lists
+    /// `|`-separated) as STIX incidents, with a report per row: stored, updated, unchanged, or
+    /// rejected with the reason and the line. A bad row never stops the import.
+    Incidents {
+        /// CSV files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Least restrictive TLP the incidents may get: a row's lower TLP is raised to it, a
+        /// row without one gets it (default AMBER).
+        #[arg(long)]
+        tlp: Option<Tlp>,
         /// JSON output.
         #[arg(long)]
         json: bool,
@@ -515,6 +531,23 @@ pub enum WatchlistCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Make (or replace) a watchlist of the knowledge base's names and aliases, one name entry
+    /// per object. Its TLP is the most restrictive of --tlp and the objects' (an object without
+    /// a TLP counts as AMBER+STRICT, as the server treats it).
+    FromKnowledge {
+        /// The watchlist's name.
+        #[arg(long)]
+        name: String,
+        /// Who maintains the list.
+        #[arg(long, default_value = "local")]
+        owner: String,
+        /// The least restrictive marking the list may get.
+        #[arg(long, default_value = "amber")]
+        tlp: Tlp,
+        /// Which objects.
+        #[command(flatten)]
+        selection: FromKnowledgeArgs,
+    },
     /// Delete a watchlist (its alerts stay).
     Delete {
         /// The watchlist's name.
@@ -677,6 +710,16 @@ pub enum EntitiesCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Make (or replace) an entity list of the knowledge base's names and aliases; the index
+    /// is rebuilt to find them.
+    FromKnowledge {
+        /// The list's name.
+        #[arg(long, default_value = "knowledge")]
+        name: String,
+        /// Which objects.
+        #[command(flatten)]
+        selection: FromKnowledgeArgs,
+    },
     /// Delete an entity list; the index is rebuilt without it.
     Delete {
         /// The list's name.
@@ -718,13 +761,92 @@ pub struct EntitiesImportArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct EntityArgs {
+    /// The knowledge base's view instead of the index's: profile, neighbourhood, path,
+    /// communities.
+    #[command(subcommand)]
+    pub graph: Option<EntityGraphCommand>,
     /// A name or alias of the entity, in any script and case (`APT28`, `"Fancy Bear"`), or its id.
-    #[arg(value_name = "NAME")]
-    pub name: String,
+    #[arg(value_name = "NAME", required = true)]
+    pub name: Option<String>,
     /// How many of the most recent items to list.
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The knowledge base's graph around an object (STIX objects imported with `muninn import`):
+/// relationships are edges from source to target, embedded references (`created_by_ref`,
+/// `object_refs`, `x_muninn_actor_ref`...) edges from the referring object.
+#[derive(Debug, Subcommand)]
+pub enum EntityGraphCommand {
+    /// What the knowledge base holds of the objects with this name, alias or id: type, aliases,
+    /// description, references, relationships.
+    Profile(GraphArgs),
+    /// The objects within --depth edges of one object, breadth first, with the edges that
+    /// reach them.
+    Neighbourhood(GraphArgs),
+    /// A shortest path between two objects (at most --depth edges; of several, the one
+    /// through the smallest ids).
+    Path(PathArgs),
+    /// The communities in an object's neighbourhood, by label propagation: every object starts
+    /// in its own community; in id order, each joins the community most of its neighbours are
+    /// in (keeping its own on a tie, else the smallest label), until nothing changes (at most
+    /// 50 rounds). Deterministic: the same graph gives the same communities.
+    Communities(GraphArgs),
+}
+
+/// Which object and how far.
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// A name or alias (any case) or a STIX id.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// Only objects of this type (to choose between objects that share a name).
+    #[arg(long = "type", value_name = "TYPE")]
+    pub object_type: Option<String>,
+    /// Most edges from the object (1 to 10).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=10))]
+    pub depth: u8,
+    /// Objects with more edges than this are listed but not passed through (an identity that
+    /// created every object would put everything two steps apart).
+    #[arg(long, default_value_t = 1000)]
+    pub hub_degree: usize,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Two objects and how far apart they may be.
+#[derive(Debug, Args)]
+pub struct PathArgs {
+    /// Where the path starts: a name, alias or STIX id.
+    #[arg(value_name = "FROM")]
+    pub from: String,
+    /// Where it ends.
+    #[arg(value_name = "TO")]
+    pub to: String,
+    /// Most edges (1 to 12).
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u8).range(1..=12))]
+    pub depth: u8,
+    /// Objects with more edges than this are not passed through.
+    #[arg(long, default_value_t = 1000)]
+    pub hub_degree: usize,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Which knowledge-base objects lend their names.
+#[derive(Debug, Args)]
+pub struct FromKnowledgeArgs {
+    /// Object types whose names and aliases are taken (comma-separated or repeated). Malware
+    /// and tool names (`Cuba`, `ping`) are often common words: add them knowingly.
+    #[arg(long, value_delimiter = ',', default_value = "intrusion-set,threat-actor,campaign")]
+    pub types: Vec<String>,
     /// JSON output.
     #[arg(long)]
     pub json: bool,

@@ -84,8 +84,9 @@ pub fn store_list(
         (None, EntitiesFormat::MispGalaxy) => galaxy_type(bytes).unwrap_or_else(|| "unspecified".to_owned()),
         (None, _) => "unspecified".to_owned(),
     };
-    let mut warnings: Vec<String> = imported.warnings.iter().map(ToString::to_string).collect();
+    let warnings: Vec<String> = imported.warnings.iter().map(ToString::to_string).collect();
     let mut entities = Vec::with_capacity(imported.entries.len());
+    let mut left_out = Vec::new();
     for entry in imported.entries {
         match entry.kind {
             EntryKind::Name { name: entity_name, aliases } => entities.push(Entity {
@@ -94,13 +95,32 @@ pub fn store_list(
                 aliases,
                 kind: kind.clone(),
             }),
-            other => warnings.push(format!(
+            other => left_out.push(format!(
                 "{}: a {} entry, not a name; a gazetteer holds only names, it is left out",
                 entry.id,
                 other.as_str()
             )),
         }
     }
+    let format = clap::ValueEnum::to_possible_value(&format)
+        .map_or_else(String::new, |value| value.get_name().to_owned());
+    let mut stored =
+        store_entities(store, name, &format, entities, warnings.into_iter().chain(left_out).collect())?;
+    stored.kind = kind;
+    Ok(stored)
+}
+
+/// Stores `entities` as list `name` in `format` (replacing a list of that name, its version
+/// raised), with `warnings` and the gazetteer's own about names that cannot be matched. Their
+/// kind is the first entity's. The index is not touched: its next sync rebuilds it.
+pub fn store_entities(
+    store: &mut dyn ItemStore,
+    name: &str,
+    format: &str,
+    entities: Vec<Entity>,
+    mut warnings: Vec<String>,
+) -> anyhow::Result<StoredList> {
+    let kind = entities.first().map_or_else(|| "unspecified".to_owned(), |entity| entity.kind.clone());
     let (_, gazetteer_warnings) = Gazetteer::new(entities.clone());
     warnings.extend(gazetteer_warnings.iter().map(ToString::to_string));
     let version = match store.document(GAZETTEER_TABLE, name)? {
@@ -111,10 +131,8 @@ pub fn store_list(
         }
         None => 1,
     };
-    let format = clap::ValueEnum::to_possible_value(&format)
-        .map_or_else(String::new, |value| value.get_name().to_owned());
     let count = entities.len();
-    let list = EntityList { name: name.to_owned(), format, version, entities };
+    let list = EntityList { name: name.to_owned(), format: format.to_owned(), version, entities };
     store.put_documents(vec![Document::put(GAZETTEER_TABLE, name, serde_json::to_vec(&list)?)])?;
     Ok(StoredList { version, entities: count, kind, warnings })
 }
@@ -123,6 +141,9 @@ pub fn run(config: &Config, command: &EntitiesCommand) -> anyhow::Result<ExitCod
     match command {
         EntitiesCommand::Import(args) => import_list(config, args),
         EntitiesCommand::List { entities, json } => list(config, *entities, *json),
+        EntitiesCommand::FromKnowledge { name, selection } => {
+            super::graph::entities_from_knowledge(config, name, selection)
+        }
         EntitiesCommand::Delete { name } => {
             let mut store = super::open_existing_store(config)?;
             if store.document(GAZETTEER_TABLE, name)?.is_none() {
@@ -144,11 +165,21 @@ fn import_list(config: &Config, args: &EntitiesImportArgs) -> anyhow::Result<Exi
         .with_context(|| args.file.display().to_string())?;
     // The index records the gazetteer it was built with: syncing now rebuilds it with the new one.
     let report = open_index(&config.data_dir, &store)?.sync(&store)?;
+    print_stored(&name, &stored, report.indexed, args.json)
+}
+
+/// Says what [`store_list`] or [`store_entities`] stored and how many items were reindexed.
+pub fn print_stored(
+    name: &str,
+    stored: &StoredList,
+    reindexed: u64,
+    as_json: bool,
+) -> anyhow::Result<ExitCode> {
     let StoredList { version, entities, kind, warnings } = stored;
-    if args.json {
+    if as_json {
         output::print_json(&json!({
             "list": name, "version": version, "entities": entities, "kind": kind,
-            "warnings": warnings, "reindexed": report.indexed,
+            "warnings": warnings, "reindexed": reindexed,
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -159,8 +190,7 @@ fn import_list(config: &Config, args: &EntitiesImportArgs) -> anyhow::Result<Exi
         eprintln!("warning: ... and {} more", warnings.len() - 50);
     }
     output::print(&format!(
-        "imported entity list {name} (version {version}): {entities} {kind} entities; reindexed {} items\n",
-        report.indexed
+        "stored entity list {name} (version {version}): {entities} {kind} entities; reindexed {reindexed} items\n"
     ))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -231,11 +261,17 @@ fn list(config: &Config, with_entities: bool, as_json: bool) -> anyhow::Result<E
 /// `muninn entity NAME`: the items that name an entity, as `muninn indicator` does for an
 /// indicator.
 pub fn entity(config: &Config, args: &EntityArgs) -> anyhow::Result<ExitCode> {
+    if let Some(command) = &args.graph {
+        return super::graph::run(config, command);
+    }
+    let Some(name) = args.name.as_deref() else {
+        return Err(UsageError("muninn entity needs a NAME or a subcommand".to_owned()).into());
+    };
     let store: EmbeddedStore = super::open_existing_store(config)?;
     let (index, _) = super::synced_index(config, &store)?;
     // The local command line is run by the data directory's owner, who may see everything.
     let visibility = Visibility::everything();
-    let summary = match index.entity_summary(&args.name, &visibility, args.limit) {
+    let summary = match index.entity_summary(name, &visibility, args.limit) {
         Err(error @ muninn_index::IndexError::UnknownEntity(_)) => {
             return Err(UsageError(error.to_string()).into());
         }
@@ -280,7 +316,7 @@ pub fn entity(config: &Config, args: &EntityArgs) -> anyhow::Result<ExitCode> {
     if summary.entities.len() > 1 {
         text.push_str(&format!(
             "{:?} names {} entities; items naming any of them are counted\n",
-            args.name,
+            name,
             summary.entities.len()
         ));
     }

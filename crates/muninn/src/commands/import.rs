@@ -1,4 +1,4 @@
-//! `muninn import warninglists DIR`: MISP warning lists into the store (table `warninglist`,
+//! `muninn import warninglists DIR` (`stix`, `misp`: `knowledge.rs`; `incidents`: `incidents.rs`): MISP warning lists into the store (table `warninglist`,
 //! one document per list, its JSON as imported). Every list is parsed before anything is
 //! stored; a file that does not parse is reported and left out, the others are stored in one
 //! batch.
@@ -50,6 +50,7 @@ pub fn run(config: &Config, command: &ImportCommand) -> anyhow::Result<ExitCode>
     }
     match command {
         ImportCommand::Warninglists { dir, json } => warninglists(config, dir, *json),
+        ImportCommand::Incidents { files, tlp, json } => super::incidents::run(config, files, *tlp, *json),
         _ => Ok(ExitCode::SUCCESS),
     }
 }

@@ -202,6 +202,9 @@ pub fn watchlist(config: &Config, command: WatchlistCommand) -> anyhow::Result<E
             output::print(&text)?;
             Ok(ExitCode::SUCCESS)
         }
+        WatchlistCommand::FromKnowledge { name, owner, tlp, selection } => {
+            super::graph::watchlist_from_knowledge(config, &name, &owner, tlp, &selection)
+        }
         WatchlistCommand::Delete { name } => {
             let mut store = super::open_existing_store(config)?;
             if stored_list(&store, &name)?.is_none() {
@@ -255,11 +258,8 @@ fn import_list(config: &Config, args: &WatchlistImportArgs) -> anyhow::Result<Ex
         }
     };
     let mut store = super::open_store(config)?;
-    let version = stored_list(&store, &name)?.map_or(1, |previous| previous.version + 1);
-    let list = Watchlist { name: name.clone(), owner: args.owner.clone(), tlp: args.tlp, version, entries };
-    let (_, compile_warnings) = Screener::compile(std::slice::from_ref(&list), Timestamp::now());
-    let compile_warnings: Vec<String> = compile_warnings.iter().map(ToString::to_string).collect();
-    store.put_documents(vec![Document::put(WATCHLIST_TABLE, &name, serde_json::to_vec(&list)?)])?;
+    let (list, compile_warnings) = store_watchlist(&mut store, &name, &args.owner, args.tlp, entries)?;
+    let version = list.version;
     if args.json {
         output::print_json(&json!({
             "watchlist": name, "version": version, "entries": list.entries.len(),
@@ -280,6 +280,23 @@ fn import_list(config: &Config, args: &WatchlistImportArgs) -> anyhow::Result<Ex
         ))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Stores `entries` as watchlist `name` (a new list, or the next version of the list of that
+/// name); returns it with the screener's warnings about entries it cannot use.
+pub fn store_watchlist(
+    store: &mut dyn ItemStore,
+    name: &str,
+    owner: &str,
+    tlp: muninn_model::Tlp,
+    entries: Vec<muninn_screen::Entry>,
+) -> anyhow::Result<(Watchlist, Vec<String>)> {
+    let version = stored_list(store, name)?.map_or(1, |previous| previous.version + 1);
+    let list = Watchlist { name: name.to_owned(), owner: owner.to_owned(), tlp, version, entries };
+    let (_, compile_warnings) = Screener::compile(std::slice::from_ref(&list), Timestamp::now());
+    let compile_warnings: Vec<String> = compile_warnings.iter().map(ToString::to_string).collect();
+    store.put_documents(vec![Document::put(WATCHLIST_TABLE, name, serde_json::to_vec(&list)?)])?;
+    Ok((list, compile_warnings))
 }
 
 /// The JSON format is handled before the importers are chosen.

@@ -1,6 +1,6 @@
 //! `muninn import stix|misp` and `muninn export stix|misp`.
 
-use crate::{json, muninn};
+use crate::{json, muninn, stdout};
 
 fn misp_event() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../misp/test_data/event.json")
@@ -69,4 +69,287 @@ fn a_misp_event_becomes_knowledge_and_an_item_and_goes_back_out() {
         report["files"][0]["rejections"][0]["reason"].as_str().is_some_and(|r| !r.is_empty()),
         "{report}"
     );
+}
+
+fn test_data(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+}
+
+fn path_str(path: &std::path::Path) -> &str {
+    path.to_str().expect("path")
+}
+
+/// A data directory with the small knowledge base of `tests/data/kb.json` (Sandworm, APT28 and
+/// what they use and target) and the incidents of `tests/data/incidents.csv`; returns the
+/// incident import's report.
+fn knowledge_base(data: &std::path::Path) -> serde_json::Value {
+    let imported = muninn(data, &["import", "stix", path_str(&test_data("kb.json"))]);
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    let incidents = muninn(data, &["import", "incidents", "--json", path_str(&test_data("incidents.csv"))]);
+    assert_eq!(incidents.status.code(), Some(3), "some rows are rejected: {}", stdout(&incidents));
+    json(&incidents)
+}
+
+/// Runs the OASIS validator (stix2-validator 3.3.2, from muninn-testkit's Python) on a file:
+/// the error messages.
+fn stix2_validator_errors(path: &std::path::Path) -> Vec<String> {
+    const SCRIPT: &str = r#"
+import json, sys
+from stix2validator import ValidationOptions, validate_file
+result = validate_file(sys.argv[1], ValidationOptions(version="2.1"))
+errors = []
+if result.fatal is not None:
+    errors.append("fatal: " + str(result.fatal.message))
+for item in result.object_results:
+    errors.extend(str(getattr(e, "message", e)) for e in item.errors)
+print(json.dumps(errors))
+"#;
+    let python = muninn_testkit::python_with("stix2validator", "stix2-validator==3.3.2");
+    let output =
+        std::process::Command::new(&python).arg("-c").arg(SCRIPT).arg(path).output().expect("python runs");
+    assert!(output.status.success(), "the validator failed: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("the validator's answer")
+}
+
+#[test]
+fn incidents_from_csv_report_each_row_link_to_the_knowledge_base_and_pass_the_validator() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let data = work.path().join("data");
+    let report = knowledge_base(&data);
+    let file = &report["files"][0];
+    assert_eq!((file["stored"].as_u64(), file["rejected"].as_u64()), (Some(3), Some(5)), "{report}");
+    // Every row, by its line in the file: what became of it and why.
+    let rows: Vec<String> = file["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|row| {
+            let detail = row["reason"].as_str().or(row["name"].as_str()).unwrap_or("");
+            format!("{} {} {}", row["line"], row["outcome"].as_str().unwrap_or(""), detail)
+        })
+        .collect();
+    let expected = [
+        "2 stored sabotage in Pivnichna substation, 2016-12-17",
+        "3 rejected date: \"2016-02-30\" is not a date (YYYY-MM-DD) or timestamp: day out of range for the month",
+        "4 rejected country: \"Ukraine\" is not an ISO 3166-1 alpha-2 code (UA, ML, FR...)",
+        "5 rejected casualties: \"several\" is not a whole number of people (leave empty when unknown)",
+        "6 rejected type: missing (bombing, ransomware, kidnapping...)",
+        "7 stored intrusion in Ministry building, 2024-05-01",
+        "8 rejected 12 fields, the header has 11 (a missing quote?)",
+        "9 stored shelling in Example District, north, 2024-06-14",
+    ];
+    assert_eq!(rows, expected, "{report}");
+    assert!(
+        file["rows"][7]["notes"][0]
+            .as_str()
+            .is_some_and(|note| note.contains("\"civilians\" is not in the knowledge base")),
+        "{report}"
+    );
+
+    // The same file again: nothing new; the rejected rows are rejected again.
+    let again =
+        json(&muninn(&data, &["import", "incidents", "--json", path_str(&test_data("incidents.csv"))]));
+    assert_eq!(
+        (again["files"][0]["unchanged"].as_u64(), again["files"][0]["stored"].as_u64()),
+        (Some(3), Some(0)),
+        "{again}"
+    );
+
+    // An edited row is a new version of the same incident, `created` kept.
+    let edited = work.path().join("edited.csv");
+    let original = std::fs::read_to_string(test_data("incidents.csv")).expect("read");
+    std::fs::write(
+        &edited,
+        original.replace("Warehouse fire.", "x").replace(",0,\"Industroyer", ",1,\"Industroyer"),
+    )
+    .expect("write");
+    let updated = json(&muninn(&data, &["import", "incidents", "--json", path_str(&edited)]));
+    assert_eq!(updated["files"][0]["updated"], 1, "{updated}");
+
+    // Out as STIX: the incidents with their custom properties and links, valid for OASIS.
+    let out = work.path().join("incidents.json");
+    let exported = muninn(&data, &["export", "stix", "--type", "incident", "--out", path_str(&out)]);
+    assert!(exported.status.success(), "{}", String::from_utf8_lossy(&exported.stderr));
+    let bundle: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("read")).expect("bundle");
+    let incidents: Vec<&serde_json::Value> =
+        bundle["objects"].as_array().expect("objects").iter().filter(|o| o["type"] == "incident").collect();
+    assert_eq!(incidents.len(), 3);
+    let grid = incidents.iter().find(|o| o["x_muninn_reference"] == "INC-2016-01").expect("INC-2016-01");
+    assert_eq!(grid["x_muninn_casualties"], 1, "the edited version is the latest");
+    assert_eq!(grid["x_muninn_country"], "UA");
+    assert_eq!(grid["x_muninn_actor"], "Voodoo Bear");
+    assert!(
+        grid["x_muninn_actor_ref"].as_str().is_some_and(|id| id.starts_with("intrusion-set--")),
+        "{grid}"
+    );
+    assert_eq!(grid["x_muninn_target_refs"].as_array().map(Vec::len), Some(1), "{grid}");
+    assert_eq!(
+        grid["object_marking_refs"][0], "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
+        "TLP:GREEN"
+    );
+    assert_eq!(stix2_validator_errors(&out), Vec::<String>::new());
+
+    // A file that is not an incident file is refused whole, naming the problem.
+    let cases = [
+        ("date,kind\n2024-01-01,x\n", "unknown column \"kind\""),
+        ("id,type\n1,x\n", "no \"date\" column"),
+        ("date,type,date\n", "column \"date\" appears twice"),
+    ];
+    for (content, expected) in cases {
+        let bad = work.path().join("bad.csv");
+        std::fs::write(&bad, content).expect("write");
+        let refused = muninn(&data, &["import", "incidents", path_str(&bad)]);
+        assert_eq!(refused.status.code(), Some(3));
+        assert!(stdout(&refused).contains(expected), "{content:?}: {}", stdout(&refused));
+    }
+}
+
+#[test]
+fn entity_profile_neighbourhood_path_and_communities_from_the_knowledge_base() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let data = work.path().join("data");
+    knowledge_base(&data);
+    let profile = json(&muninn(&data, &["entity", "profile", "VOODOO  bear", "--json"]));
+    let sandworm = &profile["profiles"][0];
+    assert_eq!(sandworm["name"], "Sandworm Team", "{profile}");
+    assert_eq!(sandworm["aliases"], serde_json::json!(["ELECTRUM", "Voodoo Bear", "IRIDIUM"]));
+    let links: Vec<String> = sandworm["links"]
+        .as_array()
+        .expect("links")
+        .iter()
+        .map(|link| {
+            format!(
+                "{} {} {}",
+                link["direction"].as_str().unwrap_or(""),
+                link["label"].as_str().unwrap_or(""),
+                link["other"]["name"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        links,
+        [
+            "out attributed-to GRU Unit 74455",
+            "in attributed-to 2016 Ukraine Electric Power Attack",
+            "out targets Ukrenergo",
+            "out uses Industroyer",
+            "in x_muninn_actor_ref sabotage in Pivnichna substation, 2016-12-17",
+        ],
+        "{profile}"
+    );
+
+    let around = json(&muninn(&data, &["entity", "neighbourhood", "APT28", "--depth", "1", "--json"]));
+    let mut names: Vec<&str> =
+        around["nodes"].as_array().expect("nodes").iter().filter_map(|n| n["name"].as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            "APT28",
+            "Ministry of Example Affairs",
+            "Ukrenergo",
+            "X-Agent",
+            "intrusion in Ministry building, 2024-05-01"
+        ]
+    );
+
+    let path = json(&muninn(&data, &["entity", "path", "X-Agent", "unit 74455", "--json"]));
+    let steps: Vec<&str> =
+        path["nodes"].as_array().expect("nodes").iter().filter_map(|n| n["name"].as_str()).collect();
+    assert_eq!(steps, ["X-Agent", "APT28", "Ukrenergo", "Sandworm Team", "GRU Unit 74455"], "{path}");
+    let too_far =
+        json(&muninn(&data, &["entity", "path", "X-Agent", "unit 74455", "--depth", "3", "--json"]));
+    assert!(too_far["path"].is_null(), "{too_far}");
+
+    // Two groups joined by one edge (APT28 targets Ukrenergo): two communities, every time.
+    let communities = json(&muninn(&data, &["entity", "communities", "Ukrenergo", "--depth", "3", "--json"]));
+    let groups: Vec<Vec<&str>> = communities["communities"]
+        .as_array()
+        .expect("communities")
+        .iter()
+        .map(|group| group.as_array().expect("members").iter().filter_map(|m| m["name"].as_str()).collect())
+        .collect();
+    assert_eq!(groups.len(), 2, "{communities}");
+    assert!(groups[0].contains(&"Sandworm Team") && groups[0].contains(&"Industroyer"), "{groups:?}");
+    assert!(groups[1].contains(&"APT28") && groups[1].contains(&"X-Agent"), "{groups:?}");
+    let again = json(&muninn(&data, &["entity", "communities", "Ukrenergo", "--depth", "3", "--json"]));
+    assert_eq!(again["communities"], communities["communities"], "deterministic");
+
+    // Bad input: each a usage error (exit 2) naming the problem.
+    let cases: [(&[&str], &str); 4] = [
+        (&["entity", "profile", "Nobody"], "no knowledge-base object named \"Nobody\""),
+        (
+            &["entity", "neighbourhood", "Ukrenergo", "--type", "malware"],
+            "no knowledge-base object of type malware named",
+        ),
+        (&["entity", "neighbourhood", "APT28", "--depth", "0"], "--depth"),
+        (&["entity", "path", "APT28", "Nobody"], "no knowledge-base object named \"Nobody\""),
+    ];
+    for (args, expected) in cases {
+        let refused = muninn(&data, args);
+        assert_eq!(refused.status.code(), Some(2), "{args:?}");
+        let message = String::from_utf8_lossy(&refused.stderr);
+        assert!(message.contains(expected), "{args:?}: {message}");
+    }
+}
+
+#[test]
+fn knowledge_base_names_become_a_watchlist_and_gazetteer_entities_in_one_command() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let data = work.path().join("data");
+    knowledge_base(&data);
+    let made = json(&muninn(
+        &data,
+        &[
+            "watchlist",
+            "from-knowledge",
+            "--types",
+            "intrusion-set,threat-actor",
+            "--name",
+            "kb-actors",
+            "--json",
+        ],
+    ));
+    assert_eq!(made["entries"], 3, "{made}");
+    assert_eq!(made["tlp"], "TLP:AMBER+STRICT", "objects without a TLP count as AMBER+STRICT: {made}");
+    let list = json(&muninn(&data, &["watchlist", "show", "kb-actors", "--json"]));
+    let sandworm = list["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["name"] == "Sandworm Team")
+        .expect("entry");
+    assert_eq!(sandworm["aliases"], serde_json::json!(["ELECTRUM", "Voodoo Bear", "IRIDIUM"]));
+
+    let gazetteer =
+        json(&muninn(&data, &["entities", "from-knowledge", "--types", "intrusion-set,malware", "--json"]));
+    assert_eq!(gazetteer["entities"], 4, "{gazetteer}");
+
+    // An item naming an alias: an alert from the list, and the entity found by the index.
+    let note = work.path().join("note.jsonl");
+    std::fs::write(&note, "{\"title\": \"grid\", \"body\": \"Voodoo Bear used CrashOverride again.\"}\n")
+        .expect("write");
+    let ingested = muninn(&data, &["ingest", "--source", "desk", "--quiet", path_str(&note)]);
+    assert!(ingested.status.success(), "{}", String::from_utf8_lossy(&ingested.stderr));
+    let alerts = json(&muninn(&data, &["alerts", "--json"]));
+    assert_eq!(alerts["alerts"][0]["alert"]["list"], "kb-actors", "{alerts}");
+    assert_eq!(alerts["alerts"][0]["alert"]["matched"], "Voodoo Bear", "{alerts}");
+    let mentions = json(&muninn(&data, &["entity", "Industroyer", "--json"]));
+    assert_eq!(mentions["count"], 1, "{mentions}");
+
+    for (args, expected) in [
+        (
+            &["watchlist", "from-knowledge", "--name", "x", "--types", "course-of-action"][..],
+            "no named object of type course-of-action",
+        ),
+        (
+            &["watchlist", "from-knowledge", "--name", "x", "--types", "Threat Actor"][..],
+            "not a STIX type name",
+        ),
+    ] {
+        let refused = muninn(&data, args);
+        assert_eq!(refused.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&refused.stderr).contains(expected), "{args:?}");
+    }
 }

@@ -1,0 +1,407 @@
+//! The knowledge base as a graph of entities: `muninn entity profile|neighbourhood|path|
+//! communities` over the stored STIX objects (table `stix_object`), and the knowledge base's
+//! names as an entity list (`muninn entities from-knowledge`) or a watchlist (`muninn watchlist
+//! from-knowledge`). The graph algorithms and the name lookup are `muninn_stix`'s; this module
+//! loads, resolves names to objects and prints.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use muninn_index::Entity;
+use muninn_model::Tlp;
+use muninn_screen::watchlist::{Entry, EntryKind, Severity};
+use muninn_stix::{
+    Graph, LATEST_TABLE, NameIndex, NamedObject, Profile, StixObject, TraversalConfig, named_objects, profile,
+};
+use muninn_store::ItemStore;
+use serde_json::{Value, json};
+
+use crate::cli::{EntityGraphCommand, FromKnowledgeArgs, GraphArgs, PathArgs};
+use crate::config::Config;
+use crate::{UsageError, output};
+
+/// The stored knowledge base: the latest version of every object, its graph and its names.
+pub struct KnowledgeBase {
+    objects: BTreeMap<String, StixObject>,
+    graph: Graph,
+    names: NameIndex,
+}
+
+impl KnowledgeBase {
+    /// Reads every stored object (a stored object that does not parse is an error naming it:
+    /// its import checked it).
+    pub fn load(store: &dyn ItemStore) -> anyhow::Result<KnowledgeBase> {
+        let mut objects = BTreeMap::new();
+        for (key, value) in muninn_api::catalog::all_documents(store, LATEST_TABLE)? {
+            let text =
+                String::from_utf8(value).with_context(|| format!("stored object {key} is not UTF-8"))?;
+            let object = StixObject::from_json(&text)
+                .with_context(|| format!("stored object {key} does not parse"))?;
+            objects.insert(key, object);
+        }
+        let graph = Graph::build(objects.values());
+        let names = NameIndex::build(&named_objects(objects.values(), &[]));
+        Ok(KnowledgeBase { objects, graph, names })
+    }
+
+    /// The stored objects.
+    pub fn objects(&self) -> impl Iterator<Item = &StixObject> {
+        self.objects.values()
+    }
+
+    /// The objects `name` designates: a stored id, else every object with that name or alias
+    /// (of `object_type` when given).
+    pub fn resolve(&self, name: &str, object_type: Option<&str>) -> Vec<&StixObject> {
+        if let Some(object) = self.objects.get(name.trim()) {
+            return vec![object];
+        }
+        self.names
+            .lookup(name)
+            .iter()
+            .filter_map(|id| self.objects.get(id))
+            .filter(|object| object_type.is_none_or(|wanted| object.object_type() == wanted))
+            .collect()
+    }
+
+    /// The one object `name` designates, or a usage error saying why there is not one.
+    pub fn resolve_one(&self, name: &str, object_type: Option<&str>) -> anyhow::Result<&StixObject> {
+        let found = self.resolve(name, object_type);
+        match found.as_slice() {
+            [one] => Ok(one),
+            [] => {
+                let of_type = object_type.map_or_else(String::new, |kind| format!(" of type {kind}"));
+                Err(UsageError(format!(
+                    "no knowledge-base object{of_type} named {name:?} ({} objects stored; muninn import stix|misp|incidents adds them)",
+                    self.objects.len()
+                ))
+                .into())
+            }
+            many => {
+                let listed: Vec<String> =
+                    many.iter().map(|object| self.describe(object.id().as_str())).collect();
+                Err(UsageError(format!(
+                    "{name:?} names {} objects: {}; give an id or --type",
+                    many.len(),
+                    listed.join(", ")
+                ))
+                .into())
+            }
+        }
+    }
+
+    /// `NAME (TYPE, ID)`, or the id alone for an id that is only referenced.
+    fn describe(&self, id: &str) -> String {
+        match self.objects.get(id) {
+            Some(object) => {
+                format!("{} ({}, {id})", object.name().unwrap_or("(no name)"), object.object_type())
+            }
+            None => format!("{id} (not in the knowledge base)"),
+        }
+    }
+
+    fn node_json(&self, id: &str) -> Value {
+        let object = self.objects.get(id);
+        json!({
+            "id": id,
+            "type": object.map(StixObject::object_type).or_else(|| id.split_once("--").map(|(kind, _)| kind)),
+            "name": object.and_then(StixObject::name),
+            "stored": object.is_some(),
+        })
+    }
+}
+
+pub fn run(config: &Config, command: &EntityGraphCommand) -> anyhow::Result<ExitCode> {
+    let store = super::open_existing_store(config)?;
+    let knowledge = KnowledgeBase::load(&store)?;
+    match command {
+        EntityGraphCommand::Profile(args) => print_profiles(&knowledge, args),
+        EntityGraphCommand::Neighbourhood(args) => neighbourhood(&knowledge, args),
+        EntityGraphCommand::Path(args) => path(&knowledge, args),
+        EntityGraphCommand::Communities(args) => communities(&knowledge, args),
+    }
+}
+
+fn traversal(depth: u8, hub_degree: usize) -> TraversalConfig {
+    TraversalConfig { depth: usize::from(depth), hub_degree }
+}
+
+fn profile_json(knowledge: &KnowledgeBase, profile: &Profile) -> Value {
+    json!({
+        "id": profile.id, "type": profile.object_type, "name": profile.name, "aliases": profile.aliases,
+        "description": profile.description, "created": profile.created, "modified": profile.modified,
+        "tlp": profile.tlp.map(Tlp::label), "retired": profile.retired,
+        "references": profile.references.iter().map(|(source, external_id, url)| {
+            json!({"source_name": source, "external_id": external_id, "url": url})
+        }).collect::<Vec<_>>(),
+        "links": profile.links.iter().map(|link| json!({
+            "label": link.label, "direction": if link.outgoing { "out" } else { "in" },
+            "relationship": link.relationship, "other": knowledge.node_json(&link.other),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn print_profiles(knowledge: &KnowledgeBase, args: &GraphArgs) -> anyhow::Result<ExitCode> {
+    let found = knowledge.resolve(&args.name, args.object_type.as_deref());
+    if found.is_empty() {
+        knowledge.resolve_one(&args.name, args.object_type.as_deref())?;
+    }
+    let profiles: Vec<Profile> = found.iter().map(|object| profile(object, &knowledge.graph)).collect();
+    if args.json {
+        let values: Vec<Value> = profiles.iter().map(|p| profile_json(knowledge, p)).collect();
+        output::print_json(&json!({ "profiles": values }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut text = String::new();
+    for profile in &profiles {
+        text.push_str(&format!(
+            "{} ({}, {}){}\n",
+            profile.name.as_deref().unwrap_or("(no name)"),
+            profile.object_type,
+            profile.id,
+            if profile.retired { " [revoked or deprecated]" } else { "" }
+        ));
+        if let Some(tlp) = profile.tlp {
+            text.push_str(&format!("  marking: {}\n", tlp.label()));
+        }
+        if !profile.aliases.is_empty() {
+            text.push_str(&format!("  also known as: {}\n", output::cut(&profile.aliases.join(", "), 200)));
+        }
+        if let (Some(created), Some(modified)) = (&profile.created, &profile.modified) {
+            text.push_str(&format!("  created {created}, modified {modified}\n"));
+        }
+        if let Some(description) = &profile.description {
+            text.push_str(&format!("  {}\n", output::cut(description, 300)));
+        }
+        for (source, external_id, url) in &profile.references {
+            let parts: Vec<&str> = [Some(source.as_str()), external_id.as_deref(), url.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            text.push_str(&format!("  reference: {}\n", parts.join(" ")));
+        }
+        let relationships = profile.links.iter().filter(|link| link.relationship.is_some()).count();
+        text.push_str(&format!(
+            "  {relationships} relationship(s), {} reference(s)\n",
+            profile.links.len() - relationships
+        ));
+        for link in &profile.links {
+            let arrow =
+                if link.outgoing { format!("-[{}]->", link.label) } else { format!("<-[{}]-", link.label) };
+            text.push_str(&format!("    {arrow} {}\n", knowledge.describe(&link.other)));
+        }
+    }
+    output::print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn neighbourhood(knowledge: &KnowledgeBase, args: &GraphArgs) -> anyhow::Result<ExitCode> {
+    let start = knowledge.resolve_one(&args.name, args.object_type.as_deref())?;
+    let config = traversal(args.depth, args.hub_degree);
+    let around = knowledge
+        .graph
+        .neighbourhood(start.id().as_str(), &config)
+        .ok_or_else(|| anyhow::anyhow!("{} is stored but not in the graph", start.id()))?;
+    if args.json {
+        let nodes: Vec<Value> = around
+            .nodes()
+            .map(|(id, depth)| {
+                let mut node = knowledge.node_json(id);
+                node["depth"] = json!(depth);
+                node
+            })
+            .collect();
+        let edges: Vec<Value> = around
+            .edges()
+            .map(|edge| json!({"source": edge.source, "target": edge.target, "label": edge.label, "relationship": edge.relationship}))
+            .collect();
+        output::print_json(
+            &json!({"start": start.id().as_str(), "depth": args.depth, "nodes": nodes, "edges": edges}),
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut text = format!(
+        "{}: {} object(s), {} edge(s) within {} step(s)\n",
+        knowledge.describe(start.id().as_str()),
+        around.len(),
+        around.edges().count(),
+        args.depth
+    );
+    for (id, depth) in around.nodes().skip(1) {
+        text.push_str(&format!("  {depth} {}\n", knowledge.describe(id)));
+    }
+    output::print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn path(knowledge: &KnowledgeBase, args: &PathArgs) -> anyhow::Result<ExitCode> {
+    let from = knowledge.resolve_one(&args.from, None)?;
+    let to = knowledge.resolve_one(&args.to, None)?;
+    let config = traversal(args.depth, args.hub_degree);
+    let found = knowledge.graph.shortest_path(from.id().as_str(), to.id().as_str(), &config);
+    let Some(found) = found else {
+        if args.json {
+            output::print_json(&json!({"from": from.id().as_str(), "to": to.id().as_str(), "path": null}))?;
+        } else {
+            output::print(&format!(
+                "no path of at most {} edges from {} to {}\n",
+                args.depth,
+                knowledge.describe(from.id().as_str()),
+                knowledge.describe(to.id().as_str())
+            ))?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    if args.json {
+        let steps: Vec<Value> = found
+            .edges
+            .iter()
+            .map(|edge| json!({"source": edge.source, "target": edge.target, "label": edge.label, "relationship": edge.relationship}))
+            .collect();
+        let nodes: Vec<Value> = found.nodes.iter().map(|id| knowledge.node_json(id)).collect();
+        output::print_json(
+            &json!({"from": from.id().as_str(), "to": to.id().as_str(), "length": found.edges.len(), "nodes": nodes, "edges": steps}),
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut text = format!("path of {} edge(s):\n", found.edges.len());
+    text.push_str(&format!("  {}\n", knowledge.describe(found.nodes[0])));
+    for (edge, node) in found.edges.iter().zip(found.nodes.iter().skip(1)) {
+        let arrow = if edge.target == *node {
+            format!("-[{}]->", edge.label)
+        } else {
+            format!("<-[{}]-", edge.label)
+        };
+        text.push_str(&format!("  {arrow} {}\n", knowledge.describe(node)));
+    }
+    output::print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn communities(knowledge: &KnowledgeBase, args: &GraphArgs) -> anyhow::Result<ExitCode> {
+    let start = knowledge.resolve_one(&args.name, args.object_type.as_deref())?;
+    let config = traversal(args.depth, args.hub_degree);
+    let around = knowledge
+        .graph
+        .neighbourhood(start.id().as_str(), &config)
+        .ok_or_else(|| anyhow::anyhow!("{} is stored but not in the graph", start.id()))?;
+    let found = around.communities();
+    if args.json {
+        let values: Vec<Value> = found
+            .iter()
+            .map(|members| Value::Array(members.iter().map(|id| knowledge.node_json(id)).collect()))
+            .collect();
+        output::print_json(&json!({
+            "start": start.id().as_str(), "depth": args.depth, "nodes": around.len(),
+            "algorithm": "label propagation, id order, ties keep the current label else the smallest, at most 50 rounds",
+            "communities": values,
+        }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut text = format!(
+        "{} communities among the {} object(s) within {} step(s) of {}\n",
+        found.len(),
+        around.len(),
+        args.depth,
+        knowledge.describe(start.id().as_str())
+    );
+    for (number, members) in found.iter().enumerate() {
+        text.push_str(&format!("community {} ({} objects):\n", number + 1, members.len()));
+        for id in members {
+            text.push_str(&format!("  {}\n", knowledge.describe(id)));
+        }
+    }
+    output::print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The named objects of the selected types; an empty selection or a type no object has is a
+/// usage error (a typo would otherwise make an empty list).
+fn selected(store: &dyn ItemStore, selection: &FromKnowledgeArgs) -> anyhow::Result<Vec<NamedObject>> {
+    let types: Vec<&str> =
+        selection.types.iter().map(|kind| kind.trim()).filter(|kind| !kind.is_empty()).collect();
+    if types.is_empty() {
+        return Err(UsageError("--types names no object type".to_owned()).into());
+    }
+    for kind in &types {
+        if let Err(error) = muninn_stix::check_type_name(kind) {
+            return Err(UsageError(format!("--types: {kind:?} is not a STIX type name: {error}")).into());
+        }
+    }
+    let knowledge = KnowledgeBase::load(store)?;
+    let named = named_objects(knowledge.objects(), &types);
+    if named.is_empty() {
+        return Err(UsageError(format!(
+            "the knowledge base has no named object of type {} ({} objects stored)",
+            types.join(", "),
+            knowledge.objects.len()
+        ))
+        .into());
+    }
+    Ok(named)
+}
+
+/// `muninn entities from-knowledge`: the names as an entity list of the gazetteer.
+pub fn entities_from_knowledge(
+    config: &Config,
+    name: &str,
+    selection: &FromKnowledgeArgs,
+) -> anyhow::Result<ExitCode> {
+    let mut store = super::open_existing_store(config)?;
+    let named = selected(&store, selection)?;
+    let entities: Vec<Entity> = named
+        .iter()
+        .map(|object| Entity {
+            id: format!("{name}:{}", object.id),
+            name: object.name.clone(),
+            aliases: object.aliases.clone(),
+            kind: object.object_type.clone(),
+        })
+        .collect();
+    let mut stored = super::entities::store_entities(&mut store, name, "stix", entities, Vec::new())?;
+    stored.kind = selection.types.join(", ");
+    let report = super::entities::open_index(&config.data_dir, &store)?.sync(&store)?;
+    super::entities::print_stored(name, &stored, report.indexed, selection.json)
+}
+
+/// `muninn watchlist from-knowledge`: the names as a watchlist, one name entry per object.
+pub fn watchlist_from_knowledge(
+    config: &Config,
+    name: &str,
+    owner: &str,
+    tlp_floor: Tlp,
+    selection: &FromKnowledgeArgs,
+) -> anyhow::Result<ExitCode> {
+    let mut store = super::open_existing_store(config)?;
+    let named = selected(&store, selection)?;
+    // Never marked lower than what it is made of.
+    let tlp = named.iter().map(|object| object.tlp.unwrap_or(Tlp::AmberStrict)).fold(tlp_floor, Tlp::max);
+    let entries: Vec<Entry> = named
+        .iter()
+        .map(|object| Entry {
+            id: object.id.clone(),
+            kind: EntryKind::Name { name: object.name.clone(), aliases: object.aliases.clone() },
+            severity: Severity::default(),
+            note: format!("{} from the knowledge base", object.object_type),
+        })
+        .collect();
+    let (list, warnings) = super::screen::store_watchlist(&mut store, name, owner, tlp, entries)?;
+    if selection.json {
+        output::print_json(&json!({
+            "watchlist": name, "version": list.version, "entries": list.entries.len(),
+            "tlp": list.tlp.label(), "compile_warnings": warnings,
+        }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for warning in warnings.iter().take(50) {
+        eprintln!("warning: {warning}");
+    }
+    output::print(&format!(
+        "watchlist {name} version {}: {} entries from the knowledge base, marked {}{}\n",
+        list.version,
+        list.entries.len(),
+        list.tlp.label(),
+        if list.tlp > tlp_floor { " (raised to the most restrictive of its objects)" } else { "" }
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
