@@ -17,9 +17,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use muninn_access::{Action, Principal, authorize};
 use muninn_audit::{AuditAction, Outcome};
+use muninn_extract::Extractor;
 use muninn_index::SearchRequest;
 use muninn_misp::ExportAttribute;
-use muninn_model::{ItemId, Markings, Timestamp, Tlp};
+use muninn_model::{Item, ItemId, Markings, Timestamp, Tlp};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -148,35 +149,39 @@ fn select(state: &AppState, principal: &Principal, q: &str) -> ApiResult<Selecti
         }
         Ok(items)
     })?;
+    let (tlp, attributes) = state.read_index(|index| indicator_attributes(index.extractor(), &items))?;
+    Ok(Selection { query: query.to_string(), total: results.total, items: items.len(), tlp, attributes })
+}
+
+/// The indicators found in `items` (title and body) as MISP attributes, one per distinct (type,
+/// value) in the order found, each naming the item it came from, and the most restrictive TLP of
+/// the items (CLEAR when there are none). The REST export and `muninn export misp` share it.
+pub fn indicator_attributes(extractor: &Extractor, items: &[Item]) -> ApiResult<(Tlp, Vec<ExportAttribute>)> {
     let mut tlp = Tlp::Clear;
     let mut seen = BTreeSet::new();
     let mut attributes = Vec::new();
-    state.read_index(|index| {
-        let extractor = index.extractor();
-        for item in &items {
-            tlp = tlp.max(item.markings.tlp);
-            for text in item.title.iter().chain(std::iter::once(&item.body)) {
-                for found in extractor.extract(text).indicators {
-                    let Some((kind, category)) = ExportAttribute::misp_type_of(found.kind.name()) else {
-                        continue;
-                    };
-                    if !seen.insert((kind, found.value.clone())) {
-                        continue;
-                    }
-                    attributes.push(ExportAttribute {
-                        uuid: random_uuid()?,
-                        kind,
-                        category,
-                        value: found.value,
-                        to_ids: kind != "vulnerability" && kind != "text",
-                        comment: format!("found in item {}", item.id),
-                    });
+    for item in items {
+        tlp = tlp.max(item.markings.tlp);
+        for text in item.title.iter().chain(std::iter::once(&item.body)) {
+            for found in extractor.extract(text).indicators {
+                let Some((kind, category)) = ExportAttribute::misp_type_of(found.kind.name()) else {
+                    continue;
+                };
+                if !seen.insert((kind, found.value.clone())) {
+                    continue;
                 }
+                attributes.push(ExportAttribute {
+                    uuid: random_uuid()?,
+                    kind,
+                    category,
+                    value: found.value,
+                    to_ids: kind != "vulnerability" && kind != "text",
+                    comment: format!("found in item {}", item.id),
+                });
             }
         }
-        Ok(())
-    })?;
-    Ok(Selection { query: query.to_string(), total: results.total, items: items.len(), tlp, attributes })
+    }
+    Ok((tlp, attributes))
 }
 
 /// The selection as a MISP event.

@@ -323,33 +323,12 @@ fn export_misp(
         facets: false,
         histogram: false,
     })?;
-    let extractor = index.extractor();
-    let mut tlp = Tlp::Clear;
-    let mut seen = std::collections::BTreeSet::new();
-    let mut attributes = Vec::new();
+    let mut items = Vec::with_capacity(results.hits.len());
     for hit in &results.hits {
-        let Some(item) = store.item(&hit.id)? else { continue };
-        tlp = tlp.max(item.markings.tlp);
-        for text in item.title.iter().chain(std::iter::once(&item.body)) {
-            for found in extractor.extract(text).indicators {
-                let Some((kind, category)) = muninn_misp::ExportAttribute::misp_type_of(found.kind.name())
-                else {
-                    continue;
-                };
-                if !seen.insert((kind, found.value.clone())) {
-                    continue;
-                }
-                attributes.push(muninn_misp::ExportAttribute {
-                    uuid: random_uuid()?,
-                    kind,
-                    category,
-                    value: found.value,
-                    to_ids: kind != "vulnerability" && kind != "text",
-                    comment: format!("found in item {}", item.id),
-                });
-            }
-        }
+        items.extend(store.item(&hit.id)?);
     }
+    // The same step as the REST export's: one attribute per distinct indicator.
+    let (tlp, attributes) = muninn_api::export::indicator_attributes(index.extractor(), &items)?;
     let uuid = random_uuid()?;
     let today = jiff::tz::TimeZone::UTC.to_datetime(Timestamp::now()).date().to_string();
     let info = info.map_or_else(|| format!("Muninn export: {query}"), str::to_owned);
