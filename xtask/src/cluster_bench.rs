@@ -153,7 +153,14 @@ pub fn cluster(root: &Path, quick: bool) -> anyhow::Result<()> {
         let started = Instant::now();
         let mut command = Command::new(&binary);
         // Without the index, as the cluster's ingest (its index workers come after).
-        command.arg("--data-dir").arg(&embedded).args(["ingest", "--source", "bench", "--quiet", "--json", "--no-index"]);
+        command.arg("--data-dir").arg(&embedded).args([
+            "ingest",
+            "--source",
+            "bench",
+            "--quiet",
+            "--json",
+            "--no-index",
+        ]);
         let output = command.arg(&input).output()?;
         if !output.status.success() {
             bail!("embedded ingest: {}", String::from_utf8_lossy(&output.stderr));

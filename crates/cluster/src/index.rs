@@ -59,7 +59,7 @@ impl ItemFeed for ShardFeed<'_> {
         let mut after = after_seq;
         loop {
             let page = crate::block_on(
-                &self.runtime,
+                self.runtime,
                 self.records.partition_items(self.parts, after, self.through, 2000),
             )?;
             let Some(&(last, _)) = page.last() else { return Ok(()) };

@@ -167,6 +167,43 @@ impl ClusterStore {
         })
     }
 
+    /// Every message up to this log sequence number is applied to the record tables.
+    pub fn applied_through(&self) -> Result<u64, ClusterError> {
+        crate::block_on(&self.runtime, self.log.ack_floor(RECORDS_CONSUMER))
+    }
+
+    /// Takes lock `key` for this store's connection lifetime (one worker per partition of a
+    /// kind); false if another process holds it.
+    pub fn try_lock(&self, key: i64) -> Result<bool, ClusterError> {
+        crate::block_on(&self.runtime, self.records.try_lock(key))
+    }
+
+    /// The log's partitions.
+    pub fn partitions(&self) -> u32 {
+        self.log.config.partitions
+    }
+
+    /// Visits the items of the log partitions `parts` with sequence numbers in
+    /// `(after_seq, through]`, in order, a page at a time.
+    pub fn for_each_item_of_partitions(
+        &self,
+        parts: &[u32],
+        after_seq: u64,
+        through: u64,
+        visit: &mut dyn FnMut(u64, &Item) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let parts: Vec<i32> = parts.iter().map(|&p| p as i32).collect();
+        let mut after = after_seq;
+        loop {
+            let page = self.block(self.records.partition_items(&parts, after, through, 2000))?;
+            let Some(&(last, _)) = page.last() else { return Ok(()) };
+            for (seq, item) in &page {
+                visit(*seq, item)?;
+            }
+            after = last;
+        }
+    }
+
     /// Makes this process the cluster's only server: its audit chain has one writer. False if
     /// another `muninn serve` holds the role (it is released when that process ends).
     pub fn claim_server_role(&self) -> Result<bool, ClusterError> {

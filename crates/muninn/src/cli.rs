@@ -257,6 +257,18 @@ pub enum WorkerCommand {
         #[arg(long, value_name = "SECONDS")]
         idle_exit: Option<u64>,
     },
+    /// Screen every item of the log partitions it claims against the current watchlists: the
+    /// items that arrive, and, when a list changes, every stored item again (alerts that exist
+    /// keep their state). Progress is kept per partition: a killed worker's partitions are taken
+    /// over where it stopped.
+    Screen {
+        /// Log partitions this worker claims at most (default: all free ones).
+        #[arg(long)]
+        max_partitions: Option<u32>,
+        /// Stop after this many seconds without work (default: run until killed).
+        #[arg(long, value_name = "SECONDS")]
+        idle_exit: Option<u64>,
+    },
     /// Build index shards from the record tables and publish them to object storage. Each
     /// worker claims up to --max-shards free shards; a shard's state is its published manifest,
     /// so a killed worker's shards are taken over where they were published.

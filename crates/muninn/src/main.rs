@@ -73,7 +73,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if config.cluster.is_some() && !commands::cluster::runs_in_cluster_mode(&cli.command) {
         return Err(UsageError(
             "this command does not run in cluster mode yet (the configuration has a [cluster] table); \
-             cluster mode runs: serve, admin, ingest, search, items, sources, stats, worker, cluster"
+             cluster mode runs: serve, admin, ingest, search, watchlist, screen, alerts, items, sources, stats, worker, cluster"
                 .to_owned(),
         )
         .into());

@@ -20,6 +20,9 @@ pub fn runs_in_cluster_mode(command: &Command) -> bool {
             | Command::Serve(_)
             | Command::Admin(_)
             | Command::Search(_)
+            | Command::Watchlist(_)
+            | Command::Screen(_)
+            | Command::Alerts(_)
             | Command::Items(_)
             | Command::Sources { .. }
             | Command::Stats(_)
@@ -97,9 +100,157 @@ pub fn server_state(config: &Config, settings: muninn_api::Settings) -> anyhow::
     })))
 }
 
+/// The advisory locks of the screening workers: this base plus the log partition.
+const SCREEN_LOCK_BASE: i64 = 0x6d75_6e69_5300_0000;
+/// Where each partition's screening stands: `p<N>` -> [`ScreenProgress`].
+const SCREEN_PROGRESS_TABLE: &str = "screen_progress";
+/// Items screened at once.
+const SCREEN_BATCH: usize = 4096;
+
+/// How far a partition has been screened, and with which lists.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct ScreenProgress {
+    /// The watchlists (name@version, sorted) its items were screened against.
+    lists: String,
+    /// Every item up to this log sequence number was screened against them.
+    through: u64,
+}
+
+/// What a screening worker did.
+#[derive(Debug, Default)]
+struct ScreenReport {
+    partitions: Vec<u32>,
+    screened: u64,
+    new_alerts: u64,
+    hunts: u64,
+}
+
+/// `muninn worker screen`: screens every item of the partitions it claims against the current
+/// watchlists: the items that arrive (whoever ingested them, with whatever lists it held), and,
+/// when a list changes, every stored item again (a retro-hunt partitioned over the workers).
+/// Alerts that exist already keep their state; progress is kept per partition in the store, so a
+/// worker that takes a partition over continues where the last one stopped.
+fn screen_worker(
+    store: &mut ClusterStore,
+    max_partitions: u32,
+    idle_exit: Option<Duration>,
+) -> anyhow::Result<ScreenReport> {
+    use muninn_store::ItemStore as _;
+    let mut report = ScreenReport::default();
+    let mut idle_since = Instant::now();
+    let mut compiled: Option<(String, muninn_screen::Screener)> = None;
+    loop {
+        for partition in 0..store.partitions() {
+            if report.partitions.len() as u32 >= max_partitions || report.partitions.contains(&partition) {
+                continue;
+            }
+            if store.try_lock(SCREEN_LOCK_BASE + i64::from(partition))? {
+                report.partitions.push(partition);
+            }
+        }
+        let lists = super::screen::load_watchlists(store)?;
+        let mut names: Vec<String> =
+            lists.iter().map(|list| format!("{}@{}", list.name, list.version)).collect();
+        names.sort();
+        let fingerprint = names.join(",");
+        if compiled.as_ref().is_none_or(|(seen, _)| *seen != fingerprint) {
+            let (screener, warnings) =
+                muninn_screen::Screener::compile(&lists, muninn_model::Timestamp::now());
+            for warning in warnings.iter().take(20) {
+                tracing::warn!(%warning, "watchlist entry not screened");
+            }
+            compiled = Some((fingerprint.clone(), screener));
+        }
+        let Some((_, screener)) = &compiled else { unreachable!("compiled above") };
+        let through = store.applied_through()?;
+        let mut worked = false;
+        for &partition in &report.partitions {
+            let key = format!("p{partition}");
+            let progress: Option<ScreenProgress> = store
+                .document(SCREEN_PROGRESS_TABLE, &key)?
+                .map(|bytes| serde_json::from_slice(&bytes))
+                .transpose()?;
+            let after = match &progress {
+                Some(progress) if progress.lists == fingerprint => progress.through,
+                Some(_) => {
+                    report.hunts += 1;
+                    0
+                }
+                None => 0,
+            };
+            if after >= through {
+                continue;
+            }
+            let raised_at = muninn_model::Timestamp::now();
+            let mut batch: Vec<muninn_model::Item> = Vec::with_capacity(SCREEN_BATCH);
+            let mut alerts = Vec::new();
+            let mut screened = 0u64;
+            store.for_each_item_of_partitions(&[partition], after, through, &mut |_, item| {
+                batch.push(item.clone());
+                if batch.len() == SCREEN_BATCH {
+                    let refs: Vec<&muninn_model::Item> = batch.iter().collect();
+                    alerts.extend(muninn_api::ingest::alerts_for(screener, &refs, raised_at));
+                    screened += batch.len() as u64;
+                    batch.clear();
+                }
+                Ok(())
+            })?;
+            let refs: Vec<&muninn_model::Item> = batch.iter().collect();
+            alerts.extend(muninn_api::ingest::alerts_for(screener, &refs, raised_at));
+            screened += batch.len() as u64;
+            let relisted = progress.as_ref().is_none_or(|progress| progress.lists != fingerprint);
+            if screened == 0 && !relisted {
+                // Only other entries arrived (documents, this worker's own writes among them):
+                // recording that would itself be a new entry, and so on forever.
+                continue;
+            }
+            worked = true;
+            let mut documents = Vec::new();
+            for alert in &alerts {
+                // An alert that exists already keeps its state and history.
+                if store.document(super::screen::ALERT_TABLE, &alert.key())?.is_none() {
+                    documents.push(super::screen::alert_document(alert, None)?);
+                }
+            }
+            report.new_alerts += documents.len() as u64;
+            report.screened += screened;
+            let progress = ScreenProgress { lists: fingerprint.clone(), through };
+            documents.push(muninn_store::Document::put(
+                SCREEN_PROGRESS_TABLE,
+                &key,
+                serde_json::to_vec(&progress)?,
+            ));
+            // Alerts and progress in one write: a worker killed before it loses nothing, and
+            // one killed after repeats nothing.
+            store.put_documents(documents)?;
+        }
+        if worked {
+            idle_since = Instant::now();
+        } else {
+            if idle_exit.is_some_and(|idle| idle_since.elapsed() > idle) {
+                return Ok(report);
+            }
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    }
+}
+
 pub fn worker(config: &Config, command: &WorkerCommand) -> anyhow::Result<ExitCode> {
     let cluster = cluster_config(config)?;
     match command {
+        WorkerCommand::Screen { max_partitions, idle_exit } => {
+            let mut store = ClusterStore::connect(cluster)?;
+            let report = screen_worker(
+                &mut store,
+                max_partitions.unwrap_or(u32::MAX),
+                idle_exit.map(Duration::from_secs),
+            )?;
+            output::print(&format!(
+                "screened {} items of partitions {:?} ({} retro-hunts after list changes): {} new alerts\n",
+                report.screened, report.partitions, report.hunts, report.new_alerts
+            ))?;
+            Ok(ExitCode::SUCCESS)
+        }
         WorkerCommand::Index { max_shards, idle_exit } => {
             let store = ClusterStore::connect(cluster)?;
             let mut open = |dir: &std::path::Path| {

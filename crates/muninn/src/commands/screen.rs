@@ -12,7 +12,7 @@ use anyhow::Context;
 use muninn_ingest::{IngestObserver, Progress};
 use muninn_model::{ContentHash, Item, ItemId, Timestamp};
 use muninn_screen::{Alert, AlertState, ScreenWarning, Screener, Watchlist, import};
-use muninn_store::{Document, EmbeddedStore, ItemStore};
+use muninn_store::{Document, ItemStore};
 use serde_json::json;
 
 use crate::cli::{AlertsArgs, ScreenArgs, WatchlistCommand, WatchlistFormat, WatchlistImportArgs};
@@ -147,8 +147,9 @@ pub fn watchlist(config: &Config, command: WatchlistCommand) -> anyhow::Result<E
     match command {
         WatchlistCommand::Import(args) => import_list(config, &args),
         WatchlistCommand::List { json } => {
-            let store = super::open_existing_store(config)?;
-            let lists = load_watchlists(&store)?;
+            let backend = super::open_backend(config, true)?;
+            let store = backend.store();
+            let lists = load_watchlists(store)?;
             if json {
                 let lists: Vec<_> = lists.iter().map(|l| json!({"name": l.name, "owner": l.owner, "tlp": l.tlp.to_string(), "version": l.version, "entries": l.entries.len()})).collect();
                 output::print_json(&json!({ "watchlists": lists }))?;
@@ -170,8 +171,9 @@ pub fn watchlist(config: &Config, command: WatchlistCommand) -> anyhow::Result<E
             Ok(ExitCode::SUCCESS)
         }
         WatchlistCommand::Show { name, entries, json } => {
-            let store = super::open_existing_store(config)?;
-            let list = stored_list(&store, &name)?
+            let backend = super::open_backend(config, true)?;
+            let store = backend.store();
+            let list = stored_list(store, &name)?
                 .ok_or_else(|| UsageError(format!("no watchlist named {name:?}")))?;
             if json {
                 output::print_json(&serde_json::to_value(&list)?)?;
@@ -206,8 +208,9 @@ pub fn watchlist(config: &Config, command: WatchlistCommand) -> anyhow::Result<E
             super::graph::watchlist_from_knowledge(config, &name, &owner, tlp, &selection)
         }
         WatchlistCommand::Delete { name } => {
-            let mut store = super::open_existing_store(config)?;
-            if stored_list(&store, &name)?.is_none() {
+            let mut backend = super::open_backend(config, true)?;
+            let store = backend.store_mut();
+            if stored_list(store, &name)?.is_none() {
                 return Err(UsageError(format!("no watchlist named {name:?}")).into());
             }
             store.put_documents(vec![Document::delete(WATCHLIST_TABLE, &name)])?;
@@ -257,8 +260,9 @@ fn import_list(config: &Config, args: &WatchlistImportArgs) -> anyhow::Result<Ex
             (imported.entries, imported.warnings.iter().map(ToString::to_string).collect())
         }
     };
-    let mut store = super::open_store(config)?;
-    let (list, compile_warnings) = store_watchlist(&mut store, &name, &args.owner, args.tlp, entries)?;
+    let mut backend = super::open_backend(config, false)?;
+    let store = backend.store_mut();
+    let (list, compile_warnings) = store_watchlist(store, &name, &args.owner, args.tlp, entries)?;
     let version = list.version;
     if args.json {
         output::print_json(&json!({
@@ -316,9 +320,10 @@ fn parse_since(text: &str) -> anyhow::Result<Timestamp> {
 const HUNT_BATCH: usize = 16_384;
 
 pub fn retro_hunt(config: &Config, args: &ScreenArgs) -> anyhow::Result<ExitCode> {
-    let mut store = super::open_existing_store(config)?;
+    let mut backend = super::open_backend(config, true)?;
+    let store = backend.store_mut();
     let since = args.since.as_deref().map(parse_since).transpose()?;
-    let (screener, warnings) = load_screener(&store, &args.watchlists)?;
+    let (screener, warnings) = load_screener(store, &args.watchlists)?;
     for warning in warnings.iter().take(20) {
         eprintln!("warning: {warning}");
     }
@@ -382,7 +387,8 @@ fn decode_alert(key: &str, value: &[u8]) -> anyhow::Result<Alert> {
 }
 
 pub fn alerts(config: &Config, args: &AlertsArgs) -> anyhow::Result<ExitCode> {
-    let mut store: EmbeddedStore = super::open_existing_store(config)?;
+    let mut backend = super::open_backend(config, true)?;
+    let store = backend.store_mut();
     let state = args
         .state
         .as_deref()
@@ -401,7 +407,7 @@ pub fn alerts(config: &Config, args: &AlertsArgs) -> anyhow::Result<ExitCode> {
             selected.push(decode_alert(key, &value)?);
         }
     } else {
-        for (key, value) in all_documents(&store, ALERT_TABLE)? {
+        for (key, value) in all_documents(store, ALERT_TABLE)? {
             let alert = decode_alert(&key, &value)?;
             let keep = state.is_none_or(|s| alert.state == s)
                 && args.watchlist.as_ref().is_none_or(|w| &alert.list == w)

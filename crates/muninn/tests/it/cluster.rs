@@ -211,7 +211,7 @@ fn cluster_ingest_loses_nothing_when_a_nats_node_and_a_worker_are_killed() {
     let serve_dir = work.path().join("server");
     let serve_args = ["--data-dir", serve_dir.to_str().expect("path"), "serve", "--listen", listen.as_str()];
     let mut server = spawn_logged(&config, &serve_args, &work.path().join("server.log"));
-    let answer = http_get(port, &format!("/api/v1/search?q=ministry&limit=3"), &token, &mut server);
+    let answer = http_get(port, "/api/v1/search?q=ministry&limit=3", &token, &mut server);
     assert_eq!(answer["total"], 32_000, "{answer}");
     let second = run(&config, &serve_args);
     assert_eq!(second.status.code(), Some(2), "a second server is refused");
@@ -222,6 +222,23 @@ fn cluster_ingest_loses_nothing_when_a_nats_node_and_a_worker_are_killed() {
     );
     kill(server);
 
+    // Screening on the cluster: a list imported after the items arrived; screening workers
+    // retro-hunt every partition once, then have nothing more to do.
+    let list = work.path().join("list.csv");
+    std::fs::write(&list, "id,kind,value,severity\nm7,pattern,\\bministry 7[0-9]\\b,high\n").expect("list");
+    let imported = run(
+        &config,
+        &["watchlist", "import", "--format", "csv", "--name", "desk", list.to_str().expect("path")],
+    );
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    let hunt = run(&config, &["worker", "screen", "--idle-exit", "2"]);
+    assert!(hunt.status.success(), "{}", String::from_utf8_lossy(&hunt.stderr));
+    assert!(stdout(&hunt).contains("10 new alerts"), "{}", stdout(&hunt));
+    let again = run(&config, &["worker", "screen", "--idle-exit", "1"]);
+    assert!(stdout(&again).contains("0 new alerts"), "{}", stdout(&again));
+    let alerts = json(&run(&config, &["alerts", "--json"]));
+    assert_eq!(alerts["total"], 10, "{alerts}");
+
     // The item records read back through the ordinary commands.
     let listed = json(&run(&config, &["items", "list", "--limit", "5", "--json"]));
     let first_id = listed["items"][0]["id"].as_str().expect("an item").to_owned();
@@ -230,7 +247,7 @@ fn cluster_ingest_loses_nothing_when_a_nats_node_and_a_worker_are_killed() {
     assert!(stdout(&shown).contains("the group reused"), "{}", stdout(&shown));
 
     // A command that needs an embedded data directory says so.
-    let refused = run(&config, &["screen"]);
+    let refused = run(&config, &["reindex"]);
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("cluster mode"));
     kill(second_worker);
