@@ -1,6 +1,6 @@
 //! What the TAXII server shares with whom, for administrators: each collection, the
 //! organisations that read and write it, and how many of its objects the administrator may see.
-//! `GET /api/v1/sharing` and the UI's sharing page call [`sharing_data`].
+//! `GET /api/v1/sharing` and the UI's sharing page call `sharing_data`.
 //!
 //! Who sees what: the role table has no action for this view (as for the user listing, the
 //! administrator role is checked directly), and anyone else gets 404, as for a route that does
