@@ -419,12 +419,8 @@ fn default_limit() -> usize {
 /// already; this is the last line, and costs a comparison).
 fn visible_items(state: &AppState, principal: &Principal, ids: &[ItemId]) -> ApiResult<Vec<Option<Item>>> {
     state.read_store(|store| {
-        ids.iter()
-            .map(|id| {
-                let item = muninn_store::ItemStore::item(store, id)?;
-                Ok(item.filter(|item| can_see(principal, &item.markings)))
-            })
-            .collect()
+        let items = muninn_store::ItemStore::items(store, ids)?;
+        Ok(items.into_iter().map(|item| item.filter(|item| can_see(principal, &item.markings))).collect())
     })
 }
 

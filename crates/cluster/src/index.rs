@@ -56,18 +56,14 @@ impl ItemFeed for ShardFeed<'_> {
         after_seq: u64,
         visit: &mut dyn FnMut(u64, &Item) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let mut after = after_seq;
-        loop {
-            let page = crate::block_on(
-                self.runtime,
-                self.records.partition_items(self.parts, after, self.through, 2000),
-            )?;
-            let Some(&(last, _)) = page.last() else { return Ok(()) };
-            for (seq, item) in &page {
-                visit(*seq, item)?;
-            }
-            after = last;
-        }
+        crate::records::visit_pages(
+            after_seq,
+            |after| {
+                let page = self.records.partition_items(self.parts, after, self.through, 2000);
+                Ok(crate::block_on(self.runtime, page)?)
+            },
+            visit,
+        )
     }
 }
 

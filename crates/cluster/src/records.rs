@@ -122,6 +122,24 @@ fn item_id(bytes: &[u8]) -> Result<ItemId, ClusterError> {
     <[u8; 16]>::try_from(bytes).map(ItemId).map_err(|_| damaged(format!("item id of {} bytes", bytes.len())))
 }
 
+/// Visits items page by page: `fetch(after)` gives the next page after a sequence number, in
+/// order; an empty page ends it.
+pub(crate) fn visit_pages(
+    after_seq: u64,
+    mut fetch: impl FnMut(u64) -> Result<Vec<(u64, Item)>, muninn_store::StoreError>,
+    visit: &mut dyn FnMut(u64, &Item) -> Result<(), muninn_store::StoreError>,
+) -> Result<(), muninn_store::StoreError> {
+    let mut after = after_seq;
+    loop {
+        let page = fetch(after)?;
+        let Some(&(last, _)) = page.last() else { return Ok(()) };
+        for (seq, item) in &page {
+            visit(*seq, item)?;
+        }
+        after = last;
+    }
+}
+
 /// What one batch did to the tables.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Applied {
@@ -404,6 +422,19 @@ impl Records {
             Ok((row.get::<_, i64>(0) as u64, item, row.get(2)))
         })
         .transpose()
+    }
+
+    /// Several items in one query, in the order asked.
+    pub async fn items(&self, ids: &[ItemId]) -> Result<Vec<Option<Item>>, ClusterError> {
+        let keys: Vec<Vec<u8>> = ids.iter().map(|id| id.0.to_vec()).collect();
+        let rows = self.client.query("SELECT id, item FROM items WHERE id = ANY($1)", &[&keys]).await?;
+        let mut found = HashMap::with_capacity(rows.len());
+        for row in &rows {
+            let item: Item =
+                serde_json::from_slice(row.get::<_, &[u8]>(1)).map_err(|e| damaged(e.to_string()))?;
+            found.insert(item_id(row.get::<_, &[u8]>(0))?, item);
+        }
+        Ok(ids.iter().map(|id| found.get(id).cloned()).collect())
     }
 
     fn summary(row: &tokio_postgres::Row) -> Result<ItemSummary, ClusterError> {

@@ -193,15 +193,11 @@ impl ClusterStore {
         visit: &mut dyn FnMut(u64, &Item) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let parts: Vec<i32> = parts.iter().map(|&p| p as i32).collect();
-        let mut after = after_seq;
-        loop {
-            let page = self.block(self.records.partition_items(&parts, after, through, 2000))?;
-            let Some(&(last, _)) = page.last() else { return Ok(()) };
-            for (seq, item) in &page {
-                visit(*seq, item)?;
-            }
-            after = last;
-        }
+        crate::records::visit_pages(
+            after_seq,
+            |after| self.block(self.records.partition_items(&parts, after, through, 2000)),
+            visit,
+        )
     }
 
     /// Makes this process the cluster's only server: its audit chain has one writer. False if
@@ -316,6 +312,10 @@ impl ItemStore for ClusterStore {
         Ok(self.block(self.records.item(id))?.map(|(_, item, _)| item))
     }
 
+    fn items(&self, ids: &[ItemId]) -> Result<Vec<Option<Item>>, StoreError> {
+        self.block(self.records.items(ids))
+    }
+
     fn raw(&self, id: &ItemId) -> Result<Option<Vec<u8>>, StoreError> {
         let Some((seq, _, true)) = self.block(self.records.item(id))? else {
             return Ok(None);
@@ -405,15 +405,11 @@ impl ItemStore for ClusterStore {
         after_seq: u64,
         visit: &mut dyn FnMut(u64, &Item) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let mut after = after_seq;
-        loop {
-            let page = self.block(self.records.items_after(after, 1000))?;
-            let Some(&(last, _)) = page.last() else { return Ok(()) };
-            for (seq, item) in &page {
-                visit(*seq, item)?;
-            }
-            after = last;
-        }
+        crate::records::visit_pages(
+            after_seq,
+            |after| self.block(self.records.items_after(after, 1000)),
+            visit,
+        )
     }
 }
 

@@ -178,6 +178,11 @@ pub trait ItemStore {
     fn sources(&self) -> Result<Vec<SourceSummary>, StoreError>;
     /// One item, read from the log and checked.
     fn item(&self, id: &ItemId) -> Result<Option<Item>, StoreError>;
+    /// Several items at once, in the order asked (`None` for an id not stored). Back ends
+    /// where each read is a round trip (the cluster's database) answer in one.
+    fn items(&self, ids: &[ItemId]) -> Result<Vec<Option<Item>>, StoreError> {
+        ids.iter().map(|id| self.item(id)).collect()
+    }
     /// The raw bytes an item was read from.
     fn raw(&self, id: &ItemId) -> Result<Option<Vec<u8>>, StoreError>;
     /// A page of item records in log order.

@@ -131,6 +131,9 @@ fn the_cluster_store_reads_back_what_the_embedded_store_does() {
     let (probe, raw) = item(5, "feed-b", Tlp::Green, true);
     assert_eq!(cluster.item(&probe.id).expect("item"), embedded.item(&probe.id).expect("item"));
     assert_eq!(cluster.raw(&probe.id).expect("raw"), raw);
+    let absent = item(999_999, "feed-a", Tlp::Green, false).0.id;
+    let both = cluster.items(&[absent, probe.id, absent]).expect("items");
+    assert_eq!(both, vec![None, embedded.item(&probe.id).expect("item"), None], "in the order asked");
     assert_eq!(cluster.raw(&item(1, "feed-b", Tlp::Green, false).0.id).expect("raw"), None);
 
     let mut visited = 0;

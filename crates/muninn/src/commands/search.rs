@@ -48,9 +48,8 @@ pub fn run(config: &Config, args: &SearchArgs) -> anyhow::Result<ExitCode> {
         for _ in 0..runs {
             let started = Instant::now();
             let again = index.search(&request)?;
-            for hit in &again.hits {
-                store.item(&hit.id)?;
-            }
+            let ids: Vec<_> = again.hits.iter().map(|hit| hit.id).collect();
+            store.items(&ids)?;
             latencies.push(started.elapsed().as_secs_f64() * 1000.0);
         }
         let mut sorted = latencies.clone();
@@ -67,12 +66,13 @@ pub fn run(config: &Config, args: &SearchArgs) -> anyhow::Result<ExitCode> {
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
-    let mut found = Vec::with_capacity(results.hits.len());
-    for hit in &results.hits {
-        if let Some(item) = store.item(&hit.id)? {
-            found.push((hit, item));
-        }
-    }
+    let ids: Vec<_> = results.hits.iter().map(|hit| hit.id).collect();
+    let found: Vec<_> = results
+        .hits
+        .iter()
+        .zip(store.items(&ids)?)
+        .filter_map(|(hit, item)| item.map(|item| (hit, item)))
+        .collect();
     let bodies: Vec<&str> = found.iter().map(|(_, item)| item.body.as_str()).collect();
     let snippets = index.snippets(&query, &bodies, SNIPPET_CHARS)?;
     let rows: Vec<_> =
