@@ -76,6 +76,14 @@ pub(super) async fn create(State(state): State<Arc<AppState>>, viewer: Viewer, b
 }
 
 /// Renders the page of the list `name` as `viewer` may see it.
+/// The list's page again with the reason a change was refused (a bad request or a conflict);
+/// any other error is the server's.
+fn refused(state: &AppState, viewer: &Viewer, name: &str, error: ApiError) -> PageResult {
+    let (status, message) = explained(error).map_err(PageError::of(viewer))?;
+    let view = ListView { notice: Some(Notice::Refused(&message)), ..ListView::default() };
+    render_list(state, viewer, name, status, view)
+}
+
 fn render_list(
     state: &AppState,
     viewer: &Viewer,
@@ -194,11 +202,7 @@ pub(super) async fn remove_entry(
     let id = form.get("id");
     match change::delete_entry_data(&state, &viewer.principal, &name, id, optional_version(&form)).await {
         Ok(_) => Ok(redirect(Href::path(&["watchlists", &name]).query(&[("removed", id)]).as_str())),
-        Err(error) => {
-            let (status, message) = explained(error).map_err(PageError::of(&viewer))?;
-            let view = ListView { notice: Some(Notice::Refused(&message)), ..ListView::default() };
-            render_list(&state, &viewer, &name, status, view)
-        }
+        Err(error) => refused(&state, &viewer, &name, error),
     }
 }
 
@@ -213,11 +217,7 @@ pub(super) async fn settings(
     let request = ListSettings { tlp: form.get("tlp").to_owned(), version: optional_version(&form) };
     match change::set_tlp_data(&state, &viewer.principal, &name, &request).await {
         Ok(_) => Ok(redirect(Href::path(&["watchlists", &name]).query(&[("settings", "1")]).as_str())),
-        Err(error) => {
-            let (status, message) = explained(error).map_err(PageError::of(&viewer))?;
-            let view = ListView { notice: Some(Notice::Refused(&message)), ..ListView::default() };
-            render_list(&state, &viewer, &name, status, view)
-        }
+        Err(error) => refused(&state, &viewer, &name, error),
     }
 }
 
@@ -236,11 +236,7 @@ pub(super) async fn delete_list(
     };
     match answer {
         Ok(()) => Ok(redirect(Href::fixed("/watchlists").query(&[("deleted", &name)]).as_str())),
-        Err(error) => {
-            let (status, message) = explained(error).map_err(PageError::of(&viewer))?;
-            let view = ListView { notice: Some(Notice::Refused(&message)), ..ListView::default() };
-            render_list(&state, &viewer, &name, status, view)
-        }
+        Err(error) => refused(&state, &viewer, &name, error),
     }
 }
 
