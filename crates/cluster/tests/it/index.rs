@@ -72,6 +72,55 @@ fn batches(from: u64, count: u64) -> Vec<AppendBatch> {
         .collect()
 }
 
+/// `count` queries drawn from the query language with a fixed seed: terms, phrases, prefixes,
+/// fuzzy terms and fields, joined by AND, OR and NOT, sometimes grouped.
+fn generated_queries(count: usize, seed: u64) -> Vec<String> {
+    let mut state = seed;
+    let mut next = move |bound: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % bound as u64) as usize
+    };
+    let mut queries = Vec::with_capacity(count);
+    while queries.len() < count {
+        let mut clauses = Vec::new();
+        for _ in 0..1 + next(3) {
+            let word = WORDS[next(WORDS.len())];
+            let clause = match next(7) {
+                0 => format!("\"the {word} group\""),
+                1 => format!("{}*", &word[..4]),
+                2 => format!("{}~1", &word[..word.len() - 1]),
+                3 => format!("source:feed-{}", ["a", "b"][next(2)]),
+                4 => format!("tlp:{}", ["clear", "green", "amber"][next(3)]),
+                _ => word.to_owned(),
+            };
+            clauses.push(clause);
+        }
+        let mut text = clauses[0].clone();
+        for clause in &clauses[1..] {
+            let mut operator = ["AND", "OR", "AND NOT", ""][next(4)];
+            // tantivy 0.27's phrase scorer asserts, in debug builds only, an order that an
+            // exclusion does not keep (phrase_scorer.rs, `seek_danger`): a phrase under NOT
+            // panics this (debug) test binary. Release builds answer it correctly (checked by
+            // hand with `muninn search 'x AND NOT "a phrase"'`), so the generator leaves it out.
+            if operator == "AND NOT" && clause.starts_with('"') {
+                operator = "AND";
+            }
+            text = if operator.is_empty() {
+                format!("{text} {clause}")
+            } else {
+                format!("{text} {operator} {clause}")
+            };
+        }
+        if clauses.len() > 2 && next(2) == 0 {
+            text = format!("({text}) OR {}", WORDS[next(WORDS.len())]);
+        }
+        queries.push(text);
+    }
+    queries
+}
+
 fn index_until_idle(config: &ClusterConfig, cache: &Path, max_shards: u32) -> IndexWorkerReport {
     let stop = AtomicBool::new(false);
     let mut open = |dir: &Path| SearchIndex::open(dir).map_err(|error| error.to_string());
@@ -203,11 +252,13 @@ fn index_shards_searched_as_one_give_the_embedded_index_results() {
         "date:[2025-06-20 TO 2025-07-10]",
         "customs OR harbour OR election",
     ];
-    for text in queries {
+    // And as a property: generated queries of every kind, combined.
+    let generated = generated_queries(60, 0x5eed);
+    for text in queries.iter().copied().chain(generated.iter().map(String::as_str)) {
         for (name, visibility) in [("everything", Visibility::everything()), ("partner", partner.clone())] {
             let ours = search(&union, text, &visibility);
             let theirs = search(&reference, text, &visibility);
-            if name == "everything" {
+            if name == "everything" && queries.contains(&text) {
                 assert!(theirs.total > 0, "{text}: the reference finds something");
             }
             same_results(&ours, &theirs, &format!("{text} as {name}"));
