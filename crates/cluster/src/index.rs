@@ -324,18 +324,22 @@ impl SearcherCache {
     /// as one index; `None` while no shard is published. `gazetteer` must be the one the index
     /// workers used (the knowledge base's).
     pub fn refresh(&self, gazetteer: Gazetteer) -> Result<Option<SearchIndex>, ClusterError> {
-        self.refresh_with(gazetteer, false)
+        self.refresh_with(|| Ok(gazetteer), false)
     }
 
     /// [`SearcherCache::refresh`], but `None` also when no shard was published since the last
-    /// refresh (the index opened then is current).
-    pub fn refresh_if_changed(&self, gazetteer: Gazetteer) -> Result<Option<SearchIndex>, ClusterError> {
+    /// refresh (the index opened then is current). `gazetteer` is called only when a shard
+    /// changed: a server refreshes every few seconds, and the gazetteer can be large.
+    pub fn refresh_if_changed(
+        &self,
+        gazetteer: impl FnOnce() -> Result<Gazetteer, ClusterError>,
+    ) -> Result<Option<SearchIndex>, ClusterError> {
         self.refresh_with(gazetteer, true)
     }
 
     fn refresh_with(
         &self,
-        gazetteer: Gazetteer,
+        gazetteer: impl FnOnce() -> Result<Gazetteer, ClusterError>,
         only_if_changed: bool,
     ) -> Result<Option<SearchIndex>, ClusterError> {
         let mut attempt = 0;
@@ -363,7 +367,7 @@ impl SearcherCache {
                 Err(error) => return Err(error),
             }
             let metas: Vec<String> = manifests.into_iter().map(|m| m.meta).collect();
-            let index = SearchIndex::open_union(&self.dir, &metas, gazetteer)
+            let index = SearchIndex::open_union(&self.dir, &metas, gazetteer()?)
                 .map_err(|error| ClusterError::Index(error.to_string()))?;
             *opened = Some(signature);
             return Ok(Some(index));

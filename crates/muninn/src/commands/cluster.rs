@@ -83,9 +83,11 @@ pub fn server_state(config: &Config, settings: muninn_api::Settings) -> anyhow::
     let reader = ClusterStore::connect(cluster)?;
     let cache = SearcherCache::connect(cluster, &cache_dir(config, "serve"))?;
     let open = move |only_if_changed: bool| -> anyhow::Result<Option<SearchIndex>> {
-        let gazetteer = super::entities::load_gazetteer(&reader)?;
-        let index =
-            if only_if_changed { cache.refresh_if_changed(gazetteer)? } else { cache.refresh(gazetteer)? };
+        let load = || {
+            super::entities::load_gazetteer(&reader)
+                .map_err(|error| muninn_cluster::ClusterError::Index(format!("the gazetteer: {error:#}")))
+        };
+        let index = if only_if_changed { cache.refresh_if_changed(load)? } else { cache.refresh(load()?)? };
         let Some(index) = index else { return Ok(None) };
         let (lists, fingerprint) = muninn_api::catalog::load_warning_lists(&reader)?;
         Ok(Some(index.with_warning_lists(lists, fingerprint)))

@@ -12,7 +12,8 @@ use muninn_index::Entity;
 use muninn_model::Tlp;
 use muninn_screen::watchlist::{Entry, EntryKind, Severity};
 use muninn_stix::{
-    Graph, LATEST_TABLE, NameIndex, NamedObject, Profile, StixObject, TraversalConfig, named_objects, profile,
+    Graph, LATEST_TABLE, NameIndex, NamedObject, Neighbourhood, Profile, StixObject, TraversalConfig,
+    named_objects, profile,
 };
 use muninn_store::ItemStore;
 use serde_json::{Value, json};
@@ -126,6 +127,19 @@ fn traversal(depth: u8, hub_degree: usize) -> TraversalConfig {
     TraversalConfig { depth: usize::from(depth), hub_degree }
 }
 
+/// The object `args` names and its neighbourhood to `args.depth`.
+fn around_named<'a>(
+    knowledge: &'a KnowledgeBase,
+    args: &GraphArgs,
+) -> anyhow::Result<(&'a StixObject, Neighbourhood<'a>)> {
+    let start = knowledge.resolve_one(&args.name, args.object_type.as_deref())?;
+    let around = knowledge
+        .graph
+        .neighbourhood(start.id().as_str(), &traversal(args.depth, args.hub_degree))
+        .ok_or_else(|| anyhow::anyhow!("{} is stored but not in the graph", start.id()))?;
+    Ok((start, around))
+}
+
 fn profile_json(knowledge: &KnowledgeBase, profile: &Profile) -> Value {
     json!({
         "id": profile.id, "type": profile.object_type, "name": profile.name, "aliases": profile.aliases,
@@ -196,12 +210,7 @@ fn print_profiles(knowledge: &KnowledgeBase, args: &GraphArgs) -> anyhow::Result
 }
 
 fn neighbourhood(knowledge: &KnowledgeBase, args: &GraphArgs) -> anyhow::Result<ExitCode> {
-    let start = knowledge.resolve_one(&args.name, args.object_type.as_deref())?;
-    let config = traversal(args.depth, args.hub_degree);
-    let around = knowledge
-        .graph
-        .neighbourhood(start.id().as_str(), &config)
-        .ok_or_else(|| anyhow::anyhow!("{} is stored but not in the graph", start.id()))?;
+    let (start, around) = around_named(knowledge, args)?;
     if args.json {
         let nodes: Vec<Value> = around
             .nodes()
@@ -279,12 +288,7 @@ fn path(knowledge: &KnowledgeBase, args: &PathArgs) -> anyhow::Result<ExitCode> 
 }
 
 fn communities(knowledge: &KnowledgeBase, args: &GraphArgs) -> anyhow::Result<ExitCode> {
-    let start = knowledge.resolve_one(&args.name, args.object_type.as_deref())?;
-    let config = traversal(args.depth, args.hub_degree);
-    let around = knowledge
-        .graph
-        .neighbourhood(start.id().as_str(), &config)
-        .ok_or_else(|| anyhow::anyhow!("{} is stored but not in the graph", start.id()))?;
+    let (start, around) = around_named(knowledge, args)?;
     let found = around.communities();
     if args.json {
         let values: Vec<Value> = found
