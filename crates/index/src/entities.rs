@@ -12,6 +12,8 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use muninn_text::{NameForm, NameMatch, NameMatcher, Scratch, WordKeys};
+
+use crate::common_words::{Tagging, begins_sentence, tagging_of};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -62,8 +64,9 @@ impl std::fmt::Display for GazetteerWarning {
 pub struct Gazetteer {
     /// Sorted by id.
     entities: Vec<Entity>,
-    /// For each form given to the matcher: the entity's index and the form as listed.
-    forms: Vec<(u32, String)>,
+    /// For each form given to the matcher: the entity's index, the form as listed and how it
+    /// is used to tag text.
+    forms: Vec<(u32, String, Tagging)>,
     matcher: NameMatcher,
     by_id: HashMap<String, u32>,
     fingerprint: String,
@@ -96,14 +99,14 @@ impl Gazetteer {
         kept.sort_by(|a, b| a.id.cmp(&b.id));
         let by_id: HashMap<String, u32> =
             kept.iter().enumerate().map(|(index, entity)| (entity.id.clone(), index as u32)).collect();
-        let mut forms: Vec<(u32, String)> = Vec::new();
+        let mut forms: Vec<(u32, String, Tagging)> = Vec::new();
         for (index, entity) in kept.iter().enumerate() {
             for name in std::iter::once(&entity.name).chain(&entity.aliases) {
-                forms.push((index as u32, name.clone()));
+                forms.push((index as u32, name.clone(), tagging_of(name, &entity.kind)));
             }
         }
         let (matcher, matcher_warnings) = NameMatcher::with_keys(
-            forms.iter().map(|(entity, text)| NameForm::exact(*entity, text)),
+            forms.iter().map(|(entity, text, _)| NameForm::exact(*entity, text)),
             WordKeys::random(),
         );
         for warning in matcher_warnings {
@@ -113,7 +116,7 @@ impl Gazetteer {
                     form
                 }
             };
-            let (entity, text) = &forms[form as usize];
+            let (entity, text, _) = &forms[form as usize];
             warnings.push(GazetteerWarning {
                 entity: kept[*entity as usize].id.clone(),
                 message: format!("the name {text:?} cannot be matched: {warning}; it is ignored"),
@@ -126,6 +129,15 @@ impl Gazetteer {
     /// The entities, by id.
     pub fn entities(&self) -> &[Entity] {
         &self.entities
+    }
+
+    /// The names that are common words and how each is used (see [`Tagging`]): (entity, name,
+    /// rule), in the order of the entities.
+    pub fn guarded_names(&self) -> impl Iterator<Item = (&Entity, &str, Tagging)> {
+        self.forms
+            .iter()
+            .filter(|(_, _, tagging)| *tagging != Tagging::Everywhere)
+            .map(|(entity, text, tagging)| (&self.entities[*entity as usize], text.as_str(), *tagging))
     }
 
     /// Whether there are no entities.
@@ -174,8 +186,8 @@ impl Gazetteer {
         let mut found: Vec<u32> = self
             .forms
             .iter()
-            .filter(|(_, form)| glob_matches(&pattern, &fold_phrase(form).chars().collect::<Vec<_>>()))
-            .map(|(entity, _)| *entity)
+            .filter(|(_, form, _)| glob_matches(&pattern, &fold_phrase(form).chars().collect::<Vec<_>>()))
+            .map(|(entity, _, _)| *entity)
             .collect();
         found.sort_unstable();
         found.dedup();
@@ -191,6 +203,24 @@ impl Gazetteer {
         found
     }
 
+    /// The matches of names in `text` that tag it: [`Gazetteer::find`] less the common words
+    /// that are not written as listed or begin a sentence.
+    fn find_tags(&self, text: &str, scratch: &mut Scratch) -> Vec<NameMatch> {
+        let mut found = self.find(text, scratch);
+        found.retain(|found| {
+            let (_, form, tagging) = &self.forms[found.form as usize];
+            match tagging {
+                Tagging::Everywhere => true,
+                Tagging::LookupOnly => false,
+                Tagging::AsWritten => {
+                    text.get(found.span.clone()) == Some(form.as_str())
+                        && !begins_sentence(text, found.span.start)
+                }
+            }
+        });
+        found
+    }
+
     /// The distinct entities mentioned in `texts`, as indexes into [`Gazetteer::entities`].
     pub(crate) fn entity_indexes<'t>(
         &self,
@@ -199,7 +229,7 @@ impl Gazetteer {
     ) -> Vec<u32> {
         let mut found = Vec::new();
         for text in texts {
-            found.extend(resolve(self.find(text, scratch)).into_iter().map(|m| m.id));
+            found.extend(resolve(self.find_tags(text, scratch)).into_iter().map(|m| m.id));
         }
         found.sort_unstable();
         found.dedup();
@@ -212,7 +242,7 @@ impl Gazetteer {
 /// one is dropped ("Sandworm" inside "Sandworm Team", "Lazarus" inside "Lazarus Group"), and
 /// the same span naming several entities (an alias two clusters share) gives one mention each.
 pub fn extract_entities(gazetteer: &Gazetteer, text: &str) -> Vec<EntityMention> {
-    resolve(gazetteer.find(text, &mut Scratch::default()))
+    resolve(gazetteer.find_tags(text, &mut Scratch::default()))
         .into_iter()
         .map(|found| {
             let entity = &gazetteer.entities[found.id as usize];
@@ -283,6 +313,8 @@ fn fingerprint(entities: &[Entity]) -> String {
         return String::new();
     }
     let mut hasher = Sha256::new();
+    // The rules that decide what tags text are part of what an index was built with.
+    hasher.update(crate::common_words::rules_digest());
     for entity in entities {
         for part in std::iter::once(&entity.id)
             .chain(std::iter::once(&entity.name))
@@ -375,6 +407,35 @@ mod tests {
                 "ta:apt29 \"Grizzly Steppe\" 18..32 \"Grizzly Steppe\"",
             ]
         );
+    }
+
+    #[test]
+    fn common_word_names_tag_only_as_written_and_still_resolve() {
+        let mut cuba = entity("m:cuba", "Cuba", &["COLDDRAW"]);
+        cuba.kind = "malware".to_owned();
+        let mut island = entity("p:cuba", "Cuba", &[]);
+        island.kind = "country".to_owned();
+        let (gazetteer, _) = Gazetteer::new(vec![
+            entity("ta:turla", "Turla", &["Snake", "Venomous Bear"]),
+            entity("t:ping", "ping", &[]),
+            cuba,
+            island,
+        ]);
+        assert_eq!(
+            mentions(&gazetteer, "Turla, also known as Snake, and a snake; SNAKE too. Snake oil. ping Cuba"),
+            [
+                "ta:turla \"Turla\" 0..5 \"Turla\"",
+                "ta:turla \"Snake\" 21..26 \"Snake\"",
+                "p:cuba \"Cuba\" 68..72 \"Cuba\"",
+            ]
+        );
+        let ids = |found: Vec<&Entity>| found.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(gazetteer.lookup("snake")), ["ta:turla"]);
+        assert_eq!(ids(gazetteer.lookup("ping")), ["t:ping"]);
+        assert_eq!(ids(gazetteer.lookup("Cuba")), ["m:cuba", "p:cuba"]);
+        let guarded: Vec<String> =
+            gazetteer.guarded_names().map(|(e, name, rule)| format!("{} {name} {rule:?}", e.id)).collect();
+        assert_eq!(guarded, ["m:cuba Cuba LookupOnly", "t:ping ping LookupOnly", "ta:turla Snake AsWritten"]);
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! nothing.
 
 pub mod analysis;
+mod common_words;
 mod correlate;
 mod entities;
 mod error;
@@ -33,6 +34,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 pub use correlate::{
     EntitySummary, IndicatorSummary, MAX_RELATED_POSTINGS, MAX_RELATED_VALUES, Mention, Related, SharedEntity,
 };
+pub use common_words::Tagging;
 pub use entities::{Entity, EntityMention, Gazetteer, GazetteerWarning, extract_entities};
 pub use error::IndexError;
 pub use schema::SCHEMA_VERSION;

@@ -856,7 +856,8 @@ pub struct PathArgs {
 #[derive(Debug, Args)]
 pub struct FromKnowledgeArgs {
     /// Object types whose names and aliases are taken (comma-separated or repeated). Malware
-    /// and tool names (`Cuba`, `ping`) are often common words: add them knowingly.
+    /// and tool names (`Cuba`, `ping`) are often common words: the gazetteer tags such one-word
+    /// names only where written as listed (or not at all), a watchlist matches them folded.
     #[arg(long, value_delimiter = ',', default_value = "intrusion-set,threat-actor,campaign")]
     pub types: Vec<String>,
     /// JSON output.

@@ -34,7 +34,8 @@ pub struct IncidentFields {
     pub date: String,
     /// Where (town, site, region).
     pub place: String,
-    /// ISO 3166-1 alpha-2 code (`UA`, `ml`): two letters, kept upper case.
+    /// An ISO 3166-1 country: alpha-2 (`UA`, `ml`), alpha-3 (`UKR`) or English short name
+    /// (`Ukraine`); stored as the alpha-2 code, upper case.
     pub country: String,
     /// Who did it, by name (resolved against the knowledge base by the caller).
     pub actor: String,
@@ -183,15 +184,17 @@ impl Incident {
             .ok_or_else(|| refuse("type", "missing (bombing, ransomware, kidnapping...)"))?;
         let country = match cut_field("country", &fields.country, MAX_SHORT_CHARS)? {
             None => None,
-            Some(code) if code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic()) => {
-                Some(code.to_ascii_uppercase())
-            }
-            Some(other) => {
-                return Err(refuse(
-                    "country",
-                    format!("{other:?} is not an ISO 3166-1 alpha-2 code (UA, ML, FR...)"),
-                ));
-            }
+            Some(text) => match crate::country::country(&text) {
+                Some(found) => Some(found.alpha2.to_owned()),
+                None => {
+                    return Err(refuse(
+                        "country",
+                        format!(
+                            "{text:?} is not an ISO 3166-1 country (an alpha-2 code such as UA, an alpha-3 code such as UKR, or the English short name such as Ukraine)"
+                        ),
+                    ));
+                }
+            },
         };
         let casualties = match fields.casualties.trim() {
             "" => None,
@@ -356,8 +359,12 @@ mod tests {
             (fields("2026-01-01", "bombing"), "date: \"2026-01-01\" is in the future"),
             (fields("2024-02-03", " "), "type: missing"),
             (
-                IncidentFields { country: "Ukraine".into(), ..fields("2024-02-03", "bombing") },
-                "country: \"Ukraine\" is not an ISO 3166-1 alpha-2 code",
+                IncidentFields { country: "Atlantis".into(), ..fields("2024-02-03", "bombing") },
+                "country: \"Atlantis\" is not an ISO 3166-1 country (an alpha-2 code such as UA",
+            ),
+            (
+                IncidentFields { country: "XE".into(), ..fields("2024-02-03", "bombing") },
+                "country: \"XE\" is not an ISO 3166-1 country",
             ),
             (
                 IncidentFields { casualties: "-3".into(), ..fields("2024-02-03", "bombing") },
@@ -383,6 +390,24 @@ mod tests {
         for (record, expected) in cases {
             let error = Incident::parse(&record, now()).expect_err(expected).to_string();
             assert!(error.starts_with(expected), "{record:?}: {error:?} does not start with {expected:?}");
+        }
+    }
+
+    /// Each way of writing a country and what the incident keeps: the alpha-2 code.
+    #[test]
+    fn countries_are_kept_as_iso_alpha2() {
+        let cases = [
+            ("ua", Some("UA")),
+            ("UKR", Some("UA")),
+            ("Ukraine", Some("UA")),
+            ("  mali ", Some("ML")),
+            ("Iran (Islamic Republic of)", Some("IR")),
+            ("", None),
+        ];
+        for (written, kept) in cases {
+            let record = IncidentFields { country: written.into(), ..fields("2024-02-03", "bombing") };
+            let incident = Incident::parse(&record, now()).expect(written);
+            assert_eq!(incident.country.as_deref(), kept, "{written:?}");
         }
     }
 

@@ -7,6 +7,7 @@
 //! Pure: no IO, no clock, no randomness (the caller passes a bundle UUID's bytes), no panics on
 //! input. See `README.md` for the storage mapping and the choices made.
 
+mod country;
 mod documents;
 mod error;
 mod export;
@@ -22,6 +23,7 @@ mod strict;
 mod timestamp;
 mod types;
 
+pub use country::{Country, ISO_3166_1_TSV, countries, country, country_by_alpha2};
 pub use documents::{LATEST_TABLE, StixDocument, VERSION_TABLE, documents, version_key};
 pub use error::{QUOTE_LIMIT, StixError};
 pub use export::{ExportedBundle, export_bundle};

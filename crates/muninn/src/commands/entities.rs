@@ -60,6 +60,9 @@ pub struct StoredList {
     pub kind: String,
     /// Records left out or changed by the import, and names that cannot be matched.
     pub warnings: Vec<String>,
+    /// Names that are common words, each with how the index uses it (tagged only as written,
+    /// or only looked up).
+    pub common_words: Vec<String>,
 }
 
 /// Imports a list of entities from `bytes` in `format` and stores it as list `name` (replacing
@@ -121,8 +124,14 @@ pub fn store_entities(
     mut warnings: Vec<String>,
 ) -> anyhow::Result<StoredList> {
     let kind = entities.first().map_or_else(|| "unspecified".to_owned(), |entity| entity.kind.clone());
-    let (_, gazetteer_warnings) = Gazetteer::new(entities.clone());
+    let (gazetteer, gazetteer_warnings) = Gazetteer::new(entities.clone());
     warnings.extend(gazetteer_warnings.iter().map(ToString::to_string));
+    let common_words = gazetteer
+        .guarded_names()
+        .map(|(entity, name, tagging)| {
+            format!("{} ({}): {name:?} is {}", entity.name, entity.id, tagging.describe())
+        })
+        .collect();
     let version = match store.document(GAZETTEER_TABLE, name)? {
         Some(previous) => {
             let previous: EntityList = serde_json::from_slice(&previous)
@@ -134,7 +143,7 @@ pub fn store_entities(
     let count = entities.len();
     let list = EntityList { name: name.to_owned(), format: format.to_owned(), version, entities };
     store.put_documents(vec![Document::put(GAZETTEER_TABLE, name, serde_json::to_vec(&list)?)])?;
-    Ok(StoredList { version, entities: count, kind, warnings })
+    Ok(StoredList { version, entities: count, kind, warnings, common_words })
 }
 
 pub fn run(config: &Config, command: &EntitiesCommand) -> anyhow::Result<ExitCode> {
@@ -175,11 +184,11 @@ pub fn print_stored(
     reindexed: u64,
     as_json: bool,
 ) -> anyhow::Result<ExitCode> {
-    let StoredList { version, entities, kind, warnings } = stored;
+    let StoredList { version, entities, kind, warnings, common_words } = stored;
     if as_json {
         output::print_json(&json!({
             "list": name, "version": version, "entities": entities, "kind": kind,
-            "warnings": warnings, "reindexed": reindexed,
+            "warnings": warnings, "common_words": common_words, "reindexed": reindexed,
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -189,9 +198,19 @@ pub fn print_stored(
     if warnings.len() > 50 {
         eprintln!("warning: ... and {} more", warnings.len() - 50);
     }
-    output::print(&format!(
+    let mut text = format!(
         "stored entity list {name} (version {version}): {entities} {kind} entities; reindexed {reindexed} items\n"
-    ))?;
+    );
+    if !common_words.is_empty() {
+        text.push_str(&format!(
+            "{} one-word names are common words and tag items only with care (--json lists them all):\n",
+            common_words.len()
+        ));
+        for line in common_words.iter().take(10) {
+            text.push_str(&format!("  {line}\n"));
+        }
+    }
+    output::print(&text)?;
     Ok(ExitCode::SUCCESS)
 }
 

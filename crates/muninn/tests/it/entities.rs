@@ -95,3 +95,46 @@ fn imported_entities_are_searched_summarised_and_shown() {
     assert!(deleted.status.success(), "{}", String::from_utf8_lossy(&deleted.stderr));
     assert_eq!(muninn(&data, &["search", "entity:APT28"]).status.code(), Some(2));
 }
+
+/// A one-word alias that is a common word ("Snake", for Turla) tags only the items that write it
+/// as listed, not at a sentence start; the import says which names are guarded; `entity:Snake`
+/// still resolves.
+#[test]
+fn common_word_aliases_tag_only_where_written_as_listed() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let data = work.path().join("data");
+    let input = work.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        "{\"title\": \"report one\", \"body\": \"The group known as Snake used a new implant.\"}\n\
+         {\"title\": \"garden\", \"body\": \"A snake in the grass; SNAKE warnings posted.\"}\n\
+         {\"title\": \"market\", \"body\": \"Snake oil sales rose.\"}\n",
+    )
+    .expect("write");
+    let ingested = muninn(&data, &["ingest", "--source", "desk", "--json", input.to_str().expect("path")]);
+    assert!(ingested.status.success(), "{}", String::from_utf8_lossy(&ingested.stderr));
+    let list = work.path().join("actors.csv");
+    std::fs::write(&list, "id,kind,value,aliases\nturla,name,Turla,Snake|Venomous Bear\n").expect("write");
+    let imported = json(&muninn(
+        &data,
+        &[
+            "entities",
+            "import",
+            "--format",
+            "csv",
+            "--name",
+            "actors",
+            "--json",
+            list.to_str().expect("path"),
+        ],
+    ));
+    assert_eq!(
+        imported["common_words"][0].as_str().map(|line| line.contains("\"Snake\"")),
+        Some(true),
+        "{imported}"
+    );
+    let found = json(&muninn(&data, &["search", "entity:Snake", "--json"]));
+    let titles: Vec<&str> =
+        found["hits"].as_array().expect("hits").iter().filter_map(|hit| hit["title"].as_str()).collect();
+    assert_eq!(titles, ["report one"]);
+}

@@ -117,7 +117,7 @@ fn incidents_from_csv_report_each_row_link_to_the_knowledge_base_and_pass_the_va
     let data = work.path().join("data");
     let report = knowledge_base(&data);
     let file = &report["files"][0];
-    assert_eq!((file["stored"].as_u64(), file["rejected"].as_u64()), (Some(3), Some(5)), "{report}");
+    assert_eq!((file["stored"].as_u64(), file["rejected"].as_u64()), (Some(4), Some(5)), "{report}");
     // Every row, by its line in the file: what became of it and why.
     let rows: Vec<String> = file["rows"]
         .as_array()
@@ -131,12 +131,13 @@ fn incidents_from_csv_report_each_row_link_to_the_knowledge_base_and_pass_the_va
     let expected = [
         "2 stored sabotage in Pivnichna substation, 2016-12-17",
         "3 rejected date: \"2016-02-30\" is not a date (YYYY-MM-DD) or timestamp: day out of range for the month",
-        "4 rejected country: \"Ukraine\" is not an ISO 3166-1 alpha-2 code (UA, ML, FR...)",
+        "4 stored arson in Example Port, 2023-07-04",
         "5 rejected casualties: \"several\" is not a whole number of people (leave empty when unknown)",
         "6 rejected type: missing (bombing, ransomware, kidnapping...)",
         "7 stored intrusion in Ministry building, 2024-05-01",
         "8 rejected 12 fields, the header has 11 (a missing quote?)",
         "9 stored shelling in Example District, north, 2024-06-14",
+        "10 rejected country: \"Atlantis\" is not an ISO 3166-1 country (an alpha-2 code such as UA, an alpha-3 code such as UKR, or the English short name such as Ukraine)",
     ];
     assert_eq!(rows, expected, "{report}");
     assert!(
@@ -151,7 +152,7 @@ fn incidents_from_csv_report_each_row_link_to_the_knowledge_base_and_pass_the_va
         json(&muninn(&data, &["import", "incidents", "--json", path_str(&test_data("incidents.csv"))]));
     assert_eq!(
         (again["files"][0]["unchanged"].as_u64(), again["files"][0]["stored"].as_u64()),
-        (Some(3), Some(0)),
+        (Some(4), Some(0)),
         "{again}"
     );
 
@@ -164,7 +165,7 @@ fn incidents_from_csv_report_each_row_link_to_the_knowledge_base_and_pass_the_va
     )
     .expect("write");
     let updated = json(&muninn(&data, &["import", "incidents", "--json", path_str(&edited)]));
-    assert_eq!(updated["files"][0]["updated"], 1, "{updated}");
+    assert_eq!(updated["files"][0]["updated"], 2, "{updated}");
 
     // Out as STIX: the incidents with their custom properties and links, valid for OASIS.
     let out = work.path().join("incidents.json");
@@ -174,10 +175,16 @@ fn incidents_from_csv_report_each_row_link_to_the_knowledge_base_and_pass_the_va
         serde_json::from_slice(&std::fs::read(&out).expect("read")).expect("bundle");
     let incidents: Vec<&serde_json::Value> =
         bundle["objects"].as_array().expect("objects").iter().filter(|o| o["type"] == "incident").collect();
-    assert_eq!(incidents.len(), 3);
+    assert_eq!(incidents.len(), 4);
     let grid = incidents.iter().find(|o| o["x_muninn_reference"] == "INC-2016-01").expect("INC-2016-01");
     assert_eq!(grid["x_muninn_casualties"], 1, "the edited version is the latest");
     assert_eq!(grid["x_muninn_country"], "UA");
+    // Countries written as an alpha-3 code or an English name are kept as alpha-2.
+    let country_of = |reference: &str| {
+        incidents.iter().find(|o| o["x_muninn_reference"] == reference).map(|o| o["x_muninn_country"].clone())
+    };
+    assert_eq!(country_of("INC-2024-11"), Some(serde_json::json!("EE")));
+    assert_eq!(country_of("INC-2023-07"), Some(serde_json::json!("UA")));
     assert_eq!(grid["x_muninn_actor"], "Voodoo Bear");
     assert!(
         grid["x_muninn_actor_ref"].as_str().is_some_and(|id| id.starts_with("intrusion-set--")),
