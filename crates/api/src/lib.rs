@@ -20,6 +20,7 @@ pub mod routes;
 pub mod sharing;
 pub mod state;
 pub mod taxii;
+pub mod tls;
 pub mod ui;
 pub mod watchlists;
 pub mod webhooks;
@@ -29,12 +30,14 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use axum::Extension;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use serde_json::{Map, Value, json};
 use tokio::sync::Semaphore;
 
@@ -160,12 +163,17 @@ async fn observe(
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
+    let https = request.extensions().get::<tls::Https>().is_some();
     let Ok(_slot) = slots.try_acquire_owned() else {
         state.metrics.shed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         return ApiError::Busy.into_response();
     };
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if https {
+        // Browsers that once reached the server over TLS never fall back to plain HTTP.
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
     headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
@@ -190,41 +198,76 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// Serves until `shutdown` completes, then finishes the requests in flight. The index follows
-/// the log in the background (every second).
+/// Serves plain HTTP until `shutdown` completes, then finishes the requests in flight. The
+/// index follows the log in the background (every second).
 pub async fn serve(
     state: Arc<AppState>,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    webhooks::start(&state, state.settings.webhook_policy.clone());
-    // The daily signed checkpoint of the audit chain: checked at start and every hour.
-    let signing = Arc::clone(&state);
-    let checkpoint_task = tokio::spawn(async move {
-        loop {
-            match audit_log::sign_daily_checkpoint(&signing).await {
-                Ok(Some(checkpoint)) => {
-                    tracing::info!(date = %checkpoint.date, entries = checkpoint.seq, "audit checkpoint signed")
-                }
-                Ok(None) => {}
-                Err(error) => tracing::error!(%error, "the daily audit checkpoint could not be signed"),
-            }
-            tokio::time::sleep(Duration::from_secs(3600)).await;
-        }
-    });
-    let syncing = Arc::clone(&state);
-    let sync_task = tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            let state = Arc::clone(&syncing);
-            if let Ok(Err(error)) = tokio::task::spawn_blocking(move || state.sync_index()).await {
-                tracing::warn!(%error, "index sync failed");
-            }
-        }
-    });
+    let _background = BackgroundTasks::start(&state);
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
-    sync_task.abort();
-    checkpoint_task.abort();
-    result
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// Serves HTTPS with `tls` (see [`tls::server_config`]) until `shutdown` completes, as
+/// [`serve`] does plain HTTP. Requests carry the [`tls::Https`] mark, so session cookies are
+/// `Secure` and responses carry `Strict-Transport-Security`.
+pub async fn serve_tls(
+    state: Arc<AppState>,
+    listener: tokio::net::TcpListener,
+    tls: Arc<rustls::ServerConfig>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let _background = BackgroundTasks::start(&state);
+    // axum gives `ConnectInfo<SocketAddr>` (the rate limiter's key) for plain TCP listeners and
+    // for tapped ones; the empty tap is what makes the TLS listener's peer address reach it.
+    let listener = tls::TlsListener::new(listener, tls)?.tap_io(|_| {});
+    let app = router(state).layer(Extension(tls::Https)).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// The server's background work, stopped when this is dropped: the daily signed checkpoint of
+/// the audit chain, the index following the log, the alert webhooks.
+struct BackgroundTasks {
+    checkpoint: tokio::task::JoinHandle<()>,
+    sync: tokio::task::JoinHandle<()>,
+}
+
+impl BackgroundTasks {
+    fn start(state: &Arc<AppState>) -> BackgroundTasks {
+        webhooks::start(state, state.settings.webhook_policy.clone());
+        // The daily signed checkpoint of the audit chain: checked at start and every hour.
+        let signing = Arc::clone(state);
+        let checkpoint = tokio::spawn(async move {
+            loop {
+                match audit_log::sign_daily_checkpoint(&signing).await {
+                    Ok(Some(checkpoint)) => {
+                        tracing::info!(date = %checkpoint.date, entries = checkpoint.seq, "audit checkpoint signed")
+                    }
+                    Ok(None) => {}
+                    Err(error) => tracing::error!(%error, "the daily audit checkpoint could not be signed"),
+                }
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+            }
+        });
+        let syncing = Arc::clone(state);
+        let sync = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                let state = Arc::clone(&syncing);
+                if let Ok(Err(error)) = tokio::task::spawn_blocking(move || state.sync_index()).await {
+                    tracing::warn!(%error, "index sync failed");
+                }
+            }
+        });
+        BackgroundTasks { checkpoint, sync }
+    }
+}
+
+impl Drop for BackgroundTasks {
+    fn drop(&mut self) {
+        self.sync.abort();
+        self.checkpoint.abort();
+    }
 }

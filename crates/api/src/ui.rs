@@ -380,9 +380,11 @@ fn decode_component(bytes: &[u8]) -> Result<String, ApiError> {
     String::from_utf8(out).map_err(|_| ApiError::BadRequest("a form field is not UTF-8".to_owned()))
 }
 
-/// The `Set-Cookie` value of a cookie for this client: `Secure` unless it came over loopback
-/// (a plain-HTTP demo on 127.0.0.1), always HttpOnly and SameSite=Strict.
+/// The `Set-Cookie` value of a cookie for this client: `Secure` over TLS, and off loopback
+/// even over plain HTTP (only a plain-HTTP demo on 127.0.0.1 goes without), always HttpOnly
+/// and SameSite=Strict.
 fn set_cookie(parts: &Parts, name: &str, value: &str, path: &str, max_age: Option<u64>) -> HeaderValue {
+    let https = parts.extensions.get::<crate::tls::Https>().is_some();
     let loopback = match client_ip_of(parts).parse::<std::net::IpAddr>() {
         Ok(ip) => ip.is_loopback(),
         Err(_) => true,
@@ -391,7 +393,7 @@ fn set_cookie(parts: &Parts, name: &str, value: &str, path: &str, max_age: Optio
     if let Some(seconds) = max_age {
         cookie.push_str(&format!("; Max-Age={seconds}"));
     }
-    if !loopback {
+    if https || !loopback {
         cookie.push_str("; Secure");
     }
     HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static("muninn_invalid=1"))

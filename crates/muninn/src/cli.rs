@@ -117,6 +117,12 @@ pub struct ServeArgs {
     /// repeatable.
     #[arg(long = "webhook-allow-host", value_name = "HOST:PORT")]
     pub webhook_allow_hosts: Vec<String>,
+    /// Serve HTTPS (TLS 1.2 and 1.3, no 0-RTT) with this PEM certificate chain (with --tls-key).
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<std::path::PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,5 +9,6 @@ mod visibility;
 mod basics;
 mod export;
 mod taxii;
+mod tls;
 mod ui;
 mod watchlists;

@@ -15,6 +15,7 @@ use anyhow::Context;
 use muninn_access::{Org, OrgId, Role, TokenRecord, User, UserId};
 use muninn_api::catalog;
 use muninn_api::state::{AppState, Settings, audit_documents, record, stored_head};
+use muninn_api::tls::{ServerConfig, TlsFiles};
 use muninn_audit::{AuditAction, AuditRecord, Chain, Outcome};
 use muninn_model::Timestamp;
 use muninn_store::{Document, EmbeddedStore, ItemStore};
@@ -204,27 +205,46 @@ pub fn audit(config: &Config, command: &AuditCommand) -> anyhow::Result<ExitCode
     }
 }
 
-/// Serves the API of a data directory until Ctrl-C (or SIGTERM).
+/// Serves the API of a data directory over plain HTTP until Ctrl-C (or SIGTERM).
 pub fn serve_dir(data_dir: &Path, listen: SocketAddr, settings: Settings) -> anyhow::Result<()> {
+    serve_dir_with(data_dir, listen, settings, None)
+}
+
+/// Serves the API of a data directory, over HTTPS when `tls` is given, until Ctrl-C (or
+/// SIGTERM).
+fn serve_dir_with(
+    data_dir: &Path,
+    listen: SocketAddr,
+    settings: Settings,
+    tls: Option<Arc<ServerConfig>>,
+) -> anyhow::Result<()> {
     let store = EmbeddedStore::open(data_dir, muninn_store::StoreConfig::default())?;
     let mut index = super::entities::open_index(data_dir, &store)?;
     index.sync(&store)?;
     let state = Arc::new(AppState::new(data_dir, Box::new(store), index, settings)?);
-    serve_state(state, listen)
+    serve_state(state, listen, tls)
 }
 
 /// Serves `state` until Ctrl-C (or SIGTERM).
-fn serve_state(state: Arc<AppState>, listen: SocketAddr) -> anyhow::Result<()> {
+fn serve_state(
+    state: Arc<AppState>,
+    listen: SocketAddr,
+    tls: Option<Arc<ServerConfig>>,
+) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|error| UsageError(format!("cannot listen on {listen}: {error}")))?;
         let address = listener.local_addr()?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
         output::print(&format!(
-            "muninn serving on http://{address}/ (web UI at /, API under /api/v1, OpenAPI at /api/v1/openapi.json, metrics at /metrics); Ctrl-C stops\n"
+            "muninn serving on {scheme}://{address}/ (web UI at /, API under /api/v1, OpenAPI at /api/v1/openapi.json, metrics at /metrics); Ctrl-C stops\n"
         ))?;
-        muninn_api::serve(state, listener, shutdown_signal()).await?;
+        match tls {
+            Some(config) => muninn_api::serve_tls(state, listener, config, shutdown_signal()).await?,
+            None => muninn_api::serve(state, listener, shutdown_signal()).await?,
+        }
         anyhow::Ok(())
     })
 }
@@ -265,11 +285,19 @@ pub fn serve(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         ..defaults.webhook_policy.clone()
     };
     let settings = Settings { max_in_flight: args.max_in_flight.max(1), webhook_policy, ..defaults };
+    // Read before anything starts, so a bad file stops the command with its name.
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => {
+            let files = TlsFiles { cert: cert.clone(), key: key.clone() };
+            Some(muninn_api::tls::server_config(&files).map_err(|error| UsageError(error.to_string()))?)
+        }
+        _ => None,
+    };
     if config.cluster.is_some() {
         let state = super::cluster::server_state(config, settings)?;
-        serve_state(Arc::new(state), args.listen)?;
+        serve_state(Arc::new(state), args.listen, tls)?;
         return Ok(ExitCode::SUCCESS);
     }
-    serve_dir(&config.data_dir, args.listen, settings)?;
+    serve_dir_with(&config.data_dir, args.listen, settings, tls)?;
     Ok(ExitCode::SUCCESS)
 }
