@@ -8,12 +8,16 @@
 
 mod event;
 mod export;
+mod galaxy;
 mod stix;
 
 pub use event::{
     Attribute, Event, Galaxy, GalaxyCluster, MispObject, ObjectReference, Org, Sighting, Tag, parse_event,
 };
 pub use export::{ExportAttribute, export_event};
+pub use galaxy::{
+    Cluster, ClusterObject, ClusterWarning, GalaxyFile, MAX_CLUSTERS, Related, galaxy_actors, parse_galaxy,
+};
 pub use stix::{StixMapping, to_stix};
 
 use muninn_model::Tlp;

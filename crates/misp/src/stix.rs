@@ -37,7 +37,7 @@ fn is_uuid(text: &str) -> bool {
 
 /// A STIX id of `kind` for `uuid` when it is a UUID, else one derived from `seed` (a name-based
 /// UUID: the same input gives the same id).
-fn stix_id(kind: &str, uuid: Option<&str>, seed: &str) -> String {
+pub(crate) fn stix_id(kind: &str, uuid: Option<&str>, seed: &str) -> String {
     if let Some(uuid) = uuid.filter(|u| is_uuid(u)) {
         return format!("{kind}--{}", uuid.to_ascii_lowercase());
     }

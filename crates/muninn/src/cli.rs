@@ -233,6 +233,18 @@ pub enum ImportCommand {
         #[arg(long)]
         json: bool,
     },
+    /// MISP galaxy cluster files of threat actors (`threat-actor.json` of misp-galaxy, as
+    /// `pymispgalaxies` ships it) into the knowledge base as intrusion sets with their synonyms
+    /// as aliases: a new cluster is stored, a changed one becomes a new version, an unchanged
+    /// one is left alone.
+    Galaxy {
+        /// Galaxy cluster files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
     /// MISP event JSON: the event's STIX (report, indicators, identity, intrusion sets,
     /// sightings) into the knowledge base, and its text as an item (screened, indexed).
     Misp {

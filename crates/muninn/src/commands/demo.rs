@@ -79,6 +79,42 @@ pub(crate) const PARTS: [(&str, &str, Option<&str>); 8] = [
 
 /// The demo's gazetteer: 15 MISP threat-actor clusters (licence: `demo/GAZETTEER-LICENCE.md`).
 pub(crate) const GAZETTEER: &[u8] = include_bytes!("../../demo/gazetteer-threat-actors.json");
+/// MITRE ATT&CK Enterprise 18.1 as one STIX 2.1 bundle (24,771 objects) and the MISP
+/// threat-actor galaxy (864 clusters), zstd-compressed (licences: `demo/knowledge/README.md`).
+const ATTACK: &[u8] = include_bytes!("../../demo/knowledge/enterprise-attack-18.1.json.zst");
+const THREAT_ACTOR_GALAXY: &[u8] = include_bytes!("../../demo/knowledge/misp-galaxy-threat-actor.json.zst");
+
+/// What the demo put in the knowledge base.
+struct LoadedKnowledge {
+    attack: muninn_stix::ImportCounts,
+    galaxy: super::knowledge::GalaxyImport,
+    software_entities: usize,
+}
+
+/// Loads ATT&CK and the threat-actor galaxy into the knowledge base, and ATT&CK's software
+/// (malware and tools, with their aliases) into the gazetteer as the list `attack-software`.
+fn load_knowledge(store: &mut EmbeddedStore) -> anyhow::Result<LoadedKnowledge> {
+    let attack = zstd::decode_all(ATTACK).context("decompressing the bundled ATT&CK bundle")?;
+    let (report, documents) = super::knowledge::import_against_store(store, &attack)?;
+    store.put_documents(documents)?;
+    let galaxy = zstd::decode_all(THREAT_ACTOR_GALAXY).context("decompressing the bundled galaxy")?;
+    let galaxy = super::knowledge::import_galaxy(store, &galaxy, Timestamp::now())?;
+    let knowledge = super::graph::KnowledgeBase::load(store)?;
+    let software: Vec<muninn_index::Entity> =
+        muninn_stix::named_objects(knowledge.objects(), &["malware", "tool"])
+            .into_iter()
+            .map(|object| muninn_index::Entity {
+                id: format!("attack-software:{}", object.id),
+                name: object.name,
+                aliases: object.aliases,
+                kind: object.object_type,
+            })
+            .collect();
+    let software_entities = software.len();
+    super::entities::store_entities(store, "attack-software", "stix", software, Vec::new())?;
+    Ok(LoadedKnowledge { attack: report.counts(), galaxy, software_entities })
+}
+
 /// A warning list of known benign values (public DNS resolvers), in the MISP format.
 const WARNING_LIST: &[u8] = include_bytes!("../../demo/warninglist-public-resolvers.json");
 
@@ -210,6 +246,7 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         GAZETTEER,
         None,
     )?;
+    let knowledge = load_knowledge(&mut store)?;
     store.put_documents(vec![Document::put(
         muninn_api::catalog::WARNINGLIST_TABLE,
         "Public DNS resolvers",
@@ -258,7 +295,14 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             "verified": verify.problems.is_empty(),
             "indexed": indexed,
             "watchlist": watchlist.name,
-            "gazetteer_entities": gazetteer.entities,
+            "gazetteer_entities": gazetteer.entities + knowledge.software_entities,
+            "knowledge": {
+                "attack_objects": knowledge.attack.stored,
+                "attack_rejected": knowledge.attack.rejected,
+                "galaxy_intrusion_sets": knowledge.galaxy.stored - knowledge.galaxy.links,
+                "galaxy_links": knowledge.galaxy.links,
+                "galaxy_problems": knowledge.galaxy.problems,
+            },
             "alerts": alerts,
             "seconds": seconds,
         }))?;
@@ -297,8 +341,14 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         ));
         text.push_str(&format!("full-text index: {indexed} items\n"));
         text.push_str(&format!(
-            "gazetteer: {} threat actors found by name in the items (entity: in search, facets, muninn entity)\n",
-            gazetteer.entities
+            "knowledge base: MITRE ATT&CK Enterprise ({} objects) and the MISP threat-actor galaxy ({} intrusion sets, {} links to each other and to ATT&CK)\n",
+            knowledge.attack.stored,
+            knowledge.galaxy.stored - knowledge.galaxy.links,
+            knowledge.galaxy.links
+        ));
+        text.push_str(&format!(
+            "gazetteer: {} threat actors and {} ATT&CK malware and tools found by name in the items (entity: in search, facets, muninn entity)\n",
+            gazetteer.entities, knowledge.software_entities
         ));
         text.push_str(&format!(
             "screening: {alerts} alerts from watchlist {:?} ({} entries), raised as the items arrived\n",
@@ -314,7 +364,7 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             }
         ));
         text.push_str(&format!(
-            "\nTry:\n  muninn --data-dir {data_arg} search 'sandworm OR \"frozen lighthouse\"' --facets\n  muninn --data-dir {data_arg} search 'Багдади OR البغدادي OR baghdadi'\n  muninn --data-dir {data_arg} alerts\n  muninn --data-dir {data_arg} entity \"Fancy Bear\"\n  muninn --data-dir {data_arg} search 'entity:Sandworm' --facets\n  muninn --data-dir {data_arg} watchlist show demo-watchlist\n  muninn --data-dir {data_arg} items list\n  muninn --data-dir {data_arg} sources\n  muninn --data-dir {data_arg} stats\n  muninn --data-dir {data_arg} items show <ID>\n"
+            "\nTry:\n  muninn --data-dir {data_arg} search 'sandworm OR \"frozen lighthouse\"' --facets\n  muninn --data-dir {data_arg} search 'Багдади OR البغدادي OR baghdadi'\n  muninn --data-dir {data_arg} alerts\n  muninn --data-dir {data_arg} entity \"Fancy Bear\"\n  muninn --data-dir {data_arg} entity profile intrusion-set--bef4c620-0787-42a8-a96d-b7eb6e85917c   (APT28 in ATT&CK)\n  muninn --data-dir {data_arg} entity neighbourhood 'Sandworm Team' --depth 1\n  muninn --data-dir {data_arg} search 'entity:Sandworm' --facets\n  muninn --data-dir {data_arg} watchlist show demo-watchlist\n  muninn --data-dir {data_arg} items list\n  muninn --data-dir {data_arg} sources\n  muninn --data-dir {data_arg} stats\n  muninn --data-dir {data_arg} items show <ID>\n"
         ));
         text.push_str("\nUsers (demo passwords; the server listens on loopback only):\n");
         for (id, org, role, password) in DEMO_USERS {
@@ -333,7 +383,7 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    if rejected > 0 || !verify.problems.is_empty() {
+    if rejected > 0 || !verify.problems.is_empty() || knowledge.attack.rejected > 0 {
         return Ok(ExitCode::from(crate::exit::PARTIAL));
     }
     if !args.no_serve {

@@ -129,6 +129,7 @@ fn read_file(path: &Path) -> anyhow::Result<Vec<u8>> {
 pub fn import(config: &Config, command: &ImportCommand) -> anyhow::Result<Option<ExitCode>> {
     match command {
         ImportCommand::Stix { files, json } => stix(config, files, *json).map(Some),
+        ImportCommand::Galaxy { files, json } => galaxy(config, files, *json).map(Some),
         ImportCommand::Misp { files, source, tlp, json } => {
             misp(config, files, source.as_deref(), *tlp, *json).map(Some)
         }
@@ -158,6 +159,146 @@ fn stix(config: &Config, files: &[PathBuf], as_json: bool) -> anyhow::Result<Exi
     }
     print_reports(&reports, as_json)?;
     Ok(if rejected > 0 { ExitCode::from(crate::exit::PARTIAL) } else { ExitCode::SUCCESS })
+}
+
+/// What [`import_galaxy`] did with one galaxy file.
+#[derive(Debug, Default)]
+pub struct GalaxyImport {
+    /// Intrusion sets and links (`related-to` relationships) stored new.
+    pub stored: usize,
+    /// Those that changed: a new version.
+    pub updated: usize,
+    /// Those equal to the stored version.
+    pub unchanged: usize,
+    /// Of the stored ones, links.
+    pub links: usize,
+    /// Clusters left out by the mapping, and objects the STIX import refused, with the reason.
+    pub problems: Vec<String>,
+}
+
+/// Imports a MISP threat-actor galaxy file into the knowledge base (see `muninn import
+/// galaxy`), dating new objects and new versions `now`.
+pub fn import_galaxy(
+    store: &mut dyn ItemStore,
+    bytes: &[u8],
+    now: Timestamp,
+) -> anyhow::Result<GalaxyImport> {
+    let file = muninn_misp::parse_galaxy(bytes).map_err(|error| UsageError(error.to_string()))?;
+    // The galaxy links clusters by UUID; ATT&CK's objects in the knowledge base carry the
+    // UUIDs misp-galaxy's ATT&CK clusters have, so a link resolves to a stored object of one of
+    // the types a cluster can be.
+    let failure: RefCell<Option<StoreError>> = RefCell::new(None);
+    let resolve = |uuid: &str| {
+        ["intrusion-set", "threat-actor", "campaign", "malware", "tool"].iter().find_map(|kind| {
+            let id = format!("{kind}--{uuid}");
+            match store.document(LATEST_TABLE, &id) {
+                Ok(found) => found.map(|_| id),
+                Err(error) => {
+                    failure.borrow_mut().get_or_insert(error);
+                    None
+                }
+            }
+        })
+    };
+    let (objects, warnings) =
+        muninn_misp::galaxy_actors(&file, resolve).map_err(|error| UsageError(error.to_string()))?;
+    if let Some(error) = failure.into_inner() {
+        return Err(error.into());
+    }
+    let now = now.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+    let mut outcome = GalaxyImport {
+        problems: warnings.iter().map(ToString::to_string).collect(),
+        ..GalaxyImport::default()
+    };
+    let mut dated = Vec::with_capacity(objects.len());
+    for object in &objects {
+        let stored: Option<serde_json::Value> =
+            store.document(LATEST_TABLE, &object.id)?.and_then(|bytes| serde_json::from_slice(&bytes).ok());
+        match stored {
+            None => {
+                outcome.stored += 1;
+                outcome.links += usize::from(object.id.starts_with("relationship--"));
+                dated.push(object.dated(&now, &now));
+            }
+            Some(mut stored) => {
+                let created = stored["created"].as_str().unwrap_or(&now).to_owned();
+                let modified = stored["modified"].as_str().unwrap_or("").to_owned();
+                if let Some(fields) = stored.as_object_mut() {
+                    fields.remove("created");
+                    fields.remove("modified");
+                }
+                if stored == object.content {
+                    outcome.unchanged += 1;
+                } else if modified.as_str() < now.as_str() {
+                    // A new version keeps the object's `created` (STIX 2.1, 3.1).
+                    outcome.updated += 1;
+                    dated.push(object.dated(&created, &now));
+                } else {
+                    outcome.problems.push(format!(
+                        "{}: the stored version is dated {modified}, not before now; left as it is",
+                        object.id
+                    ));
+                }
+            }
+        }
+    }
+    if dated.is_empty() {
+        return Ok(outcome);
+    }
+    let bundle = json!({"type": "bundle", "id": format!("bundle--{}", random_uuid()?), "objects": dated});
+    let (report, documents) = import_against_store(store, &serde_json::to_vec(&bundle)?)?;
+    for object in &report.objects {
+        if let Outcome::Rejected(error) = &object.outcome {
+            outcome.problems.push(format!("{}: refused: {error}", object.id.as_deref().unwrap_or("(no id)")));
+        }
+    }
+    store.put_documents(documents)?;
+    Ok(outcome)
+}
+
+fn galaxy(config: &Config, files: &[PathBuf], as_json: bool) -> anyhow::Result<ExitCode> {
+    let mut store = super::open_store(config)?;
+    let mut reports = Vec::new();
+    let mut problems = 0;
+    for file in files {
+        let bytes = read_file(file)?;
+        let name = file.display().to_string();
+        match import_galaxy(&mut store, &bytes, Timestamp::now()) {
+            Ok(done) => {
+                problems += done.problems.len();
+                reports.push(json!({
+                    "file": name, "stored": done.stored, "links": done.links, "updated": done.updated,
+                    "unchanged": done.unchanged, "problems": done.problems,
+                }));
+            }
+            Err(error) if error.is::<UsageError>() => {
+                problems += 1;
+                reports.push(json!({"file": name, "error": format!("{error:#}")}));
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    if as_json {
+        output::print_json(&json!({"files": reports}))?;
+    } else {
+        let mut text = String::new();
+        for report in &reports {
+            let file = report["file"].as_str().unwrap_or("");
+            if let Some(error) = report["error"].as_str() {
+                text.push_str(&format!("{file}: refused: {error}\n"));
+                continue;
+            }
+            text.push_str(&format!(
+                "{file}: {} objects stored ({} of them links to other clusters or ATT&CK), {} updated, {} unchanged\n",
+                report["stored"], report["links"], report["updated"], report["unchanged"]
+            ));
+            for problem in report["problems"].as_array().into_iter().flatten() {
+                text.push_str(&format!("  {}\n", problem.as_str().unwrap_or("")));
+            }
+        }
+        output::print(&text)?;
+    }
+    Ok(if problems > 0 { ExitCode::from(crate::exit::PARTIAL) } else { ExitCode::SUCCESS })
 }
 
 fn print_reports(reports: &[serde_json::Value], as_json: bool) -> anyhow::Result<()> {

@@ -65,6 +65,22 @@ fn demo_loads_a_multilingual_corpus_and_real_samples() {
     assert!(sources.contains("partner-mail") && sources.contains("spamassassin-corpus"), "{sources}");
     let first = item_ids(&data);
 
+    // The knowledge base holds ATT&CK and the MISP threat-actor galaxy: the whole bundle stored,
+    // every cluster an intrusion set, and an actor's profile joins both.
+    assert_eq!(summary["knowledge"]["attack_objects"], 24_771, "{summary}");
+    assert_eq!(summary["knowledge"]["attack_rejected"], 0, "{summary}");
+    assert!(summary["knowledge"]["galaxy_intrusion_sets"].as_u64().expect("galaxy") > 800, "{summary}");
+    let profile = stdout(&muninn(&data, &["entity", "profile", "Sandworm Team", "--type", "intrusion-set"]));
+    assert!(profile.contains("Sandworm"), "{profile}");
+    // The galaxy's APT28 links to ATT&CK's (same UUID as misp-galaxy's ATT&CK cluster), whose
+    // techniques are one step further.
+    assert!(summary["knowledge"]["galaxy_links"].as_u64().expect("links") > 50, "{summary}");
+    let galaxy_apt28 = "intrusion-set--5b4ee3ea-eee3-4c8e-8323-85ae32658754";
+    let neighbourhood = muninn(&data, &["entity", "neighbourhood", galaxy_apt28, "--depth", "2", "--json"]);
+    let neighbourhood = stdout(&neighbourhood);
+    assert!(neighbourhood.contains("intrusion-set--bef4c620-0787-42a8-a96d-b7eb6e85917c"), "{neighbourhood}");
+    assert!(neighbourhood.contains("attack-pattern--"), "ATT&CK techniques of APT28: {neighbourhood}");
+
     // Running it again replaces the earlier demo with the same content (same ids).
     let again = demo(&dir, &[]);
     assert!(again.status.success());

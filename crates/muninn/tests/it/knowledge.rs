@@ -360,3 +360,74 @@ fn knowledge_base_names_become_a_watchlist_and_gazetteer_entities_in_one_command
         assert!(String::from_utf8_lossy(&refused.stderr).contains(expected), "{args:?}");
     }
 }
+
+/// `muninn import galaxy`: MISP threat-actor clusters become intrusion sets with their synonyms
+/// as aliases, linked to the stored objects they name; a re-import stores nothing new, a changed
+/// cluster becomes a new version that keeps `created`; the export passes the OASIS validator.
+#[test]
+fn a_threat_actor_galaxy_becomes_intrusion_sets_linked_to_the_knowledge_base() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let data = work.path().join("data");
+    let galaxy_path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/gazetteer-threat-actors.json");
+    let original = std::fs::read_to_string(&galaxy_path).expect("read");
+    // A related cluster that the knowledge base holds (an intrusion set of kb.json, by UUID).
+    let kb: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(test_data("kb.json")).expect("kb")).expect("kb");
+    let stored_set = kb["objects"]
+        .as_array()
+        .expect("objects")
+        .iter()
+        .find(|o| o["type"] == "intrusion-set")
+        .and_then(|o| o["id"].as_str())
+        .expect("an intrusion set in kb.json")
+        .to_owned();
+    let mut galaxy: serde_json::Value = serde_json::from_str(&original).expect("galaxy");
+    galaxy["values"][0]["related"] = serde_json::json!([
+        {"dest-uuid": stored_set.trim_start_matches("intrusion-set--"), "type": "similar",
+         "tags": ["estimative-language:likelihood-probability=\"likely\""]},
+        {"dest-uuid": "00000000-0000-4000-8000-00000000abcd", "type": "similar"}
+    ]);
+    let file = work.path().join("threat-actor.json");
+    std::fs::write(&file, serde_json::to_vec(&galaxy).expect("json")).expect("write");
+    assert!(muninn(&data, &["import", "stix", path_str(&test_data("kb.json"))]).status.success());
+
+    let first = json(&muninn(&data, &["import", "galaxy", "--json", path_str(&file)]));
+    assert_eq!(first["files"][0]["stored"], 16, "15 intrusion sets and one link: {first}");
+    assert_eq!(first["files"][0]["links"], 1, "{first}");
+    let again = json(&muninn(&data, &["import", "galaxy", "--json", path_str(&file)]));
+    assert_eq!(again["files"][0]["stored"], 0, "{again}");
+    assert_eq!(again["files"][0]["unchanged"], 16, "{again}");
+
+    galaxy["values"][1]["meta"]["synonyms"].as_array_mut().expect("synonyms").push("Made-up Alias".into());
+    std::fs::write(&file, serde_json::to_vec(&galaxy).expect("json")).expect("write");
+    let changed = json(&muninn(&data, &["import", "galaxy", "--json", path_str(&file)]));
+    assert_eq!(changed["files"][0]["updated"], 1, "{changed}");
+    assert_eq!(changed["files"][0]["unchanged"], 15, "{changed}");
+
+    let out = work.path().join("sets.json");
+    let exported = muninn(
+        &data,
+        &["export", "stix", "--type", "intrusion-set", "--type", "relationship", "--out", path_str(&out)],
+    );
+    assert!(exported.status.success(), "{}", String::from_utf8_lossy(&exported.stderr));
+    let bundle: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("read")).expect("bundle");
+    let objects = bundle["objects"].as_array().expect("objects");
+    let name = galaxy["values"][1]["value"].as_str().expect("name");
+    let changed_set = objects.iter().find(|o| o["name"] == name).expect("the changed cluster");
+    assert!(changed_set["aliases"].to_string().contains("Made-up Alias"), "{changed_set}");
+    assert_ne!(changed_set["created"], changed_set["modified"], "a new version keeps created");
+    assert!(
+        objects.iter().any(|o| o["type"] == "relationship" && o["target_ref"] == stored_set.as_str()),
+        "the link to the stored intrusion set"
+    );
+    assert_eq!(stix2_validator_errors(&out), Vec::<String>::new());
+
+    // Not a galaxy of actors: refused whole, naming the problem.
+    let sectors = work.path().join("sector.json");
+    std::fs::write(&sectors, r#"{"name": "Sector", "type": "sector", "values": []}"#).expect("write");
+    let refused = muninn(&data, &["import", "galaxy", path_str(&sectors)]);
+    assert_eq!(refused.status.code(), Some(3));
+    assert!(stdout(&refused).contains("not a threat-actor or intrusion-set galaxy"), "{}", stdout(&refused));
+}
