@@ -8,13 +8,18 @@
 //! [`LOCAL_ORG`]; an object without one stays inside that organisation (AMBER+STRICT), as the
 //! TAXII server does with objects that carry no TLP. A relationship is shown only when the
 //! caller may see it and both its ends.
+//!
+//! Incidents (`muninn import incidents`) are kept here too, newest first, for the incident
+//! routes and pages and the entity page's incidents and map of places: an incident is shown
+//! only to those who may see it, and the places of an entity are the countries of the visible
+//! incidents it took part in and of the visible locations its visible relationships reach.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use muninn_access::{Principal, can_see};
 use muninn_model::{LOCAL_ORG, Markings, Tlp};
-use muninn_stix::{LATEST_TABLE, StixObject};
+use muninn_stix::{IncidentRole, LATEST_TABLE, StixObject, StoredIncident, country_by_alpha2};
 use muninn_store::ItemStore;
 use serde_json::{Value, json};
 
@@ -23,6 +28,8 @@ use crate::error::{ApiError, ApiResult};
 
 /// Most relationships an entity answers with.
 pub const MAX_RELATIONSHIPS: usize = 100;
+/// Most incidents an entity answers with.
+pub const MAX_ENTITY_INCIDENTS: usize = 100;
 
 /// A named object of the knowledge base.
 #[derive(Debug)]
@@ -30,6 +37,8 @@ struct Named {
     kind: String,
     name: String,
     markings: Markings,
+    /// A `location`'s `country` (ISO 3166-1 alpha-2 in STIX 2.1).
+    country: Option<String>,
 }
 
 /// A relationship object.
@@ -50,6 +59,29 @@ pub struct Knowledge {
     by_end: HashMap<String, Vec<usize>>,
     /// Object ids by folded name or alias.
     by_name: HashMap<String, Vec<String>>,
+    /// Incidents, newest first (then by id).
+    incidents: Vec<IncidentEntry>,
+}
+
+/// A stored incident and its markings.
+#[derive(Debug)]
+pub struct IncidentEntry {
+    /// What it records.
+    pub incident: StoredIncident,
+    /// Its markings (from its TLP, as the deployment's own material).
+    pub markings: Markings,
+}
+
+/// A country on an entity's map: how many of its incidents and located relationships are
+/// there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// ISO 3166-1 alpha-2.
+    pub country: &'static muninn_stix::Country,
+    /// Visible incidents of the entity in the country.
+    pub incidents: u64,
+    /// Visible relationships of the entity to locations in the country.
+    pub locations: u64,
 }
 
 fn markings_of(object: &StixObject) -> Markings {
@@ -81,7 +113,15 @@ impl Knowledge {
             };
             knowledge.add(text, &object);
         }
+        knowledge.sort_incidents();
         Ok(knowledge)
+    }
+
+    /// Newest first, then by id, so pages of the list are stable.
+    fn sort_incidents(&mut self) {
+        self.incidents.sort_by(|a, b| {
+            b.incident.date.cmp(&a.incident.date).then_with(|| a.incident.id.cmp(&b.incident.id))
+        });
     }
 
     fn add(&mut self, text: &str, object: &StixObject) {
@@ -99,14 +139,23 @@ impl Knowledge {
             }
             return;
         }
+        if let Some(incident) = StoredIncident::read(object) {
+            self.incidents.push(IncidentEntry { incident, markings: markings_of(object) });
+        }
         let Some(name) = object.name().filter(|name| !name.trim().is_empty()) else { return };
-        let aliases: Vec<String> = serde_json::from_str::<Value>(text)
-            .ok()
+        let value = serde_json::from_str::<Value>(text).ok();
+        let aliases: Vec<String> = value
+            .as_ref()
             .and_then(|value| {
                 let list = value.get("aliases").or_else(|| value.get("x_mitre_aliases"))?.as_array()?.clone();
                 Some(list.iter().filter_map(Value::as_str).map(str::to_owned).collect())
             })
             .unwrap_or_default();
+        let country = value
+            .as_ref()
+            .filter(|_| object.object_type() == "location")
+            .and_then(|value| value.get("country")?.as_str())
+            .map(|code| code.trim().to_ascii_uppercase());
         for form in std::iter::once(name).chain(aliases.iter().map(String::as_str)) {
             let ids = self.by_name.entry(fold(form)).or_default();
             if !ids.contains(&id) {
@@ -117,6 +166,7 @@ impl Knowledge {
             kind: object.object_type().to_owned(),
             name: name.to_owned(),
             markings: markings_of(object),
+            country,
         };
         self.objects.insert(id, named);
     }
@@ -124,15 +174,7 @@ impl Knowledge {
     /// The relationships of the objects named `names` (an entity's name and aliases) that
     /// `principal` may see, with both ends visible: type, direction, and the other end.
     pub fn relationships(&self, principal: &Principal, names: &[&str]) -> Vec<Value> {
-        let mut seeds: Vec<&str> = names
-            .iter()
-            .filter_map(|name| self.by_name.get(&fold(name)))
-            .flatten()
-            .map(String::as_str)
-            .filter(|id| self.objects.get(*id).is_some_and(|object| can_see(principal, &object.markings)))
-            .collect();
-        seeds.sort_unstable();
-        seeds.dedup();
+        let seeds = self.visible_ids_named(principal, names);
         let mut out = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for seed in &seeds {
@@ -158,6 +200,124 @@ impl Knowledge {
         }
         out
     }
+}
+
+impl Knowledge {
+    /// The ids of the objects named `names` (names or aliases, folded) that `principal` may see.
+    pub fn visible_ids_named(&self, principal: &Principal, names: &[&str]) -> Vec<&str> {
+        let mut ids: Vec<&str> = names
+            .iter()
+            .filter_map(|name| self.by_name.get(&fold(name)))
+            .flatten()
+            .map(String::as_str)
+            .filter(|id| self.objects.get(*id).is_some_and(|object| can_see(principal, &object.markings)))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// The type and name of a stored object `principal` may see.
+    pub fn visible_object(&self, principal: &Principal, id: &str) -> Option<(&str, &str)> {
+        let object = self.objects.get(id).filter(|object| can_see(principal, &object.markings))?;
+        Some((object.kind.as_str(), object.name.as_str()))
+    }
+
+    /// The incidents `principal` may see, newest first.
+    pub fn visible_incidents<'a>(
+        &'a self,
+        principal: &'a Principal,
+    ) -> impl Iterator<Item = &'a IncidentEntry> {
+        self.incidents.iter().filter(|entry| can_see(principal, &entry.markings))
+    }
+
+    /// The incident with this id, whoever may see it (the caller authorises).
+    pub fn incident(&self, id: &str) -> Option<&IncidentEntry> {
+        self.incidents.iter().find(|entry| entry.incident.id == id)
+    }
+
+    /// The visible incidents in which the entity named `names` (its name and aliases) is the
+    /// actor or a target, newest first, at most [`MAX_ENTITY_INCIDENTS`].
+    pub fn incidents_of<'a>(
+        &'a self,
+        principal: &'a Principal,
+        names: &[&str],
+    ) -> Vec<(&'a IncidentEntry, IncidentRole)> {
+        let ids = self.visible_ids_named(principal, names);
+        self.visible_incidents(principal)
+            .filter_map(|entry| Some((entry, entry.incident.role_of(&ids, names)?)))
+            .take(MAX_ENTITY_INCIDENTS)
+            .collect()
+    }
+
+    /// The countries involved with the entity named `names`: those of its visible incidents
+    /// and of the visible locations its visible relationships reach, each with its counts,
+    /// most involved first. Codes not in the ISO 3166-1 table are left out (nowhere to draw
+    /// them).
+    pub fn places(&self, principal: &Principal, names: &[&str]) -> Vec<Place> {
+        let mut places: Vec<Place> = Vec::new();
+        let mut count = |code: &str, incident: bool| {
+            let Some(country) = country_by_alpha2(code) else { return };
+            let at = match places.iter().position(|place| place.country.alpha2 == country.alpha2) {
+                Some(at) => at,
+                None => {
+                    places.push(Place { country, incidents: 0, locations: 0 });
+                    places.len() - 1
+                }
+            };
+            if incident {
+                places[at].incidents += 1;
+            } else {
+                places[at].locations += 1;
+            }
+        };
+        for (entry, _) in self.incidents_of(principal, names) {
+            if let Some(code) = &entry.incident.country {
+                count(code, true);
+            }
+        }
+        for seed in self.visible_ids_named(principal, names) {
+            for &at in self.by_end.get(seed).map_or(&[][..], Vec::as_slice) {
+                let link = &self.links[at];
+                let other_id = if link.source == seed { &link.target } else { &link.source };
+                let Some(other) = self.objects.get(other_id) else { continue };
+                if !can_see(principal, &link.markings) || !can_see(principal, &other.markings) {
+                    continue;
+                }
+                if let Some(code) = &other.country {
+                    count(code, false);
+                }
+            }
+        }
+        places.sort_by(|a, b| {
+            (b.incidents + b.locations)
+                .cmp(&(a.incidents + a.locations))
+                .then_with(|| a.country.alpha2.cmp(b.country.alpha2))
+        });
+        places
+    }
+}
+
+impl Place {
+    /// The place as JSON, for the entity route and page.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "country": self.country.alpha2, "name": self.country.name,
+            "latitude": self.country.latitude, "longitude": self.country.longitude,
+            "incidents": self.incidents, "locations": self.locations,
+        })
+    }
+}
+
+/// The server's knowledge base (a first load reads every stored object: off the async threads).
+pub async fn knowledge_of(state: &crate::state::AppState) -> ApiResult<Arc<Knowledge>> {
+    let (store, cache) = (Arc::clone(&state.store), Arc::clone(&state.knowledge));
+    tokio::task::spawn_blocking(move || {
+        let store = store.read().map_err(|_| ApiError::internal("store lock poisoned"))?;
+        cache.get(store.as_ref())
+    })
+    .await
+    .map_err(ApiError::internal)?
 }
 
 /// The knowledge base, loaded on first use and again when the number of stored objects changes.
@@ -272,5 +432,74 @@ mod tests {
         assert_eq!(kinds("partner-x", &["Sandworm Team"]), ["uses out Industroyer"]);
         assert_eq!(kinds(LOCAL_ORG, &["Industroyer"]), ["uses in Sandworm Team"]);
         assert!(kinds(LOCAL_ORG, &["Nobody"]).is_empty());
+    }
+
+    /// An incident of `INC-n`, dated on day n of May 2024.
+    fn incident(label: &str, tlp: Tlp, country: &str, actor: &str, actor_ref: Option<&Value>) -> Value {
+        let now = muninn_stix::StixTimestamp::parse("2026-01-01T00:00:00Z").expect("now");
+        let fields = muninn_stix::IncidentFields {
+            id: label.to_owned(),
+            date: format!("2024-05-0{}", &label[4..]),
+            incident_type: "sabotage".to_owned(),
+            country: country.to_owned(),
+            actor: actor.to_owned(),
+            ..Default::default()
+        };
+        let actor_ref =
+            actor_ref.map(|value| muninn_stix::StixId::parse(value["id"].as_str().expect("id")).expect("id"));
+        let stamp = muninn_stix::IncidentStamp { tlp: Some(tlp), actor_ref, ..Default::default() };
+        let object = muninn_stix::Incident::parse(&fields, now).expect("valid").to_stix(&stamp);
+        serde_json::from_str(object.json()).expect("json")
+    }
+
+    #[test]
+    fn incidents_and_places_of_an_entity_show_only_what_the_caller_sees() {
+        let actor = sdo("intrusion-set", 1, "Sandworm Team", Some(Tlp::Green), &["Voodoo Bear"]);
+        let mut kyiv = sdo("location", 2, "Kyiv", Some(Tlp::Green), &[]);
+        kyiv["country"] = json!("ua");
+        let mut paris = sdo("location", 3, "Paris", Some(Tlp::Green), &[]);
+        paris["country"] = json!("FR");
+        let mut knowledge = Knowledge::default();
+        for value in [
+            actor.clone(),
+            kyiv.clone(),
+            paris.clone(),
+            relationship(10, "targets", &actor, &kyiv, Some(Tlp::Green)),
+            relationship(11, "targets", &actor, &paris, Some(Tlp::AmberStrict)),
+            incident("INC-1", Tlp::Green, "UA", "someone", Some(&actor)),
+            incident("INC-2", Tlp::AmberStrict, "ML", "voodoo  BEAR", None),
+            incident("INC-3", Tlp::Clear, "DE", "Someone Else", None),
+        ] {
+            let (text, parsed) = object(value);
+            knowledge.add(&text, &parsed);
+        }
+        knowledge.sort_incidents();
+        let seen = |org: &str| -> (Vec<String>, Vec<String>) {
+            let who = principal(org);
+            let incidents = knowledge
+                .incidents_of(&who, &["Sandworm Team", "Voodoo Bear"])
+                .iter()
+                .map(|(entry, role)| {
+                    format!("{} {}", entry.incident.reference.as_deref().unwrap_or(""), role.as_str())
+                })
+                .collect();
+            let places = knowledge
+                .places(&who, &["Sandworm Team"])
+                .iter()
+                .map(|place| format!("{} {} {}", place.country.alpha2, place.incidents, place.locations))
+                .collect();
+            (incidents, places)
+        };
+        // Newest first; by its id (INC-1) or as recorded by an alias (INC-2); the deployment sees its
+        // AMBER+STRICT material, a partner only the GREEN. Places by the name alone: INC-2 names
+        // an alias only, so it is not among them.
+        assert_eq!(
+            seen(LOCAL_ORG),
+            (
+                vec!["INC-2 actor".to_owned(), "INC-1 actor".to_owned()],
+                vec!["UA 1 1".to_owned(), "FR 0 1".to_owned()]
+            )
+        );
+        assert_eq!(seen("partner-x"), (vec!["INC-1 actor".to_owned()], vec!["UA 1 1".to_owned()]));
     }
 }

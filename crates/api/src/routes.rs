@@ -97,6 +97,16 @@ pub fn api_routes() -> Vec<(RouteSpec, Handler)> {
         ),
         (spec(Method::GET, "/api/v1/entities", "Entity lists of the gazetteer", true), get(entity_lists)),
         (spec(Method::GET, "/api/v1/entities/{name}", "Items naming an entity", true), get(entity)),
+        (
+            spec(
+                Method::GET,
+                "/api/v1/incidents",
+                "Incidents by country, actor and date range, newest first",
+                true,
+            ),
+            get(crate::incidents::list),
+        ),
+        (spec(Method::GET, "/api/v1/incidents/{id}", "One incident", true), get(crate::incidents::one)),
         (spec(Method::GET, "/api/v1/alerts", "Alerts, newest first", true), get(alerts)),
         (
             spec(
@@ -735,19 +745,23 @@ pub(crate) async fn entity_data(
                 .flat_map(|e| std::iter::once(e.name.clone()).chain(e.aliases.iter().cloned())),
         )
         .collect();
-    // A first load reads every stored object: off the async threads.
-    let (store, cache) = (Arc::clone(&state.store), Arc::clone(&state.knowledge));
-    let knowledge = tokio::task::spawn_blocking(move || {
-        let store = store.read().map_err(|_| ApiError::internal("store lock poisoned"))?;
-        cache.get(store.as_ref())
-    })
-    .await
-    .map_err(ApiError::internal)??;
-    let relationships =
-        knowledge.relationships(principal, &names.iter().map(String::as_str).collect::<Vec<_>>());
+    let knowledge = crate::knowledge::knowledge_of(state).await?;
+    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let relationships = knowledge.relationships(principal, &name_refs);
+    // The incidents it took part in and the countries involved (the page's map).
+    let incidents: Vec<Value> = knowledge
+        .incidents_of(principal, &name_refs)
+        .into_iter()
+        .map(|(entry, role)| {
+            let mut value = crate::incidents::incident_json(entry);
+            value["role"] = json!(role.as_str());
+            value
+        })
+        .collect();
+    let places: Vec<Value> = knowledge.places(principal, &name_refs).iter().map(|p| p.to_json()).collect();
     state.audit(principal, AuditAction::EntityRead { entity: name.to_owned() }, Outcome::Allowed).await?;
     Ok(json!({
-        "relationships": relationships,
+        "relationships": relationships, "incidents": incidents, "places": places,
         "entities": summary.entities.iter().map(|e| json!({"id": e.id, "name": e.name, "aliases": e.aliases, "kind": e.kind})).collect::<Vec<_>>(),
         "count": summary.count,
         "first_seen": summary.first_seen.map(|t| t.to_string()), "last_seen": summary.last_seen.map(|t| t.to_string()),

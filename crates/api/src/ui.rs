@@ -26,6 +26,7 @@ use crate::routes::{self, AlertParams, RouteSpec, SearchParams, TriageRequest, U
 use crate::state::AppState;
 
 mod export;
+mod incidents;
 mod sharing;
 mod watchlists;
 
@@ -40,7 +41,7 @@ const SESSION_ENDED: &str =
 const PAGE_SIZE: usize = 25;
 
 /// The paths of the UI (pages, forms and assets): not part of the REST API's OpenAPI document.
-pub const PAGE_PATHS: [&str; 25] = [
+pub const PAGE_PATHS: [&str; 27] = [
     muninn_ui::CSS_PATH,
     muninn_ui::JS_PATH,
     "/login",
@@ -49,6 +50,8 @@ pub const PAGE_PATHS: [&str; 25] = [
     "/search",
     "/items/{id}",
     "/entities/{name}",
+    "/incidents",
+    "/incidents/{id}",
     "/alerts",
     "/alerts/triage",
     "/watchlists",
@@ -86,6 +89,8 @@ pub fn routes() -> Vec<(RouteSpec, Handler)> {
         (spec(Method::GET, "/search", "Search page", true), get(search_page)),
         (spec(Method::GET, "/items/{id}", "Item page", true), get(item_page)),
         (spec(Method::GET, "/entities/{name}", "Entity page", true), get(entity_page)),
+        (spec(Method::GET, "/incidents", "Incidents", true), get(incidents::incidents_page)),
+        (spec(Method::GET, "/incidents/{id}", "Incident page", true), get(incidents::incident_page)),
         (spec(Method::GET, "/alerts", "Alert queue", true), get(alerts_page)),
         (spec(Method::POST, "/alerts/triage", "Triage the selected alerts", true), post(triage)),
         (spec(Method::GET, "/watchlists", "Watchlists", true), get(watchlists::index_page)),

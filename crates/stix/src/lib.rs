@@ -19,6 +19,7 @@ mod marking;
 mod names;
 mod object;
 mod set;
+mod stored_incident;
 mod strict;
 mod timestamp;
 mod types;
@@ -44,6 +45,7 @@ pub use names::{
 };
 pub use object::{EmbeddedRef, ExternalReference, GranularMarking, RelationshipEnds, StixObject};
 pub use set::ObjectSet;
+pub use stored_incident::{IncidentRole, StoredIncident};
 pub use strict::MAX_DEPTH;
 pub use timestamp::StixTimestamp;
 pub use types::{DOMAIN_TYPES, META_TYPES, OBSERVABLE_TYPES, ObjectClass, RELATIONSHIP_TYPES, classify};

@@ -1,5 +1,6 @@
 //! The entity page: profile, timeline of mentions, the neighbourhood of entities named with
-//! it (drawn as a graph by the script from the list, expandable), recent items.
+//! it (drawn as a graph by the script from the list, expandable), the incidents it took part
+//! in, recent items.
 
 use serde_json::Value;
 
@@ -11,7 +12,8 @@ use crate::search::{histogram, hit_row, query_value};
 /// entity facet), if it ran.
 pub fn entity_page(chrome: &Chrome<'_>, name: &str, entity: &Value, mentions: Option<&Value>) -> String {
     let recent = list(entity, "recent");
-    let tlp = layout::most_restrictive(recent.iter().map(|item| s(item, "tlp")));
+    let incidents = list(entity, "incidents");
+    let tlp = layout::most_restrictive(recent.iter().chain(incidents).map(|item| s(item, "tlp")));
     let query = format!("entity:{}", query_value(name));
     layout::page(Some(chrome), Section::Search, name, tlp, |h| {
         h.el("article", &[("class", "entity-page")], |h| {
@@ -70,6 +72,15 @@ pub fn entity_page(chrome: &Chrome<'_>, name: &str, entity: &Value, mentions: Op
                     histogram(h, &query, list(mentions, "histogram"), "Mentions per day: click a bar for that day's items");
                 });
             }
+            h.el("section", &[("class", "entity-incidents")], |h| {
+                h.el_text("h2", &[], "Incidents");
+                crate::incidents::incident_table(h, list(entity, "incidents"), true);
+                h.link(
+                    &Href::fixed("/incidents").query(&[("actor", name)]),
+                    &[],
+                    "All incidents with this actor",
+                );
+            });
             h.el("section", &[("class", "recent")], |h| {
                 h.el_text("h2", &[], "Recent items");
                 h.el("ol", &[("class", "hits rows")], |h| {

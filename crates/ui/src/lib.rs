@@ -15,6 +15,7 @@ pub mod entity;
 pub mod export;
 pub mod html;
 pub mod import;
+pub mod incidents;
 pub mod item;
 pub mod layout;
 pub mod login;

@@ -62,6 +62,41 @@ pub fn item_markings() -> Vec<(&'static str, Markings)> {
 pub const WATCHLISTS: [(&str, &str, Tlp); 2] =
     [("list-a", "org-a", Tlp::AmberStrict), ("list-b", "org-b", Tlp::Green)];
 
+/// Incidents of the knowledge base: label, TLP (none: unmarked), country, actor. Knowledge-base
+/// objects are the deployment's own (originator `local`), so only CLEAR and GREEN ones are
+/// visible to the fixture's organisations.
+pub const INCIDENTS: [(&str, Option<Tlp>, &str, &str); 6] = [
+    ("clear", Some(Tlp::Clear), "UA", "APT28"),
+    ("green", Some(Tlp::Green), "ML", "Fancy Bear"),
+    ("amber", Some(Tlp::Amber), "UA", "APT28"),
+    ("strict", Some(Tlp::AmberStrict), "UA", "APT28"),
+    ("red", Some(Tlp::Red), "UA", "APT28"),
+    ("unmarked", None, "UA", "APT28"),
+];
+
+/// The fixture's incidents as STIX objects, with their ids by label.
+pub fn incident_objects() -> Vec<(&'static str, muninn_stix::StixObject)> {
+    let now = muninn_stix::StixTimestamp::parse("2026-01-01T00:00:00Z").expect("now");
+    INCIDENTS
+        .iter()
+        .enumerate()
+        .map(|(index, (label, tlp, country, actor))| {
+            let fields = muninn_stix::IncidentFields {
+                id: format!("INC-{label}"),
+                date: format!("2024-0{}-01", index + 1),
+                incident_type: "intrusion".to_owned(),
+                place: format!("place {label}"),
+                country: (*country).to_owned(),
+                actor: (*actor).to_owned(),
+                ..Default::default()
+            };
+            let incident = muninn_stix::Incident::parse(&fields, now).expect("a valid incident");
+            let stamp = muninn_stix::IncidentStamp { tlp: *tlp, ..Default::default() };
+            (*label, incident.to_stix(&stamp))
+        })
+        .collect()
+}
+
 /// A watchlist naming APT28.
 pub fn watchlist(name: &str, owner: &str, tlp: Tlp) -> muninn_screen::Watchlist {
     muninn_screen::Watchlist {
@@ -182,6 +217,13 @@ impl Fixture {
                     documents.push(catalog::alert_document(&alert, None).expect("alert doc"));
                 }
             }
+        }
+        for (_, object) in incident_objects() {
+            documents.push(Document::put(
+                muninn_stix::LATEST_TABLE,
+                object.id().as_str(),
+                object.json().as_bytes().to_vec(),
+            ));
         }
         store.put_documents(documents).expect("documents");
         let mut index = SearchIndex::open(&data.join("index")).expect("index");

@@ -8,6 +8,7 @@ mod visibility;
 
 mod basics;
 mod export;
+mod incidents;
 mod taxii;
 mod tls;
 mod ui;

@@ -26,6 +26,11 @@ pub enum Rule {
     PerAlertChange,
     /// Per watchlist: 200 when visible, else 404.
     PerWatchlist,
+    /// Per incident of the knowledge base (the deployment's own material): 200 when the
+    /// reference model lets the user see it, else 404, as a missing incident.
+    PerIncident,
+    /// A page of an incident: as [`Rule::PerIncident`]; nobody 303.
+    PagePerIncident,
     /// Any signed-in user gets 404 (the fixture has no such object); nobody 401.
     AnyUserNotFound,
     /// Per watchlist, a yente match query: 200 when the list is visible, else 404.
@@ -64,6 +69,7 @@ impl Rule {
         match self {
             Rule::Page
             | Rule::PagePerItem
+            | Rule::PagePerIncident
             | Rule::PagePerWatchlist
             | Rule::PageNotFound
             | Rule::PageAdminOnly
@@ -99,6 +105,8 @@ pub const MATRIX: &[(&str, Rule)] = &[
         "GET /api/v1/alerts/stream",
         Rule::Dedicated("basics::uploads_are_screened_audited_and_streamed_to_those_who_may_see_them"),
     ),
+    ("GET /api/v1/incidents", Rule::AnyUser),
+    ("GET /api/v1/incidents/{id}", Rule::PerIncident),
     ("GET /api/v1/alerts", Rule::AnyUser),
     ("GET /api/v1/webhooks", Rule::AnyUser),
     ("POST /api/v1/webhooks", Rule::Dedicated("basics::webhooks_deliver_signed_alerts_their_owner_may_see")),
@@ -156,6 +164,8 @@ pub const MATRIX: &[(&str, Rule)] = &[
     ("GET /search", Rule::Page),
     ("GET /items/{id}", Rule::PagePerItem),
     ("GET /entities/{name}", Rule::PageNotFound),
+    ("GET /incidents", Rule::Page),
+    ("GET /incidents/{id}", Rule::PagePerIncident),
     ("GET /alerts", Rule::Page),
     (
         "POST /alerts/triage",
@@ -291,6 +301,23 @@ fn cases(fixture: &Fixture, method: &Method, path: &str, rule: Rule) -> Vec<Case
                 Box::new(|_: &str| vec![S::NOT_FOUND]),
             ));
             out.push((path.replace("{id}", "not-an-id"), None, Box::new(|_: &str| vec![S::NOT_FOUND])));
+            out
+        }
+        Rule::PerIncident | Rule::PagePerIncident => {
+            let mut out: Vec<Case> = crate::fixture::incident_objects()
+                .into_iter()
+                .map(|(_, object)| {
+                    let markings = marking(object.tlp().unwrap_or(Tlp::AmberStrict), "local");
+                    let expect: Expect = Box::new(move |user: &str| {
+                        vec![if reference_sees(user, &markings) { S::OK } else { S::NOT_FOUND }]
+                    });
+                    (path.replace("{id}", object.id().as_str()), None, expect)
+                })
+                .collect();
+            // A missing incident, and something that is not an id: the same 404.
+            for missing in ["incident--00000000-0000-4000-8000-000000000000", "not-an-id"] {
+                out.push((path.replace("{id}", missing), None, Box::new(|_: &str| vec![S::NOT_FOUND])));
+            }
             out
         }
         Rule::PerAlert | Rule::PerAlertChange => {
@@ -438,6 +465,15 @@ async fn every_route_answers_every_user_as_the_reference_model_says() {
                     expected.contains(&status),
                     "{name} {path} as {user}: {status}, expected {expected:?}; {answer}"
                 );
+                if status == StatusCode::NOT_FOUND && spec.path.starts_with("/incidents/") {
+                    let missing = "/incidents/incident--00000000-0000-4000-8000-000000000000";
+                    let ((_, missing_page), (_, page)) =
+                        (fixture.page(missing, user).await, fixture.page(&path, user).await);
+                    assert_eq!(
+                        page, missing_page,
+                        "{path} as {user}: an invisible incident's page is a missing one's"
+                    );
+                }
                 if status == StatusCode::NOT_FOUND && spec.path.starts_with("/items/") {
                     let (_, missing_page) = fixture
                         .page(
@@ -454,7 +490,9 @@ async fn every_route_answers_every_user_as_the_reference_model_says() {
                         "{path} as {user}: an invisible item's page is a missing one's"
                     );
                 }
-                if status == StatusCode::NOT_FOUND && spec.path.starts_with("/api/v1/items") {
+                if status == StatusCode::NOT_FOUND
+                    && (spec.path.starts_with("/api/v1/items") || spec.path.starts_with("/api/v1/incidents"))
+                {
                     assert_eq!(
                         without_id(answer),
                         missing_body,

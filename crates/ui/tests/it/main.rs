@@ -129,7 +129,20 @@ fn every_page(payload: &str) -> Vec<(&'static str, String)> {
         "facets": {"source": [{"value": payload, "count": 1}], "tlp": [{"value": payload, "count": 1}],
                    "indicator": [{"value": payload, "count": 1}], "entity": [{"id": payload, "name": payload, "count": 2}]},
     });
+    let incident = json!({"id": payload, "name": payload, "date": payload, "type": payload, "place": payload,
+        "country": payload, "country_name": payload, "actor": payload, "actor_ref": payload,
+        "actor_object": {"id": payload, "type": payload, "name": payload},
+        "targets": [payload], "target_refs": [payload], "casualties": 3, "narrative": payload,
+        "reference": payload, "sources": [payload, "https://ok.example/report"], "tlp": "TLP:AMBER", "role": payload});
+    let incidents = json!({"total": 1, "incidents": [incident], "next": payload});
+    let filters = muninn_ui::incidents::IncidentFilters {
+        country: payload,
+        actor: payload,
+        from: payload,
+        to: payload,
+    };
     let entity = json!({"entities": [{"id": "x", "name": payload, "aliases": [payload], "kind": payload}],
+                        "incidents": [incident],
                         "relationships": [{"type": payload, "direction": "out", "other": {"id": payload, "type": payload, "name": payload}}],
                         "count": 1, "first_seen": payload, "last_seen": payload,
                         "sources": [{"value": payload, "count": 1}], "recent": [hit]});
@@ -285,6 +298,19 @@ fn every_page(payload: &str) -> Vec<(&'static str, String)> {
             ),
         ),
         ("sharing", muninn_ui::sharing::sharing_page(&chrome, &sharing)),
+        (
+            "incidents",
+            muninn_ui::incidents::incidents_page(
+                &chrome,
+                &muninn_ui::incidents::IncidentsView {
+                    filters,
+                    results: Some(&incidents),
+                    error: Some(payload),
+                    paged: true,
+                },
+            ),
+        ),
+        ("incident", muninn_ui::incidents::incident_page(&chrome, &incident)),
     ]
 }
 
