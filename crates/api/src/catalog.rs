@@ -164,7 +164,7 @@ pub fn load_gazetteer(store: &dyn ItemStore) -> Result<Gazetteer, CatalogError> 
     let entities = load_entity_lists(store)?.into_iter().flat_map(|list| list.entities).collect();
     let (gazetteer, warnings) = Gazetteer::new(entities);
     for warning in warnings {
-        tracing::debug!(%warning, "gazetteer entry left out");
+        tracing::debug!(warning = %crate::error::LogText(&warning.to_string()), "gazetteer entry left out");
     }
     Ok(gazetteer)
 }
@@ -228,7 +228,9 @@ pub fn load_warning_lists(
             .and_then(|text| muninn_extract::WarningList::from_json(text).map_err(|e| e.to_string()))
         {
             Ok(list) => lists.add(list),
-            Err(error) => tracing::warn!(list = %name, %error, "stored warning list left out"),
+            Err(error) => {
+                tracing::warn!(list = %crate::error::LogText(name), %error, "stored warning list left out")
+            }
         }
     }
     let fingerprint = if stored.is_empty() {

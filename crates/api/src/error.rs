@@ -102,6 +102,26 @@ impl ApiError {
     }
 }
 
+/// Outside text as a log field: control characters (line breaks among them) and hidden
+/// characters (bidirectional overrides, zero-width) written as `\u{..}` escapes, so that a value
+/// can neither forge a log line nor hide inside one, whatever the log format.
+#[derive(Debug, Clone, Copy)]
+pub struct LogText<'a>(pub &'a str);
+
+impl std::fmt::Display for LogText<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write as _;
+        for c in self.0.chars() {
+            if c.is_control() || muninn_ui::html::is_hidden_char(c) {
+                write!(formatter, "\\u{{{:X}}}", u32::from(c))?;
+            } else {
+                formatter.write_char(c)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A fresh random error id (16 hex digits).
 pub fn error_id() -> String {
     let mut bytes = [0u8; 8];
@@ -117,9 +137,12 @@ impl IntoResponse for ApiError {
         let id = error_id();
         let status = self.status();
         match &self {
-            ApiError::Internal(cause) => tracing::error!(error_id = %id, %cause, "internal error"),
+            ApiError::Internal(cause) => {
+                tracing::error!(error_id = %id, cause = %LogText(cause), "internal error")
+            }
             other => {
-                tracing::info!(error_id = %id, status = status.as_u16(), error = %other, "request refused")
+                let error = other.to_string();
+                tracing::info!(error_id = %id, status = status.as_u16(), error = %LogText(&error), "request refused")
             }
         }
         let description = match &self {

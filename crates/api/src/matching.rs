@@ -41,7 +41,7 @@ impl ListMatcher {
         let names = entities.iter().map(|entity| (entity.id.clone(), entity.names.clone())).collect();
         let (matcher, warnings) = Matcher::build(entities);
         for warning in &warnings {
-            tracing::warn!(%warning, "name left out of matching");
+            tracing::warn!(warning = %crate::error::LogText(&warning.to_string()), "name left out of matching");
         }
         ListMatcher { matcher, names }
     }

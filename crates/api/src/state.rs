@@ -236,7 +236,7 @@ impl AppState {
             jiff::Timestamp::now(),
         );
         for warning in warnings {
-            tracing::warn!(%warning, "watchlist entry not screened");
+            tracing::warn!(warning = %crate::error::LogText(&warning.to_string()), "watchlist entry not screened");
         }
         let (live, _) = tokio::sync::broadcast::channel(4096);
         let head = stored_head(store.as_ref())?;

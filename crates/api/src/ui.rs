@@ -297,7 +297,7 @@ impl IntoResponse for PageError {
             }
             ApiError::Internal(cause) => {
                 let id = crate::error::error_id();
-                tracing::error!(error_id = %id, %cause, "internal error on a page");
+                tracing::error!(error_id = %id, cause = %crate::error::LogText(cause), "internal error on a page");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Server error",

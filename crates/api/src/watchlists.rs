@@ -375,7 +375,7 @@ pub(crate) async fn refresh_screener(state: &Arc<AppState>) -> ApiResult<()> {
         let lists = compiling.read_store(|store| Ok(catalog::load_watchlists(store)?))?;
         let (screener, warnings) = Screener::compile(&lists, Timestamp::now());
         for warning in warnings {
-            tracing::warn!(%warning, "watchlist entry not screened");
+            tracing::warn!(warning = %crate::error::LogText(&warning.to_string()), "watchlist entry not screened");
         }
         Ok::<_, ApiError>(screener)
     })

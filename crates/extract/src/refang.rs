@@ -1,9 +1,12 @@
 //! Refanging: undoing the edits analysts make so that an indicator is not clickable
 //! (`hxxp://`, `[.]`, `[at]`, ...), with a map from the refanged text back to the original.
 //!
+//! Characters that IDNA (UTS 46) maps to nothing, written inside a word (`pay\u{200B}pal.com`,
+//! a soft hyphen in `exam\u{AD}ple.com`), are removed too: a browser goes to `paypal.com`, so
+//! that is the indicator, not the `pal.com` after the invisible character.
+//!
 //! The scanner runs over the refanged text; spans are mapped back with [`Refanged::original`].
-//! Every pattern is ASCII and starts and ends on ASCII bytes, so mapped spans stay on character
-//! boundaries.
+//! Every pattern starts and ends on character boundaries, so mapped spans stay on them.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -35,11 +38,14 @@ impl<'a> Refanged<'a> {
         let mut index = 0;
         while index < bytes.len() {
             let byte = bytes.get(index).copied().unwrap_or(0);
-            if !matches!(byte, b'[' | b'(' | b'{' | b'h' | b'H') {
+            // The lead bytes of the IDNA-ignored characters (see `ignored_in_word`) too.
+            if !matches!(byte, b'[' | b'(' | b'{' | b'h' | b'H' | 0xC2 | 0xCD | 0xE1 | 0xE2 | 0xEF) {
                 index += 1;
                 continue;
             }
-            let Some((old_len, replacement, spaced)) = match_pattern(bytes, index) else {
+            let Some((old_len, replacement, spaced)) =
+                match_pattern(bytes, index).or_else(|| ignored_in_word(text, index))
+            else {
                 index += 1;
                 continue;
             };
@@ -164,6 +170,26 @@ fn match_pattern(bytes: &[u8], at: usize) -> Option<(usize, &'static str, bool)>
     Some((inner_end + 1, replacement, spaced))
 }
 
+/// Characters that IDNA mapping (UTS 46) ignores and that show nothing: soft hyphen, combining
+/// grapheme joiner, Mongolian free variation selectors, zero-width space, word joiner, invisible
+/// plus, byte order mark.
+fn is_idna_ignored(c: char) -> bool {
+    matches!(
+        c,
+        '\u{AD}' | '\u{34F}' | '\u{180B}'
+            ..='\u{180D}' | '\u{180F}' | '\u{200B}' | '\u{2060}' | '\u{2064}' | '\u{FEFF}'
+    )
+}
+
+/// An IDNA-ignored character at `at` between two characters of a word: its length, removed.
+fn ignored_in_word(text: &str, at: usize) -> Option<(usize, &'static str, bool)> {
+    let ignored = text.get(at..)?.chars().next().filter(|&c| is_idna_ignored(c))?;
+    let in_word = |c: char| c.is_alphanumeric() || matches!(c, '.' | '-') || is_idna_ignored(c);
+    let before = text.get(..at)?.chars().next_back()?;
+    let after = text.get(at + ignored.len_utf8()..)?.chars().next()?;
+    (in_word(before) && in_word(after)).then_some((ignored.len_utf8(), "", false))
+}
+
 /// `text` with its defanging undone: `hxxp://evil[.]example` becomes `http://evil.example`.
 pub fn refang(text: &str) -> String {
     Refanged::new(text).text.into_owned()
@@ -186,5 +212,16 @@ mod tests {
         assert_eq!(&refanged.text()[email.clone()], "user@mail.example");
         assert_eq!(&original[refanged.original(&email)], "user [at] mail[.]example");
         assert!(!refanged.is_defanged(&(0..3)));
+    }
+
+    #[test]
+    fn invisible_characters_inside_words_are_removed_and_spans_map_back() {
+        let original = "go to pay\u{200B}pal.com, exam\u{AD}ple.org or \u{200B}lone";
+        let refanged = Refanged::new(original);
+        assert_eq!(refanged.text(), "go to paypal.com, example.org or \u{200B}lone");
+        let paypal = 6..16;
+        assert_eq!(&refanged.text()[paypal.clone()], "paypal.com");
+        assert_eq!(&original[refanged.original(&paypal)], "pay\u{200B}pal.com");
+        assert!(refanged.is_defanged(&paypal));
     }
 }

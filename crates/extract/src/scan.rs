@@ -113,7 +113,16 @@ impl<'a> Scanner<'a> {
                 flags |= byte_class;
                 end += 1;
             }
-            self.token(start, end, flags);
+            // A control character inside a word (`pay\0pal.com`): neither side is a whole
+            // indicator, and the part after it alone (`pal.com`) would be a wrong one.
+            let glued = |control: Option<&u8>, neighbour: Option<&u8>| {
+                control.is_some_and(|&b| is_hidden_control(b))
+                    && neighbour.is_some_and(|&b| class(b) & TOKEN != 0)
+            };
+            let glued_before = start >= 2 && glued(bytes.get(start - 1), bytes.get(start - 2));
+            if !glued_before && !glued(bytes.get(end), bytes.get(end + 1)) {
+                self.token(start, end, flags);
+            }
             at = end.max(self.consumed);
         }
         self.found.sort_by_key(|found| found.span.start);
@@ -151,25 +160,46 @@ impl<'a> Scanner<'a> {
         let mut flags = 0u8;
         // The script of the previous character, if a letter or digit.
         let mut previous_script: Option<Script> = None;
+        let mut previous: Option<char> = None;
+        // The current piece follows a hidden character inside its word: it is no indicator.
+        let mut tainted = false;
         for (offset, character) in token.char_indices() {
             let at = start + offset;
-            if !character.is_ascii() && !character.is_alphanumeric() {
-                self.piece_if_interesting(piece_start, at, flags);
+            // A combining mark belongs to its letter: `cafe\u{301}.fr` is `café.fr` in NFD.
+            if !character.is_ascii()
+                && !character.is_alphanumeric()
+                && !unicode_normalization::char::is_combining_mark(character)
+            {
+                // A joiner or bidirectional control inside a word (`pay\u{200D}pal.com`):
+                // neither side is a whole indicator, and `pal.com` alone would be a wrong one.
+                let next = token.get(offset + character.len_utf8()..).and_then(|rest| rest.chars().next());
+                let glued =
+                    is_hidden_format(character) && previous.is_some_and(in_word) && next.is_some_and(in_word);
+                if !glued && !tainted {
+                    self.piece_if_interesting(piece_start, at, flags);
+                }
+                tainted = glued;
                 piece_start = at + character.len_utf8();
                 flags = 0;
                 previous_script = None;
+                previous = Some(character);
                 continue;
             }
             let script = script_of(character);
             if script.is_some() && previous_script.is_some() && script != previous_script {
-                self.piece_if_interesting(piece_start, at, flags);
+                if !tainted {
+                    self.piece_if_interesting(piece_start, at, flags);
+                }
                 piece_start = at;
                 flags = 0;
             }
             previous_script = script;
+            previous = Some(character);
             flags |= if character.is_ascii() { class(character as u8) } else { NON_ASCII };
         }
-        self.piece_if_interesting(piece_start, end, flags);
+        if !tainted {
+            self.piece_if_interesting(piece_start, end, flags);
+        }
     }
 
     fn piece_if_interesting(&mut self, start: usize, end: usize, flags: u8) {
@@ -637,6 +667,26 @@ fn script_of(character: char) -> Option<Script> {
         _ if is_cjk(character) => Script::Cjk,
         _ => Script::Other,
     })
+}
+
+/// Characters of a word, for telling whether a hidden character sits inside one.
+fn in_word(character: char) -> bool {
+    character.is_alphanumeric() || matches!(character, '.' | '-' | '_' | '@')
+}
+
+/// Invisible characters that IDNA does not simply ignore (those are removed by refanging):
+/// joiners, bidirectional marks, embeddings, overrides and isolates, invisible operators,
+/// Hangul fillers, annotation and tag characters.
+fn is_hidden_format(character: char) -> bool {
+    matches!(character,
+        '\u{61C}' | '\u{115F}' | '\u{1160}' | '\u{180E}' | '\u{200C}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2061}'..='\u{2063}' | '\u{2066}'..='\u{206F}' | '\u{3164}' | '\u{FFA0}'
+        | '\u{FFF9}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}')
+}
+
+/// ASCII control bytes but tab and line ends.
+fn is_hidden_control(byte: u8) -> bool {
+    matches!(byte, 0..=8 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F)
 }
 
 fn is_cjk(character: char) -> bool {

@@ -133,6 +133,37 @@ pub fn escape_into(out: &mut String, text: &str) {
     }
 }
 
+/// Whether `c` is a character that is not seen but changes what is seen: controls (but tab and
+/// line ends), bidirectional overrides, isolates and marks (`U+202E` turns `gpj.exe` into what
+/// reads as `exe.jpg`), zero-width and other invisible characters (`pay\u{200B}pal.com` looks
+/// like `paypal.com`), Hangul fillers and Unicode tag characters (text hidden from readers).
+/// Shared intelligence is written by adversaries, so pages never show these raw.
+pub fn is_hidden_char(c: char) -> bool {
+    matches!(c,
+        '\0'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}'
+        | '\u{AD}' | '\u{34F}' | '\u{61C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E007F}')
+}
+
+/// `text` with every [hidden character](is_hidden_char) written as a visible escape,
+/// `\u{202E}` (Rust's notation: unambiguous, and what an analyst pastes into a query).
+pub fn visible_escapes(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_hidden_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_hidden_char(c) {
+            let _ = write!(out, "\\u{{{:X}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// `text`, escaped.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -157,9 +188,20 @@ impl Html {
         self
     }
 
-    /// Text, escaped.
+    /// Text, escaped; each [hidden character](is_hidden_char) is shown as its escape
+    /// (`\u{202E}`) in a `<span class="ctl">` that flags it, never raw.
     pub fn text(&mut self, text: &str) -> &mut Html {
-        escape_into(&mut self.out, text);
+        let mut rest = text;
+        while let Some((at, hidden)) = rest.char_indices().find(|&(_, c)| is_hidden_char(c)) {
+            escape_into(&mut self.out, rest.get(..at).unwrap_or_default());
+            let code = u32::from(hidden);
+            let _ = write!(
+                self.out,
+                "<span class=\"ctl\" title=\"hidden character U+{code:04X} in the data\">\\u{{{code:X}}}</span>"
+            );
+            rest = rest.get(at + hidden.len_utf8()..).unwrap_or_default();
+        }
+        escape_into(&mut self.out, rest);
         self
     }
 
@@ -214,10 +256,16 @@ impl Html {
         self
     }
 
-    /// An element holding only text.
+    /// An element holding only text. A `textarea` holds it exactly (escaped for HTML only), so
+    /// that an edit form sends back the stored value unchanged; `title` and `option` cannot
+    /// hold markup, so their hidden characters are written as escapes without the flag.
     pub fn el_text(&mut self, tag: &'static str, attrs: &[(&'static str, &str)], text: &str) -> &mut Html {
-        self.el(tag, attrs, |h| {
-            h.text(text);
+        self.el(tag, attrs, |h| match tag {
+            "textarea" => escape_into(&mut h.out, text),
+            "title" | "option" => escape_into(&mut h.out, &visible_escapes(text)),
+            _ => {
+                h.text(text);
+            }
         })
     }
 
@@ -296,6 +344,40 @@ mod tests {
             h.into_string(),
             "<p title=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\">&lt;img src=x onerror=alert(1)&gt;&amp;&#39;</p>"
         );
+    }
+
+    /// Hidden characters in text: (input, expected markup).
+    #[test]
+    fn hidden_characters_are_shown_as_flagged_escapes() {
+        let flag = |code: &str| {
+            format!(
+                "<span class=\"ctl\" title=\"hidden character U+{code:0>4} in the data\">\\u{{{code}}}</span>"
+            )
+        };
+        let cases = [
+            ("plain text\twith\nlines", "plain text\twith\nlines".to_owned()),
+            ("\u{202E}gpj.exe", format!("{}gpj.exe", flag("202E"))),
+            ("pay\u{200B}pal.com", format!("pay{}pal.com", flag("200B"))),
+            ("a\u{200D}b\u{200C}c", format!("a{}b{}c", flag("200D"), flag("200C"))),
+            ("nul\0here", format!("nul{}here", flag("0"))),
+            ("esc\u{1B}[31m<b>", format!("esc{}[31m&lt;b&gt;", flag("1B"))),
+            ("\u{2066}iso\u{2069}", format!("{}iso{}", flag("2066"), flag("2069"))),
+            ("tag\u{E0041}", format!("tag{}", flag("E0041"))),
+            ("p\u{430}ypal.com", "p\u{430}ypal.com".to_owned()),
+        ];
+        for (input, expected) in cases {
+            let mut h = Html::new();
+            h.text(input);
+            assert_eq!(h.into_string(), expected, "{input:?}");
+        }
+    }
+
+    /// A textarea gives an edit form the stored value back unchanged; a title shows escapes.
+    #[test]
+    fn textarea_round_trips_and_title_shows_escapes() {
+        let mut h = Html::new();
+        h.el_text("textarea", &[], "a\u{202E}b").el_text("title", &[], "a\u{202E}b");
+        assert_eq!(h.into_string(), "<textarea>a\u{202E}b</textarea><title>a\\u{202E}b</title>");
     }
 
     #[test]

@@ -12,4 +12,5 @@ mod incidents;
 mod taxii;
 mod tls;
 mod ui;
+mod unicode;
 mod watchlists;

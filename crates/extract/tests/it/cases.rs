@@ -282,3 +282,28 @@ fn defanged() {
     "#]],
     );
 }
+
+/// Unicode tricks (security reference, bad input 9): characters IDNA ignores are removed
+/// (`pay\u{200B}pal.com` is `paypal.com`, where a browser goes), a joiner, bidirectional
+/// control or control byte inside a word makes no indicator of either side (never `pal.com`),
+/// a homoglyph stays its own A-label, and the decomposed and composed forms are one key.
+#[test]
+fn hidden_characters_and_homoglyphs() {
+    check(
+        "pay\u{200B}pal.com exam\u{AD}ple.org pay\u{200D}pal.com evil\u{202E}.com pay\0pal.com 198.51.100.9\0 x",
+        expect![[r#"
+            domain paypal.com "pay\u{200b}pal.com" defanged
+            domain example.org "exam\u{ad}ple.org" defanged
+            ipv4 198.51.100.9 "198.51.100.9"
+        "#]],
+    );
+    check(
+        "\u{202E}moc.elgoog\u{202C} \u{2066}evil.com\u{2069} p\u{430}ypal.com cafe\u{301}.fr caf\u{e9}.fr",
+        expect![[r#"
+            domain evil.com "evil.com"
+            domain xn--pypal-4ve.com "pаypal.com"
+            domain xn--caf-dma.fr "cafe\u{301}.fr"
+            domain xn--caf-dma.fr "café.fr"
+        "#]],
+    );
+}

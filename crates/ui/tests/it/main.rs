@@ -328,6 +328,84 @@ fn misp_xss_payloads_are_only_ever_shown_escaped() {
     }
 }
 
+/// Unicode tricks of indicator values (security reference, bad input 9): a right-to-left
+/// override, zero-width characters, a control sequence, NUL, a Unicode tag character.
+const HIDDEN: [(&str, char); 6] = [
+    ("\u{202E}gpj.exe", '\u{202E}'),
+    ("pay\u{200B}pal.com", '\u{200B}'),
+    ("APT\u{200D}28", '\u{200D}'),
+    ("fake\u{1B}[2Kline", '\u{1B}'),
+    ("nul\0byte", '\0'),
+    ("tag\u{E0041}hidden", '\u{E0041}'),
+];
+
+#[test]
+fn hidden_characters_are_never_shown_raw_and_are_flagged_where_text_is_shown() {
+    for (payload, hidden) in HIDDEN {
+        let escape = format!("\\u{{{:X}}}", u32::from(hidden));
+        for (name, page) in every_page(payload) {
+            let context = format!("{name} page with {payload:?}");
+            assert_clean(&page, &context);
+            // Form values (attributes, a textarea) keep the data exact so that an edit sends it
+            // back unchanged; everywhere else a hidden character is shown as its escape.
+            let shown: String = without_form_values(&page);
+            assert!(!shown.contains(hidden), "{context}: raw {hidden:?} in\n{shown}");
+            // Every escape in text is flagged; only `title` and `option`, which cannot hold
+            // markup, show it unflagged.
+            let flagged = format!(
+                "<span class=\"ctl\" title=\"hidden character U+{:04X} in the data\">{escape}</span>",
+                u32::from(hidden)
+            );
+            let unflagged = without_elements(&page.replace(&flagged, ""), &["title", "option"]);
+            assert!(!unflagged.contains(&escape), "{context}: an escape without its flag in\n{unflagged}");
+        }
+        // The item page shows the body's hidden characters flagged.
+        let page = muninn_ui::item::item_page(&chrome(), &item(payload), None);
+        assert!(
+            page.contains(&format!("\">{escape}</span>")),
+            "{payload:?}: flagged in the item page\n{page}"
+        );
+    }
+}
+
+/// `page` without the elements named `tags` (and their content).
+fn without_elements(page: &str, tags: &[&str]) -> String {
+    let mut out = page.to_owned();
+    for tag in tags {
+        while let Some(start) = out.find(&format!("<{tag}")) {
+            let end_tag = format!("</{tag}>");
+            let end = out[start..].find(&end_tag).map_or(out.len(), |at| start + at + end_tag.len());
+            out.replace_range(start..end, "");
+        }
+    }
+    out
+}
+
+/// `page` without its attribute values and textarea contents.
+fn without_form_values(page: &str) -> String {
+    let mut out = String::with_capacity(page.len());
+    let mut rest = page;
+    loop {
+        let next_tag = rest.find('<');
+        let Some(open) = next_tag else {
+            out.push_str(rest);
+            return out;
+        };
+        out.push_str(&rest[..open]);
+        let close = rest[open..].find('>').map_or(rest.len(), |at| open + at + 1);
+        let tag = &rest[open..close];
+        let name: String = tag[1..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        out.push('<');
+        out.push_str(&name);
+        out.push('>');
+        rest = &rest[close..];
+        if name == "textarea" {
+            let end = rest.find("</textarea>").unwrap_or(rest.len());
+            rest = &rest[end..];
+        }
+    }
+}
+
 #[test]
 fn urls_in_text_are_never_clickable_unless_http() {
     let hit = item("javascript:alert(1)");
