@@ -25,10 +25,10 @@ pub struct Event {
     #[serde(default)]
     pub analysis: Option<String>,
     /// MISP distribution level (0 your organisation only .. 4 sharing group).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "id_text")]
     pub distribution: Option<String>,
     /// A sharing group's id when distribution is 4.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "id_text")]
     pub sharing_group_id: Option<String>,
     /// The creating organisation.
     #[serde(default, rename = "Orgc")]
@@ -93,6 +93,12 @@ pub struct Attribute {
     /// Its own tags.
     #[serde(default, rename = "Tag")]
     pub tags: Vec<Tag>,
+    /// Its own distribution level (5: as the event).
+    #[serde(default, deserialize_with = "id_text")]
+    pub distribution: Option<String>,
+    /// Its sharing group's id when distribution is 4.
+    #[serde(default, deserialize_with = "id_text")]
+    pub sharing_group_id: Option<String>,
 }
 
 /// A MISP object: attributes that describe one thing together (a file, a domain-ip pair).
@@ -109,6 +115,12 @@ pub struct MispObject {
     /// References to other objects or attributes.
     #[serde(default, rename = "ObjectReference")]
     pub references: Vec<ObjectReference>,
+    /// Its own distribution level (5: as the event).
+    #[serde(default, deserialize_with = "id_text")]
+    pub distribution: Option<String>,
+    /// Its sharing group's id when distribution is 4.
+    #[serde(default, deserialize_with = "id_text")]
+    pub sharing_group_id: Option<String>,
 }
 
 /// A reference from an object.
@@ -188,6 +200,21 @@ fn number_or_string<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result
     }
 }
 
+/// An id MISP writes as a string or a number, as text.
+fn id_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Number(i64),
+        Text(String),
+    }
+    Ok(match Option::<Either>::deserialize(deserializer)? {
+        None => None,
+        Some(Either::Number(n)) => Some(n.to_string()),
+        Some(Either::Text(text)) => Some(text),
+    })
+}
+
 fn bool_or_string<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
@@ -224,15 +251,30 @@ pub fn parse_event(bytes: &[u8]) -> Result<Event, MispError> {
     if event.uuid.trim().is_empty() {
         return Err(MispError::Invalid { field: "uuid".to_owned(), problem: "empty".to_owned() });
     }
+    // The date becomes the STIX report's `published`: refuse what is not a calendar date rather
+    // than write an impossible timestamp.
+    if let Some(date) = &event.date
+        && (date.len() != 10 || date.parse::<jiff::civil::Date>().is_err())
+    {
+        return Err(MispError::Invalid {
+            field: "date".to_owned(),
+            problem: format!("{date:?} is not a calendar date (YYYY-MM-DD)"),
+        });
+    }
     let count = event.attributes.len() + event.objects.iter().map(|o| o.attributes.len()).sum::<usize>();
     if count > MAX_ATTRIBUTES {
         return Err(MispError::TooLarge { what: "attributes", count, limit: MAX_ATTRIBUTES });
     }
-    for attribute in event.attributes.iter().chain(event.objects.iter().flat_map(|o| &o.attributes)) {
+    let located = event.attributes.iter().enumerate().map(|(index, a)| (None, index, a)).chain(
+        event.objects.iter().enumerate().flat_map(|(object, o)| {
+            o.attributes.iter().enumerate().map(move |(index, a)| (Some(object), index, a))
+        }),
+    );
+    for (object, index, attribute) in located {
         if attribute.value.len() > MAX_VALUE_BYTES {
-            return Err(MispError::TooLarge {
-                what: "attribute value bytes",
-                count: attribute.value.len(),
+            return Err(MispError::AttributeTooLarge {
+                attribute: crate::Subject::Attribute { object, index, uuid: attribute.uuid.clone() },
+                bytes: attribute.value.len(),
                 limit: MAX_VALUE_BYTES,
             });
         }

@@ -6,11 +6,13 @@
 //!
 //! Pure: bytes in, values out.
 
+mod check;
 mod event;
 mod export;
 mod galaxy;
 mod stix;
 
+pub use check::{EventCheck, Finding, Problem, Subject, check_event};
 pub use event::{
     Attribute, Event, Galaxy, GalaxyCluster, MispObject, ObjectReference, Org, Sighting, Tag, parse_event,
 };
@@ -41,6 +43,16 @@ pub enum MispError {
         what: &'static str,
         /// How many or how big.
         count: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// One attribute's value is over [`MAX_VALUE_BYTES`].
+    #[error("{attribute}: a value of {bytes} bytes, more than the {limit} allowed")]
+    AttributeTooLarge {
+        /// Which attribute.
+        attribute: Subject,
+        /// Its value's length.
+        bytes: usize,
         /// The limit.
         limit: usize,
     },

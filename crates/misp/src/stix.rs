@@ -6,6 +6,9 @@
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use muninn_model::Tlp;
+
+use crate::check::{EventCheck, check_event};
 use crate::event::{Attribute, Event};
 use crate::tlp_of_tags;
 
@@ -18,14 +21,20 @@ pub struct StixMapping {
     pub title: String,
     /// The item's text: every attribute as `type: value (comment)`, then galaxy clusters.
     pub body: String,
-    /// The event's TLP, if its tags declare one.
+    /// The event's TLP, if its tags declare one; at least AMBER+STRICT (the importing
+    /// organisation only) when [`check`](Self::check) quarantines the event.
     pub tlp: Option<muninn_model::Tlp>,
+    /// Its sharing settings and object references, checked ([`crate::check_event`]).
+    pub check: EventCheck,
     /// Attributes that became indicators.
     pub indicators: usize,
     /// Attributes kept only in the item's text (no observable form, or not for detection).
     pub text_only: usize,
 }
 
+/// Whether `text` is an RFC 4122 UUID, as a STIX id needs: the shape, version 1 to 5 and the
+/// variant bits `10` (the fuzz target found MISP UUIDs of other versions and variants, which
+/// STIX refuses).
 fn is_uuid(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
     parts.len() == 5
@@ -33,6 +42,8 @@ fn is_uuid(text: &str) -> bool {
             .iter()
             .zip(&parts)
             .all(|(len, part)| part.len() == *len && part.chars().all(|c| c.is_ascii_hexdigit()))
+        && matches!(parts[2].as_bytes()[0], b'1'..=b'5')
+        && matches!(parts[3].as_bytes()[0].to_ascii_lowercase(), b'8' | b'9' | b'a' | b'b')
 }
 
 /// A STIX id of `kind` for `uuid` when it is a UUID, else one derived from `seed` (a name-based
@@ -111,7 +122,12 @@ fn pattern(attribute: &Attribute) -> Option<String> {
 
 /// Maps an event to STIX objects and an item's text.
 pub fn to_stix(event: &Event) -> StixMapping {
-    let tlp = tlp_of_tags(&event.tags);
+    let check = check_event(event);
+    let tlp = match tlp_of_tags(&event.tags) {
+        // Kept inside the importing organisation: never wider than AMBER+STRICT, and RED stays.
+        tlp if check.quarantined() => Some(tlp.unwrap_or(Tlp::AmberStrict).max(Tlp::AmberStrict)),
+        tlp => tlp,
+    };
     let markings: Vec<&str> = tlp.map(|t| t.stix_marking_id()).into_iter().collect();
     let published = event
         .date
@@ -250,5 +266,5 @@ pub fn to_stix(event: &Event) -> StixMapping {
         report["created_by_ref"] = json!(identity);
     }
     objects.push(report);
-    StixMapping { objects, title: event.info.clone(), body, tlp, indicators, text_only }
+    StixMapping { objects, title: event.info.clone(), body, tlp, check, indicators, text_only }
 }

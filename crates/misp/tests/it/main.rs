@@ -46,8 +46,11 @@ fn an_event_maps_to_a_report_indicators_and_an_item() {
 
 #[test]
 fn bad_events_get_clear_errors() {
-    let cases: [(&[u8], &str); 5] = [
+    let cases: [(&[u8], &str); 7] = [
         (b"{\"Event\": {\"uuid\": \"x\", \"info\": ", "EOF"),
+        // Found by the fuzz target: a date that is not one became an impossible `published`.
+        (b"{\"Event\": {\"uuid\": \"a\", \"info\": \"x\", \"date\": \"$026-03-14\"}}", "not a calendar date"),
+        (b"{\"Event\": {\"uuid\": \"a\", \"info\": \"x\", \"date\": \"2026-02-30\"}}", "not a calendar date"),
         (b"{\"Event\": {\"uuid\": \"a\", \"uuid\": \"b\", \"info\": \"x\"}}", "duplicate field"),
         (b"{\"Event\": {\"uuid\": \"\", \"info\": \"x\"}}", "uuid"),
         (
@@ -136,4 +139,166 @@ fn an_export_loads_in_pymisp_with_its_attributes_and_tlp() {
 /// A temporary directory removed when the returned guard drops.
 fn tempfile_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("a temporary directory")
+}
+
+/// An event with `extra` fields in its `Event` object.
+fn event_with(extra: &str) -> Vec<u8> {
+    format!(
+        "{{\"Event\": {{\"uuid\": \"5b3c2d1e-0f9a-4b8c-8d7e-6f5a4b3c2d1e\", \"info\": \"sharing test\", \
+         \"Tag\": [{{\"name\": \"tlp:clear\"}}]{extra}}}}}"
+    )
+    .into_bytes()
+}
+
+/// MISP import abuse (security reference, bad input 19): a distribution or sharing group that
+/// cannot be honoured here keeps the event inside the importing organisation (AMBER+STRICT at
+/// least, never wider than the tags say), with a typed finding per event, object or attribute.
+#[test]
+fn sharing_that_cannot_be_honoured_is_quarantined_and_reported_per_attribute() {
+    let attribute = |distribution: &str, group: &str| {
+        format!(
+            "{{\"uuid\": \"a1a1a1a1-0000-4000-8000-000000000001\", \"type\": \"ip-dst\", \"value\": \"198.51.100.1\", \
+             \"to_ids\": true, \"distribution\": {distribution}, \"sharing_group_id\": {group}}}"
+        )
+    };
+    // (fields, the TLP the import gets, its findings)
+    let cases: Vec<(String, Tlp, Vec<&str>)> = vec![
+        (", \"distribution\": \"3\"".to_owned(), Tlp::Clear, vec![]),
+        (", \"distribution\": 1".to_owned(), Tlp::Clear, vec![]),
+        (
+            ", \"distribution\": \"0\"".to_owned(),
+            Tlp::AmberStrict,
+            vec![
+                "the event: distribution 0 (your organisation only): kept inside the importing organisation",
+            ],
+        ),
+        (
+            ", \"distribution\": \"4\", \"sharing_group_id\": \"1\"".to_owned(),
+            Tlp::AmberStrict,
+            vec!["the event: sharing group \"1\" is not known here: kept inside the importing organisation"],
+        ),
+        (
+            ", \"distribution\": \"4\", \"sharing_group_id\": 17".to_owned(),
+            Tlp::AmberStrict,
+            vec!["the event: sharing group \"17\" is not known here: kept inside the importing organisation"],
+        ),
+        (
+            ", \"distribution\": \"9\"".to_owned(),
+            Tlp::AmberStrict,
+            vec!["the event: distribution \"9\" is not understood: kept inside the importing organisation"],
+        ),
+        (
+            format!(", \"distribution\": \"3\", \"Attribute\": [{}]", attribute("\"4\"", "\"99\"")),
+            Tlp::AmberStrict,
+            vec![
+                "attribute 0 (a1a1a1a1-0000-4000-8000-000000000001): sharing group \"99\" is not known here: \
+                 kept inside the importing organisation",
+            ],
+        ),
+        (
+            format!(
+                ", \"Object\": [{{\"name\": \"file\", \"uuid\": \"0b0b0b0b-0000-4000-8000-000000000001\", \"Attribute\": [{}]}}]",
+                attribute("\"0\"", "null")
+            ),
+            Tlp::AmberStrict,
+            vec![
+                "attribute 0 of object 0 (a1a1a1a1-0000-4000-8000-000000000001): distribution 0 (your \
+                 organisation only): kept inside the importing organisation",
+            ],
+        ),
+        // Inherit (5) is fine on an attribute.
+        (format!(", \"Attribute\": [{}]", attribute("\"5\"", "\"0\"")), Tlp::Clear, vec![]),
+    ];
+    for (fields, tlp, findings) in cases {
+        let event = parse_event(&event_with(&fields)).unwrap_or_else(|e| panic!("{fields}: {e}"));
+        let mapping = to_stix(&event);
+        assert_eq!(mapping.tlp, Some(tlp), "{fields}");
+        let report = mapping.objects.last().expect("report");
+        assert_eq!(report["object_marking_refs"][0], tlp.stix_marking_id(), "{fields}");
+        let found: Vec<String> = mapping.check.findings.iter().map(ToString::to_string).collect();
+        assert_eq!(found, findings, "{fields}");
+    }
+    // RED stays RED when quarantined: quarantine only ever narrows.
+    let red = event_with(", \"distribution\": \"0\"").replace_tlp("tlp:red");
+    assert_eq!(to_stix(&parse_event(&red).expect("event")).tlp, Some(Tlp::Red));
+}
+
+trait ReplaceTlp {
+    fn replace_tlp(self, tag: &str) -> Vec<u8>;
+}
+
+impl ReplaceTlp for Vec<u8> {
+    fn replace_tlp(self, tag: &str) -> Vec<u8> {
+        String::from_utf8(self).expect("utf-8").replace("tlp:clear", tag).into_bytes()
+    }
+}
+
+#[test]
+fn object_reference_cycles_and_dangling_references_are_reported_not_followed() {
+    let object = |n: u32, refs: &[u32]| {
+        let refs: Vec<String> = refs
+            .iter()
+            .map(|r| format!("{{\"referenced_uuid\": \"0b0b0b0b-0000-4000-8000-00000000000{r}\", \"relationship_type\": \"related-to\"}}"))
+            .collect();
+        format!(
+            "{{\"name\": \"file\", \"uuid\": \"0b0b0b0b-0000-4000-8000-00000000000{n}\", \"ObjectReference\": [{}]}}",
+            refs.join(",")
+        )
+    };
+    let objects = [object(1, &[2]), object(2, &[3]), object(3, &[1]), object(4, &[4]), object(5, &[1, 9])];
+    let event = parse_event(&event_with(&format!(", \"Object\": [{}]", objects.join(",")))).expect("event");
+    let mapping = to_stix(&event);
+    let found: Vec<String> = mapping.check.findings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        found,
+        [
+            "object 4 (0b0b0b0b-0000-4000-8000-000000000005): reference to 0b0b0b0b-0000-4000-8000-000000000009 \
+             which is not in the event: ignored",
+            "the event: object references form a cycle (0b0b0b0b-0000-4000-8000-000000000001 -> \
+             0b0b0b0b-0000-4000-8000-000000000002 -> 0b0b0b0b-0000-4000-8000-000000000003 -> \
+             0b0b0b0b-0000-4000-8000-000000000001): not followed",
+            "the event: object references form a cycle (0b0b0b0b-0000-4000-8000-000000000004 -> \
+             0b0b0b0b-0000-4000-8000-000000000004): not followed",
+        ]
+    );
+    // Reference problems do not change who may see the event.
+    assert_eq!(mapping.tlp, Some(Tlp::Clear));
+    // A chain of 100,000 objects: the search is iterative (no stack overflow) and finds the one
+    // cycle that closes it.
+    let chain: Vec<String> = (0..100_000u32)
+        .map(|n| {
+            let next = (n + 1) % 100_000;
+            format!(
+                "{{\"name\": \"x\", \"uuid\": \"c{n}\", \"ObjectReference\": [{{\"referenced_uuid\": \"c{next}\", \"relationship_type\": \"r\"}}]}}"
+            )
+        })
+        .collect();
+    let event = parse_event(&event_with(&format!(", \"Object\": [{}]", chain.join(",")))).expect("event");
+    let check = muninn_misp::check_event(&event);
+    assert_eq!(check.findings.len(), 1);
+    assert!(
+        matches!(&check.findings[0].problem, muninn_misp::Problem::ReferenceCycle { cycle } if cycle.len() == 100_001)
+    );
+}
+
+/// The caps: 500,000 attributes, 1 MiB per value; an oversized value is named by position and
+/// UUID.
+#[test]
+fn caps_refuse_an_attribute_flood_and_name_an_oversized_value() {
+    let one = "{\"type\": \"comment\", \"value\": \"x\"}";
+    let flood = vec![one; muninn_misp::MAX_ATTRIBUTES + 1].join(",");
+    let error =
+        parse_event(&event_with(&format!(", \"Attribute\": [{flood}]"))).expect_err("refused").to_string();
+    assert_eq!(error, "attributes: 500001, more than the 500000 allowed");
+    let big = "v".repeat(muninn_misp::MAX_VALUE_BYTES + 1);
+    let attributes = format!(
+        "{one}, {{\"uuid\": \"a1a1a1a1-0000-4000-8000-000000000002\", \"type\": \"comment\", \"value\": \"{big}\"}}"
+    );
+    let error = parse_event(&event_with(&format!(", \"Attribute\": [{attributes}]")))
+        .expect_err("refused")
+        .to_string();
+    assert_eq!(
+        error,
+        "attribute 1 (a1a1a1a1-0000-4000-8000-000000000002): a value of 1048577 bytes, more than the 1048576 allowed"
+    );
 }

@@ -119,6 +119,9 @@ fn report_line(value: &serde_json::Value) -> String {
             rejection["reason"].as_str().unwrap_or("")
         ));
     }
+    for finding in value["findings"].as_array().into_iter().flatten() {
+        line.push_str(&format!("  {}\n", finding.as_str().unwrap_or("")));
+    }
     line
 }
 
@@ -390,6 +393,10 @@ fn misp(
         value["event"] = json!(event.uuid);
         value["indicators"] = json!(mapping.indicators);
         value["alerts"] = json!(alerts.len());
+        // Sharing the event asks for that cannot be honoured here (quarantined), references
+        // that point at nothing or go round: one line each, naming the attribute or object.
+        value["findings"] = json!(mapping.check.findings.iter().map(ToString::to_string).collect::<Vec<_>>());
+        value["tlp"] = json!(tlp.to_string());
         reports.push(value);
     }
     print_reports(&reports, as_json)?;
