@@ -21,6 +21,7 @@ pub mod routes;
 pub mod sharing;
 pub mod state;
 pub mod taxii;
+pub mod timeline;
 pub mod tls;
 pub mod ui;
 pub mod watchlists;

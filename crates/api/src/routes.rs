@@ -736,6 +736,10 @@ pub(crate) async fn entity_data(
             other => Ok(other?),
         })?;
     let recent = mentions_json(state, principal, &summary.recent)?;
+    // Mentions per day, by the function `muninn entity profile` uses too.
+    let timeline = state
+        .read_index(|index| Ok(crate::timeline::entity_timeline(index, name, &visibility)?))?
+        .unwrap_or_default();
     // The knowledge base's relationships of the objects that carry the entity's names.
     let names: Vec<String> = std::iter::once(name.to_owned())
         .chain(
@@ -762,6 +766,7 @@ pub(crate) async fn entity_data(
     state.audit(principal, AuditAction::EntityRead { entity: name.to_owned() }, Outcome::Allowed).await?;
     Ok(json!({
         "relationships": relationships, "incidents": incidents, "places": places,
+        "timeline": timeline.iter().map(|(day, count)| json!({"day": day, "count": count})).collect::<Vec<_>>(),
         "entities": summary.entities.iter().map(|e| json!({"id": e.id, "name": e.name, "aliases": e.aliases, "kind": e.kind})).collect::<Vec<_>>(),
         "count": summary.count,
         "first_seen": summary.first_seen.map(|t| t.to_string()), "last_seen": summary.last_seen.map(|t| t.to_string()),
@@ -1137,7 +1142,7 @@ async fn upload(
     State(state): State<Arc<AppState>>,
     Caller(principal): Caller,
     Params(params): Params<UploadParams>,
-    body: axum::body::Bytes,
+    RequestBody(body): RequestBody,
 ) -> ApiResult<Json<Value>> {
     Ok(Json(upload_data(&state, &principal, &params, body).await?))
 }

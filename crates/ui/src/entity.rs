@@ -8,8 +8,8 @@ use crate::html::{Href, Html};
 use crate::layout::{self, Chrome, Section, list, n, s};
 use crate::search::{histogram, hit_row, query_value};
 
-/// The entity page from the entity API's answer and the `entity:NAME` search (histogram and
-/// entity facet), if it ran.
+/// The entity page from the entity API's answer (profile, timeline, relationships, incidents,
+/// places) and the `entity:NAME` search's facets (its neighbours), if it ran.
 pub fn entity_page(chrome: &Chrome<'_>, name: &str, entity: &Value, mentions: Option<&Value>) -> String {
     let recent = list(entity, "recent");
     let incidents = list(entity, "incidents");
@@ -66,10 +66,11 @@ pub fn entity_page(chrome: &Chrome<'_>, name: &str, entity: &Value, mentions: Op
                     neighbours(h, name, &own, entity, mentions);
                 });
             });
-            if let Some(mentions) = mentions {
+            let timeline = list(entity, "timeline");
+            if !timeline.is_empty() {
                 h.el("section", &[("class", "timeline")], |h| {
                     h.el_text("h2", &[], "Mentions per day");
-                    histogram(h, &query, list(mentions, "histogram"), "Mentions per day: click a bar for that day's items");
+                    histogram(h, &query, timeline, "Mentions per day: click a bar for that day's items");
                 });
             }
             h.el("section", &[("class", "entity-incidents")], |h| {

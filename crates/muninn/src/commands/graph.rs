@@ -1,5 +1,7 @@
 //! The knowledge base as a graph of entities: `muninn entity profile|neighbourhood|path|
-//! communities` over the stored STIX objects (table `stix_object`), and the knowledge base's
+//! communities` over the stored STIX objects (table `stix_object`; a profile also shows the
+//! timeline of the items that mention the object, by `muninn_api::timeline`, the function the
+//! entity page uses, and the incidents it took part in), and the knowledge base's
 //! names as an entity list (`muninn entities from-knowledge`) or a watchlist (`muninn watchlist
 //! from-knowledge`). The graph algorithms and the name lookup are `muninn_stix`'s; this module
 //! loads, resolves names to objects and prints.
@@ -8,12 +10,12 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use muninn_index::Entity;
+use muninn_index::{Entity, SearchIndex, Visibility};
 use muninn_model::Tlp;
 use muninn_screen::watchlist::{Entry, EntryKind, Severity};
 use muninn_stix::{
-    Graph, LATEST_TABLE, NameIndex, NamedObject, Neighbourhood, Profile, StixObject, TraversalConfig,
-    named_objects, profile,
+    Graph, IncidentRole, LATEST_TABLE, NameIndex, NamedObject, Neighbourhood, Profile, StixObject,
+    StoredIncident, TraversalConfig, named_objects, profile,
 };
 use muninn_store::ItemStore;
 use serde_json::{Value, json};
@@ -116,7 +118,10 @@ pub fn run(config: &Config, command: &EntityGraphCommand) -> anyhow::Result<Exit
     let store = super::open_existing_store(config)?;
     let knowledge = KnowledgeBase::load(&store)?;
     match command {
-        EntityGraphCommand::Profile(args) => print_profiles(&knowledge, args),
+        EntityGraphCommand::Profile(args) => {
+            let (index, _) = super::synced_index(config, &store)?;
+            print_profiles(&knowledge, &index, args)
+        }
         EntityGraphCommand::Neighbourhood(args) => neighbourhood(&knowledge, args),
         EntityGraphCommand::Path(args) => path(&knowledge, args),
         EntityGraphCommand::Communities(args) => communities(&knowledge, args),
@@ -155,19 +160,135 @@ fn profile_json(knowledge: &KnowledgeBase, profile: &Profile) -> Value {
     })
 }
 
-fn print_profiles(knowledge: &KnowledgeBase, args: &GraphArgs) -> anyhow::Result<ExitCode> {
+/// What a profile adds from outside the graph: the mentions of the object in the items and
+/// the incidents it took part in.
+struct Activity<'a> {
+    /// The gazetteer name the timeline was counted under, and the counts per day; `None` when
+    /// no name or alias of the object is in the gazetteer.
+    timeline: Option<(String, muninn_api::timeline::Timeline)>,
+    /// Incidents in which the object is the actor or a target, newest first.
+    incidents: Vec<(StoredIncident, IncidentRole, &'a StixObject)>,
+}
+
+fn activity<'a>(
+    knowledge: &'a KnowledgeBase,
+    index: &SearchIndex,
+    profile: &Profile,
+) -> anyhow::Result<Activity<'a>> {
+    let names: Vec<&str> =
+        profile.name.as_deref().into_iter().chain(profile.aliases.iter().map(String::as_str)).collect();
+    // The local command line is run by the data directory's owner, who may see everything.
+    let visibility = Visibility::everything();
+    let mut timeline = None;
+    for name in &names {
+        if let Some(days) = muninn_api::timeline::entity_timeline(index, name, &visibility)? {
+            timeline = Some(((*name).to_owned(), days));
+            break;
+        }
+    }
+    let mut incidents: Vec<(StoredIncident, IncidentRole, &StixObject)> = knowledge
+        .objects()
+        .filter_map(|object| {
+            let incident = StoredIncident::read(object)?;
+            let role = incident.role_of(&[profile.id.as_str()], &names)?;
+            Some((incident, role, object))
+        })
+        .collect();
+    incidents.sort_by(|a, b| b.0.date.cmp(&a.0.date).then_with(|| a.0.id.cmp(&b.0.id)));
+    Ok(Activity { timeline, incidents })
+}
+
+fn activity_json(activity: &Activity<'_>) -> (Value, Value) {
+    let timeline = activity.timeline.as_ref().map(|(name, days)| {
+        let pairs = |key: &str, list: &[(String, u64)]| -> Vec<Value> {
+            list.iter().map(|(day, count)| json!({key: day, "count": count})).collect()
+        };
+        json!({
+            "entity": name, "items": days.iter().map(|(_, n)| n).sum::<u64>(),
+            "days": pairs("day", days), "weeks": pairs("week", &muninn_api::timeline::by_week(days)),
+        })
+    });
+    let incidents = activity
+        .incidents
+        .iter()
+        .map(|(incident, role, object)| {
+            let mut value = incident.to_json();
+            value["role"] = json!(role.as_str());
+            value["tlp"] = json!(object.tlp().map(Tlp::label));
+            value
+        })
+        .collect();
+    (timeline.unwrap_or(Value::Null), Value::Array(incidents))
+}
+
+/// Most weeks of a timeline printed as text (the latest ones; `--json` has them all).
+const TEXT_WEEKS: usize = 26;
+
+fn activity_text(text: &mut String, activity: &Activity<'_>) {
+    match &activity.timeline {
+        None => text.push_str(
+            "  mentions: not in the gazetteer (muninn entities from-knowledge adds the knowledge base's names)\n",
+        ),
+        Some((name, days)) => {
+            let weeks = muninn_api::timeline::by_week(days);
+            let items: u64 = days.iter().map(|(_, n)| n).sum();
+            text.push_str(&format!(
+                "  mentions (entity:{name:?}): {items} item(s) on {} day(s), by week:\n",
+                days.len()
+            ));
+            if weeks.len() > TEXT_WEEKS {
+                text.push_str(&format!("    ({} earlier week(s) not shown; --json has them)\n", weeks.len() - TEXT_WEEKS));
+            }
+            let max = weeks.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
+            for (week, count) in weeks.iter().skip(weeks.len().saturating_sub(TEXT_WEEKS)) {
+                // A bar of at most 40 marks, at least one for a week with mentions.
+                let bar = "#".repeat(((count * 40).div_ceil(max)).max(1) as usize);
+                text.push_str(&format!("    {week} {count:>6} {bar}\n"));
+            }
+        }
+    }
+    text.push_str(&format!("  {} incident(s)\n", activity.incidents.len()));
+    for (incident, role, _) in &activity.incidents {
+        let country = incident.country.as_deref().map_or_else(String::new, |code| format!(" [{code}]"));
+        text.push_str(&format!(
+            "    {} {}{country} ({}, {})\n",
+            incident.day(),
+            incident.name,
+            role.as_str(),
+            incident.id
+        ));
+    }
+}
+
+fn print_profiles(
+    knowledge: &KnowledgeBase,
+    index: &SearchIndex,
+    args: &GraphArgs,
+) -> anyhow::Result<ExitCode> {
     let found = knowledge.resolve(&args.name, args.object_type.as_deref());
     if found.is_empty() {
         knowledge.resolve_one(&args.name, args.object_type.as_deref())?;
     }
     let profiles: Vec<Profile> = found.iter().map(|object| profile(object, &knowledge.graph)).collect();
+    let activities: Vec<Activity<'_>> =
+        profiles.iter().map(|p| activity(knowledge, index, p)).collect::<anyhow::Result<_>>()?;
     if args.json {
-        let values: Vec<Value> = profiles.iter().map(|p| profile_json(knowledge, p)).collect();
+        let values: Vec<Value> = profiles
+            .iter()
+            .zip(&activities)
+            .map(|(p, activity)| {
+                let mut value = profile_json(knowledge, p);
+                let (timeline, incidents) = activity_json(activity);
+                value["timeline"] = timeline;
+                value["incidents"] = incidents;
+                value
+            })
+            .collect();
         output::print_json(&json!({ "profiles": values }))?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut text = String::new();
-    for profile in &profiles {
+    for (profile, activity) in profiles.iter().zip(&activities) {
         text.push_str(&format!(
             "{} ({}, {}){}\n",
             profile.name.as_deref().unwrap_or("(no name)"),
@@ -204,6 +325,7 @@ fn print_profiles(knowledge: &KnowledgeBase, args: &GraphArgs) -> anyhow::Result
                 if link.outgoing { format!("-[{}]->", link.label) } else { format!("<-[{}]-", link.label) };
             text.push_str(&format!("    {arrow} {}\n", knowledge.describe(&link.other)));
         }
+        activity_text(&mut text, activity);
     }
     output::print(&text)?;
     Ok(ExitCode::SUCCESS)

@@ -431,3 +431,78 @@ fn a_threat_actor_galaxy_becomes_intrusion_sets_linked_to_the_knowledge_base() {
     assert_eq!(refused.status.code(), Some(3));
     assert!(stdout(&refused).contains("not a threat-actor or intrusion-set galaxy"), "{}", stdout(&refused));
 }
+
+#[test]
+fn entity_profile_shows_the_timeline_of_mentions_and_the_incidents_of_the_object() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let data = work.path().join("data");
+    knowledge_base(&data);
+    let made = muninn(&data, &["entities", "from-knowledge", "--types", "intrusion-set,identity", "--json"]);
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    // Three items name Sandworm Team (by name or alias) over two ISO weeks; one names nobody.
+    let notes = work.path().join("notes.jsonl");
+    std::fs::write(
+        &notes,
+        [
+            r#"{"title": "a", "body": "Voodoo Bear again.", "date": "2024-03-04T10:00:00Z"}"#,
+            r#"{"title": "b", "body": "Sandworm Team at it.", "date": "2024-03-06T10:00:00Z"}"#,
+            r#"{"title": "c", "body": "ELECTRUM seen.", "date": "2024-03-11T10:00:00Z"}"#,
+            r#"{"title": "d", "body": "Nothing here.", "date": "2024-03-12T10:00:00Z"}"#,
+        ]
+        .join("\n"),
+    )
+    .expect("write");
+    let ingested = muninn(&data, &["ingest", "--source", "desk", "--quiet", path_str(&notes)]);
+    assert!(ingested.status.success(), "{}", String::from_utf8_lossy(&ingested.stderr));
+
+    let profile = json(&muninn(&data, &["entity", "profile", "voodoo bear", "--json"]));
+    let sandworm = &profile["profiles"][0];
+    assert_eq!(
+        sandworm["timeline"],
+        serde_json::json!({
+            "entity": "Sandworm Team", "items": 3,
+            "days": [{"day": "2024-03-04", "count": 1}, {"day": "2024-03-06", "count": 1}, {"day": "2024-03-11", "count": 1}],
+            "weeks": [{"week": "2024-03-04", "count": 2}, {"week": "2024-03-11", "count": 1}],
+        }),
+        "{profile}"
+    );
+    // Each object and the incidents it is in: by the reference the import resolved (actor,
+    // target) or by the name as recorded.
+    let cases = [
+        ("Sandworm Team", vec!["INC-2016-01 actor UA"]),
+        ("Ukrenergo", vec!["INC-2016-01 target UA"]),
+        ("APT28", vec!["INC-2024-11 actor EE"]),
+        ("Ministry of Example Affairs", vec!["INC-2024-11 target EE"]),
+        ("X-Agent", vec![]),
+    ];
+    for (name, expected) in cases {
+        let profile = json(&muninn(&data, &["entity", "profile", name, "--json"]));
+        let incidents: Vec<String> = profile["profiles"][0]["incidents"]
+            .as_array()
+            .expect("incidents")
+            .iter()
+            .map(|i| {
+                format!(
+                    "{} {} {}",
+                    i["reference"].as_str().unwrap_or(""),
+                    i["role"].as_str().unwrap_or(""),
+                    i["country"].as_str().unwrap_or("")
+                )
+            })
+            .collect();
+        assert_eq!(incidents, expected, "{name}: {profile}");
+    }
+    // As text: the weeks, the incidents; an object the gazetteer does not list says so.
+    let text = stdout(&muninn(&data, &["entity", "profile", "Sandworm Team"]));
+    for line in [
+        "  mentions (entity:\"Sandworm Team\"): 3 item(s) on 3 day(s), by week:",
+        "    2024-03-04      2 ########################################",
+        "    2024-03-11      1 ####################",
+        "  1 incident(s)",
+        "    2016-12-17 sabotage in Pivnichna substation, 2016-12-17 [UA] (actor, incident--",
+    ] {
+        assert!(text.contains(line), "{line:?} missing in\n{text}");
+    }
+    let malware = stdout(&muninn(&data, &["entity", "profile", "X-Agent"]));
+    assert!(malware.contains("  mentions: not in the gazetteer"), "{malware}");
+}

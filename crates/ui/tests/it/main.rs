@@ -143,6 +143,7 @@ fn every_page(payload: &str) -> Vec<(&'static str, String)> {
     };
     let entity = json!({"entities": [{"id": "x", "name": payload, "aliases": [payload], "kind": payload}],
                         "incidents": [incident],
+                        "timeline": [{"day": payload, "count": 2}, {"day": "2026-01-02", "count": 1}],
                         "relationships": [{"type": payload, "direction": "out", "other": {"id": payload, "type": payload, "name": payload}}],
                         "count": 1, "first_seen": payload, "last_seen": payload,
                         "sources": [{"value": payload, "count": 1}], "recent": [hit]});
@@ -484,4 +485,20 @@ fn the_entity_graph_filters_by_every_relationship_type_it_shows() {
     }
     assert!(page.contains("<span class=\"rel\">← attributed-to</span>"), "{page}");
     assert!(!page.contains("data-name=\"Sandworm\""), "the entity is not its own neighbour");
+}
+
+#[test]
+fn the_entity_page_draws_the_timeline_the_entity_route_answers() {
+    let mentions = json!({"facets": {"entity": [], "indicator": []}});
+    let cases = [
+        // Two days with mentions and the day between them: three bars, one empty.
+        (json!([{"day": "2024-03-04", "count": 2}, {"day": "2024-03-06", "count": 1}]), 3),
+        (json!([]), 0),
+    ];
+    for (timeline, bars) in cases {
+        let entity = json!({"entities": [{"id": "a/1", "name": "Sandworm", "kind": "threat-actor"}], "timeline": timeline});
+        let page = muninn_ui::entity::entity_page(&chrome(), "Sandworm", &entity, Some(&mentions));
+        assert_eq!(page.matches("class=\"bar\"").count(), bars, "{timeline}: {page}");
+        assert_eq!(page.contains("Mentions per day"), bars > 0, "{timeline}");
+    }
 }
