@@ -16,8 +16,8 @@ use anyhow::{Context, bail};
 const USAGE: &str = "usage: cargo xtask test | cargo xtask browser | cargo xtask bench <ingest|store-engines|search|screen|extract|exercise|knowledge|match|api|cluster|all> [--quick] | cargo xtask fuzz [--seconds N]";
 
 /// Every cargo-fuzz target in `fuzz/`, each with committed seeds in `fuzz/seeds/TARGET`.
-const FUZZ_TARGETS: [&str; 8] =
-    ["readers", "model_parsers", "query", "extract", "watchlists", "stix", "names", "egress"];
+const FUZZ_TARGETS: [&str; 9] =
+    ["readers", "model_parsers", "query", "extract", "watchlists", "stix", "misp", "names", "egress"];
 
 fn main() -> std::process::ExitCode {
     match run_task() {

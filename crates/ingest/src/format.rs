@@ -21,11 +21,14 @@ pub enum Format {
     Mbox,
     /// An RSS 2.0 or Atom feed: one item per entry.
     Feed,
+    /// A partner's JSON document (`.json`): a STIX 2.1 bundle (an item per report or note) or
+    /// a MISP event (one item), told apart by content.
+    Shared,
 }
 
 impl Format {
     /// Every format, for help texts.
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::JsonLines,
         Format::Csv,
         Format::Text,
@@ -34,6 +37,7 @@ impl Format {
         Format::Eml,
         Format::Mbox,
         Format::Feed,
+        Format::Shared,
     ];
 
     /// The name used on the command line.
@@ -47,6 +51,7 @@ impl Format {
             Format::Eml => "eml",
             Format::Mbox => "mbox",
             Format::Feed => "feed",
+            Format::Shared => "stix-or-misp",
         }
     }
 
@@ -62,6 +67,7 @@ impl Format {
             "eml" => Format::Eml,
             "mbox" | "mbx" => Format::Mbox,
             "rss" | "atom" | "xml" => Format::Feed,
+            "json" => Format::Shared,
             _ => return None,
         })
     }
@@ -83,6 +89,7 @@ impl FromStr for Format {
             "md" => "markdown",
             "htm" => "html",
             "rss" | "atom" => "feed",
+            "stix" | "misp" | "shared" => "stix-or-misp",
             other => other,
         };
         Format::ALL.into_iter().find(|f| f.name() == alias).ok_or_else(|| {

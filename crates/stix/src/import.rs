@@ -240,7 +240,10 @@ pub fn import_bundle(
     Ok(ImportReport { bundle_id: bundle.id, objects: reports })
 }
 
-fn check_raw(raw: &RawValue, config: &ImportConfig) -> (Option<String>, Result<StixObject, StixError>) {
+pub(crate) fn check_raw(
+    raw: &RawValue,
+    config: &ImportConfig,
+) -> (Option<String>, Result<StixObject, StixError>) {
     let text = raw.get();
     if text.len() > config.max_object_bytes {
         return (None, Err(StixError::TooLarge { bytes: text.len(), limit: config.max_object_bytes }));
@@ -357,12 +360,12 @@ fn same_content(left: &str, right: &str) -> bool {
 }
 
 /// The parts of a bundle that matter, borrowed from the input.
-struct RawBundle<'a> {
-    id: Option<String>,
-    objects: Vec<&'a RawValue>,
+pub(crate) struct RawBundle<'a> {
+    pub(crate) id: Option<String>,
+    pub(crate) objects: Vec<&'a RawValue>,
 }
 
-fn read_bundle<'a>(bytes: &'a [u8], config: &ImportConfig) -> Result<RawBundle<'a>, StixError> {
+pub(crate) fn read_bundle<'a>(bytes: &'a [u8], config: &ImportConfig) -> Result<RawBundle<'a>, StixError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let bundle =
         deserializer.deserialize_map(BundleVisitor { max_objects: config.max_objects }).map_err(|error| {

@@ -18,6 +18,7 @@ mod incident;
 mod marking;
 mod names;
 mod object;
+mod report_text;
 mod set;
 mod stored_incident;
 mod strict;
@@ -43,6 +44,7 @@ pub use names::{
     ALIAS_PROPERTIES, NameIndex, NamedObject, Profile, ProfileLink, aliases, fold_name, named_objects,
     profile,
 };
+pub use report_text::{ReportText, SkippedObject, report_texts};
 pub use object::{EmbeddedRef, ExternalReference, GranularMarking, RelationshipEnds, StixObject};
 pub use set::ObjectSet;
 pub use stored_incident::{IncidentRole, StoredIncident};

@@ -7,6 +7,7 @@ pub(crate) mod fields;
 pub(crate) mod html;
 mod jsonl;
 mod mail;
+mod partner;
 pub(crate) mod text;
 
 use std::io::BufRead;
@@ -46,7 +47,7 @@ pub fn read_units<E>(
         Format::JsonLines => split_lines(context, reader, visit),
         Format::Csv => csv::split(context, reader, visit),
         Format::Mbox => mail::split_mbox(context, reader, visit),
-        Format::Text | Format::Markdown | Format::Html | Format::Feed | Format::Eml => {
+        Format::Text | Format::Markdown | Format::Html | Format::Feed | Format::Eml | Format::Shared => {
             let unit = match read_bounded(reader, context.limits.max_document_bytes) {
                 Ok(bytes) if bytes.is_empty() => {
                     rejected(context, 0, Location::File, "empty file".to_owned())
@@ -193,6 +194,20 @@ pub(crate) fn parse_unit(context: &ReadContext, content: UnitContent) -> Vec<Res
 }
 
 fn parse_document(context: &ReadContext, bytes: Vec<u8>) -> Vec<Result<Record, Diagnostic>> {
+    if context.format == Format::Shared {
+        // JSON is UTF-8 by definition; the parsers refuse anything else and name the byte.
+        let mut records = if partner::is_misp_event(&bytes) {
+            partner::parse_misp(context, &bytes)
+        } else {
+            partner::parse_stix(context, &bytes)
+        };
+        // The document is kept with its item when it is the item's only source (a MISP event,
+        // a bundle of one report); a bundle of many reports is not copied into each.
+        if let [Ok(record)] = records.as_mut_slice() {
+            record.raw = Some((bytes, "application/json"));
+        }
+        return records;
+    }
     let declared = match (context.encoding, context.format) {
         (Some(encoding), _) => Some(encoding),
         (None, Format::Html) => {
