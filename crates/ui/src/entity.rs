@@ -1,6 +1,6 @@
 //! The entity page: profile, timeline of mentions, the neighbourhood of entities named with
-//! it (drawn as a graph by the script from the list, expandable), the incidents it took part
-//! in, recent items.
+//! it (drawn as a graph by the script from the list, expandable), a map of the countries
+//! involved (drawn on the server), the incidents it took part in, recent items.
 
 use serde_json::Value;
 
@@ -71,6 +71,13 @@ pub fn entity_page(chrome: &Chrome<'_>, name: &str, entity: &Value, mentions: Op
                 h.el("section", &[("class", "timeline")], |h| {
                     h.el_text("h2", &[], "Mentions per day");
                     histogram(h, &query, timeline, "Mentions per day: click a bar for that day's items");
+                });
+            }
+            let places = list(entity, "places");
+            if !places.is_empty() {
+                h.el("section", &[("class", "entity-places")], |h| {
+                    h.el_text("h2", &[], "Places");
+                    crate::map::places_map(h, name, places);
                 });
             }
             h.el("section", &[("class", "entity-incidents")], |h| {

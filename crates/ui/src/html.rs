@@ -84,7 +84,10 @@ impl Href {
 }
 
 /// Attributes that may not be written from a plain value: script, style, and anything that
-/// loads or navigates (those take an [`Href`]).
+/// loads or navigates (those take an [`Href`]). SVG is written with the same methods (its tag and
+/// attribute names are `&'static str` like any other), so SVG's own ways in are here too:
+/// `xlink:href`, and `attributeName`, with which an animation element sets another attribute
+/// (an `href` to `javascript:`) from its `values`/`to`.
 fn forbidden_attribute(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.starts_with("on")
@@ -103,6 +106,7 @@ fn forbidden_attribute(name: &str) -> bool {
                 | "background"
                 | "codebase"
                 | "http-equiv"
+                | "attributename"
         )
 }
 
@@ -413,6 +417,28 @@ mod tests {
             Href::fixed("/search").query(&[("q", "a b&c=\"d\"")]).as_str(),
             "/search?q=a%20b%26c%3D%22d%22"
         );
+    }
+
+    #[test]
+    fn attributes_that_run_load_or_retarget_are_refused_as_plain_values() {
+        let cases = [
+            ("onload", true),
+            ("ONMOUSEOVER", true),
+            ("style", true),
+            ("href", true),
+            ("xlink:href", true),
+            ("attributeName", true),
+            ("srcdoc", true),
+            ("formaction", true),
+            ("class", false),
+            ("viewBox", false),
+            ("cx", false),
+            ("text-anchor", false),
+            ("data-country", false),
+        ];
+        for (name, refused) in cases {
+            assert_eq!(forbidden_attribute(name), refused, "{name}");
+        }
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod incidents;
 pub mod item;
 pub mod layout;
 pub mod login;
+pub mod map;
 pub mod search;
 pub mod sharing;
 pub mod watchlist_forms;

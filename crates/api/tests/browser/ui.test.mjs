@@ -45,6 +45,10 @@ const rel = (n, type, source, target) => ({ type: "relationship", spec_version: 
 const bundleFile = path.join(work, "sandworm-bundle.json");
 writeFileSync(bundleFile, JSON.stringify({ type: "bundle", id: "bundle--00000000-0000-4000-8000-000000000099", objects: [actor, industroyer, blackEnergy, grid, rel(10, "uses", actor, industroyer), rel(11, "uses", actor, blackEnergy), rel(12, "targets", actor, grid)] }));
 muninn(["--data-dir", data, "import", "stix", bundleFile]);
+// An incident of Sandworm in Ukraine, so the entity page lists it and draws a dot on its map.
+const incidentsFile = path.join(work, "incidents.csv");
+writeFileSync(incidentsFile, "date,place,country,actor,type,tlp\n2016-12-17,Pivnichna substation,Ukraine,Sandworm,sabotage,green\n");
+muninn(["--data-dir", data, "import", "incidents", incidentsFile]);
 console.log(`browser: demo ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
 const server = spawn(bin, ["--data-dir", data, "serve", "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "pipe"] });
@@ -177,6 +181,9 @@ await step("open an entity graph and expand it", async () => {
   await analyst.waitForFunction(() => document.querySelectorAll("#entity-graph .expanded").length > 0);
   await analyst.waitForFunction((n) => document.querySelectorAll("#entity-graph g").length > n, before);
   assert.ok(await analyst.locator("svg.bars rect.bar").count() > 0, "timeline of mentions");
+  // The map of places: a dot for Ukraine linking to its incidents, and the incident listed.
+  assert.equal(await analyst.locator('svg.places-map a[href="/incidents?country=UA"] circle.place-dot').count(), 1, "map of places");
+  assert.ok(await analyst.locator("section.entity-incidents tbody tr").count() > 0, "incidents of the entity");
   // The knowledge base's relationships are drawn and can be filtered by type.
   assert.ok(await analyst.locator('input[data-graph-rel="stix-uses"]').count() === 1, "a 'uses' filter");
   assert.ok(await analyst.locator("#entity-graph polygon.stix").count() >= 3, "STIX neighbours drawn");

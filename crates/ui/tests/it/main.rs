@@ -143,6 +143,8 @@ fn every_page(payload: &str) -> Vec<(&'static str, String)> {
     };
     let entity = json!({"entities": [{"id": "x", "name": payload, "aliases": [payload], "kind": payload}],
                         "incidents": [incident],
+                        "places": [{"country": payload, "name": payload, "latitude": 48.4, "longitude": 31.2, "incidents": 2, "locations": 1},
+                                   {"country": "FJ", "name": payload, "latitude": -16.6, "longitude": 179.4, "incidents": 0, "locations": 1}],
                         "timeline": [{"day": payload, "count": 2}, {"day": "2026-01-02", "count": 1}],
                         "relationships": [{"type": payload, "direction": "out", "other": {"id": payload, "type": payload, "name": payload}}],
                         "count": 1, "first_seen": payload, "last_seen": payload,
@@ -500,5 +502,33 @@ fn the_entity_page_draws_the_timeline_the_entity_route_answers() {
         let page = muninn_ui::entity::entity_page(&chrome(), "Sandworm", &entity, Some(&mentions));
         assert_eq!(page.matches("class=\"bar\"").count(), bars, "{timeline}: {page}");
         assert_eq!(page.contains("Mentions per day"), bars > 0, "{timeline}");
+    }
+}
+
+#[test]
+fn the_map_of_places_draws_hostile_names_only_escaped_and_links_only_to_local_lists() {
+    for payload in PAYLOADS {
+        let entity = json!({"entities": [{"id": "a/1", "name": payload, "kind": "threat-actor"}],
+            "places": [{"country": payload, "name": payload, "latitude": 48.4, "longitude": 31.2, "incidents": 3, "locations": 0}]});
+        let page = muninn_ui::entity::entity_page(&chrome(), payload, &entity, None);
+        let context = format!("map with {payload:?}");
+        assert_clean(&page, &context);
+        assert_eq!(page.matches("<circle class=\"place-dot\"").count(), 1, "{context}");
+        // The dot's link is the incident list of that country, the code percent-encoded.
+        let encoded: String = payload
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                    char::from(b).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        assert!(page.contains(&format!("href=\"/incidents?country={encoded}\"")), "{context}\n{page}");
+        if payload.contains('<') {
+            let escaped = muninn_ui::html::escape(payload);
+            assert!(page.contains(&format!("<text class=\"place-label\" x=\"219.2\" y=\"43.1\" text-anchor=\"start\">{escaped}</text>")), "{context}\n{page}");
+        }
     }
 }
