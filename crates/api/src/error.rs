@@ -40,6 +40,17 @@ pub enum ApiError {
     /// The request body's media type is not one the route takes (415).
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// A compressed body decodes to more than the route takes, or expands more than the ratio
+    /// allows (413): a compression bomb.
+    #[error(
+        "archive limits exceeded: the decoded body may be at most {limit} bytes and {ratio} times what was sent"
+    )]
+    ArchiveLimits {
+        /// The decoded size limit.
+        limit: usize,
+        /// The expansion ratio limit.
+        ratio: u64,
+    },
     /// More objects in one request than the server takes (413).
     #[error("more than {limit} objects in one request")]
     TooManyObjects {
@@ -77,7 +88,7 @@ impl ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::TooManyObjects { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::ArchiveLimits { .. } | ApiError::TooManyObjects { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -94,7 +105,7 @@ impl ApiError {
             ApiError::Conflict(_) => "Conflict",
             ApiError::NotAcceptable(_) => "Not acceptable",
             ApiError::UnsupportedMediaType(_) => "Unsupported media type",
-            ApiError::TooManyObjects { .. } => "Request too large",
+            ApiError::ArchiveLimits { .. } | ApiError::TooManyObjects { .. } => "Request too large",
             ApiError::TooManyRequests { .. } => "Too many requests",
             ApiError::Busy => "Server busy",
             ApiError::Internal(_) => "Internal error",

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use axum::Json;
 
-use crate::body::{JsonBody, Params};
+use crate::body::{JsonBody, Params, RequestBody};
 use axum::extract::{Path, State};
 use axum::http::Method;
 use axum::routing::{MethodRouter, delete, get, post};

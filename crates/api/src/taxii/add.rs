@@ -13,8 +13,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::{FromRequest, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use muninn_access::{Action, Principal, authorize, can_see, is_widening};
@@ -52,13 +51,7 @@ pub(crate) async fn add_objects(
         state.audit(&principal, refused, AuditOutcome::Denied).await?;
         return Err(ApiError::Forbidden("you may not add objects to this collection"));
     }
-    let bytes = Bytes::from_request(request, &state).await.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::TooLarge { limit: state.settings.max_body_bytes }
-        } else {
-            ApiError::BadRequest(format!("cannot read the request body: {rejection}"))
-        }
-    })?;
+    let bytes = crate::body::read_body(request, state.settings.max_body_bytes).await?;
     let request_timestamp =
         taxii_timestamp(u64::try_from(jiff::Timestamp::now().as_microsecond()).unwrap_or(0));
     let (report, versions) =

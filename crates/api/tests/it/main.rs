@@ -7,6 +7,7 @@ mod matrix;
 mod visibility;
 
 mod basics;
+mod bodies;
 mod export;
 mod incidents;
 mod taxii;

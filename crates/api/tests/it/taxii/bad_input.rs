@@ -266,3 +266,51 @@ async fn unknown_and_lookalike_markings_quarantine_an_object_to_its_organisation
     );
     assert_eq!(taxii.get(&taxii.objects(&shared), "a-reader").await.ids().len(), 7);
 }
+
+/// #21: a TAXII envelope as `Content-Encoding: gzip` is added as if sent plain; a gzip bomb
+/// (4 GiB of zeros) stops at the cap with "archive limits exceeded" after a few kilobytes, and
+/// nothing is stored.
+#[tokio::test]
+async fn gzip_envelopes_are_added_and_bombs_stop_at_the_cap() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use tower::ServiceExt;
+
+    let taxii = Taxii::new();
+    let post = |body: axum::body::Body| {
+        let request = axum::http::Request::post(taxii.objects(&taxii.shared))
+            .header("authorization", format!("Bearer {}", taxii.tokens["a-analyst"]))
+            .header("accept", super::support::TAXII)
+            .header("content-type", super::support::TAXII)
+            .header("content-encoding", "gzip")
+            .body(body)
+            .expect("request");
+        let router = taxii.router.clone();
+        async move {
+            let response = router.oneshot(request).await.expect("response");
+            let status = response.status();
+            let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.expect("body");
+            (status, serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null))
+        }
+    };
+    let envelope =
+        envelope(&[indicator(21, 1, V1, Some(Tlp::Green)), indicator(21, 2, V1, Some(Tlp::Green))]);
+    let (status, answer) = post(crate::bodies::gzip(&envelope).into()).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
+    assert_eq!(answer["success_count"], 2, "{answer}");
+    let stored = taxii.stored_versions();
+
+    let pulled = Arc::new(AtomicU64::new(0));
+    let (status, answer) = post(crate::bodies::bomb(4096, Arc::clone(&pulled))).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{answer}");
+    assert!(
+        answer["description"].as_str().expect("description").starts_with("archive limits exceeded"),
+        "{answer}"
+    );
+    assert!(
+        pulled.load(Ordering::SeqCst) < 16 << 10,
+        "read {} bytes of the bomb",
+        pulled.load(Ordering::SeqCst)
+    );
+    assert_eq!(taxii.stored_versions(), stored);
+}
