@@ -273,10 +273,18 @@ impl Html {
         })
     }
 
-    /// An element without content (`input`, `meta`, `br`, `rect`...).
+    /// An HTML void element (`input`, `meta`, `br`...): no content, no end tag. Not for SVG:
+    /// see [`Html::svg_leaf`].
     pub fn void(&mut self, tag: &'static str, attrs: &[(&'static str, &str)]) -> &mut Html {
         self.open(tag, None, attrs);
         self
+    }
+
+    /// An SVG element without content (`rect`, `line`, `circle`). Inside `<svg>` the HTML parser
+    /// reads foreign content, where a start tag without an end tag stays open and swallows what
+    /// follows (a `<line>` would hold the rest of the drawing), so it is written with its end tag.
+    pub fn svg_leaf(&mut self, tag: &'static str, attrs: &[(&'static str, &str)]) -> &mut Html {
+        self.el(tag, attrs, |_| {})
     }
 
     /// An element whose link attribute (`href`, `src`, `action`) is `href`. Outside links get

@@ -77,7 +77,7 @@ pub fn places_map(h: &mut Html, entity_name: &str, places: &[Value]) {
                 ("preserveAspectRatio", "xMidYMid meet"),
             ],
             |h| {
-                h.void(
+                h.svg_leaf(
                     "rect",
                     &[("class", "sea"), ("x", "0"), ("y", "0"), ("width", "360"), ("height", "180")],
                 );
@@ -151,12 +151,12 @@ fn graticule(h: &mut Html) {
         for step in 1..12 {
             let x = coordinate(f64::from(step) * 30.0);
             let class = if step == 6 { "major" } else { "minor" };
-            h.void("line", &[("class", class), ("x1", &x), ("y1", "0"), ("x2", &x), ("y2", "180")]);
+            h.svg_leaf("line", &[("class", class), ("x1", &x), ("y1", "0"), ("x2", &x), ("y2", "180")]);
         }
         for step in 1..6 {
             let y = coordinate(f64::from(step) * 30.0);
             let class = if step == 3 { "major" } else { "minor" };
-            h.void("line", &[("class", class), ("x1", "0"), ("y1", &y), ("x2", "360"), ("y2", &y)]);
+            h.svg_leaf("line", &[("class", class), ("x1", "0"), ("y1", &y), ("x2", "360"), ("y2", &y)]);
         }
     });
 }
@@ -195,6 +195,12 @@ mod tests {
         }
         assert!(!svg.contains("XX"), "a point off the map is left out");
         assert_eq!(svg.matches("<line ").count(), 11 + 5, "the graticule");
+        // Inside <svg> nothing closes itself: every element is ended, or it would swallow the
+        // rest of the drawing.
+        for tag in ["svg", "rect", "g", "line", "a", "circle", "title", "text"] {
+            let opened = svg.matches(&format!("<{tag} ")).count() + svg.matches(&format!("<{tag}>")).count();
+            assert_eq!(opened, svg.matches(&format!("</{tag}>")).count(), "<{tag}> not closed in\n{svg}");
+        }
         assert_eq!(render(&json!([])), "", "no place, no map");
     }
 }
