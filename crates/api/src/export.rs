@@ -193,7 +193,10 @@ fn misp_event(selection: &Selection, info: &str) -> ApiResult<Value> {
 /// The selection as a STIX 2.1 bundle: the MISP event mapped to STIX, each object checked.
 fn stix_bundle(selection: &Selection, info: &str) -> ApiResult<(String, usize)> {
     let event = misp_event(selection, info)?;
-    let parsed = muninn_misp::parse_event(event.to_string().as_bytes()).map_err(ApiError::internal)?;
+    let mut parsed = muninn_misp::parse_event(event.to_string().as_bytes()).map_err(ApiError::internal)?;
+    // The event is our own: its distribution ("your organisation only") is for MISP
+    // recipients, not a restriction met on import; the selection's TLP marks the bundle.
+    parsed.distribution = None;
     let mapping = muninn_misp::to_stix(&parsed);
     let objects = mapping
         .objects
