@@ -70,7 +70,7 @@ pub fn all_routes() -> Vec<(RouteSpec, Handler)> {
         RouteSpec {
             method: Method::GET,
             path: METRICS_PATH,
-            summary: "Prometheus metrics",
+            summary: "Prometheus metrics (with an administrator's credentials, store and index gauges too)",
             authenticated: false,
         },
         get(metrics_text),
@@ -144,8 +144,20 @@ async fn openapi() -> axum::Json<Value> {
     axum::Json(openapi_document())
 }
 
-async fn metrics_text(State(state): State<Arc<AppState>>) -> Response {
-    let body = state.metrics.render(state.started.elapsed().as_secs_f64());
+/// The request counters for anyone; with an administrator's credentials, the data gauges too
+/// (see [`metrics::DataGauges`]). Wrong or other credentials get the public part, as nobody does.
+async fn metrics_text(State(state): State<Arc<AppState>>, parts: axum::http::request::Parts) -> Response {
+    let mut body = state.metrics.render(state.started.elapsed().as_secs_f64());
+    let admin = auth::authenticate(&state, &parts)
+        .is_ok_and(|principal| principal.role == muninn_access::Role::Admin);
+    if admin {
+        let reading = Arc::clone(&state);
+        match tokio::task::spawn_blocking(move || metrics::DataGauges::read(&reading)).await {
+            Ok(Ok(gauges)) => gauges.render_into(&mut body),
+            Ok(Err(error)) => return error.into_response(),
+            Err(error) => return ApiError::internal(error).into_response(),
+        }
+    }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 

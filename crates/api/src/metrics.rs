@@ -1,5 +1,6 @@
 //! Prometheus metrics: requests by route and status class, latency histograms by route,
-//! requests shed, audit entries written.
+//! requests shed; and for administrators, gauges of the store, the index, alerts and the audit
+//! trail ([`DataGauges`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -88,4 +89,73 @@ impl Metrics {
         }
         out
     }
+}
+
+/// Gauges of what the server holds. They count every organisation's material, so only
+/// administrators get them (anyone may read the request counters): a count is as much an
+/// answer about invisible items as a search hit. Each is O(1) or a few file sizes: nothing
+/// scans items or alerts, which is why alerts are not counted by state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataGauges {
+    /// The store's own figures (items, by TLP, sources, log size, last sequence number).
+    pub store: muninn_store::StoreStats,
+    /// Documents in the committed index.
+    pub index_documents: u64,
+    /// The log sequence number the index reaches.
+    pub index_last_seq: u64,
+    /// Alerts stored, in every state.
+    pub alerts: u64,
+    /// Entries of the audit trail.
+    pub audit_entries: u64,
+}
+
+impl DataGauges {
+    /// Reads the gauges (blocking: file sizes and record tables).
+    pub fn read(state: &crate::AppState) -> crate::ApiResult<DataGauges> {
+        let (store, alerts, audit_entries) = state.read_store(|store| {
+            let stats = store.stats()?;
+            let alerts = store.document_count(crate::catalog::ALERT_TABLE)?;
+            let head = crate::state::stored_head(store)?;
+            Ok((stats, alerts, head.next_seq))
+        })?;
+        let (index_documents, index_last_seq) =
+            state.read_index(|index| Ok((index.doc_count(), index.last_seq())))?;
+        Ok(DataGauges { store, index_documents, index_last_seq, alerts, audit_entries })
+    }
+
+    /// Appends the gauges in the Prometheus text format.
+    pub fn render_into(&self, out: &mut String) {
+        let store = &self.store;
+        let gauges: [(&str, &str, u64); 10] = [
+            ("muninn_store_items", "Distinct items stored.", store.items),
+            ("muninn_store_sources", "Sources defined.", store.sources),
+            ("muninn_store_log_bytes", "Bytes in the item log.", store.log_bytes),
+            ("muninn_store_log_segments", "Segment files of the item log.", store.log_segments),
+            ("muninn_store_last_seq", "The last log sequence number written.", store.last_seq),
+            ("muninn_index_documents", "Items in the committed full-text index.", self.index_documents),
+            ("muninn_index_last_seq", "The log sequence number the index reaches.", self.index_last_seq),
+            (
+                "muninn_index_lag_seq",
+                "Log entries written that the index has not reached yet.",
+                store.last_seq.saturating_sub(self.index_last_seq),
+            ),
+            ("muninn_alerts", "Alerts stored, in every state.", self.alerts),
+            ("muninn_audit_entries", "Entries of the audit trail.", self.audit_entries),
+        ];
+        for (name, help, value) in gauges {
+            let _ = writeln!(out, "# HELP {name} {help}");
+            let _ = writeln!(out, "# TYPE {name} gauge");
+            let _ = writeln!(out, "{name} {value}");
+        }
+        let _ = writeln!(out, "# HELP muninn_store_items_by_tlp Items stored by TLP label.");
+        let _ = writeln!(out, "# TYPE muninn_store_items_by_tlp gauge");
+        for (tlp, count) in &store.by_tlp {
+            let _ = writeln!(out, "muninn_store_items_by_tlp{{tlp=\"{}\"}} {count}", label_value(tlp));
+        }
+    }
+}
+
+/// A label value escaped as the text format requires (backslash, quote, line feed).
+fn label_value(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
 }

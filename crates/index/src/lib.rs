@@ -222,6 +222,11 @@ impl SearchIndex {
         self.last_seq
     }
 
+    /// Documents (items) in the committed index, for every audience.
+    pub fn doc_count(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
     /// The gazetteer the index finds entities with.
     pub fn gazetteer(&self) -> &Gazetteer {
         &self.gazetteer

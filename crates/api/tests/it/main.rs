@@ -9,6 +9,7 @@ mod visibility;
 mod basics;
 mod bodies;
 mod export;
+mod metrics;
 mod incidents;
 mod taxii;
 mod tls;
