@@ -31,10 +31,10 @@ use tantivy::directory::MmapDirectory;
 use tantivy::schema::Schema;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
+pub use common_words::Tagging;
 pub use correlate::{
     EntitySummary, IndicatorSummary, MAX_RELATED_POSTINGS, MAX_RELATED_VALUES, Mention, Related, SharedEntity,
 };
-pub use common_words::Tagging;
 pub use entities::{Entity, EntityMention, Gazetteer, GazetteerWarning, extract_entities};
 pub use error::IndexError;
 pub use schema::SCHEMA_VERSION;
