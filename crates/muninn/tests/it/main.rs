@@ -7,6 +7,7 @@ mod entities;
 mod knowledge;
 mod matching;
 mod medallion;
+mod serve;
 mod taxii;
 
 use std::io::Write;
