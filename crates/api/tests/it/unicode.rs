@@ -114,31 +114,48 @@ impl Write for Captured {
 }
 
 /// A query parameter name that carries a line break, a forged log line and a right-to-left
-/// override reaches the log of the refused request only escaped: one line, nothing hidden.
+/// override reaches the log of the refused request only escaped, in the text format and in
+/// JSON lines (`MUNINN_LOG_FORMAT=json`): one line, nothing forged, nothing hidden.
 #[tokio::test]
 async fn outside_text_cannot_forge_or_hide_in_a_log_line() {
     let fixture = Fixture::new();
-    let captured = Captured::default();
-    let sink = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || sink.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
     let forged = "x\n2026-01-01T00:00:00Z ERROR muninn: forged \u{202E}line\r";
+    let escaped = "x\\u{A}2026-01-01T00:00:00Z ERROR muninn: forged \\u{202E}line\\u{D}";
     let path = format!("/api/v1/search?q=apt28&{}=1", percent_encode(forged));
-    let (status, answer) = fixture.call(Method::GET, &path, Some("a-analyst"), None).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
-    // The client's JSON answer names the parameter (JSON escapes it).
-    assert!(answer["description"].as_str().expect("description").contains("forged"), "{answer}");
-    let log = String::from_utf8(captured.0.lock().expect("log").clone()).expect("UTF-8 log");
-    let refused: Vec<&str> = log.lines().filter(|line| line.contains("request refused")).collect();
-    assert_eq!(refused.len(), 1, "{log}");
-    assert!(
-        refused[0].contains("x\\u{A}2026-01-01T00:00:00Z ERROR muninn: forged \\u{202E}line\\u{D}"),
-        "{log}"
-    );
-    assert!(!log.lines().any(|line| line.starts_with("2026-01-01")), "a forged line:\n{log}");
-    assert!(!log.contains('\u{202E}') && !log.contains('\r'), "{log:?}");
+    for json in [false, true] {
+        let captured = Captured::default();
+        let sink = captured.clone();
+        let logs = tracing_subscriber::fmt()
+            .with_writer(move || sink.clone())
+            .with_ansi(false)
+            .with_max_level(tracing::Level::INFO);
+        let _guard = if json {
+            tracing::subscriber::set_default(logs.json().finish())
+        } else {
+            tracing::subscriber::set_default(logs.finish())
+        };
+        let (status, answer) = fixture.call(Method::GET, &path, Some("a-analyst"), None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+        // The client's JSON answer names the parameter (JSON escapes it).
+        assert!(answer["description"].as_str().expect("description").contains("forged"), "{answer}");
+        let log = String::from_utf8(captured.0.lock().expect("log").clone()).expect("UTF-8 log");
+        let refused: Vec<&str> = log.lines().filter(|line| line.contains("request refused")).collect();
+        assert_eq!(refused.len(), 1, "json {json}: {log}");
+        if json {
+            for line in log.lines() {
+                serde_json::from_str::<serde_json::Value>(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+            }
+            let event: serde_json::Value = serde_json::from_str(refused[0]).expect("JSON");
+            let error = event["fields"]["error"].as_str().expect("error field");
+            assert!(error.contains(escaped), "{error}");
+            assert!(
+                event["fields"]["error_id"].as_str().is_some_and(|id| answer["error_id"] == id),
+                "{event}"
+            );
+        } else {
+            assert!(refused[0].contains(escaped), "{log}");
+        }
+        assert!(!log.lines().any(|line| line.starts_with("2026-01-01")), "a forged line:\n{log}");
+        assert!(!log.contains('\u{202E}') && !log.contains('\r'), "{log:?}");
+    }
 }
