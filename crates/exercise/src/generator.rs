@@ -12,7 +12,8 @@ use crate::indicators;
 use crate::lexicon::Lang;
 use crate::plan::{self, Plan, Role, Slot};
 use crate::records::{
-    Attachment, ChatMessage, Feed, FeedEntry, Item, ItemKey, MailLayout, MailMessage, NewsItem, Note, Stream,
+    Attachment, ChatMessage, Feed, FeedEntry, IndicatorKind, Item, ItemKey, MailLayout, MailMessage,
+    NewsItem, Note, PartnerReport, Stream,
 };
 use crate::rng::Rng;
 use crate::scenario::{Scenario, Signal};
@@ -48,6 +49,7 @@ struct Draft<'g> {
 
 const TLP_WEIGHTS_NOTE: [(Tlp, u64); 4] =
     [(Tlp::Green, 30), (Tlp::Amber, 40), (Tlp::AmberStrict, 15), (Tlp::Red, 15)];
+const TLP_WEIGHTS_PARTNER: [(Tlp, u64); 3] = [(Tlp::Green, 45), (Tlp::Amber, 45), (Tlp::AmberStrict, 10)];
 const TLP_WEIGHTS_MAIL: [(Tlp, u64); 4] =
     [(Tlp::Green, 40), (Tlp::Amber, 45), (Tlp::AmberStrict, 10), (Tlp::Red, 5)];
 const ASSESSMENTS: &[&str] = &[
@@ -128,6 +130,7 @@ impl Generator {
             Stream::Chat => Item::Chat(self.chat(key.index)),
             Stream::Rss => Item::Feed(self.feed_entry(Feed::Rss, key.index)),
             Stream::Atom => Item::Feed(self.feed_entry(Feed::Atom, key.index)),
+            Stream::Stix | Stream::Misp => Item::Partner(self.partner_report(key.stream, key.index)),
         }
     }
 
@@ -166,7 +169,7 @@ impl Generator {
             Stream::Chat => 45,
             Stream::Rss => 15,
             Stream::Atom => 25,
-            Stream::Note => 0,
+            Stream::Note | Stream::Stix | Stream::Misp => 0,
         };
         let subject = if !matches!(plant, Plant::None) {
             Subject::Signal
@@ -381,6 +384,57 @@ impl Generator {
             published: timestamp(draft.time),
             summary: article.sentences.join(draft.lang.lexicon().sentence_gap),
             lang: draft.lang,
+        }
+    }
+
+    /// Partner report number `index` of [`Stream::Stix`] or [`Stream::Misp`]: a short English
+    /// report with two to four indicators (refanged: formats that carry indicators carry them
+    /// whole) and, most of the time, the actor it attributes the activity to. A planted indicator
+    /// is in the narrative as planted (perhaps defanged) and among the indicators whole.
+    pub fn partner_report(&self, stream: Stream, index: u64) -> PartnerReport {
+        let (mut draft, article) = self.article(stream, index, (2, 4));
+        let composer = &mut draft.composer;
+        let tlp = weighted_tlp(composer.rng(), &TLP_WEIGHTS_PARTNER);
+        let partner = composer.rng().pick(world::PARTNERS);
+        let wanted = composer.rng().between(2, 4) as usize;
+        let mut indicators: Vec<(IndicatorKind, String)> = Vec::with_capacity(wanted + 1);
+        if let Some(slot) = self.slot(stream, index)
+            && slot.role == Role::Indicator
+            && let Some(Signal::IndicatorReuse(reuse)) = self.scenario.signals.get(slot.signal)
+        {
+            indicators.push((IndicatorKind::of(&reuse.indicator), reuse.indicator.clone()));
+        }
+        for _ in 0..wanted {
+            // Through the composer, so that no value is a planted one by chance.
+            let Some(value) = composer.line(&["{ip}", "{domain}", "{url}", "{sha256}", "{md5}"]) else {
+                continue;
+            };
+            let value = indicators::refang(&value);
+            if !indicators.iter().any(|(_, known)| *known == value) {
+                indicators.push((IndicatorKind::of(&value), value));
+            }
+        }
+        let actor = composer.rng().percent(75).then(|| composer.rng().pick_ref(world::ACTORS).name);
+        let id_seed = composer.rng().next_u64();
+        let narrative = article.sentences.join(" ");
+        let mut body = narrative.clone();
+        for (_, value) in &indicators {
+            let _ = write!(body, "\nindicator: {value}");
+        }
+        if let Some(actor) = actor {
+            let _ = write!(body, "\nactor: {actor}");
+        }
+        PartnerReport {
+            key: ItemKey { stream, index },
+            title: article.title,
+            narrative,
+            body,
+            published: timestamp(draft.time),
+            partner,
+            tlp,
+            indicators,
+            actor,
+            id_seed,
         }
     }
 

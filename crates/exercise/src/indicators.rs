@@ -182,6 +182,11 @@ pub(crate) fn defang(indicator: &str) -> String {
     }
 }
 
+/// The whole form of an indicator [`defang`] (or the composer) wrote defanged.
+pub(crate) fn refang(indicator: &str) -> String {
+    indicator.replacen("hxxps://", "https://", 1).replacen("hxxp://", "http://", 1).replace("[.]", ".")
+}
+
 /// Whether an indicator is the kind analysts defang (addresses, domains and URLs, not hashes).
 pub(crate) fn is_defangable(indicator: &str) -> bool {
     let host =

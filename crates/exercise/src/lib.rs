@@ -41,15 +41,16 @@ pub use error::ExerciseError;
 pub use generator::Generator;
 pub use lexicon::Lang;
 pub use records::{
-    Attachment, ChatMessage, Feed, FeedEntry, Item, ItemKey, MailLayout, MailMessage, NewsItem, Note, Stream,
+    Attachment, ChatMessage, Feed, FeedEntry, IndicatorKind, Item, ItemKey, MailLayout, MailMessage,
+    NewsItem, Note, PartnerReport, Stream,
 };
 pub use scenario::{
     ActorCampaign, Burst, IndicatorReuse, NearDuplicates, PersonVariants, Scenario, Signal, Volume,
 };
 pub use truth::{GroundTruth, TRUTH_FORMAT, TruthItem, TruthSignal, TruthWindow};
 pub use write::{
-    AtomWriter, CountingWriter, FeedHeader, GenerateReport, RssWriter, write_chat_line, write_flow,
-    write_mbox_message, write_news_line, write_note, write_truth,
+    AtomWriter, CountingWriter, FeedHeader, GenerateReport, RssWriter, misp_event, stix_bundle,
+    write_chat_line, write_flow, write_json, write_mbox_message, write_news_line, write_note, write_truth,
 };
 
 /// The scenario `muninn demo` uses: a month, a few hundred items, one signal of each kind.

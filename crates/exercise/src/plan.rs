@@ -75,7 +75,17 @@ fn eligible(signal: &Signal, occurrence: usize) -> &'static [Stream] {
                 Some(_) => MULTILINGUAL,
             }
         }
-        Signal::IndicatorReuse(_) => ANY,
+        // Partners share indicators in STIX and MISP too: the reuse that crosses formats.
+        Signal::IndicatorReuse(_) => &[
+            Stream::News,
+            Stream::Mail,
+            Stream::Chat,
+            Stream::Note,
+            Stream::Atom,
+            Stream::Rss,
+            Stream::Stix,
+            Stream::Misp,
+        ],
         Signal::Burst(_) => &[Stream::Chat, Stream::News],
         Signal::ActorCampaign(_) => &[Stream::News, Stream::Note, Stream::Atom, Stream::Mail, Stream::Rss],
         Signal::NearDuplicates(_) => &[Stream::News],
@@ -90,6 +100,8 @@ pub(crate) fn volume_of(scenario: &Scenario, stream: Stream) -> u64 {
         Stream::Mail => volume.mail,
         Stream::Chat => volume.chat,
         Stream::Rss | Stream::Atom => volume.feed_entries,
+        Stream::Stix => volume.stix_bundles,
+        Stream::Misp => volume.misp_events,
     }
 }
 

@@ -26,12 +26,24 @@ pub enum Stream {
     Rss,
     /// Atom entries, `feeds/feed.atom`.
     Atom,
+    /// Partners' reports as STIX 2.1 bundles, `partners/stix/NNNN.json` (English).
+    Stix,
+    /// Partners' reports as MISP events, `partners/misp/NNNN.json` (English).
+    Misp,
 }
 
 impl Stream {
     /// Every stream, in the order files are written.
-    pub const ALL: [Stream; 6] =
-        [Stream::News, Stream::Note, Stream::Mail, Stream::Chat, Stream::Rss, Stream::Atom];
+    pub const ALL: [Stream; 8] = [
+        Stream::News,
+        Stream::Note,
+        Stream::Mail,
+        Stream::Chat,
+        Stream::Rss,
+        Stream::Atom,
+        Stream::Stix,
+        Stream::Misp,
+    ];
 
     /// The prefix of item keys: `news` in `news:000123`.
     pub fn prefix(self) -> &'static str {
@@ -42,13 +54,15 @@ impl Stream {
             Stream::Chat => "chat",
             Stream::Rss => "rss",
             Stream::Atom => "atom",
+            Stream::Stix => "stix",
+            Stream::Misp => "misp",
         }
     }
 
     /// The languages items of this stream are written in.
     pub fn languages(self) -> &'static [Lang] {
         match self {
-            Stream::Note | Stream::Rss => &[Lang::En],
+            Stream::Note | Stream::Rss | Stream::Stix | Stream::Misp => &[Lang::En],
             Stream::News | Stream::Mail | Stream::Chat | Stream::Atom => &Lang::ALL,
         }
     }
@@ -62,6 +76,8 @@ impl Stream {
             Stream::Chat => 0x6368_6174,
             Stream::Rss => 0x7273_7373,
             Stream::Atom => 0x6174_6f6d,
+            Stream::Stix => 0x7374_6978,
+            Stream::Misp => 0x6d69_7370,
         }
     }
 }
@@ -105,6 +121,8 @@ impl ItemKey {
             Stream::Chat => "chat/messages.jsonl".to_owned(),
             Stream::Rss => "feeds/feed.rss".to_owned(),
             Stream::Atom => "feeds/feed.atom".to_owned(),
+            Stream::Stix => format!("partners/stix/{:04}.json", self.index),
+            Stream::Misp => format!("partners/misp/{:04}.json", self.index),
         }
     }
 }
@@ -128,7 +146,9 @@ impl FromStr for ItemKey {
 impl fmt::Display for ItemKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.stream {
-            Stream::Note => write!(f, "note:{:04}", self.index),
+            Stream::Note | Stream::Stix | Stream::Misp => {
+                write!(f, "{}:{:04}", self.stream.prefix(), self.index)
+            }
             stream => write!(f, "{}:{:06}", stream.prefix(), self.index),
         }
     }
@@ -260,6 +280,68 @@ pub struct FeedEntry {
     pub lang: Lang,
 }
 
+/// What kind of value a partner's indicator is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndicatorKind {
+    /// An IPv4 address.
+    Ipv4,
+    /// A domain name.
+    Domain,
+    /// A URL.
+    Url,
+    /// A SHA-256 digest.
+    Sha256,
+    /// An MD5 digest.
+    Md5,
+}
+
+impl IndicatorKind {
+    /// The kind of a (refanged) indicator value the generator writes.
+    pub fn of(value: &str) -> IndicatorKind {
+        let hex = value.bytes().all(|b| b.is_ascii_hexdigit());
+        if value.starts_with("http://") || value.starts_with("https://") {
+            IndicatorKind::Url
+        } else if hex && value.len() == 64 {
+            IndicatorKind::Sha256
+        } else if hex && value.len() == 32 {
+            IndicatorKind::Md5
+        } else if value.split('.').count() == 4 && value.split('.').all(|part| part.parse::<u8>().is_ok()) {
+            IndicatorKind::Ipv4
+        } else {
+            IndicatorKind::Domain
+        }
+    }
+}
+
+/// A partner's report with its indicators: a STIX 2.1 bundle (`partners/stix/NNNN.json`: an
+/// identity, the report, an indicator per value, the actor as an intrusion set) or a MISP event
+/// (`partners/misp/NNNN.json`: an attribute per value, the actor as a threat-actor galaxy
+/// cluster).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartnerReport {
+    /// The item's key ([`Stream::Stix`] or [`Stream::Misp`]).
+    pub key: ItemKey,
+    /// The report's name (a MISP event's `info`).
+    pub title: String,
+    /// Its narrative (the STIX report's `description`; a MISP event's text attribute).
+    pub narrative: String,
+    /// The narrative, then a line per indicator (`indicator: VALUE`) and the actor
+    /// (`actor: NAME`): what the report says, as [`Item::body`] gives it.
+    pub body: String,
+    /// When it was published.
+    pub published: Timestamp,
+    /// The sharing organisation.
+    pub partner: &'static str,
+    /// Its marking.
+    pub tlp: Tlp,
+    /// The indicators, refanged, in the order written.
+    pub indicators: Vec<(IndicatorKind, String)>,
+    /// The threat actor the report attributes the activity to, if any.
+    pub actor: Option<&'static str>,
+    /// Random bits for the ids of the report's objects (deterministic per item).
+    pub id_seed: u64,
+}
+
 /// A generated item of any stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Item {
@@ -273,6 +355,8 @@ pub enum Item {
     Chat(ChatMessage),
     /// An RSS or Atom entry.
     Feed(FeedEntry),
+    /// A partner's STIX bundle or MISP event.
+    Partner(PartnerReport),
 }
 
 impl Item {
@@ -284,6 +368,7 @@ impl Item {
             Item::Mail(mail) => &mail.subject,
             Item::Chat(chat) => &chat.text,
             Item::Feed(entry) => &entry.title,
+            Item::Partner(report) => &report.title,
         }
     }
 
@@ -295,6 +380,7 @@ impl Item {
             Item::Mail(mail) => &mail.body,
             Item::Chat(chat) => &chat.text,
             Item::Feed(entry) => &entry.summary,
+            Item::Partner(report) => &report.body,
         }
     }
 
@@ -306,6 +392,7 @@ impl Item {
             Item::Mail(mail) => mail.date,
             Item::Chat(chat) => chat.sent,
             Item::Feed(entry) => entry.published,
+            Item::Partner(report) => report.published,
         }
     }
 
@@ -313,7 +400,7 @@ impl Item {
     pub fn lang(&self) -> Lang {
         match self {
             Item::News(item) => item.lang,
-            Item::Note(_) => Lang::En,
+            Item::Note(_) | Item::Partner(_) => Lang::En,
             Item::Mail(mail) => mail.lang,
             Item::Chat(chat) => chat.lang,
             Item::Feed(entry) => entry.lang,

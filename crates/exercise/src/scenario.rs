@@ -43,6 +43,17 @@ pub struct Volume {
     /// Entries in each of the two feeds, `feeds/feed.rss` and `feeds/feed.atom`.
     #[serde(default)]
     pub feed_entries: u64,
+    /// Partners' STIX 2.1 bundles, one report each, under `partners/stix/`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub stix_bundles: u64,
+    /// Partners' MISP events under `partners/misp/`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub misp_events: u64,
+}
+
+/// Leaves a count out of `truth.json` when it is zero, as flows without partners' files wrote it.
+fn is_zero(count: &u64) -> bool {
+    *count == 0
 }
 
 /// A signal to plant: written as `[[signal]]` tables, told apart by `kind`.
@@ -220,9 +231,17 @@ impl Scenario {
             ));
         }
         let volume = self.volume;
-        let total = [volume.news, volume.notes, volume.mail, volume.chat, volume.feed_entries]
-            .iter()
-            .try_fold(0u64, |sum, count| sum.checked_add(*count));
+        let total = [
+            volume.news,
+            volume.notes,
+            volume.mail,
+            volume.chat,
+            volume.feed_entries,
+            volume.stix_bundles,
+            volume.misp_events,
+        ]
+        .iter()
+        .try_fold(0u64, |sum, count| sum.checked_add(*count));
         match total {
             Some(0) => return Err(ExerciseError::invalid("volume", "must hold some items")),
             None => return Err(ExerciseError::invalid("volume", "is too large")),

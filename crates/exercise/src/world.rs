@@ -294,4 +294,8 @@ pub(crate) fn news_sources(lang: Lang) -> &'static [&'static str] {
 }
 
 /// Authors of analyst notes.
+/// The organisations that share reports as STIX bundles and MISP events (fictional).
+pub(crate) const PARTNERS: &[&str] =
+    &["Partner CERT X", "Northern Grid ISAC", "Harbour Finance CSIRT", "Coastal Telecom SOC"];
+
 pub(crate) const NOTE_AUTHORS: &[&str] = &["analyst-1", "analyst-2", "desk-lead", "cti-team"];

@@ -6,6 +6,7 @@
 mod feeds;
 mod mbox;
 pub(crate) mod mime;
+mod partner;
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
@@ -21,6 +22,7 @@ use crate::truth::GroundTruth;
 
 pub use feeds::{AtomWriter, FeedHeader, RssWriter};
 pub use mbox::write_mbox_message;
+pub use partner::{misp_event, stix_bundle, write_json};
 
 /// What [`crate::generate`] wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -37,12 +39,30 @@ pub struct GenerateReport {
     pub rss_entries: u64,
     /// Entries in `feeds/feed.atom`.
     pub atom_entries: u64,
+    /// STIX bundles under `partners/stix/`.
+    pub stix_bundles: u64,
+    /// MISP events under `partners/misp/`.
+    pub misp_events: u64,
     /// Signals planted.
     pub signals: usize,
     /// Items that carry a signal.
     pub planted_items: u64,
     /// Bytes written to all files, `truth.json` included.
     pub bytes_written: u64,
+}
+
+impl GenerateReport {
+    /// Items of every kind written.
+    pub fn items(&self) -> u64 {
+        self.news
+            + self.notes
+            + self.mail
+            + self.chat
+            + self.rss_entries
+            + self.atom_entries
+            + self.stix_bundles
+            + self.misp_events
+    }
 }
 
 #[derive(Serialize)]
@@ -108,7 +128,14 @@ pub fn write_truth(truth: &GroundTruth, out: &mut dyn Write) -> io::Result<()> {
 /// Files of the same names are overwritten; other files (notes of an earlier, larger run) are
 /// left alone.
 pub fn write_flow(generator: &Generator, out_dir: &Path) -> Result<GenerateReport, ExerciseError> {
-    for directory in ["", "notes", "mail", "chat", "feeds"] {
+    let mut directories = vec!["", "notes", "mail", "chat", "feeds"];
+    if generator.volume(Stream::Stix) > 0 {
+        directories.push("partners/stix");
+    }
+    if generator.volume(Stream::Misp) > 0 {
+        directories.push("partners/misp");
+    }
+    for directory in directories {
         let path = out_dir.join(directory);
         fs::create_dir_all(&path).map_err(|source| ExerciseError::Io { path, source })?;
     }
@@ -173,6 +200,19 @@ pub fn write_flow(generator: &Generator, out_dir: &Path) -> Result<GenerateRepor
         }
         atom.finish(out)
     })?;
+
+    report.stix_bundles = generator.volume(Stream::Stix);
+    for index in 0..report.stix_bundles {
+        let path = out_dir.join(format!("partners/stix/{index:04}.json"));
+        let bundle = stix_bundle(&generator.partner_report(Stream::Stix, index));
+        report.bytes_written += write_file(&path, |out| write_json(&bundle, out))?;
+    }
+    report.misp_events = generator.volume(Stream::Misp);
+    for index in 0..report.misp_events {
+        let path = out_dir.join(format!("partners/misp/{index:04}.json"));
+        let event = misp_event(&generator.partner_report(Stream::Misp, index));
+        report.bytes_written += write_file(&path, |out| write_json(&event, out))?;
+    }
 
     report.bytes_written += write_file(&out_dir.join("truth.json"), |out| write_truth(&truth, out))?;
     Ok(report)

@@ -133,7 +133,7 @@ news = 5
 podcasts = 3
 "#,
         expect![
-            "syntax: unknown field `podcasts`, expected one of `news`, `notes`, `mail`, `chat`, `feed_entries`"
+            "syntax: unknown field `podcasts`, expected one of `news`, `notes`, `mail`, `chat`, `feed_entries`, `stix_bundles`, `misp_events`"
         ],
     );
 }

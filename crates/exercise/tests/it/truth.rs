@@ -256,10 +256,29 @@ fn written_truth_matches_and_every_listed_item_is_in_its_file() {
             Stream::Mail => messages[index].decoded_text(),
             Stream::Rss => unescape(&rss),
             Stream::Atom => unescape(&atom),
+            Stream::Stix | Stream::Misp => json_strings(&flow.read(&listed.file)),
         };
         assert!(text.contains(&listed.planted), "{} lacks {:?}", listed.key, listed.planted);
         assert!(text.contains(&listed.title), "{} lacks its title", listed.key);
     }
+}
+
+/// Every string of a JSON document, a line each.
+fn json_strings(text: &str) -> String {
+    fn collect(value: &serde_json::Value, out: &mut String) {
+        match value {
+            serde_json::Value::String(text) => {
+                out.push_str(text);
+                out.push('\n');
+            }
+            serde_json::Value::Array(values) => values.iter().for_each(|value| collect(value, out)),
+            serde_json::Value::Object(map) => map.values().for_each(|value| collect(value, out)),
+            _ => {}
+        }
+    }
+    let mut out = String::new();
+    collect(&serde_json::from_str(text).expect("JSON"), &mut out);
+    out
 }
 
 fn json_text(line: &str, fields: &[&str]) -> String {
@@ -281,7 +300,16 @@ fn unescape(xml: &str) -> String {
 
 #[test]
 fn item_keys_round_trip() {
-    for text in ["news:000123", "note:0007", "mail:000004", "chat:000000", "rss:000002", "atom:123456789"] {
+    for text in [
+        "news:000123",
+        "note:0007",
+        "mail:000004",
+        "chat:000000",
+        "rss:000002",
+        "atom:123456789",
+        "stix:0003",
+        "misp:0012",
+    ] {
         assert_eq!(key(text).to_string(), text);
     }
     for text in ["news", "blog:000001", "news:x", "news:-1", "news:", "note:+7"] {

@@ -33,7 +33,7 @@ const SAMPLES: [(&str, &[u8]); 7] = [
 /// A source the demo defines: id, name, kind, grade, TLP.
 type SourceSpec = (&'static str, &'static str, SourceKind, &'static str, Tlp);
 
-pub(crate) const SOURCES: [SourceSpec; 17] = [
+pub(crate) const SOURCES: [SourceSpec; 19] = [
     ("newswire-en", "Newswire (English)", SourceKind::OpenSource, "B2", Tlp::Clear),
     ("cyberdesk-en", "Cyber desk (English)", SourceKind::OpenSource, "B3", Tlp::Clear),
     ("baltic-monitor-en", "Baltic monitor", SourceKind::OpenSource, "C3", Tlp::Clear),
@@ -49,6 +49,8 @@ pub(crate) const SOURCES: [SourceSpec; 17] = [
     ("field-chat", "Field team chat", SourceKind::HumanReport, "C3", Tlp::AmberStrict),
     ("threat-feed-rss", "Threat news feed (RSS)", SourceKind::OpenSource, "B3", Tlp::Clear),
     ("advisories-atom", "Advisories feed (Atom)", SourceKind::OpenSource, "B2", Tlp::Clear),
+    ("partner-stix", "Partners' STIX 2.1 bundles", SourceKind::Partner, "B2", Tlp::Amber),
+    ("partner-misp", "Partners' MISP events", SourceKind::Partner, "B2", Tlp::Amber),
     (
         "spamassassin-corpus",
         "SpamAssassin public corpus (real e-mail, 2002)",
@@ -66,13 +68,15 @@ pub(crate) const SOURCES: [SourceSpec; 17] = [
 ];
 
 /// What to load from the corpus, and as which source (`None`: the source each line names).
-pub(crate) const PARTS: [(&str, &str, Option<&str>); 8] = [
+pub(crate) const PARTS: [(&str, &str, Option<&str>); 10] = [
     ("news", "news.jsonl", None),
     ("analyst notes", "notes", Some("analyst-notes")),
     ("partner e-mail", "mail/inbox.mbox", Some("partner-mail")),
     ("field chat", "chat/messages.jsonl", Some("field-chat")),
     ("RSS feed", "feeds/feed.rss", Some("threat-feed-rss")),
     ("Atom feed", "feeds/feed.atom", Some("advisories-atom")),
+    ("partner STIX bundles", "partners/stix", Some("partner-stix")),
+    ("partner MISP events", "partners/misp", Some("partner-misp")),
     ("real e-mail samples", "samples/spamassassin-klez.eml", Some("spamassassin-corpus")),
     ("real e-mail samples", "samples/spamassassin-encryption.eml", Some("spamassassin-corpus")),
 ];
@@ -285,7 +289,7 @@ pub fn run(_config: &Config, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             "data_dir": data.display().to_string(),
             "scenario": scenario.name,
             "seed": args.seed,
-            "generated_items": report.news + report.notes + report.mail + report.chat + report.rss_entries + report.atom_entries,
+            "generated_items": report.items(),
             "planted_signals": report.signals,
             "parts": parts,
             "items": stats.items,

@@ -39,18 +39,18 @@ pub fn run(command: &ExerciseCommand) -> anyhow::Result<ExitCode> {
         return Err(UsageError(format!("{} exists and is not empty", out.display())).into());
     }
     let report = muninn_exercise::generate(&scenario, *seed, out).context("generating the flow")?;
-    let items =
-        report.news + report.notes + report.mail + report.chat + report.rss_entries + report.atom_entries;
+    let items = report.items();
     if *json {
         output::print_json(&json!({
             "scenario": scenario.name, "seed": seed, "out": out.display().to_string(),
             "items": items, "news": report.news, "notes": report.notes, "mail": report.mail,
             "chat": report.chat, "rss": report.rss_entries, "atom": report.atom_entries,
+            "stix": report.stix_bundles, "misp": report.misp_events,
             "signals": report.signals, "planted_items": report.planted_items, "bytes": report.bytes_written,
         }))?;
     } else {
         output::print(&format!(
-            "wrote the {:?} scenario (seed {seed}) to {}: {items} items ({} news, {} notes, {} mail, {} chat, {} RSS, {} Atom), {} planted signals over {} items, {:.1} MB; ground truth in {}\n",
+            "wrote the {:?} scenario (seed {seed}) to {}: {items} items ({} news, {} notes, {} mail, {} chat, {} RSS, {} Atom, {} STIX bundles, {} MISP events), {} planted signals over {} items, {:.1} MB; ground truth in {}\n",
             scenario.name,
             out.display(),
             report.news,
@@ -59,6 +59,8 @@ pub fn run(command: &ExerciseCommand) -> anyhow::Result<ExitCode> {
             report.chat,
             report.rss_entries,
             report.atom_entries,
+            report.stix_bundles,
+            report.misp_events,
             report.signals,
             report.planted_items,
             report.bytes_written as f64 / 1e6,
