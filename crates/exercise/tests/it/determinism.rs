@@ -26,6 +26,8 @@ fn same_seed_same_bytes_other_seed_other_bytes() {
         "feeds/feed.atom",
         "truth.json",
         "notes/0000.md",
+        "partners/stix/0000.json",
+        "partners/misp/0000.json",
     ] {
         assert!(first[path] != other[path], "{path} is the same with another seed");
     }
@@ -67,6 +69,26 @@ fn output_bytes_are_pinned() {
             truth.json: 7718 bytes, fnv1a f0d7eceed557b5c9
         "#]],
     );
+}
+
+/// Pins the partners' files of the demo scenario (the small one has none).
+#[test]
+fn partner_files_are_pinned() {
+    let flow = Flow::generate(&demo_scenario(), 1);
+    let mut digest = String::new();
+    let pinned = |path: &str| {
+        path.starts_with("partners/") && (path.ends_with("/0000.json") || path.ends_with("/0001.json"))
+    };
+    for (path, bytes) in flow.files().iter().filter(|(path, _)| pinned(path)) {
+        let _ = writeln!(digest, "{path}: {} bytes, fnv1a {:016x}", bytes.len(), fnv1a(bytes));
+    }
+    expect![[r#"
+        partners/misp/0000.json: 2003 bytes, fnv1a 09e9e78e932fc075
+        partners/misp/0001.json: 2042 bytes, fnv1a 346cf737e5a34ab3
+        partners/stix/0000.json: 6197 bytes, fnv1a ef529e88ea000978
+        partners/stix/0001.json: 3917 bytes, fnv1a 2dec6b2f5fd3fa1b
+    "#]]
+    .assert_eq(&digest);
 }
 
 #[test]
