@@ -181,10 +181,21 @@ fn is_idna_ignored(c: char) -> bool {
     )
 }
 
-/// An IDNA-ignored character at `at` between two characters of a word: its length, removed.
+/// Whether `c` belongs to a word of a script written with spaces between words (Latin, Greek,
+/// Cyrillic) or to an address (`.`, `-`, `_`, `@`). An invisible character between two of these
+/// is a trick inside a word; Thai, Khmer or Myanmar text uses the zero-width space between
+/// words, and right-to-left text puts direction marks where a run of Latin letters starts.
+pub(crate) fn in_spaced_word(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(c, '.' | '-' | '_' | '@')
+        || (c.is_alphanumeric() && matches!(u32::from(c), 0xC0..=0x24F | 0x370..=0x52F | 0x1E00..=0x1EFF))
+}
+
+/// An IDNA-ignored character at `at` inside a word (see [`in_spaced_word`]): its length,
+/// removed.
 fn ignored_in_word(text: &str, at: usize) -> Option<(usize, &'static str, bool)> {
     let ignored = text.get(at..)?.chars().next().filter(|&c| is_idna_ignored(c))?;
-    let in_word = |c: char| c.is_alphanumeric() || matches!(c, '.' | '-') || is_idna_ignored(c);
+    let in_word = |c: char| in_spaced_word(c) || is_idna_ignored(c);
     let before = text.get(..at)?.chars().next_back()?;
     let after = text.get(at + ignored.len_utf8()..)?.chars().next()?;
     (in_word(before) && in_word(after)).then_some((ignored.len_utf8(), "", false))

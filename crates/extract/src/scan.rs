@@ -173,8 +173,9 @@ impl<'a> Scanner<'a> {
                 // A joiner or bidirectional control inside a word (`pay\u{200D}pal.com`):
                 // neither side is a whole indicator, and `pal.com` alone would be a wrong one.
                 let next = token.get(offset + character.len_utf8()..).and_then(|rest| rest.chars().next());
-                let glued =
-                    is_hidden_format(character) && previous.is_some_and(in_word) && next.is_some_and(in_word);
+                let glued = is_hidden_format(character)
+                    && previous.is_some_and(crate::refang::in_spaced_word)
+                    && next.is_some_and(crate::refang::in_spaced_word);
                 if !glued && !tainted {
                     self.piece_if_interesting(piece_start, at, flags);
                 }
@@ -669,11 +670,6 @@ fn script_of(character: char) -> Option<Script> {
     })
 }
 
-/// Characters of a word, for telling whether a hidden character sits inside one.
-fn in_word(character: char) -> bool {
-    character.is_alphanumeric() || matches!(character, '.' | '-' | '_' | '@')
-}
-
 /// Invisible characters that IDNA does not simply ignore (those are removed by refanging):
 /// joiners, bidirectional marks, embeddings, overrides and isolates, invisible operators,
 /// Hangul fillers, annotation and tag characters.
@@ -684,9 +680,10 @@ fn is_hidden_format(character: char) -> bool {
         | '\u{FFF9}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}')
 }
 
-/// ASCII control bytes but tab and line ends.
+/// ASCII control bytes but those that separate text: tab, line ends, vertical tab, form feed
+/// (page breaks in text taken from PDFs) and the file, group, record and unit separators.
 fn is_hidden_control(byte: u8) -> bool {
-    matches!(byte, 0..=8 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F)
+    matches!(byte, 0..=8 | 0x0E..=0x1B | 0x7F)
 }
 
 fn is_cjk(character: char) -> bool {

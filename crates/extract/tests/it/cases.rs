@@ -287,8 +287,21 @@ fn defanged() {
 /// (`pay\u{200B}pal.com` is `paypal.com`, where a browser goes), a joiner, bidirectional
 /// control or control byte inside a word makes no indicator of either side (never `pal.com`),
 /// a homoglyph stays its own A-label, and the decomposed and composed forms are one key.
+/// Where these characters separate words or runs (a zero-width space between Thai words, a
+/// direction mark where Latin starts in Arabic text, a form feed at a page break), the
+/// indicator beside them is found as before.
 #[test]
 fn hidden_characters_and_homoglyphs() {
+    check(
+        "\u{E04A}\u{E33}\u{200B}example.com \u{645}\u{648}\u{642}\u{639}\u{200F}example.org end evil.net\u{C}Next 198.51.100.4\u{1F}198.51.100.5",
+        expect![[r#"
+            domain example.com "example.com"
+            domain example.org "example.org"
+            domain evil.net "evil.net"
+            ipv4 198.51.100.4 "198.51.100.4"
+            ipv4 198.51.100.5 "198.51.100.5"
+        "#]],
+    );
     check(
         "pay\u{200B}pal.com exam\u{AD}ple.org pay\u{200D}pal.com evil\u{202E}.com pay\0pal.com 198.51.100.9\0 x",
         expect![[r#"
