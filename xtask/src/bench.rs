@@ -536,7 +536,7 @@ fn exercise(root: &Path) -> anyhow::Result<()> {
         root,
         "exercise",
         Value::Object(figures),
-        "The demo scenario (seed 7: ~480 items over 30 days, five planted signals) generated and scored by the \
+        "The demo scenario (seed 7: ~500 items over 30 days, partners' STIX bundles and MISP events among them, five planted signals) generated and scored by the \
          release binary: the flow is ingested into a fresh data directory with a watchlist of the scenario's \
          watched person (as listed, not its variants) and indicator, screening runs inside ingest, and the alerts \
          are compared with truth.json. precision and recall are over all five signal kinds: person-variants and \
