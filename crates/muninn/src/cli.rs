@@ -245,6 +245,24 @@ pub enum ImportCommand {
         #[arg(long)]
         json: bool,
     },
+    /// A sanctions list into the knowledge base: each listed person or entity an identity
+    /// (individual or organization) with its other names as `x_muninn_aliases`, the list's
+    /// reference as an external reference and the entry's note as description; vessels and
+    /// aircraft are class `unknown`. New entries stored, changed ones a new version, the rest
+    /// left alone. `muninn watchlist from-knowledge --types identity` screens for them.
+    Sanctions {
+        /// The list file.
+        file: PathBuf,
+        /// Its format.
+        #[arg(long, value_enum)]
+        format: SanctionsFormat,
+        /// For `--format ofac`: the alt.csv file of aliases.
+        #[arg(long)]
+        alt: Option<PathBuf>,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
     /// MISP event JSON: the event's STIX (report, indicators, identity, intrusion sets,
     /// sightings) into the knowledge base, and its text as an item (screened, indexed).
     Misp {
@@ -261,6 +279,15 @@ pub enum ImportCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Sanctions lists `muninn import sanctions` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SanctionsFormat {
+    /// The UN Security Council consolidated list (XML).
+    Un,
+    /// The OFAC SDN list in its legacy CSV layout (sdn.csv; `--alt alt.csv` for aliases).
+    Ofac,
 }
 
 #[derive(Debug, Subcommand)]

@@ -12,8 +12,9 @@ use crate::object::StixObject;
 
 /// Properties that hold other names of an object: STIX's `aliases` (intrusion-set,
 /// threat-actor, campaign, malware, tool, infrastructure, location...), ATT&CK's
-/// `x_mitre_aliases` (software), and `x_misp_synonyms`-style lists are not read.
-pub const ALIAS_PROPERTIES: [&str; 2] = ["aliases", "x_mitre_aliases"];
+/// `x_mitre_aliases` (software) and Muninn's `x_muninn_aliases` (identities, which STIX gives
+/// no aliases: a sanctioned person's other names); `x_misp_synonyms`-style lists are not read.
+pub const ALIAS_PROPERTIES: [&str; 3] = ["aliases", "x_mitre_aliases", "x_muninn_aliases"];
 
 /// An object that has a name.
 #[derive(Debug, Clone, PartialEq, Eq)]

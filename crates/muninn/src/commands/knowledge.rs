@@ -17,9 +17,10 @@ use muninn_stix::{
 use muninn_store::{AppendBatch, Document, EmbeddedStore, ItemStore, StoreError};
 use serde_json::json;
 
-use crate::cli::{ExportCommand, ImportCommand};
+use crate::cli::{ExportCommand, ImportCommand, SanctionsFormat};
 use crate::config::Config;
 use crate::{UsageError, output};
+use muninn_screen::watchlist::EntryKind;
 
 /// What the store knows of STIX objects, for the import's duplicate, version and downgrade
 /// decisions. A store error is kept and fails the import (the import's interface has no error).
@@ -133,6 +134,9 @@ pub fn import(config: &Config, command: &ImportCommand) -> anyhow::Result<Option
     match command {
         ImportCommand::Stix { files, json } => stix(config, files, *json).map(Some),
         ImportCommand::Galaxy { files, json } => galaxy(config, files, *json).map(Some),
+        ImportCommand::Sanctions { file, format, alt, json } => {
+            sanctions(config, file, *format, alt.as_deref(), *json).map(Some)
+        }
         ImportCommand::Misp { files, source, tlp, json } => {
             misp(config, files, source.as_deref(), *tlp, *json).map(Some)
         }
@@ -208,20 +212,40 @@ pub fn import_galaxy(
     if let Some(error) = failure.into_inner() {
         return Err(error.into());
     }
+    let objects: Vec<UndatedObject> = objects.into_iter().map(|object| (object.id, object.content)).collect();
+    store_undated(store, &objects, warnings.iter().map(ToString::to_string).collect(), now)
+}
+
+/// A STIX object's id and its content without `created` and `modified`.
+pub type UndatedObject = (String, serde_json::Value);
+
+/// Stores objects that carry no timestamps of their own (galaxy clusters, sanctions entries):
+/// each given as (id, content without `created` and `modified`). A new one is dated `now`; one
+/// that differs from its stored version becomes a new version dated `now` that keeps the stored
+/// `created`; an equal one is left alone. `problems` are carried into the outcome.
+pub fn store_undated(
+    store: &mut dyn ItemStore,
+    objects: &[UndatedObject],
+    problems: Vec<String>,
+    now: Timestamp,
+) -> anyhow::Result<GalaxyImport> {
     let now = now.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
-    let mut outcome = GalaxyImport {
-        problems: warnings.iter().map(ToString::to_string).collect(),
-        ..GalaxyImport::default()
+    let mut outcome = GalaxyImport { problems, ..GalaxyImport::default() };
+    let dated_as = |content: &serde_json::Value, created: &str| {
+        let mut object = content.clone();
+        object["created"] = json!(created);
+        object["modified"] = json!(now);
+        object
     };
     let mut dated = Vec::with_capacity(objects.len());
-    for object in &objects {
+    for (id, content) in objects {
         let stored: Option<serde_json::Value> =
-            store.document(LATEST_TABLE, &object.id)?.and_then(|bytes| serde_json::from_slice(&bytes).ok());
+            store.document(LATEST_TABLE, id)?.and_then(|bytes| serde_json::from_slice(&bytes).ok());
         match stored {
             None => {
                 outcome.stored += 1;
-                outcome.links += usize::from(object.id.starts_with("relationship--"));
-                dated.push(object.dated(&now, &now));
+                outcome.links += usize::from(id.starts_with("relationship--"));
+                dated.push(dated_as(content, &now));
             }
             Some(mut stored) => {
                 let created = stored["created"].as_str().unwrap_or(&now).to_owned();
@@ -230,16 +254,15 @@ pub fn import_galaxy(
                     fields.remove("created");
                     fields.remove("modified");
                 }
-                if stored == object.content {
+                if stored == *content {
                     outcome.unchanged += 1;
                 } else if modified.as_str() < now.as_str() {
                     // A new version keeps the object's `created` (STIX 2.1, 3.1).
                     outcome.updated += 1;
-                    dated.push(object.dated(&created, &now));
+                    dated.push(dated_as(content, &created));
                 } else {
                     outcome.problems.push(format!(
-                        "{}: the stored version is dated {modified}, not before now; left as it is",
-                        object.id
+                        "{id}: the stored version is dated {modified}, not before now; left as it is"
                     ));
                 }
             }
@@ -257,6 +280,92 @@ pub fn import_galaxy(
     }
     store.put_documents(documents)?;
     Ok(outcome)
+}
+
+/// The identities of a sanctions list: (id, undated content) per name entry, and the import's
+/// warnings. Ids are derived from the list and the entry's reference, so a re-import names the
+/// same objects.
+fn sanctions_identities(
+    format: SanctionsFormat,
+    bytes: &[u8],
+    alt: Option<&[u8]>,
+) -> anyhow::Result<(Vec<UndatedObject>, Vec<String>)> {
+    let (imported, list) = match format {
+        SanctionsFormat::Un => {
+            (muninn_screen::import::un_consolidated(bytes), "UN Security Council consolidated list")
+        }
+        SanctionsFormat::Ofac => (muninn_screen::import::ofac_sdn(bytes, alt), "OFAC SDN list"),
+    };
+    let imported = imported.map_err(|error| UsageError(error.to_string()))?;
+    let mut problems: Vec<String> = imported.warnings.iter().map(ToString::to_string).collect();
+    let marking = Tlp::Clear.stix_marking_id();
+    let mut objects = Vec::with_capacity(imported.entries.len());
+    for entry in imported.entries {
+        let EntryKind::Name { name, aliases } = entry.kind else {
+            // OFAC remarks give wallet addresses as indicator entries: not identities.
+            problems.push(format!("{}: an indicator entry, not a person or entity; left out", entry.id));
+            continue;
+        };
+        // UN references say individual or entity in their third letter (QDi.299, QDe.004);
+        // OFAC notes carry the SDN type.
+        let class = match format {
+            SanctionsFormat::Un => match entry.id.chars().nth(2) {
+                Some('i') => "individual",
+                Some('e') => "organization",
+                _ => "unknown",
+            },
+            SanctionsFormat::Ofac if entry.note.contains(" individual") => "individual",
+            SanctionsFormat::Ofac if entry.note.contains(" vessel") || entry.note.contains(" aircraft") => {
+                "unknown"
+            }
+            SanctionsFormat::Ofac => "organization",
+        };
+        let id = muninn_stix::derived_id("identity", &format!("sanctions\n{list}\n{}", entry.id)).to_string();
+        let mut content = json!({
+            "type": "identity", "spec_version": "2.1", "id": id, "name": name, "identity_class": class,
+            "external_references": [{"source_name": list, "external_id": entry.id}],
+            "object_marking_refs": [marking],
+        });
+        if !aliases.is_empty() {
+            content["x_muninn_aliases"] = json!(aliases);
+        }
+        if !entry.note.is_empty() {
+            content["description"] = json!(entry.note);
+        }
+        objects.push((id, content));
+    }
+    Ok((objects, problems))
+}
+
+fn sanctions(
+    config: &Config,
+    file: &Path,
+    format: SanctionsFormat,
+    alt: Option<&Path>,
+    as_json: bool,
+) -> anyhow::Result<ExitCode> {
+    let bytes = read_file(file)?;
+    let alt = alt.map(read_file).transpose()?;
+    let (objects, problems) = sanctions_identities(format, &bytes, alt.as_deref())?;
+    let mut store = super::open_store(config)?;
+    let done = store_undated(&mut store, &objects, problems, Timestamp::now())?;
+    let name = file.display().to_string();
+    if as_json {
+        output::print_json(&json!({
+            "file": name, "stored": done.stored, "updated": done.updated, "unchanged": done.unchanged,
+            "problems": done.problems,
+        }))?;
+    } else {
+        let mut text = format!(
+            "{name}: {} identities stored, {} updated, {} unchanged\n",
+            done.stored, done.updated, done.unchanged
+        );
+        for problem in done.problems.iter().take(50) {
+            text.push_str(&format!("  {problem}\n"));
+        }
+        output::print(&text)?;
+    }
+    Ok(if done.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(crate::exit::PARTIAL) })
 }
 
 fn galaxy(config: &Config, files: &[PathBuf], as_json: bool) -> anyhow::Result<ExitCode> {

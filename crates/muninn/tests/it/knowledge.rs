@@ -562,3 +562,69 @@ print(json.dumps({"errors": errors, "events": events}))
     let found = json(&muninn(&data, &["search", "indicator:198.51.100.77", "--json"]));
     assert_eq!(found["total"], 2, "the reused indicator in one bundle and one event: {found}");
 }
+
+/// `muninn import sanctions`: the UN consolidated list and the OFAC SDN list become identities
+/// (individual or organization by the list's own classification) with their other names; a
+/// re-import stores nothing new; the export passes the OASIS validator; the identities become a
+/// watchlist in one command, and their aliases screen.
+#[test]
+fn sanctions_lists_become_identities_that_screen_by_any_name() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let data = work.path().join("data");
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../screen/test_data/import");
+    let un = samples.join("un-consolidated.xml");
+    let first = json(&muninn(&data, &["import", "sanctions", "--format", "un", "--json", path_str(&un)]));
+    let stored = first["stored"].as_u64().expect("stored");
+    assert!(stored >= 8, "{first}");
+    let again = json(&muninn(&data, &["import", "sanctions", "--format", "un", "--json", path_str(&un)]));
+    assert_eq!(again["stored"], 0, "{again}");
+    assert_eq!(again["unchanged"].as_u64(), Some(stored), "{again}");
+    let ofac = json(&muninn(
+        &data,
+        &[
+            "import",
+            "sanctions",
+            "--format",
+            "ofac",
+            "--alt",
+            path_str(&samples.join("ofac-alt.csv")),
+            "--json",
+            path_str(&samples.join("ofac-sdn.csv")),
+        ],
+    ));
+    assert!(ofac["stored"].as_u64().expect("stored") >= 10, "{ofac}");
+
+    let out = work.path().join("identities.json");
+    let exported = muninn(&data, &["export", "stix", "--type", "identity", "--out", path_str(&out)]);
+    assert!(exported.status.success(), "{}", String::from_utf8_lossy(&exported.stderr));
+    let bundle: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("read")).expect("bundle");
+    let identities = bundle["objects"].as_array().expect("objects");
+    let nasrallah = identities.iter().find(|o| o["name"] == "Hasan NASRALLAH").expect("an OFAC individual");
+    assert_eq!(nasrallah["identity_class"], "individual");
+    let bank = identities.iter().find(|o| o["name"] == "BANCO NACIONAL DE CUBA").expect("an OFAC entity");
+    assert_eq!(bank["identity_class"], "organization");
+    assert!(bank["x_muninn_aliases"].to_string().contains("NATIONAL BANK OF CUBA"), "{bank}");
+    let classes: std::collections::BTreeSet<&str> = identities
+        .iter()
+        .filter(|o| o["external_references"][0]["source_name"] == "UN Security Council consolidated list")
+        .filter_map(|o| o["identity_class"].as_str())
+        .collect();
+    assert!(classes.contains("individual") && classes.contains("organization"), "{classes:?}");
+    assert_eq!(stix2_validator_errors(&out), Vec::<String>::new());
+
+    let listed = muninn(
+        &data,
+        &["watchlist", "from-knowledge", "--name", "sanctions", "--types", "identity", "--json"],
+    );
+    assert!(listed.status.success(), "{}", String::from_utf8_lossy(&listed.stderr));
+    assert!(json(&listed)["entries"].as_u64().expect("entries") >= 18);
+    let input = work.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        "{\"title\": \"wire\", \"body\": \"Payments routed through the National Bank of Cuba in Havana.\"}\n",
+    )
+    .expect("write");
+    let ingested = json(&muninn(&data, &["ingest", "--json", "--source", "desk", path_str(&input)]));
+    assert_eq!(ingested["alerts"], 1, "the alias screens: {ingested}");
+}
