@@ -19,6 +19,18 @@ pub struct Config {
     pub ingest: IngestSettings,
     /// Cluster mode: the engines that replace the embedded store (`[cluster]`).
     pub cluster: Option<muninn_cluster::ClusterConfig>,
+    /// Settings of `muninn serve` (`[server]`).
+    pub server: ServerSettings,
+}
+
+/// Settings of `muninn serve` that a deployment keeps in its file; the flags win.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    /// PEM certificate chain: serve HTTPS (with `tls_key`).
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of `tls_cert`.
+    pub tls_key: Option<PathBuf>,
 }
 
 /// Settings of `muninn ingest`.
@@ -45,6 +57,7 @@ impl Default for Config {
                 batch_units: 4096,
             },
             cluster: None,
+            server: ServerSettings::default(),
         }
     }
 }
@@ -57,6 +70,8 @@ struct ConfigFile {
     #[serde(default)]
     ingest: IngestFile,
     cluster: Option<muninn_cluster::ClusterConfig>,
+    #[serde(default)]
+    server: ServerSettings,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -87,6 +102,12 @@ pub fn load(file: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> anyhow
         if let Some(cluster) = &parsed.cluster {
             cluster.validate().with_context(|| format!("invalid configuration file {}", path.display()))?;
         }
+        if parsed.server.tls_cert.is_some() != parsed.server.tls_key.is_some() {
+            anyhow::bail!(
+                "invalid configuration file {}: [server] needs both tls_cert and tls_key, or neither",
+                path.display()
+            );
+        }
         apply_file(&mut config, parsed);
     }
     if let Some(dir) = env("MUNINN_DATA_DIR") {
@@ -101,6 +122,7 @@ pub fn load(file: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> anyhow
 
 fn apply_file(config: &mut Config, file: ConfigFile) {
     config.cluster = file.cluster;
+    config.server = file.server;
     if let Some(dir) = file.data_dir {
         config.data_dir = dir;
     }
@@ -135,6 +157,32 @@ mod tests {
         assert_eq!(config.ingest.limits.max_item_bytes, 1024);
         let env = |key: &str| (key == "MUNINN_DATA_DIR").then(|| "/elsewhere".to_owned());
         assert_eq!(load(Some(&path), &env).expect("loads").data_dir, PathBuf::from("/elsewhere"));
+    }
+
+    #[test]
+    fn the_server_table_names_tls_files_in_pairs() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("muninn.toml");
+        let no_env = |_: &str| None;
+        std::fs::write(
+            &path,
+            "[server]\ntls_cert = \"/etc/muninn/cert.pem\"\ntls_key = \"/etc/muninn/key.pem\"\n",
+        )
+        .expect("write");
+        let config = load(Some(&path), &no_env).expect("loads");
+        assert_eq!(config.server.tls_cert, Some(PathBuf::from("/etc/muninn/cert.pem")));
+        assert_eq!(config.server.tls_key, Some(PathBuf::from("/etc/muninn/key.pem")));
+        // (file text, what the error must say)
+        let refused = [
+            ("[server]\ntls_cert = \"c.pem\"\n", "needs both tls_cert and tls_key"),
+            ("[server]\ntls_key = \"k.pem\"\n", "needs both tls_cert and tls_key"),
+            ("[server]\ntls_certificate = \"c.pem\"\n", "tls_certificate"),
+        ];
+        for (text, expected) in refused {
+            std::fs::write(&path, text).expect("write");
+            let error = load(Some(&path), &no_env).expect_err("refused");
+            assert!(format!("{error:#}").contains(expected), "{text}: {error:#}");
+        }
     }
 
     #[test]

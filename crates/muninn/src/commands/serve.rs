@@ -285,8 +285,13 @@ pub fn serve(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         ..defaults.webhook_policy.clone()
     };
     let settings = Settings { max_in_flight: args.max_in_flight.max(1), webhook_policy, ..defaults };
-    // Read before anything starts, so a bad file stops the command with its name.
-    let tls = match (&args.tls_cert, &args.tls_key) {
+    // Read before anything starts, so a bad file stops the command with its name. The flags
+    // (which clap takes only together) win over the file's `[server]` table.
+    let (cert, key) = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => (Some(cert), Some(key)),
+        _ => (config.server.tls_cert.as_ref(), config.server.tls_key.as_ref()),
+    };
+    let tls = match (cert, key) {
         (Some(cert), Some(key)) => {
             let files = TlsFiles { cert: cert.clone(), key: key.clone() };
             Some(muninn_api::tls::server_config(&files).map_err(|error| UsageError(error.to_string()))?)

@@ -39,21 +39,10 @@ fn serve_speaks_https_with_the_given_certificate_and_names_a_bad_file() {
         assert!(stderr.contains(&expected), "{flags:?}: {stderr}");
     }
 
-    let mut server = Command::new(env!("CARGO_BIN_EXE_muninn"))
-        .args(["--data-dir", &path(&data), "serve", "--listen", "127.0.0.1:0"])
-        .args(["--tls-cert", &path(&cert), "--tls-key", &path(&key)])
-        .env_remove("MUNINN_CONFIG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("muninn serve");
-    let mut banner = String::new();
-    BufReader::new(server.stdout.take().expect("stdout")).read_line(&mut banner).expect("banner");
-    let address = banner
-        .strip_prefix("muninn serving on https://")
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or_else(|| panic!("{banner}"))
-        .to_owned();
+    // The same through the flags and through the configuration file's `[server]` table.
+    let config = work.path().join("muninn.toml");
+    std::fs::write(&config, format!("[server]\ntls_cert = {:?}\ntls_key = {:?}\n", path(&cert), path(&key)))
+        .expect("config");
     let trusted = ureq::tls::Certificate::from_der(made.cert.der()).to_owned();
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .tls_config(
@@ -63,11 +52,40 @@ fn serve_speaks_https_with_the_given_certificate_and_names_a_bad_file() {
         )
         .build()
         .into();
-    let answer = agent.get(format!("https://{address}/api/v1/health")).call();
-    // Stopped by its own process id before any assertion can leave it running.
-    server.kill().expect("stop the server");
-    server.wait().expect("server exit");
-    let mut answer = answer.expect("https request");
-    assert_eq!(answer.status(), 200);
-    assert_eq!(answer.body_mut().read_to_string().expect("body"), "{\"status\":\"ok\"}");
+    let ways: [Vec<String>; 2] = [
+        vec![
+            "serve".into(),
+            "--listen".into(),
+            "127.0.0.1:0".into(),
+            "--tls-cert".into(),
+            path(&cert),
+            "--tls-key".into(),
+            path(&key),
+        ],
+        vec!["--config".into(), path(&config), "serve".into(), "--listen".into(), "127.0.0.1:0".into()],
+    ];
+    for args in ways {
+        let mut server = Command::new(env!("CARGO_BIN_EXE_muninn"))
+            .args(["--data-dir", &path(&data)])
+            .args(&args)
+            .env_remove("MUNINN_CONFIG")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("muninn serve");
+        let mut banner = String::new();
+        BufReader::new(server.stdout.take().expect("stdout")).read_line(&mut banner).expect("banner");
+        let address = banner
+            .strip_prefix("muninn serving on https://")
+            .and_then(|rest| rest.split('/').next())
+            .map(str::to_owned);
+        let answer =
+            address.as_ref().map(|address| agent.get(format!("https://{address}/api/v1/health")).call());
+        // Stopped by its own process id before any assertion can leave it running.
+        server.kill().expect("stop the server");
+        server.wait().expect("server exit");
+        let mut answer = answer.unwrap_or_else(|| panic!("{args:?}: {banner}")).expect("https request");
+        assert_eq!(answer.status(), 200, "{args:?}");
+        assert_eq!(answer.body_mut().read_to_string().expect("body"), "{\"status\":\"ok\"}");
+    }
 }
