@@ -199,10 +199,16 @@ async fn read_gzip(request: Request, limit: usize) -> Result<Bytes, ApiError> {
         // small chunk of a bomb cannot expand past it in memory.
         let allowed = (received.saturating_mul(MAX_GZIP_RATIO)).max(GZIP_RATIO_GRACE).min(limit_u64);
         decoder.get_mut().allowed = usize::try_from(allowed).unwrap_or(limit);
-        decoder.write_all(&chunk).map_err(|error| gzip_error(&error, too_large))?;
+        // A chunk may decode to megabytes: off the async threads.
+        decoder = tokio::task::spawn_blocking(move || decoder.write_all(&chunk).map(|()| decoder))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(|error| gzip_error(&error, too_large))?;
     }
-    decoder.try_finish().map_err(|error| gzip_error(&error, too_large))?;
-    let decoded = decoder.finish().map_err(|error| gzip_error(&error, too_large))?;
+    let decoded = tokio::task::spawn_blocking(move || decoder.finish())
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(|error| gzip_error(&error, too_large))?;
     Ok(Bytes::from(decoded.out))
 }
 
