@@ -192,7 +192,13 @@ fn misp_event(selection: &Selection, info: &str) -> ApiResult<Value> {
 
 /// The selection as a STIX 2.1 bundle: the MISP event mapped to STIX, each object checked.
 fn stix_bundle(selection: &Selection, info: &str) -> ApiResult<(String, usize)> {
-    let event = misp_event(selection, info)?;
+    event_as_stix_bundle(&misp_event(selection, info)?)
+}
+
+/// A MISP event Muninn made ([`muninn_misp::export_event`]) as a STIX 2.1 bundle: a report
+/// with an indicator per attribute, each object checked; the bundle and its object count. The
+/// REST export and `muninn export stix --query` share it.
+pub fn event_as_stix_bundle(event: &Value) -> ApiResult<(String, usize)> {
     let mut parsed = muninn_misp::parse_event(event.to_string().as_bytes()).map_err(ApiError::internal)?;
     // The event is our own: its distribution ("your organisation only") is for MISP
     // recipients, not a restriction met on import; the selection's TLP marks the bundle.

@@ -170,12 +170,30 @@ pub enum AdminCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ExportCommand {
-    /// The knowledge base as a STIX 2.1 bundle (latest version of each object, with the
-    /// marking definitions they use).
+    /// A STIX 2.1 bundle (latest version of each object, with the marking definitions they
+    /// use): the knowledge base, the neighbourhood of one of its objects (--around), or the
+    /// indicators of the items a search finds (--query, as the REST export does).
     Stix {
         /// Only objects of these types (repeatable), e.g. intrusion-set, indicator.
-        #[arg(long = "type", value_name = "TYPE")]
+        #[arg(long = "type", value_name = "TYPE", conflicts_with = "query")]
         types: Vec<String>,
+        /// Only the objects within --depth steps of this one (a name, alias or STIX id), with
+        /// the relationships between them.
+        #[arg(long, value_name = "NAME", conflicts_with = "query")]
+        around: Option<String>,
+        /// With --around: the object's type, when several share the name.
+        #[arg(long, value_name = "TYPE", requires = "around")]
+        around_type: Option<String>,
+        /// With --around: how many steps (1 to 10).
+        #[arg(long, default_value_t = 1, requires = "around", value_parser = clap::value_parser!(u8).range(1..=10))]
+        depth: u8,
+        /// The items this search finds: their indicators as a report with indicators, marked
+        /// with the most restrictive TLP of those items.
+        #[arg(long)]
+        query: Option<String>,
+        /// With --query: the report's title.
+        #[arg(long, requires = "query")]
+        info: Option<String>,
         /// Write to this file instead of standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,

@@ -67,6 +67,26 @@ impl KnowledgeBase {
             .collect()
     }
 
+    /// The object `name` names and every object within `depth` steps of it, with the
+    /// relationship objects of the edges between them, in id order.
+    pub fn neighbourhood_objects(
+        &self,
+        name: &str,
+        object_type: Option<&str>,
+        depth: u8,
+    ) -> anyhow::Result<Vec<&StixObject>> {
+        let start = self.resolve_one(name, object_type)?;
+        let around = self
+            .graph
+            .neighbourhood(start.id().as_str(), &traversal(depth, TraversalConfig::default().hub_degree))
+            .ok_or_else(|| anyhow::anyhow!("{} is stored but not in the graph", start.id()))?;
+        let mut ids: Vec<&str> = around.nodes().map(|(id, _)| id).collect();
+        ids.extend(around.edges().filter_map(|edge| edge.relationship));
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids.into_iter().filter_map(|id| self.objects.get(id)).collect())
+    }
+
     /// The one object `name` designates, or a usage error saying why there is not one.
     pub fn resolve_one(&self, name: &str, object_type: Option<&str>) -> anyhow::Result<&StixObject> {
         let found = self.resolve(name, object_type);

@@ -528,8 +528,25 @@ fn slug(name: &str) -> String {
 pub fn export(config: &Config, command: &ExportCommand) -> anyhow::Result<ExitCode> {
     let store = super::open_existing_store(config)?;
     let (text, count) = match command {
+        ExportCommand::Stix { query: Some(query), info, .. } => {
+            let (event, _) = misp_event_of_query(config, &store, query, info.as_deref())?;
+            // The same mapping as the REST export's STIX.
+            muninn_api::export::event_as_stix_bundle(&event)?
+        }
+        ExportCommand::Stix { types, around: Some(around), around_type, depth, .. } => {
+            let knowledge = super::graph::KnowledgeBase::load(&store)?;
+            let objects = knowledge.neighbourhood_objects(around, around_type.as_deref(), *depth)?;
+            let selected: Vec<&StixObject> = objects
+                .into_iter()
+                .filter(|object| types.is_empty() || types.iter().any(|t| t == object.object_type()))
+                .collect();
+            bundle_of(&store, &selected)?
+        }
         ExportCommand::Stix { types, .. } => export_stix(&store, types)?,
-        ExportCommand::Misp { query, info, .. } => export_misp(config, &store, query, info.as_deref())?,
+        ExportCommand::Misp { query, info, .. } => {
+            let (event, count) = misp_event_of_query(config, &store, query, info.as_deref())?;
+            (serde_json::to_string_pretty(&event)?, count)
+        }
     };
     let out = match command {
         ExportCommand::Stix { out, .. } | ExportCommand::Misp { out, .. } => out,
@@ -556,19 +573,26 @@ fn export_stix(store: &EmbeddedStore, types: &[String]) -> anyhow::Result<(Strin
         }
     }
     let refs: Vec<&StixObject> = objects.iter().collect();
+    bundle_of(store, &refs)
+}
+
+/// `objects` as a bundle with the marking definitions they use; the bundle and its object
+/// count.
+fn bundle_of(store: &EmbeddedStore, objects: &[&StixObject]) -> anyhow::Result<(String, usize)> {
     let mut random = [0u8; 16];
     getrandom::fill(&mut random).map_err(|error| anyhow::anyhow!("no randomness: {error}"))?;
     let known = StoredObjects::new(store);
-    let exported = muninn_stix::export_bundle(&refs, &known, random);
+    let exported = muninn_stix::export_bundle(objects, &known, random);
     Ok((exported.json, objects.len()))
 }
 
-fn export_misp(
+/// The indicators of the items `query` finds as one MISP event, and how many attributes it has.
+fn misp_event_of_query(
     config: &Config,
     store: &EmbeddedStore,
     query: &str,
     info: Option<&str>,
-) -> anyhow::Result<(String, usize)> {
+) -> anyhow::Result<(serde_json::Value, usize)> {
     let parsed = muninn_query::parse(query, Timestamp::now())?;
     let (index, _) = super::synced_index(config, store)?;
     let visibility = Visibility::everything();
@@ -591,7 +615,7 @@ fn export_misp(
     let info = info.map_or_else(|| format!("Muninn export: {query}"), str::to_owned);
     // The event is marked with the most restrictive label of the items it draws from.
     let event = muninn_misp::export_event(&uuid, &info, &today, tlp, &attributes);
-    Ok((serde_json::to_string_pretty(&event)?, attributes.len()))
+    Ok((event, attributes.len()))
 }
 
 /// A random (version 4) UUID.

@@ -628,3 +628,55 @@ fn sanctions_lists_become_identities_that_screen_by_any_name() {
     let ingested = json(&muninn(&data, &["ingest", "--json", "--source", "desk", path_str(&input)]));
     assert_eq!(ingested["alerts"], 1, "the alias screens: {ingested}");
 }
+
+/// `muninn export stix --around NAME --depth N` exports an object's neighbourhood (objects and
+/// the relationships between them) and `--query` the indicators of what a search finds; both
+/// pass the OASIS validator.
+#[test]
+fn exports_by_neighbourhood_and_by_query_pass_the_validator() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let data = work.path().join("data");
+    assert!(muninn(&data, &["import", "stix", path_str(&test_data("kb.json"))]).status.success());
+    let out = work.path().join("around.json");
+    let exported = muninn(
+        &data,
+        &["export", "stix", "--around", "Sandworm Team", "--depth", "1", "--out", path_str(&out)],
+    );
+    assert!(exported.status.success(), "{}", String::from_utf8_lossy(&exported.stderr));
+    let bundle: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("read")).expect("bundle");
+    let mut names: Vec<&str> =
+        bundle["objects"].as_array().expect("objects").iter().filter_map(|o| o["name"].as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        ["2016 Ukraine Electric Power Attack", "GRU Unit 74455", "Industroyer", "Sandworm Team", "Ukrenergo"]
+    );
+    let relationships =
+        bundle["objects"].as_array().expect("objects").iter().filter(|o| o["type"] == "relationship").count();
+    assert_eq!(
+        relationships, 4,
+        "the four edges of Sandworm Team, not those between its neighbours beyond depth 1: {bundle}"
+    );
+    assert_eq!(stix2_validator_errors(&out), Vec::<String>::new());
+
+    let input = work.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        "{\"title\": \"C2 seen\", \"body\": \"Beacons to 198.51.100.23 and evil-update.example.\", \"tlp\": \"green\"}\n",
+    )
+    .expect("write");
+    assert!(muninn(&data, &["ingest", "--source", "desk", path_str(&input)]).status.success());
+    let out = work.path().join("query.json");
+    let exported = muninn(&data, &["export", "stix", "--query", "beacons", "--out", path_str(&out)]);
+    assert!(exported.status.success(), "{}", String::from_utf8_lossy(&exported.stderr));
+    let text = std::fs::read_to_string(&out).expect("read");
+    assert!(text.contains("198.51.100.23") && text.contains("evil-update.example"), "{text}");
+    assert!(
+        text.contains("marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"),
+        "marked TLP:GREEN: {text}"
+    );
+    assert_eq!(stix2_validator_errors(&out), Vec::<String>::new());
+    let refused = muninn(&data, &["export", "stix", "--around", "No Such Thing"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", String::from_utf8_lossy(&refused.stderr));
+}
