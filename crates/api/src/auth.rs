@@ -109,19 +109,126 @@ pub fn token_login(state: &AppState, token: &str, ip: &str) -> Result<Principal,
 /// seconds), is still within its lifetime and idle timeout; if so it counts as used now. A
 /// session the server has not seen used since it started counts as last used at sign-in.
 fn session_in_time(state: &AppState, hash: &str, signed_in_at: i64) -> Result<bool, ApiError> {
+    let mut seen = state.session_seen.lock().map_err(|_| ApiError::internal("session lock poisoned"))?;
+    if !session_alive(state, &mut seen, hash, signed_in_at) {
+        return Ok(false);
+    }
+    seen.insert(hash.to_owned(), std::time::Instant::now());
+    Ok(true)
+}
+
+/// Whether a session is within its lifetime and idle timeout, without counting as a use
+/// (an ended one is forgotten).
+fn session_alive(
+    state: &AppState,
+    seen: &mut std::collections::HashMap<String, std::time::Instant>,
+    hash: &str,
+    signed_in_at: i64,
+) -> bool {
     let now_unix = jiff::Timestamp::now().as_second();
     let age = u64::try_from(now_unix.saturating_sub(signed_in_at)).unwrap_or(0);
-    let mut seen = state.session_seen.lock().map_err(|_| ApiError::internal("session lock poisoned"))?;
     let idle = match seen.get(hash) {
         Some(last) => last.elapsed(),
         None => std::time::Duration::from_secs(age),
     };
     if age >= state.settings.session_lifetime.as_secs() || idle >= state.settings.session_idle {
         seen.remove(hash);
-        return Ok(false);
+        return false;
     }
-    seen.insert(hash.to_owned(), std::time::Instant::now());
-    Ok(true)
+    true
+}
+
+/// The credential a request authenticated with, as a long-lived response (the live alert
+/// stream) re-checks it while it runs: a token can be revoked, a session can end, a user can be
+/// disabled or change role long after the request was let in.
+#[derive(Debug, Clone)]
+pub enum Credential {
+    /// An API token or a web UI session (cookie or bearer), by its hash.
+    Token {
+        /// The token's hash (the directory's key).
+        hash: String,
+    },
+    /// HTTP Basic: the user and the password hash it was checked against (a changed password
+    /// ends what the old one opened).
+    Password {
+        /// The user.
+        user: muninn_access::UserId,
+        /// The stored password hash when the request came.
+        password_hash: Option<String>,
+    },
+}
+
+/// Why a credential no longer holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialEnded {
+    /// A web UI session passed its idle timeout or its lifetime.
+    Expired,
+    /// The token was revoked (sign-out included), the password changed, or the user was
+    /// disabled, removed or changed (role, organisation, groups, clients).
+    Revoked,
+}
+
+impl CredentialEnded {
+    /// The word the live stream sends.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CredentialEnded::Expired => "expired",
+            CredentialEnded::Revoked => "revoked",
+        }
+    }
+}
+
+/// The credential of a request that [`authenticate`] let in as `principal`: from the same
+/// header or cookie it read. Call it after `authenticate` succeeded.
+pub fn credential_of(state: &AppState, parts: &Parts, principal: &Principal) -> Result<Credential, ApiError> {
+    let token_credential = |token: &str| Credential::Token { hash: muninn_access::token_hash(token.trim()) };
+    let Some(header) = parts.headers.get(AUTHORIZATION) else {
+        let session = session_cookie(parts).ok_or(ApiError::Unauthenticated)?;
+        return Ok(token_credential(&session));
+    };
+    let header = header.to_str().map_err(|_| ApiError::Unauthenticated)?;
+    let (scheme, value) = header.split_once(' ').ok_or(ApiError::Unauthenticated)?;
+    if scheme.eq_ignore_ascii_case("bearer") {
+        return Ok(token_credential(value));
+    }
+    let directory = state.directory.read().map_err(|_| ApiError::internal("directory lock poisoned"))?;
+    let password_hash = directory.users.get(&principal.user).and_then(|user| user.password_hash.clone());
+    Ok(Credential::Password { user: principal.user.clone(), password_hash })
+}
+
+/// Whether `credential` still authenticates `principal` exactly, without counting as a use of
+/// a session (an open stream is not a user at work: the idle timeout still runs).
+pub fn credential_holds(
+    state: &AppState,
+    credential: &Credential,
+    principal: &Principal,
+) -> Result<(), CredentialEnded> {
+    let Ok(directory) = state.directory.read() else { return Err(CredentialEnded::Revoked) };
+    match credential {
+        Credential::Token { hash } => {
+            let record = directory.tokens.get(hash).ok_or(CredentialEnded::Revoked)?;
+            if record.revoked || directory.principal(&record.user).as_ref() != Some(principal) {
+                return Err(CredentialEnded::Revoked);
+            }
+            let session_signed_in_at = (record.label == WEB_SESSION_LABEL).then_some(record.created_at_unix);
+            // One lock at a time: the session clock is never taken under the directory.
+            drop(directory);
+            if let Some(signed_in_at) = session_signed_in_at {
+                let Ok(mut seen) = state.session_seen.lock() else { return Err(CredentialEnded::Revoked) };
+                if !session_alive(state, &mut seen, hash, signed_in_at) {
+                    return Err(CredentialEnded::Expired);
+                }
+            }
+            Ok(())
+        }
+        Credential::Password { user, password_hash } => {
+            let current = directory.users.get(user).and_then(|record| record.password_hash.as_ref());
+            if current != password_hash.as_ref() || directory.principal(user).as_ref() != Some(principal) {
+                return Err(CredentialEnded::Revoked);
+            }
+            Ok(())
+        }
+    }
 }
 
 /// The web UI's session cookie: an API token.

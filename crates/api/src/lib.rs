@@ -15,6 +15,7 @@ pub mod export;
 pub mod incidents;
 pub mod ingest;
 pub mod knowledge;
+pub mod live;
 pub mod matching;
 pub mod metrics;
 pub mod routes;

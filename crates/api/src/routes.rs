@@ -115,7 +115,7 @@ pub fn api_routes() -> Vec<(RouteSpec, Handler)> {
                 "New alerts as server-sent events, as they are raised",
                 true,
             ),
-            get(alert_stream),
+            get(crate::live::alert_stream),
         ),
         (spec(Method::GET, "/api/v1/alerts/{key}", "One alert with its explanation", true), get(alert)),
         (spec(Method::POST, "/api/v1/alerts/{key}/state", "Triage an alert", true), post(triage)),
@@ -1228,40 +1228,6 @@ pub(crate) async fn upload_data(
     let mut answer = crate::ingest::summary_json(&summary);
     answer["alerts"] = json!(raised.len());
     Ok(answer)
-}
-
-async fn alert_stream(
-    State(state): State<Arc<AppState>>,
-    Caller(principal): Caller,
-) -> ApiResult<
-    axum::response::sse::Sse<
-        impl futures_util::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>,
-    >,
-> {
-    use axum::response::sse::{Event, KeepAlive, Sse};
-    state.audit(&principal, AuditAction::AlertRead { alert: "stream".to_owned() }, Outcome::Allowed).await?;
-    let receiver = state.live.subscribe();
-    let stream =
-        futures_util::stream::unfold((receiver, principal), |(mut receiver, principal)| async move {
-            loop {
-                match receiver.recv().await {
-                    Ok(live) => {
-                        if can_see(&principal, &live.item) && can_see(&principal, &live.list) {
-                            let data = json!({"key": live.alert.key(), "alert": live.alert}).to_string();
-                            let event = Event::default().event("alert").id(live.alert.key()).data(data);
-                            return Some((Ok(event), (receiver, principal)));
-                        }
-                    }
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
-                        let event =
-                            Event::default().event("lagged").data(json!({"missed": missed}).to_string());
-                        return Some((Ok(event), (receiver, principal)));
-                    }
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-                }
-            }
-        });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
 #[derive(Deserialize)]

@@ -48,6 +48,9 @@ pub struct Settings {
     pub session_idle: Duration,
     /// A web UI session ends this long after sign-in, however much it is used.
     pub session_lifetime: Duration,
+    /// How often an open live alert stream re-checks its caller's credential when no alert
+    /// comes (and sends a keep-alive comment), so a stream ends soon after its session.
+    pub live_recheck: Duration,
 }
 
 impl Default for Settings {
@@ -64,6 +67,7 @@ impl Default for Settings {
             },
             session_idle: Duration::from_secs(30 * 60),
             session_lifetime: Duration::from_secs(12 * 3600),
+            live_recheck: Duration::from_secs(20),
         }
     }
 }

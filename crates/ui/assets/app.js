@@ -146,7 +146,21 @@
     var status = document.getElementById("live-status");
     var stream = new EventSource("/api/v1/alerts/stream");
     stream.addEventListener("open", function () { if (status) status.textContent = "● live"; });
-    stream.addEventListener("error", function () { if (status) status.textContent = "○ reconnecting"; });
+    stream.addEventListener("error", function () {
+      if (status && stream.readyState !== EventSource.CLOSED) status.textContent = "○ reconnecting";
+    });
+    // The server ends the stream with the session (idle, too old, signed out, revoked): stop
+    // (no reconnecting with a dead cookie) and offer to sign in again, back to this queue.
+    stream.addEventListener("session-ended", function () {
+      stream.close();
+      if (status) status.textContent = "○ session ended";
+      if (document.getElementById("session-ended")) return;
+      var notice = el("div", { "class": "notice warn", role: "alert", id: "session-ended" }, "Your session has ended: this queue no longer updates. ");
+      var next = window.location.pathname + window.location.search;
+      notice.appendChild(el("a", { href: "/login?next=" + encodeURIComponent(next) + "&ended=1" }, "Sign in again"));
+      var table = alertRows.closest("table") || alertRows;
+      table.parentNode.insertBefore(notice, table);
+    });
     stream.addEventListener("alert", function (event) {
       var data;
       try { data = JSON.parse(event.data); } catch (e) { return; }

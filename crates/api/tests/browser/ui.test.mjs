@@ -348,12 +348,31 @@ await step("a reader of another organisation cannot see an AMBER+STRICT item", a
   await outsider.context().close();
 });
 
-await step("sign out", async () => {
+await step("sign out, and the live queue of the same session stops", async () => {
+  // A second tab of the same session, live on the alert queue.
+  const queue = await analyst.context().newPage();
+  queue.on("pageerror", (error) => violations.push(`script error: ${error.message}`));
+  await queue.goto(`${base}/alerts`);
+  await queue.waitForFunction(() => (document.getElementById("live-status") || {}).textContent === "● live");
   await analyst.goto(`${base}/`);
   await Promise.all([analyst.waitForNavigation(), analyst.click("header .who button")]);
   assert.ok(analyst.url().includes("/login"));
   await analyst.goto(`${base}/alerts`);
   assert.ok(analyst.url().includes("/login"), "the session is gone");
+  // The next alert finds the stream's session revoked: the queue says so instead of the alert.
+  const importer = await newPage();
+  await signIn(importer, "analyst", "demo-analyst-password");
+  const upload = await importer.evaluate(async (text) => {
+    const csrf = document.body.getAttribute("data-csrf");
+    const response = await fetch("/api/v1/items?format=text&tlp=green", { method: "POST", headers: { "X-CSRF-Token": csrf, "Content-Type": "application/octet-stream" }, body: text });
+    return response.json();
+  }, `After sign-out ${Date.now()}: Voodoo Bear again.\n`);
+  assert.ok(upload.alerts > 0, JSON.stringify(upload));
+  await queue.waitForSelector('#session-ended a[href^="/login?next=%2Falerts"]');
+  assert.equal(await queue.locator("#live-status").textContent(), "○ session ended");
+  assert.equal(await queue.locator("#alert-rows tr.live-new").count(), 0, "no alert after sign-out");
+  await shot(queue, "16-alerts-session-ended");
+  await importer.context().close();
 });
 
 await step("no Content-Security-Policy violation or script error on any page", async () => {

@@ -10,6 +10,7 @@ mod basics;
 mod bodies;
 mod export;
 mod incidents;
+mod live;
 mod metrics;
 mod taxii;
 mod tls;

@@ -9,9 +9,15 @@ use tower::ServiceExt;
 use crate::fixture::{Fixture, PASSWORD_USER};
 
 /// A response: status, headers, body as text.
-type Answer = (StatusCode, HeaderMap, String);
+pub(crate) type Answer = (StatusCode, HeaderMap, String);
 
-async fn send(fixture: &Fixture, method: Method, path: &str, headers: &[(&str, &str)], body: &str) -> Answer {
+pub(crate) async fn send(
+    fixture: &Fixture,
+    method: Method,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Answer {
     let mut request = Request::builder().method(method).uri(path);
     for (name, value) in headers {
         request = request.header(*name, *value);
@@ -40,7 +46,7 @@ fn field(page: &str, name: &str) -> String {
     page[start..].split('"').next().expect("value").to_owned()
 }
 
-fn form(pairs: &[(&str, &str)]) -> String {
+pub(crate) fn form(pairs: &[(&str, &str)]) -> String {
     pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
 }
 
@@ -50,10 +56,10 @@ fn encode(text: &str) -> String {
         .collect()
 }
 
-const FORM: (&str, &str) = ("content-type", "application/x-www-form-urlencoded");
+pub(crate) const FORM: (&str, &str) = ("content-type", "application/x-www-form-urlencoded");
 
 /// Signs in through the form; returns the session cookie header and the CSRF token of pages.
-async fn sign_in(fixture: &Fixture) -> (String, String) {
+pub(crate) async fn sign_in(fixture: &Fixture) -> (String, String) {
     let (status, headers, page) = send(fixture, Method::GET, "/login?next=/alerts", &[], "").await;
     assert_eq!(status, StatusCode::OK);
     let (login_csrf, _) = set_cookie(&headers, "muninn_login_csrf").expect("login csrf cookie");
