@@ -54,7 +54,7 @@
     all.forEach(function (row, i) { row.classList.toggle("selected", i === selected); });
     all[selected].scrollIntoView({ block: "nearest" });
   }
-  var go = { s: "/search", a: "/alerts", w: "/watchlists", i: "/import", e: "/export", h: "/sharing", u: "/audit" };
+  var go = { s: "/search", n: "/incidents", a: "/alerts", w: "/watchlists", i: "/import", e: "/export", h: "/sharing", u: "/audit" };
   document.addEventListener("keydown", function (event) {
     var help = document.getElementById("shortcuts");
     if (event.key === "Escape") {
@@ -284,27 +284,54 @@
     function open(node) {
       window.location.href = node.kind === "entity" || node.kind === "center" ? "/entities/" + encodeURIComponent(node.name) : searchUrl(clause(node));
     }
+    function getJson(url) {
+      return fetch(url, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .catch(function () { return null; });
+    }
+    // A STIX relationship type as the page's filter names it (entity.rs's rel_word).
+    function relWord(kind) {
+      return "stix-" + Array.from(String(kind)).map(function (c) { return /^[A-Za-z0-9]$/.test(c) ? c.toLowerCase() : "-"; }).slice(0, 40).join("");
+    }
+    // An entity's neighbours are what its items' facets name (entities, indicators) and, from
+    // the entity route, the knowledge base's relationships of the objects carrying its names.
     function expand(node) {
       if (node.expanded) return;
       node.expanded = true;
-      fetch("/api/v1/search?facets=true&limit=1&q=" + encodeURIComponent(clause(node)), { credentials: "same-origin" })
-        .then(function (response) { return response.ok ? response.json() : null; })
-        .then(function (data) {
-          if (!data || !data.facets) { draw(); return; }
-          var found = (data.facets.entity || []).slice(0, 8).map(function (e) { return { name: e.name, kind: "entity", rel: "named-with" }; })
-            .concat((data.facets.indicator || []).slice(0, 5).map(function (e) { return { name: e.value, kind: "indicator", rel: "indicator" }; }))
-            .filter(function (item) { return !(item.kind === node.kind && item.name === node.name); });
-          var fresh = found.filter(function (item) { return !byKey[item.kind + ":" + item.name]; });
-          found.filter(function (item) { return byKey[item.kind + ":" + item.name]; }).forEach(function (item) {
-            var other = byKey[item.kind + ":" + item.name];
-            if (other !== node) link(node, other, item.rel);
-          });
-          ring(node, fresh, 120, Math.atan2(node.y - 260, node.x - 450), Math.PI);
-          draw();
-        })
-        .catch(function () { draw(); });
+      var facets = getJson("/api/v1/search?facets=true&limit=1&q=" + encodeURIComponent(clause(node)));
+      var profile = node.kind === "entity" ? getJson("/api/v1/entities/" + encodeURIComponent(node.name) + "?limit=1") : Promise.resolve(null);
+      Promise.all([facets, profile]).then(function (answers) {
+        var data = answers[0], entity = answers[1];
+        var found = [];
+        if (data && data.facets) {
+          found = (data.facets.entity || []).slice(0, 8).map(function (e) { return { name: e.name, kind: "entity", rel: "named-with" }; })
+            .concat((data.facets.indicator || []).slice(0, 5).map(function (e) { return { name: e.value, kind: "indicator", rel: "indicator" }; }));
+        }
+        ((entity && entity.relationships) || []).slice(0, 12).forEach(function (r) {
+          var other = r.other || {};
+          if (other.name) found.push({ name: String(other.name), kind: "stix", rel: relWord(r.type), label: String(r.type || "") });
+        });
+        found = found.filter(function (item) { return !(item.kind === node.kind && item.name === node.name); });
+        var fresh = found.filter(function (item) { return !byKey[item.kind + ":" + item.name]; });
+        found.filter(function (item) { return byKey[item.kind + ":" + item.name]; }).forEach(function (item) {
+          var other = byKey[item.kind + ":" + item.name];
+          if (other !== node) link(node, other, item.rel, item.label);
+        });
+        ring(node, fresh, 120, Math.atan2(node.y - 260, node.x - 450), Math.PI);
+        syncFilter();
+        draw();
+      });
     }
-    document.querySelectorAll("input[data-graph-rel]").forEach(function (box) {
+    // The filter offers every relationship type drawn, the ones an expansion brought included,
+    // each with how many links of that type the graph has.
+    var filter = document.querySelector("fieldset.graph-filter");
+    var labels = {};
+    function filterBox(rel) {
+      var boxes = filter ? filter.querySelectorAll("input[data-graph-rel]") : [];
+      for (var i = 0; i < boxes.length; i++) if (boxes[i].getAttribute("data-graph-rel") === rel) return boxes[i];
+      return null;
+    }
+    function onFilterChange(box) {
       box.addEventListener("change", function () {
         var rel = box.getAttribute("data-graph-rel");
         hiddenRels[rel] = !box.checked;
@@ -314,6 +341,33 @@
         graph.setAttribute("data-hidden", Object.keys(hiddenRels).filter(function (r) { return hiddenRels[r]; }).join(" "));
         draw();
       });
+    }
+    function syncFilter() {
+      if (!filter) return;
+      var counts = {};
+      edges.forEach(function (edge) {
+        if (!edge.rel) return;
+        counts[edge.rel] = (counts[edge.rel] || 0) + 1;
+        if (!labels[edge.rel]) labels[edge.rel] = edge.label || (edge.rel === "named-with" ? "named in the same items" : edge.rel === "indicator" ? "indicators in its items" : edge.rel);
+      });
+      Object.keys(counts).forEach(function (rel) {
+        var box = filterBox(rel);
+        if (!box) {
+          box = el("input", { type: "checkbox", "data-graph-rel": rel, "data-label": labels[rel] });
+          box.checked = true;
+          onFilterChange(box);
+          var label = el("label", { "class": "added" });
+          label.appendChild(box);
+          label.appendChild(document.createTextNode(""));
+          filter.appendChild(label);
+        }
+        var text = box.nextSibling;
+        if (text && text.nodeType === 3) text.nodeValue = " " + (box.getAttribute("data-label") || labels[rel]) + " (" + counts[rel] + ")";
+      });
+    }
+    document.querySelectorAll("input[data-graph-rel]").forEach(function (box) {
+      labels[box.getAttribute("data-graph-rel")] = box.getAttribute("data-label") || "";
+      onFilterChange(box);
     });
     draw();
   }

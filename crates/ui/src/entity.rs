@@ -139,7 +139,10 @@ fn neighbours(h: &mut Html, name: &str, own: &[&str], entity: &Value, mentions: 
         h.el_text("legend", &[], "Relationship types");
         for (rel, label, n) in &types {
             h.el("label", &[], |h| {
-                h.void("input", &[("type", "checkbox"), ("checked", ""), ("data-graph-rel", rel)]);
+                h.void(
+                    "input",
+                    &[("type", "checkbox"), ("checked", ""), ("data-graph-rel", rel), ("data-label", label)],
+                );
                 h.text(&format!(" {label} ({n})"));
             });
         }

@@ -47,7 +47,7 @@ pub struct IncidentsView<'a> {
 pub fn incidents_page(chrome: &Chrome<'_>, view: &IncidentsView<'_>) -> String {
     let rows = view.results.map_or(&[][..], |results| list(results, "incidents"));
     let tlp = layout::most_restrictive(rows.iter().map(|row| s(row, "tlp")));
-    layout::page(Some(chrome), Section::Search, "Incidents", tlp, |h| {
+    layout::page(Some(chrome), Section::Incidents, "Incidents", tlp, |h| {
         h.el("section", &[("class", "incidents")], |h| {
             h.el_text("h1", &[], "Incidents");
             filter_form(h, &view.filters);
@@ -182,7 +182,7 @@ fn actor_link(h: &mut Html, incident: &Value) {
 /// One incident.
 pub fn incident_page(chrome: &Chrome<'_>, incident: &Value) -> String {
     let tlp = s(incident, "tlp");
-    layout::page(Some(chrome), Section::Search, name_of(incident), Some(tlp), |h| {
+    layout::page(Some(chrome), Section::Incidents, name_of(incident), Some(tlp), |h| {
         h.el("article", &[("class", "incident")], |h| {
             h.el("header", &[("class", "item-head")], |h| {
                 tlp_badge(h, tlp);

@@ -31,6 +31,8 @@ impl Chrome<'_> {
 pub enum Section {
     /// Search, items and entities.
     Search,
+    /// Incidents of the knowledge base.
+    Incidents,
     /// The alert queue.
     Alerts,
     /// Watchlists.
@@ -209,8 +211,9 @@ fn nav(h: &mut Html, chrome: &Chrome<'_>, section: Section) {
     h.el("header", &[("class", "top")], |h| {
         h.link(&Href::fixed("/"), &[("class", "brand")], "Muninn");
         h.el("nav", &[], |h| {
-            let items: [(Section, &'static str, &str, &str); 7] = [
+            let items: [(Section, &'static str, &str, &str); 8] = [
                 (Section::Search, "/search", "Search", "g s"),
+                (Section::Incidents, "/incidents", "Incidents", "g n"),
                 (Section::Alerts, "/alerts", "Alerts", "g a"),
                 (Section::Watchlists, "/watchlists", "Watchlists", "g w"),
                 (Section::Import, "/import", "Import", "g i"),
@@ -276,8 +279,8 @@ fn shortcuts_help(h: &mut Html) {
             for (keys, what) in [
                 ("/", "focus the search box"),
                 (
-                    "g s · g a · g w · g i · g e · g h · g u",
-                    "go to search, alerts, watchlists, import, export, sharing, audit",
+                    "g s · g n · g a · g w · g i · g e · g h · g u",
+                    "go to search, incidents, alerts, watchlists, import, export, sharing, audit",
                 ),
                 ("j · k", "next, previous row"),
                 ("o · Enter", "open the selected row"),

@@ -483,10 +483,47 @@ fn the_entity_graph_filters_by_every_relationship_type_it_shows() {
         ("stix-attributed-to", "attributed-to (1)"),
     ] {
         assert!(page.contains(&format!("data-graph-rel=\"{rel}\"")), "{rel}: {page}");
+        // The script keeps the label to count again after an expansion.
+        let label_only = label.rsplit_once(" (").map_or(label, |(text, _)| text);
+        assert!(page.contains(&format!("data-label=\"{label_only}\"")), "{label_only}: {page}");
         assert!(page.contains(label), "{label}: {page}");
     }
     assert!(page.contains("<span class=\"rel\">← attributed-to</span>"), "{page}");
     assert!(!page.contains("data-name=\"Sandworm\""), "the entity is not its own neighbour");
+}
+
+#[test]
+fn the_navigation_offers_incidents_to_every_signed_in_user() {
+    let nav_link = |page: &str, path: &str| {
+        tags(page).into_iter().find(|(tag, attributes)| {
+            tag == "a" && attributes.iter().any(|(name, value)| name == "href" && value == path)
+        })
+    };
+    let class_of = |attributes: &[(String, String)]| {
+        attributes
+            .iter()
+            .find(|(name, _)| name == "class")
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default()
+    };
+    for role in ["reader", "partner", "analyst", "admin"] {
+        let chrome = Chrome { role, ..chrome() };
+        let page = muninn_ui::layout::error_page(Some(&chrome), 404, "Not found", "nothing here");
+        let (_, attributes) = nav_link(&page, "/incidents").unwrap_or_else(|| panic!("{role}: {page}"));
+        assert_eq!(class_of(&attributes), "", "{role}: not the page's section");
+        assert!(attributes.contains(&("title".to_owned(), "g n".to_owned())), "{role}: its shortcut");
+    }
+    let incidents = json!({"incidents": [], "next": null});
+    let filters = muninn_ui::incidents::IncidentFilters { country: "", actor: "", from: "", to: "" };
+    let view =
+        muninn_ui::incidents::IncidentsView { filters, results: Some(&incidents), error: None, paged: false };
+    let page = muninn_ui::incidents::incidents_page(&chrome(), &view);
+    let (_, attributes) = nav_link(&page, "/incidents").expect("the link");
+    assert_eq!(class_of(&attributes), "active", "the incident pages are their own section");
+    let (_, search) = nav_link(&page, "/search").expect("the search link");
+    assert_eq!(class_of(&search), "");
+    // Without a session (the sign-in page) there is no navigation at all.
+    assert!(nav_link(&muninn_ui::layout::error_page(None, 404, "Not found", "x"), "/incidents").is_none());
 }
 
 #[test]
