@@ -3,9 +3,11 @@
 //! explains itself ([`matcher`]). See the crate README for the rules, keys, scoring and
 //! threshold.
 //!
-//! Folding and romanisation are `muninn_text`'s (the same code screening uses); Han
-//! characters are romanised to pinyin here. Korean and Japanese are not romanised yet: their
-//! parts are compared as folded.
+//! Folding and romanisation are `muninn_text`'s (the same code screening uses: Cyrillic,
+//! Arabic and Persian, Greek, Hebrew, Korean Hangul in the Revised Romanization, Japanese kana
+//! in Hepburn); Han characters are romanised to pinyin here. A Hangul name written without
+//! spaces is a part per syllable (김정은: gim, jeong, eun), as Latin renderings split it. Kanji
+//! have no reading without a dictionary: Japanese names in kanji are compared as written.
 //!
 //! Pure: no IO, no clock, no global mutable state, no panics on input. Work per query is
 //! bounded: at most [`parse::MAX_NAME_CHARS`] characters in [`parse::MAX_PARTS`] parts, parts

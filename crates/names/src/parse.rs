@@ -364,9 +364,26 @@ fn romanise_word(word: &str, parts: &mut Vec<NamePart>) {
         }
         return;
     }
+    // A Korean name written in Hangul without spaces (김정은): the first syllable is the family
+    // name, and each syllable of the given name a part, as Latin renderings write them
+    // ("Kim Jong Un", "Kim Jong-un"; "Yoon Suk Yeol").
+    let hangul: Vec<char> = word.chars().collect();
+    if (2..=4).contains(&hangul.len()) && hangul.iter().all(|&c| muninn_text::east_asian::is_hangul(c)) {
+        for syllable in &hangul {
+            let syllable = syllable.to_string();
+            parts.push(make_part(&syllable, to_latin(&syllable), true));
+        }
+        return;
+    }
     let folded = fold(word);
     let romanised = to_latin(&folded);
-    parts.push(make_part(word, romanised, script != Script::Latin && script != Script::Other));
+    let east_asian =
+        word.chars().any(|c| muninn_text::east_asian::is_hangul(c) || muninn_text::east_asian::is_kana(c));
+    parts.push(make_part(
+        word,
+        romanised,
+        east_asian || (script != Script::Latin && script != Script::Other),
+    ));
 }
 
 /// The plain pinyin of one Han character (its most common reading), or the character itself.

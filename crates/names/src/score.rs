@@ -237,7 +237,15 @@ pub(crate) fn compare_parts(query: &PartView<'_>, listed: &PartView<'_>) -> Opti
         let long_enough = query.skeleton.len() >= 3 || jw >= 0.9;
         // Across other scripts the spellings must agree a little ("khasan" and "hasan" yes;
         // "khormuz" and "ramzi" no).
-        if (long_enough && jw >= 0.85) || (other_script && jw >= 0.6) {
+        // A Korean syllable is a part of its own, a few letters long, and Latin renderings
+        // differ in its vowels ("eun" / "un", "seok" / "suk"): Jaro-Winkler has no window to
+        // see that, the skeleton does.
+        let hangul_syllable = |part: &PartView<'_>| {
+            part.original.chars().count() == 1
+                && part.original.chars().all(muninn_text::east_asian::is_hangul)
+        };
+        let korean = other_script && (hangul_syllable(query) || hangul_syllable(listed));
+        if (long_enough && jw >= 0.85) || (other_script && jw >= 0.6) || korean {
             // A syllable more is another name more often than a spelling ("Ahmad" /
             // "Ahmadi", "Ivan" / "Ivanova").
             let syllables = syllables(query.latin).abs_diff(syllables(listed.latin));

@@ -11,6 +11,7 @@
 //!
 //! Pure: no IO, no global mutable state, no panics on input.
 
+pub mod east_asian;
 pub mod fold;
 pub mod names;
 pub mod skeleton;

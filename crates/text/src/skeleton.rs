@@ -26,7 +26,7 @@ pub fn is_particle(latin_word: &str) -> bool {
 }
 
 /// The skeleton key of one word, as a string (see the module documentation). Characters that
-/// have no Latin transliteration (Han, Korean, ...) are kept as they are.
+/// have no Latin transliteration (Han, kanji...) are kept as they are.
 pub fn skeleton(word: &str) -> String {
     let latin = to_latin(&fold(word));
     let mut builder = SkeletonBuilder::new(String::new());
@@ -47,7 +47,8 @@ pub fn skeleton_of_latin_into(latin: &str, out: &mut String) {
 }
 
 /// A folded word transliterated to lowercase Latin (Cyrillic, Arabic and Persian, Greek, and
-/// Hebrew consonants). Arabic words lose their article first.
+/// Hebrew consonants; Korean Hangul and Japanese kana by syllable, see [`crate::east_asian`]).
+/// Arabic words lose their article first.
 pub fn to_latin(folded: &str) -> String {
     let mut out = String::with_capacity(folded.len());
     to_latin_into(folded, &mut out);
@@ -59,6 +60,14 @@ pub fn to_latin_into(folded: &str, out: &mut String) {
     let arabic =
         folded.chars().next().is_some_and(crate::fold::is_arabic) && script_of(folded) == Script::Arabic;
     let source = if arabic { strip_arabic_article(folded) } else { folded };
+    if crate::east_asian::has_east_asian(source) {
+        // Hangul and kana romanise by syllable and context, not letter by letter.
+        crate::east_asian::romanise_into(source, out, |c, out| match transliterate(c) {
+            Some(latin) => out.push_str(latin),
+            None => out.push(c),
+        });
+        return;
+    }
     for c in source.chars() {
         match transliterate(c) {
             Some(latin) => out.push_str(latin),

@@ -59,6 +59,8 @@ pub(crate) fn sample_entities() -> Vec<Entity> {
     entities.push(person("T-8", &["MOHAMMAD AHMADI"], "1969", "IR"));
     entities.push(person("T-9", &["Ibrahim KHALIL", "Dr. Ibrahim"], "1962", "LB"));
     entities.push(person("T-10", &["Parviz VAHIDI"], "1958", "IR"));
+    entities.push(person("T-11", &["Kim Jong Un"], "1984", "KP"));
+    entities.push(person("T-12", &["Yamada Taro"], "1970", "JP"));
     entities.push(Entity {
         id: "T-5".to_owned(),
         names: vec!["Harbor Bank Co".to_owned(), "ООО Харбор Банк".to_owned()],

@@ -90,6 +90,33 @@ fn spellings_and_scripts() {
           近平 ~ Jinping: transliteration 1.00
     "#]],
     );
+    // Korean in Hangul, romanised by syllable (Revised Romanization): 김정은 is gim jeong eun.
+    check(
+        "김정은",
+        expect![[r#"
+        0.92 T-11: name 0.92 against "Kim Jong Un"
+          김 ~ Kim: phonetic 0.90
+          정 ~ Jong: skeleton 0.96
+          은 ~ Un: skeleton 0.90
+    "#]],
+    );
+    // Japanese in kana, romanised in Hepburn (kanji have no reading without a dictionary).
+    check(
+        "やまだ たろう",
+        expect![[r#"
+        0.98 T-12: name 0.98 against "Yamada Taro"
+          やまだ ~ Yamada: transliteration 1.00
+          たろう ~ Taro: skeleton 0.96
+    "#]],
+    );
+    check(
+        "ヤマダ・タロウ",
+        expect![[r#"
+        0.98 T-12: name 0.98 against "Yamada Taro"
+          ヤマダ ~ Yamada: transliteration 1.00
+          タロウ ~ Taro: skeleton 0.96
+    "#]],
+    );
     check(
         "Xi Jin Ping",
         expect![[r#"
