@@ -6,7 +6,12 @@
 //! administrator role is checked directly), and anyone else gets 404, as for a route that does
 //! not exist. An administrator sees in full the collections their organisation writes to (who
 //! receives what it shares); of a collection it only reads, only its own access; others not at
-//! all. Object counts include only objects the administrator may see.
+//! all. Object counts include only objects the administrator may see. Administrators also get
+//! every organisation's id and name (`directory`), the ones they may name as readers and writers.
+//!
+//! An administrator creates a collection (`create_collection_data`, the sharing page's form)
+//! through `taxii::create_collection`, as the command line does, audited with it in one write:
+//! their own organisation among its writers, so they keep seeing in full what they set up.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -16,7 +21,7 @@ use axum::extract::State;
 use axum::http::Method;
 use axum::routing::get;
 use muninn_access::{Principal, Role, can_see};
-use muninn_audit::{AuditAction, Outcome};
+use muninn_audit::{AuditAction, Change, Outcome};
 use muninn_store::ItemStore;
 use serde_json::{Value, json};
 
@@ -24,9 +29,9 @@ use crate::auth::Caller;
 use crate::catalog;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::RouteSpec;
-use crate::state::AppState;
+use crate::state::{AppState, record};
 use crate::taxii::store::{COLLECTION_TABLE, HEAD_TABLE, Head};
-use crate::taxii::{Collection, EVERYONE, ROOT};
+use crate::taxii::{Collection, EVERYONE, NewCollection, ROOT};
 
 type Handler = axum::routing::MethodRouter<Arc<AppState>>;
 
@@ -104,19 +109,84 @@ pub(crate) async fn sharing_data(state: &AppState, principal: &Principal) -> Api
         Ok((rows, named))
     })?;
     let everyone = rows.iter().any(|(_, everyone_reads)| *everyone_reads);
-    let orgs: Vec<Value> = {
+    let (orgs, directory): (Vec<Value>, Vec<Value>) = {
         let directory = state.directory.read().map_err(|_| ApiError::internal("directory lock poisoned"))?;
-        directory
-            .orgs
-            .values()
-            .filter(|org| everyone || named.contains(org.id.as_str()))
-            .map(|org| json!({"id": org.id.to_string(), "name": org.name}))
-            .collect()
+        let org_json = |org: &muninn_access::Org| json!({"id": org.id.to_string(), "name": org.name});
+        (
+            directory
+                .orgs
+                .values()
+                .filter(|org| everyone || named.contains(org.id.as_str()))
+                .map(org_json)
+                .collect(),
+            directory.orgs.values().map(org_json).collect(),
+        )
     };
     let collections: Vec<Value> = rows.into_iter().map(|(row, _)| row).collect();
     let audit = AuditAction::TaxiiRead { collection: EVERYONE.to_owned(), objects: collections.len() as u64 };
     state.audit(principal, audit, Outcome::Allowed).await?;
-    Ok(json!({"api_root": format!("/taxii2/{ROOT}/"), "org": own, "collections": collections, "orgs": orgs}))
+    Ok(json!({"api_root": format!("/taxii2/{ROOT}/"), "org": own, "collections": collections, "orgs": orgs,
+              "directory": directory}))
+}
+
+/// Creates a collection for `principal`, an administrator (anyone else: 404, as the view),
+/// durably and audited. The organisations are ids of the directory or [`EVERYONE`], each named
+/// once; at least one reads it; the administrator's own organisation writes to it. A refusal
+/// is a 400 that says why.
+pub(crate) async fn create_collection_data(
+    state: &AppState,
+    principal: &Principal,
+    new: NewCollection,
+) -> ApiResult<Collection> {
+    if principal.role != Role::Admin {
+        return Err(ApiError::NotFound);
+    }
+    let distinct = |orgs: Vec<String>| -> Vec<String> {
+        orgs.into_iter()
+            .map(|org| org.trim().to_owned())
+            .filter(|org| !org.is_empty())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
+    let new = NewCollection {
+        title: new.title.trim().to_owned(),
+        description: new.description.trim().to_owned(),
+        readers: distinct(new.readers),
+        writers: distinct(new.writers),
+    };
+    if new.readers.is_empty() {
+        return Err(ApiError::BadRequest(
+            "name at least one organisation that reads the collection".to_owned(),
+        ));
+    }
+    let own = principal.org.as_str();
+    if !new.writers.iter().any(|org| org == own || org == EVERYONE) {
+        return Err(ApiError::BadRequest(format!(
+            "your organisation ({own}) must be among the writers: the collection is yours to share through"
+        )));
+    }
+    // The ids' form first (the function the command line uses), then that each exists: an
+    // unknown id would give access to an organisation created later under that name.
+    let (collection, documents) = crate::taxii::create_collection(new)?;
+    {
+        let directory = state.directory.read().map_err(|_| ApiError::internal("directory lock poisoned"))?;
+        let unknown = collection
+            .readers
+            .iter()
+            .chain(&collection.writers)
+            .find(|org| *org != EVERYONE && !directory.orgs.keys().any(|id| id.as_str() == org.as_str()));
+        if let Some(org) = unknown {
+            return Err(ApiError::BadRequest(format!("{org:?} is not an organisation of this server")));
+        }
+    }
+    let audit = record(
+        Some(principal),
+        AuditAction::CollectionChanged { collection: collection.id.clone(), change: Change::Created },
+        Outcome::Allowed,
+    );
+    state.write(documents, vec![audit]).await?;
+    Ok(collection)
 }
 
 async fn sharing(State(state): State<Arc<AppState>>, Caller(principal): Caller) -> ApiResult<Json<Value>> {

@@ -41,7 +41,7 @@ const SESSION_ENDED: &str =
 const PAGE_SIZE: usize = 25;
 
 /// The paths of the UI (pages, forms and assets): not part of the REST API's OpenAPI document.
-pub const PAGE_PATHS: [&str; 27] = [
+pub const PAGE_PATHS: [&str; 28] = [
     muninn_ui::CSS_PATH,
     muninn_ui::JS_PATH,
     "/login",
@@ -66,6 +66,7 @@ pub const PAGE_PATHS: [&str; 27] = [
     "/export",
     "/export/download",
     "/sharing",
+    "/sharing/collections",
     "/audit",
     "/favicon.ico",
     "/robots.txt",
@@ -128,6 +129,10 @@ pub fn routes() -> Vec<(RouteSpec, Handler)> {
             get(export::download),
         ),
         (spec(Method::GET, "/sharing", "TAXII sharing (admin)", true), get(sharing::sharing_page)),
+        (
+            spec(Method::POST, "/sharing/collections", "Create a TAXII collection (admin)", true),
+            post(sharing::create_collection),
+        ),
         (spec(Method::GET, "/audit", "Audit trail (admin)", true), get(audit_page)),
     ];
     routes

@@ -300,6 +300,13 @@ pub enum AuditAction {
         /// The object's id.
         object: String,
     },
+    /// A TAXII collection was created, changed (its readers or writers) or deleted.
+    CollectionChanged {
+        /// The collection's id.
+        collection: String,
+        /// What happened to it.
+        change: Change,
+    },
 }
 
 impl AuditAction {
@@ -332,6 +339,7 @@ impl AuditAction {
             AuditAction::AuditRead => "audit_read",
             AuditAction::WebhookChanged { .. } => "webhook_changed",
             AuditAction::TaxiiDelete { .. } => "taxii_delete",
+            AuditAction::CollectionChanged { .. } => "collection_changed",
         }
     }
 }

@@ -364,6 +364,14 @@ await step("sharing for administrators only", async () => {
   await admin.goto(`${base}/sharing`);
   assert.ok(await admin.locator("table.collections tr.row").count() > 0, "the demo's collection");
   assert.ok(await admin.locator("table.access td.yes").count() > 0, "who may read it");
+  // A new collection for the other organisation, through the form (the admin's own
+  // organisation is a writer already).
+  await admin.fill('#new-collection-form input[name="title"]', "Browser <b>partners</b>");
+  await admin.fill('#new-collection-form textarea[name="description"]', "made by the browser test");
+  await admin.locator('#new-collection-form input[name="reader"][value="other-org"]').check();
+  await Promise.all([admin.waitForNavigation(), admin.click('#new-collection-form button[type="submit"]')]);
+  assert.match(await admin.locator(".notice.ok").first().textContent(), /^Collection created: Browser <b>partners<\/b> at \/taxii2\//);
+  assert.equal(await admin.locator("table.collections tr.row strong", { hasText: "Browser <b>partners</b>" }).count(), 1);
   await shot(admin, "15-sharing");
   await admin.context().close();
 });

@@ -206,6 +206,10 @@ pub const MATRIX: &[(&str, Rule)] = &[
         Rule::Dedicated("export::the_export_page_previews_under_the_selection_label_and_links_the_downloads"),
     ),
     ("GET /sharing", Rule::PageAdminOnlyNotFound),
+    (
+        "POST /sharing/collections",
+        Rule::Dedicated("taxii::sharing::administrators_create_collections_with_the_sharing_form"),
+    ),
     ("GET /audit", Rule::PageAdminOnly),
 ];
 

@@ -11,7 +11,7 @@ use muninn_audit::{
 };
 
 /// The number of `AuditAction` variants; `action_index` must cover `0..ACTION_VARIANTS`.
-pub(crate) const ACTION_VARIANTS: usize = 26;
+pub(crate) const ACTION_VARIANTS: usize = 27;
 
 /// The position of `action`'s variant. The match has no wildcard arm, so adding a variant fails
 /// to compile here until `sample_action` (and so the schema test) covers it.
@@ -43,6 +43,7 @@ pub(crate) fn action_index(action: &AuditAction) -> usize {
         AuditAction::AuditRead => 23,
         AuditAction::WebhookChanged { .. } => 24,
         AuditAction::TaxiiDelete { .. } => 25,
+        AuditAction::CollectionChanged { .. } => 26,
     }
 }
 
@@ -95,6 +96,10 @@ pub(crate) fn sample_action(index: usize, text: &str, count: u64) -> AuditAction
             change: [Change::Created, Change::Updated, Change::Deleted][(count % 3) as usize],
         },
         25 => AuditAction::TaxiiDelete { collection: name(), object: name() },
+        26 => AuditAction::CollectionChanged {
+            collection: name(),
+            change: [Change::Created, Change::Updated, Change::Deleted][(count % 3) as usize],
+        },
         _ => AuditAction::AuditRead,
     }
 }

@@ -180,6 +180,7 @@ fn every_page(payload: &str) -> Vec<(&'static str, String)> {
         "attribute_count": 1, "by_type": {payload: 1},
         "attributes": [{"type": payload, "category": payload, "value": payload, "to_ids": true, "item": payload}]});
     let sharing = json!({"api_root": payload, "org": payload, "orgs": [{"id": payload, "name": payload}],
+        "directory": [{"id": payload, "name": payload}, {"id": "org-b", "name": payload}],
         "collections": [{"id": payload, "title": payload, "description": payload, "url": payload, "full": true,
                          "your_org_reads": true, "your_org_writes": true, "readers": [payload, "*"],
                          "writers": [payload], "hidden_orgs": 1, "objects": 2}]});
@@ -300,7 +301,31 @@ fn every_page(payload: &str) -> Vec<(&'static str, String)> {
                 &muninn_ui::export::ExportView { query: payload, info: payload, preview: Some(Err(payload)) },
             ),
         ),
-        ("sharing", muninn_ui::sharing::sharing_page(&chrome, &sharing)),
+        (
+            "sharing",
+            muninn_ui::sharing::sharing_page(
+                &chrome,
+                &sharing,
+                &muninn_ui::sharing::SharingView { created: Some(payload), ..Default::default() },
+            ),
+        ),
+        (
+            "sharing refused",
+            muninn_ui::sharing::sharing_page(
+                &chrome,
+                &sharing,
+                &muninn_ui::sharing::SharingView {
+                    created: None,
+                    form: muninn_ui::sharing::CollectionForm {
+                        title: payload,
+                        description: payload,
+                        readers: &[payload, "*"],
+                        writers: &[payload],
+                        error: Some(payload),
+                    },
+                },
+            ),
+        ),
         (
             "incidents",
             muninn_ui::incidents::incidents_page(
