@@ -273,7 +273,11 @@ impl SearchIndex {
         after_seq: u64,
         rebuilt: bool,
     ) -> Result<SyncReport, IndexError> {
-        let mut writer = self.writer()?;
+        // The writer is made on the first item only: most syncs of a busy server find nothing
+        // but audit entries and documents, and a writer (threads, arena, lock file), a commit
+        // (fsync) and a reader reload each second held the index's write lock for tens of
+        // milliseconds, every search waiting behind it.
+        let mut writer: Option<IndexWriter<TantivyDocument>> = None;
         let mut indexed = 0u64;
         let mut last_seq = after_seq;
         let mut failure: Option<IndexError> = None;
@@ -281,18 +285,27 @@ impl SearchIndex {
         let derivation = self.derivation();
         store
             .feed_items(after_seq, &mut |seq, item| {
-                if let Err(error) = writer.add_document(self.document(seq, item, &mut scratch)) {
-                    failure = Some(IndexError::engine(&self.dir, error));
-                    return Err(muninn_store::StoreError::Invalid("indexing stopped".to_owned()));
+                let stop = |failure: &mut Option<IndexError>, error: IndexError| {
+                    *failure = Some(error);
+                    Err(muninn_store::StoreError::Invalid("indexing stopped".to_owned()))
+                };
+                if writer.is_none() {
+                    match self.writer() {
+                        Ok(made) => writer = Some(made),
+                        Err(error) => return stop(&mut failure, error),
+                    }
+                }
+                let Some(active) = writer.as_mut() else { return Ok(()) };
+                if let Err(error) = active.add_document(self.document(seq, item, &mut scratch)) {
+                    return stop(&mut failure, IndexError::engine(&self.dir, error));
                 }
                 indexed += 1;
                 last_seq = seq;
                 if indexed.is_multiple_of(COMMIT_EVERY)
                     && let Err(error) =
-                        commit(&mut writer, &self.dir, &CommitPayload { last_seq, ..derivation.clone() })
+                        commit(active, &self.dir, &CommitPayload { last_seq, ..derivation.clone() })
                 {
-                    failure = Some(error);
-                    return Err(muninn_store::StoreError::Invalid("indexing stopped".to_owned()));
+                    return stop(&mut failure, error);
                 }
                 Ok(())
             })
@@ -303,13 +316,15 @@ impl SearchIndex {
         // The last seq of the log may be a non-item entry: reaching it is progress too.
         let store_last = store.feed_last_seq()?;
         last_seq = last_seq.max(store_last);
-        if indexed > 0 || last_seq != self.last_seq {
+        // Without an item since the last commit the position moves on in memory only: after a
+        // restart the sync reads those non-item entries again and finds nothing, as now.
+        if let Some(mut writer) = writer {
             commit(&mut writer, &self.dir, &CommitPayload { last_seq, ..derivation.clone() })?;
+            writer.wait_merging_threads().map_err(|e| IndexError::engine(&self.dir, e))?;
+            self.reader.reload().map_err(|e| IndexError::engine(&self.dir, e))?;
+            self.committed = Some(CommitPayload { last_seq, ..derivation });
         }
-        writer.wait_merging_threads().map_err(|e| IndexError::engine(&self.dir, e))?;
-        self.reader.reload().map_err(|e| IndexError::engine(&self.dir, e))?;
         self.last_seq = last_seq;
-        self.committed = Some(CommitPayload { last_seq, ..derivation });
         Ok(SyncReport { indexed, last_seq, rebuilt })
     }
 

@@ -90,6 +90,11 @@ pub struct EmbeddedStore {
     writes: u64,
     syncs: u64,
     readers: Mutex<HashMap<u64, Arc<File>>>,
+    /// Where the last [`ItemStore::for_each_item`] scan ended: (segment, offset after its last
+    /// frame, that frame's seq). A follower (the index syncing every second) resumes there
+    /// instead of reading the segment from its start: a segment of tens of MB (a knowledge
+    /// base import) read each second stalled every search behind the sync.
+    scan_hint: Mutex<Option<(u64, u64, u64)>>,
     _lock: File,
 }
 
@@ -129,6 +134,7 @@ impl EmbeddedStore {
             writes: 0,
             syncs: 0,
             readers: Mutex::new(HashMap::new()),
+            scan_hint: Mutex::new(None),
             _lock: lock,
         })
     }
@@ -533,10 +539,27 @@ impl ItemStore for EmbeddedStore {
     ) -> Result<(), StoreError> {
         let segments = log::list_segments(&self.log_dir)?;
         // Segments are named by their first sequence number: start with the one holding after_seq + 1.
-        let first = segments.iter().rposition(|&start| start <= after_seq.saturating_add(1)).unwrap_or(0);
-        for &segment in &segments[first..] {
+        let mut first = segments.iter().rposition(|&start| start <= after_seq.saturating_add(1)).unwrap_or(0);
+        let mut start_offset = SEGMENT_HEADER_LEN;
+        // Resume where the last scan ended when it ended at or before after_seq: every frame
+        // before that offset has a seq at most the hint's (the log only grows).
+        let hint =
+            *self.scan_hint.lock().map_err(|_| StoreError::Invalid("scan hint lock poisoned".to_owned()))?;
+        if let Some((segment, offset, seq)) = hint
+            && seq <= after_seq
+            && let Some(position) = segments.iter().position(|&s| s == segment)
+            && position >= first
+        {
+            first = position;
+            start_offset = offset;
+        }
+        let mut last_seen: Option<u64> = None;
+        let mut ended: Option<(u64, u64)> = None;
+        for (number, &segment) in segments[first..].iter().enumerate() {
             let path = log::segment_path(&self.log_dir, segment);
-            log::scan_segment(&self.log_dir, segment, SEGMENT_HEADER_LEN, &mut |frame| {
+            let start = if number == 0 { start_offset } else { SEGMENT_HEADER_LEN };
+            let (end, offset) = log::scan_segment(&self.log_dir, segment, start, &mut |frame| {
+                last_seen = Some(frame.seq);
                 if frame.seq <= after_seq {
                     return Ok(());
                 }
@@ -547,6 +570,13 @@ impl ItemStore for EmbeddedStore {
                     Err(detail) => Err(StoreError::Corrupt { path: path.clone(), offset, detail }),
                 }
             })?;
+            ended = matches!(end, log::ScanEnd::Clean).then_some((segment, offset));
+        }
+        let seq = last_seen.or(hint.map(|(_, _, seq)| seq));
+        if let (Some((segment, offset)), Some(seq)) = (ended, seq)
+            && let Ok(mut slot) = self.scan_hint.lock()
+        {
+            *slot = Some((segment, offset, seq));
         }
         Ok(())
     }

@@ -150,3 +150,43 @@ fn checkpoints_are_committed_with_their_items() {
     assert_eq!(store.checkpoint("file:/x.jsonl").expect("checkpoint"), Some(17));
     assert_eq!(store.stats().expect("stats").items, 1);
 }
+
+/// A follower (the index, each second) reads only what was appended since its last scan, items
+/// among documents, across segment rolls, and a reader from an earlier position still gets
+/// everything after it.
+#[test]
+fn a_follower_resumes_where_its_last_scan_ended() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = StoreConfig { segment_max_bytes: 8192, ..StoreConfig::default() };
+    let mut store = EmbeddedStore::open(dir.path(), config).expect("open");
+    let scan = |store: &EmbeddedStore, after: u64| {
+        let mut seen = Vec::new();
+        store
+            .for_each_item(after, &mut |seq, item| {
+                seen.push((seq, item.title.clone().unwrap_or_default()));
+                Ok(())
+            })
+            .expect("scan");
+        seen
+    };
+    let mut followed = Vec::new();
+    let mut position = 0;
+    for round in 0..40 {
+        let drafts: Vec<_> =
+            (0..3).map(|n| draft(&format!("r{round}-{n}"), &"y".repeat(200), None)).collect();
+        store.append(batch(drafts)).expect("append");
+        store
+            .put_documents(vec![muninn_store::Document::put("notes", &format!("k{round}"), vec![7; 300])])
+            .expect("documents");
+        let new = scan(&store, position);
+        assert_eq!(new.len(), 3, "round {round}: {new:?}");
+        position = store.stats().expect("stats").last_seq;
+        followed.extend(new);
+    }
+    assert!(store.stats().expect("stats").log_segments > 3);
+    let everything = scan(&store, 0);
+    assert_eq!(everything, followed);
+    let middle = followed[60].0;
+    assert_eq!(scan(&store, middle), followed[61..].to_vec());
+    assert!(scan(&store, position).is_empty());
+}
