@@ -872,6 +872,46 @@ pub enum EntityGraphCommand {
     /// in (keeping its own on a tie, else the smallest label), until nothing changes (at most
     /// 50 rounds). Deterministic: the same graph gives the same communities.
     Communities(GraphArgs),
+    /// Objects that are probably one thing: pairs of actors, software, campaigns, identities
+    /// or locations that share a name or alias across sources (ATT&CK's and the MISP galaxy's
+    /// APT28), best first; pairs already decided either way, or already one, are left out.
+    Duplicates(DuplicatesArgs),
+    /// Records that two objects (names, aliases or ids) are one thing, or with --reject that
+    /// they are not; --undo withdraws the assertion. Objects are never changed: `entity
+    /// profile` shows the merged view the accepted assertions make.
+    SameAs(SameAsArgs),
+}
+
+/// How many duplicate suggestions.
+#[derive(Debug, Args)]
+pub struct DuplicatesArgs {
+    /// Most suggestions listed.
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A same-as decision.
+#[derive(Debug, Args)]
+pub struct SameAsArgs {
+    /// One object (name, alias or STIX id).
+    pub first: String,
+    /// The other.
+    pub second: String,
+    /// They are not the same: do not suggest them again.
+    #[arg(long)]
+    pub reject: bool,
+    /// Withdraw the assertion about the pair (accepted or rejected).
+    #[arg(long, conflicts_with = "reject")]
+    pub undo: bool,
+    /// Why.
+    #[arg(long, default_value = "")]
+    pub note: String,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Which object and how far.

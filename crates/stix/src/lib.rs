@@ -19,6 +19,7 @@ mod marking;
 mod names;
 mod object;
 mod report_text;
+mod resolution;
 mod set;
 mod stored_incident;
 mod strict;
@@ -44,8 +45,11 @@ pub use names::{
     ALIAS_PROPERTIES, NameIndex, NamedObject, Profile, ProfileLink, aliases, fold_name, named_objects,
     profile,
 };
-pub use report_text::{ReportText, SkippedObject, report_texts};
 pub use object::{EmbeddedRef, ExternalReference, GranularMarking, RelationshipEnds, StixObject};
+pub use report_text::{ReportText, SkippedObject, report_texts};
+pub use resolution::{
+    SAME_AS_TABLE, SameAs, Suggestion, Verdict, assertion_key, duplicate_suggestions, same_as_groups,
+};
 pub use set::ObjectSet;
 pub use stored_incident::{IncidentRole, StoredIncident};
 pub use strict::MAX_DEPTH;

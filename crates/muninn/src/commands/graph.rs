@@ -140,7 +140,14 @@ pub fn run(config: &Config, command: &EntityGraphCommand) -> anyhow::Result<Exit
     match command {
         EntityGraphCommand::Profile(args) => {
             let (index, _) = super::synced_index(config, &store)?;
-            print_profiles(&knowledge, &index, args)
+            let assertions = super::resolution::load_assertions(&store)?;
+            print_profiles(&knowledge, &index, &assertions, args)
+        }
+        EntityGraphCommand::Duplicates(args) => super::resolution::duplicates(&store, &knowledge, args),
+        EntityGraphCommand::SameAs(args) => {
+            drop(knowledge);
+            drop(store);
+            super::resolution::same_as(config, args)
         }
         EntityGraphCommand::Neighbourhood(args) => neighbourhood(&knowledge, args),
         EntityGraphCommand::Path(args) => path(&knowledge, args),
@@ -283,6 +290,7 @@ fn activity_text(text: &mut String, activity: &Activity<'_>) {
 fn print_profiles(
     knowledge: &KnowledgeBase,
     index: &SearchIndex,
+    assertions: &[muninn_stix::SameAs],
     args: &GraphArgs,
 ) -> anyhow::Result<ExitCode> {
     let found = knowledge.resolve(&args.name, args.object_type.as_deref());
@@ -301,6 +309,9 @@ fn print_profiles(
                 let (timeline, incidents) = activity_json(activity);
                 value["timeline"] = timeline;
                 value["incidents"] = incidents;
+                let merged = super::resolution::merged_view(knowledge, assertions, &p.id);
+                value["same_as"] = merged.same_as;
+                value["merged_aliases"] = json!(merged.aliases);
                 value
             })
             .collect();
@@ -344,6 +355,22 @@ fn print_profiles(
             let arrow =
                 if link.outgoing { format!("-[{}]->", link.label) } else { format!("<-[{}]-", link.label) };
             text.push_str(&format!("    {arrow} {}\n", knowledge.describe(&link.other)));
+        }
+        let merged = super::resolution::merged_view(knowledge, assertions, &profile.id);
+        for other in merged.same_as.as_array().into_iter().flatten() {
+            text.push_str(&format!(
+                "  same as: {} ({}), accepted by {} on {}\n",
+                other["name"].as_str().unwrap_or("(no name)"),
+                other["id"].as_str().unwrap_or(""),
+                other["by"].as_str().unwrap_or(""),
+                other["at"].as_str().unwrap_or("")
+            ));
+        }
+        if !merged.aliases.is_empty() {
+            text.push_str(&format!(
+                "  with them also known as: {}\n",
+                output::cut(&merged.aliases.join(", "), 200)
+            ));
         }
         activity_text(&mut text, activity);
     }

@@ -12,6 +12,7 @@ pub mod ingest;
 pub mod items;
 pub mod knowledge;
 pub mod matching;
+pub mod resolution;
 pub mod screen;
 pub mod search;
 pub mod serve;

@@ -680,3 +680,60 @@ fn exports_by_neighbourhood_and_by_query_pass_the_validator() {
     let refused = muninn(&data, &["export", "stix", "--around", "No Such Thing"]);
     assert_eq!(refused.status.code(), Some(2), "{}", String::from_utf8_lossy(&refused.stderr));
 }
+
+/// Entity resolution: the knowledge base's APT28 and the MISP galaxy's are suggested as one
+/// (same name); an accepted assertion merges them in the profile and stops the suggestion, a
+/// rejection only stops it, and withdrawing the acceptance restores the profile exactly.
+#[test]
+fn duplicates_are_suggested_decided_and_undone_without_touching_the_objects() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let data = work.path().join("data");
+    let galaxy = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/gazetteer-threat-actors.json");
+    assert!(muninn(&data, &["import", "stix", path_str(&test_data("kb.json"))]).status.success());
+    assert!(muninn(&data, &["import", "galaxy", path_str(&galaxy)]).status.success());
+    let suggestions = || json(&muninn(&data, &["entity", "duplicates", "--json", "--limit", "100"]));
+    let pair_of = |found: &serde_json::Value, name: &str| -> Option<(String, String, String)> {
+        found["suggestions"].as_array().expect("suggestions").iter().find_map(|s| {
+            (s["a_name"] == name || s["b_name"] == name).then(|| {
+                (
+                    s["a"].as_str().unwrap_or("").to_owned(),
+                    s["b"].as_str().unwrap_or("").to_owned(),
+                    s["method"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+        })
+    };
+    let before = suggestions();
+    let (a, b, method) = pair_of(&before, "APT28").expect("APT28 suggested");
+    assert_eq!(method, "same name");
+    let (sandworm_a, sandworm_b, _) = pair_of(&before, "Sandworm Team").expect("Sandworm suggested");
+    let profile = |id: &str| json(&muninn(&data, &["entity", "profile", id, "--json"]));
+    let alone = profile(&a);
+    assert_eq!(alone["profiles"][0]["same_as"], serde_json::json!([]));
+
+    let accepted = json(&muninn(&data, &["entity", "same-as", &a, &b, "--note", "one group", "--json"]));
+    assert_eq!(accepted["verdict"], "accepted");
+    assert_eq!(accepted["method"], "same name");
+    let merged = profile(&a);
+    assert_eq!(merged["profiles"][0]["same_as"][0]["id"], b.as_str(), "{merged}");
+    let suggested = |found: &serde_json::Value, x: &str, y: &str| {
+        found["suggestions"].as_array().expect("suggestions").iter().any(|s| s["a"] == x && s["b"] == y)
+    };
+    assert!(!suggested(&suggestions(), &a, &b), "a decided pair is not suggested again");
+
+    let rejected = muninn(&data, &["entity", "same-as", &sandworm_a, &sandworm_b, "--reject"]);
+    assert!(rejected.status.success(), "{}", String::from_utf8_lossy(&rejected.stderr));
+    assert!(!suggested(&suggestions(), &sandworm_a, &sandworm_b));
+    assert_eq!(
+        profile(&sandworm_a)["profiles"][0]["same_as"],
+        serde_json::json!([]),
+        "a rejection merges nothing"
+    );
+
+    let undone = muninn(&data, &["entity", "same-as", &a, &b, "--undo"]);
+    assert!(undone.status.success(), "{}", String::from_utf8_lossy(&undone.stderr));
+    assert_eq!(profile(&a), alone, "withdrawing the assertion restores the profile exactly");
+    assert!(suggested(&suggestions(), &a, &b), "and the pair is suggested again");
+    let again = muninn(&data, &["entity", "same-as", &a, &b, "--undo"]);
+    assert_eq!(again.status.code(), Some(2), "nothing left to withdraw");
+}
