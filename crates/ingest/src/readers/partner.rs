@@ -23,11 +23,16 @@ pub(crate) fn is_misp_event(bytes: &[u8]) -> bool {
 /// The reports and notes of a STIX bundle as records; a report that fails its checks is a
 /// diagnostic naming its position and id, and the others are read.
 pub(crate) fn parse_stix(context: &ReadContext, bytes: &[u8]) -> Vec<Result<Record, Diagnostic>> {
-    let config = muninn_stix::ImportConfig { max_object_bytes: context.limits.max_field_bytes, ..Default::default() };
+    let config =
+        muninn_stix::ImportConfig { max_object_bytes: context.limits.max_field_bytes, ..Default::default() };
     let (texts, skipped) = match muninn_stix::report_texts(bytes, &config) {
         Ok(read) => read,
         Err(error) => {
-            return vec![Err(Diagnostic::new(&context.input, Location::File, format!("not a STIX 2.1 bundle: {error}")))];
+            return vec![Err(Diagnostic::new(
+                &context.input,
+                Location::File,
+                format!("not a STIX 2.1 bundle: {error}"),
+            ))];
         }
     };
     let mut results: Vec<Result<Record, Diagnostic>> = skipped
@@ -46,11 +51,19 @@ pub(crate) fn parse_stix(context: &ReadContext, bytes: &[u8]) -> Vec<Result<Reco
         })
         .collect();
     if texts.is_empty() && results.is_empty() {
-        results.push(Err(Diagnostic::new(&context.input, Location::File, "the STIX bundle has no report or note")));
+        results.push(Err(Diagnostic::new(
+            &context.input,
+            Location::File,
+            "the STIX bundle has no report or note",
+        )));
     }
     for text in texts {
         if text.body.trim().is_empty() && text.title.trim().is_empty() {
-            results.push(Err(Diagnostic::new(&context.input, Location::File, format!("{} has no text", text.id))));
+            results.push(Err(Diagnostic::new(
+                &context.input,
+                Location::File,
+                format!("{} has no text", text.id),
+            )));
             continue;
         }
         let mut record = Record {
