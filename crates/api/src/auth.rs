@@ -117,8 +117,8 @@ fn session_in_time(state: &AppState, hash: &str, signed_in_at: i64) -> Result<bo
     Ok(true)
 }
 
-/// Whether a session is within its lifetime and idle timeout, without counting as a use
-/// (an ended one is forgotten).
+/// Whether a session is within its lifetime and idle timeout, without counting as a use (one
+/// past its lifetime is forgotten; an idle one stays ended).
 fn session_alive(
     state: &AppState,
     seen: &mut std::collections::HashMap<String, std::time::Instant>,
@@ -131,11 +131,15 @@ fn session_alive(
         Some(last) => last.elapsed(),
         None => std::time::Duration::from_secs(age),
     };
-    if age >= state.settings.session_lifetime.as_secs() || idle >= state.settings.session_idle {
+    if age >= state.settings.session_lifetime.as_secs() {
+        // Past its lifetime the sign-in time alone refuses it: nothing to remember.
         seen.remove(hash);
         return false;
     }
-    true
+    // An idle session stays remembered as last used when it was: forgetting it would fall back
+    // to the sign-in time in whole seconds, which can count less idle time than has passed and
+    // let an ended session answer again.
+    idle < state.settings.session_idle
 }
 
 /// The credential a request authenticated with, as a long-lived response (the live alert
