@@ -114,8 +114,17 @@ fn session_in_time(state: &AppState, hash: &str, signed_in_at: i64) -> Result<bo
         return Ok(false);
     }
     seen.insert(hash.to_owned(), std::time::Instant::now());
+    // Ended sessions stay remembered (see `session_alive`) until a use more than a lifetime ago:
+    // by then the sign-in time alone refuses them.
+    if seen.len() > MAX_REMEMBERED_SESSIONS {
+        let lifetime = state.settings.session_lifetime;
+        seen.retain(|_, last| last.elapsed() < lifetime);
+    }
     Ok(true)
 }
+
+/// Sessions remembered before the ones last used more than a lifetime ago are forgotten.
+const MAX_REMEMBERED_SESSIONS: usize = 4096;
 
 /// Whether a session is within its lifetime and idle timeout, without counting as a use (one
 /// past its lifetime is forgotten; an idle one stays ended).
