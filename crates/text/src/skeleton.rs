@@ -60,7 +60,7 @@ pub fn to_latin_into(folded: &str, out: &mut String) {
     let arabic =
         folded.chars().next().is_some_and(crate::fold::is_arabic) && script_of(folded) == Script::Arabic;
     let source = if arabic { strip_arabic_article(folded) } else { folded };
-    if crate::east_asian::has_east_asian(source) {
+    if !source.is_ascii() && crate::east_asian::has_east_asian(source) {
         // Hangul and kana romanise by syllable and context, not letter by letter.
         crate::east_asian::romanise_into(source, out, |c, out| match transliterate(c) {
             Some(latin) => out.push_str(latin),
