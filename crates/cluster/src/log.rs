@@ -183,8 +183,14 @@ impl ItemLog {
 
     /// A consumer's (acknowledgement floor, messages not yet acknowledged).
     pub async fn consumer_progress(&self, consumer_name: &str) -> Result<(u64, u64), ClusterError> {
-        let mut consumer: consumer::PullConsumer = self.durable_consumer(consumer_name).await?;
-        let info = consumer.info().await.map_err(|error| log_error("consumer info")(&error))?;
+        let consumer: consumer::PullConsumer = self.durable_consumer(consumer_name).await?;
+        // A busy cluster (a leader election, a loaded machine) can let one request time out:
+        // asked again, like the other calls that only read or are idempotent.
+        let info = patiently("consumer info", || {
+            let mut consumer = consumer.clone();
+            async move { consumer.info().await.cloned() }
+        })
+        .await?;
         Ok((info.ack_floor.stream_sequence, info.num_pending + info.num_ack_pending as u64))
     }
 }
