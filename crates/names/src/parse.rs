@@ -367,9 +367,11 @@ fn romanise_word(word: &str, parts: &mut Vec<NamePart>) {
     // A Korean name written in Hangul without spaces (김정은): the first syllable is the family
     // name, and each syllable of the given name a part, as Latin renderings write them
     // ("Kim Jong Un", "Kim Jong-un"; "Yoon Suk Yeol").
-    let hangul: Vec<char> = word.chars().collect();
-    if (2..=4).contains(&hangul.len()) && hangul.iter().all(|&c| muninn_text::east_asian::is_hangul(c)) {
-        for syllable in &hangul {
+    if !word.is_ascii()
+        && word.chars().all(muninn_text::east_asian::is_hangul)
+        && (2..=4).contains(&word.chars().count())
+    {
+        for syllable in word.chars() {
             let syllable = syllable.to_string();
             parts.push(make_part(&syllable, to_latin(&syllable), true));
         }

@@ -62,8 +62,12 @@ pub fn report_texts(
                 objects.push((object, value));
             }
             (id, Err(error)) => {
-                let is_text = raw.get().contains("\"report\"") || raw.get().contains("\"note\"");
-                if is_text {
+                // Only refused reports and notes concern the text; their type is read leniently,
+                // as the import's report reads a refused object's id.
+                let kind = serde_json::from_str::<Value>(raw.get())
+                    .ok()
+                    .and_then(|value| value.get("type").and_then(Value::as_str).map(str::to_owned));
+                if matches!(kind.as_deref(), Some("report" | "note")) {
                     skipped.push(SkippedObject { index, id, error });
                 }
             }

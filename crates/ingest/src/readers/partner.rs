@@ -10,8 +10,9 @@ use crate::readers::ReadContext;
 use crate::readers::fields::parse_time;
 use crate::{Diagnostic, Location, Record};
 
-/// Which of the two a JSON document is: a MISP event has a top-level `Event` (or `response`, as
-/// MISP's API answers); anything else is read as a STIX bundle, whose parser names the problem.
+/// Which of the two a JSON document is: a MISP event has a top-level `Event` (a MISP API answer,
+/// `{"response": ...}`, is taken as MISP too, so that the MISP parser says what it lacks rather
+/// than the STIX one); anything else is read as a STIX bundle, whose parser names the problem.
 pub(crate) fn is_misp_event(bytes: &[u8]) -> bool {
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
     let text = text.trim_start_matches('\u{feff}').trim_start();

@@ -91,7 +91,7 @@ const THREAT_ACTOR_GALAXY: &[u8] = include_bytes!("../../demo/knowledge/misp-gal
 /// What the demo put in the knowledge base.
 struct LoadedKnowledge {
     attack: muninn_stix::ImportCounts,
-    galaxy: super::knowledge::GalaxyImport,
+    galaxy: super::knowledge::UndatedImport,
     software_entities: usize,
 }
 

@@ -53,6 +53,11 @@ impl KnowledgeBase {
         self.objects.values()
     }
 
+    /// The stored object with this id.
+    pub fn object(&self, id: &str) -> Option<&StixObject> {
+        self.objects.get(id)
+    }
+
     /// The objects `name` designates: a stored id, else every object with that name or alias
     /// (of `object_type` when given).
     pub fn resolve(&self, name: &str, object_type: Option<&str>) -> Vec<&StixObject> {

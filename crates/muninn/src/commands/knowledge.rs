@@ -168,18 +168,19 @@ fn stix(config: &Config, files: &[PathBuf], as_json: bool) -> anyhow::Result<Exi
     Ok(if rejected > 0 { ExitCode::from(crate::exit::PARTIAL) } else { ExitCode::SUCCESS })
 }
 
-/// What [`import_galaxy`] did with one galaxy file.
+/// What [`store_undated`] did with objects that carry no timestamps of their own (a galaxy
+/// file's intrusion sets and links, a sanctions list's identities).
 #[derive(Debug, Default)]
-pub struct GalaxyImport {
-    /// Intrusion sets and links (`related-to` relationships) stored new.
+pub struct UndatedImport {
+    /// Objects stored new.
     pub stored: usize,
     /// Those that changed: a new version.
     pub updated: usize,
     /// Those equal to the stored version.
     pub unchanged: usize,
-    /// Of the stored ones, links.
+    /// Of the stored ones, relationships (a galaxy's links).
     pub links: usize,
-    /// Clusters left out by the mapping, and objects the STIX import refused, with the reason.
+    /// Entries left out by the mapping, and objects the STIX import refused, with the reason.
     pub problems: Vec<String>,
 }
 
@@ -189,7 +190,7 @@ pub fn import_galaxy(
     store: &mut dyn ItemStore,
     bytes: &[u8],
     now: Timestamp,
-) -> anyhow::Result<GalaxyImport> {
+) -> anyhow::Result<UndatedImport> {
     let file = muninn_misp::parse_galaxy(bytes).map_err(|error| UsageError(error.to_string()))?;
     // The galaxy links clusters by UUID; ATT&CK's objects in the knowledge base carry the
     // UUIDs misp-galaxy's ATT&CK clusters have, so a link resolves to a stored object of one of
@@ -228,9 +229,9 @@ pub fn store_undated(
     objects: &[UndatedObject],
     problems: Vec<String>,
     now: Timestamp,
-) -> anyhow::Result<GalaxyImport> {
+) -> anyhow::Result<UndatedImport> {
     let now = now.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
-    let mut outcome = GalaxyImport { problems, ..GalaxyImport::default() };
+    let mut outcome = UndatedImport { problems, ..UndatedImport::default() };
     let dated_as = |content: &serde_json::Value, created: &str| {
         let mut object = content.clone();
         object["created"] = json!(created);

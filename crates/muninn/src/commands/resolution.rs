@@ -41,8 +41,7 @@ pub fn merged_view(knowledge: &KnowledgeBase, assertions: &[SameAs], id: &str) -
     let groups = same_as_groups(assertions);
     let Some(group) = groups.get(id) else { return MergedView { same_as: json!([]), aliases: Vec::new() } };
     let own: BTreeSet<String> = knowledge
-        .objects()
-        .find(|object| object.id().as_str() == id)
+        .object(id)
         .map(|object| {
             std::iter::once(object.name().unwrap_or("").to_owned())
                 .chain(muninn_stix::aliases(object))
@@ -57,7 +56,7 @@ pub fn merged_view(knowledge: &KnowledgeBase, assertions: &[SameAs], id: &str) -
     let mut seen = own;
     let mut same_as = Vec::new();
     for member in members {
-        let object = knowledge.objects().find(|object| object.id().as_str() == member.as_str());
+        let object = knowledge.object(member);
         let joined =
             assertions.iter().find(|a| a.verdict == Verdict::Accepted && (a.a == *member || a.b == *member));
         same_as.push(json!({
