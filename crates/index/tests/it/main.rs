@@ -179,6 +179,31 @@ fn sync_follows_the_log_and_rebuild_is_identical() {
     assert_eq!(reopened.len(), CORPUS.len() as u64 + 1);
 }
 
+/// A sync that finds only documents (audit entries, watchlists) after its position moves on
+/// without a commit: the published index is the same files; a new item commits again; after a
+/// reopen the documents are read again and nothing is indexed twice.
+#[test]
+fn a_sync_without_new_items_does_not_commit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut store, mut index) = corpus_index(dir.path());
+    let committed = index.published().expect("published").meta;
+    store.put_documents(vec![muninn_store::Document::put("notes", "k", vec![1; 64])]).expect("document");
+    let report = index.sync(&store).expect("sync");
+    assert_eq!(report.indexed, 0);
+    assert_eq!(report.last_seq, store.stats().expect("stats").last_seq, "the position moves on");
+    assert_eq!(index.published().expect("published").meta, committed, "no commit for documents alone");
+    let extra = draft("newswire-en", "en", Tlp::Clear, 21, "Later news", "More text.").into_item();
+    store
+        .append(AppendBatch { items: vec![extra], checkpoints: Vec::new(), ..Default::default() })
+        .expect("append");
+    assert_eq!(index.sync(&store).expect("sync").indexed, 1);
+    assert_ne!(index.published().expect("published").meta, committed, "an item commits");
+    drop(index);
+    let mut reopened = SearchIndex::open(&dir.path().join("index")).expect("reopen");
+    assert_eq!(reopened.sync(&store).expect("sync").indexed, 0);
+    assert_eq!(reopened.len(), CORPUS.len() as u64 + 1);
+}
+
 #[test]
 fn visibility_applies_to_hits_counts_facets_and_histograms() {
     let dir = tempfile::tempdir().expect("tempdir");
