@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 
 use muninn_access::{Principal, can_see};
 use muninn_model::{LOCAL_ORG, Markings, Tlp};
-use muninn_stix::{IncidentRole, LATEST_TABLE, StixObject, StoredIncident, country_by_alpha2};
+use muninn_stix::{IncidentRole, LATEST_TABLE, NamedObject, StixObject, StoredIncident, country_by_alpha2};
 use muninn_store::ItemStore;
 use serde_json::{Value, json};
 
@@ -61,6 +61,9 @@ pub struct Knowledge {
     by_name: HashMap<String, Vec<String>>,
     /// Incidents, newest first (then by id).
     incidents: Vec<IncidentEntry>,
+    /// The named objects (not relationships, not revoked or deprecated) with their aliases, by
+    /// id: what entity resolution compares.
+    named: Vec<NamedObject>,
 }
 
 /// A stored incident and its markings.
@@ -114,6 +117,7 @@ impl Knowledge {
             knowledge.add(text, &object);
         }
         knowledge.sort_incidents();
+        knowledge.named.sort_by(|left, right| left.id.cmp(&right.id));
         Ok(knowledge)
     }
 
@@ -126,6 +130,7 @@ impl Knowledge {
 
     fn add(&mut self, text: &str, object: &StixObject) {
         let id = object.id().as_str().to_owned();
+        self.named.extend(muninn_stix::named_objects(std::iter::once(object), &[]));
         if let Some(ends) = object.relationship() {
             let at = self.links.len();
             self.links.push(Link {
@@ -215,6 +220,27 @@ impl Knowledge {
         ids.sort_unstable();
         ids.dedup();
         ids
+    }
+
+    /// The named objects the caller may see, by id.
+    pub fn visible_named(&self, principal: &Principal) -> Vec<NamedObject> {
+        self.named
+            .iter()
+            .filter(|object| self.visible_markings(principal, &object.id).is_some())
+            .cloned()
+            .collect()
+    }
+
+    /// A named object by id, if the caller may see it.
+    pub fn named_object(&self, principal: &Principal, id: &str) -> Option<&NamedObject> {
+        self.visible_markings(principal, id)?;
+        let at = self.named.binary_search_by(|object| object.id.as_str().cmp(id)).ok()?;
+        self.named.get(at)
+    }
+
+    /// The markings of a named object, if the caller may see it.
+    pub fn visible_markings(&self, principal: &Principal, id: &str) -> Option<&Markings> {
+        self.objects.get(id).map(|named| &named.markings).filter(|markings| can_see(principal, markings))
     }
 
     /// The type and name of a stored object `principal` may see.

@@ -18,6 +18,7 @@ pub mod knowledge;
 pub mod live;
 pub mod matching;
 pub mod metrics;
+pub mod resolution;
 pub mod routes;
 pub mod sharing;
 pub mod state;
@@ -81,6 +82,7 @@ pub fn all_routes() -> Vec<(RouteSpec, Handler)> {
     routes.extend(sharing::routes());
     routes.extend(watchlists::routes());
     routes.extend(webhooks::routes());
+    routes.extend(resolution::routes());
     routes.extend(ui::routes());
     routes
 }

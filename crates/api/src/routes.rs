@@ -763,9 +763,17 @@ pub(crate) async fn entity_data(
         })
         .collect();
     let places: Vec<Value> = knowledge.places(principal, &name_refs).iter().map(|p| p.to_json()).collect();
+    // The objects analysts decided are the same thing as the entity's (the merged view).
+    let objects = knowledge.visible_ids_named(principal, &name_refs);
+    let same_as = crate::resolution::merged_view(
+        &knowledge,
+        principal,
+        crate::resolution::assertions(state)?,
+        &objects,
+    );
     state.audit(principal, AuditAction::EntityRead { entity: name.to_owned() }, Outcome::Allowed).await?;
     Ok(json!({
-        "relationships": relationships, "incidents": incidents, "places": places,
+        "relationships": relationships, "incidents": incidents, "places": places, "same_as": same_as,
         "timeline": timeline.iter().map(|(day, count)| json!({"day": day, "count": count})).collect::<Vec<_>>(),
         "entities": summary.entities.iter().map(|e| json!({"id": e.id, "name": e.name, "aliases": e.aliases, "kind": e.kind})).collect::<Vec<_>>(),
         "count": summary.count,

@@ -27,6 +27,7 @@ use crate::state::AppState;
 
 mod export;
 mod incidents;
+mod resolution;
 mod sharing;
 mod watchlists;
 
@@ -41,7 +42,7 @@ const SESSION_ENDED: &str =
 const PAGE_SIZE: usize = 25;
 
 /// The paths of the UI (pages, forms and assets): not part of the REST API's OpenAPI document.
-pub const PAGE_PATHS: [&str; 28] = [
+pub const PAGE_PATHS: [&str; 31] = [
     muninn_ui::CSS_PATH,
     muninn_ui::JS_PATH,
     "/login",
@@ -52,6 +53,9 @@ pub const PAGE_PATHS: [&str; 28] = [
     "/entities/{name}",
     "/incidents",
     "/incidents/{id}",
+    "/duplicates",
+    "/duplicates/decide",
+    "/duplicates/withdraw",
     "/alerts",
     "/alerts/triage",
     "/watchlists",
@@ -92,6 +96,18 @@ pub fn routes() -> Vec<(RouteSpec, Handler)> {
         (spec(Method::GET, "/entities/{name}", "Entity page", true), get(entity_page)),
         (spec(Method::GET, "/incidents", "Incidents", true), get(incidents::incidents_page)),
         (spec(Method::GET, "/incidents/{id}", "Incident page", true), get(incidents::incident_page)),
+        (
+            spec(Method::GET, "/duplicates", "Probable duplicates in the knowledge base", true),
+            get(resolution::duplicates_page),
+        ),
+        (
+            spec(Method::POST, "/duplicates/decide", "Decide whether two objects are one", true),
+            post(resolution::decide),
+        ),
+        (
+            spec(Method::POST, "/duplicates/withdraw", "Withdraw a same-as decision", true),
+            post(resolution::withdraw),
+        ),
         (spec(Method::GET, "/alerts", "Alert queue", true), get(alerts_page)),
         (spec(Method::POST, "/alerts/triage", "Triage the selected alerts", true), post(triage)),
         (spec(Method::GET, "/watchlists", "Watchlists", true), get(watchlists::index_page)),

@@ -307,6 +307,18 @@ pub enum AuditAction {
         /// What happened to it.
         change: Change,
     },
+    /// A same-as decision about two knowledge-base objects was recorded or withdrawn.
+    SameAsChanged {
+        /// The smaller object id.
+        a: String,
+        /// The larger object id.
+        b: String,
+        /// `accepted` or `rejected` (absent when withdrawn).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        verdict: Option<String>,
+        /// Recorded (`created`) or withdrawn (`deleted`).
+        change: Change,
+    },
 }
 
 impl AuditAction {
@@ -340,6 +352,7 @@ impl AuditAction {
             AuditAction::WebhookChanged { .. } => "webhook_changed",
             AuditAction::TaxiiDelete { .. } => "taxii_delete",
             AuditAction::CollectionChanged { .. } => "collection_changed",
+            AuditAction::SameAsChanged { .. } => "same_as_changed",
         }
     }
 }

@@ -24,7 +24,7 @@ pub mod score;
 pub use matcher::{BuildWarning, Entity, Explanation, Match, MatchOptions, Matcher, Query, Scratch};
 pub use parse::{NameKind, NamePart, ParsedName, PartRole, parse_name};
 pub use properties::{BirthDate, Gender, Properties, PropertyEvidence};
-pub use score::{How, NameComparison, PartMatch};
+pub use score::{How, NameComparison, PartMatch, compare};
 
 /// The default lowest score reported (see the README for how it was chosen).
 pub const DEFAULT_THRESHOLD: f32 = 0.85;

@@ -389,6 +389,17 @@ pub(crate) fn compare_names(query: &[PartView<'_>], listed: &[PartView<'_>]) -> 
     }
 }
 
+/// Compares two parsed names part by part, with the explanation: the name score
+/// [`crate::Matcher::find`] ranks a candidate by, for a caller that has found its own candidate
+/// (screening's near misses).
+pub fn compare(query: &crate::ParsedName, listed: &crate::ParsedName) -> NameComparison {
+    let mut query_parts: Vec<PartView<'_>> = query.parts.iter().map(PartView::of).collect();
+    let mut listed_parts: Vec<PartView<'_>> = listed.parts.iter().map(PartView::of).collect();
+    significant_only(&mut query_parts);
+    significant_only(&mut listed_parts);
+    compare_names(&query_parts, &listed_parts)
+}
+
 /// Only the parts that count in a comparison (not unweighted particles, honorifics or legal
 /// forms), in place.
 pub(crate) fn significant_only(parts: &mut Vec<PartView<'_>>) {

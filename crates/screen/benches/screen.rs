@@ -1,6 +1,6 @@
 //! `cargo xtask bench screen`: screening throughput of Muninn's screener against raw daachorse
 //! over the same messages and names, and hit-for-hit agreement with a slow, obviously correct
-//! reference on a sample. Writes the messages and patterns for the C/grep baselines that xtask
+//! reference on a sample, and the share of planted misspellings the near-miss tier finds. Writes the messages and patterns for the C/grep baselines that xtask
 //! runs next (Hyperscan, GNU grep -F).
 //!
 //! Usage: `screen OUTPUT.json WORK_DIR MESSAGES`
@@ -193,15 +193,45 @@ fn cyrillic_of(latin: &str) -> String {
     out
 }
 
+/// One misspelling of a name, as a hurried writer makes it: in one word of five letters or
+/// more, never its first letter, two neighbours swapped, a letter dropped, doubled or replaced
+/// by its neighbour in the word. None when no word is long enough.
+fn misspell(name: &str, rng: &mut Rng) -> Option<String> {
+    let words: Vec<&str> = name.split(' ').collect();
+    let long: Vec<usize> = (0..words.len()).filter(|&i| words[i].chars().count() >= 5).collect();
+    let chosen = *long.get(rng.below(long.len().max(1)))?;
+    let mut letters: Vec<char> = words[chosen].chars().collect();
+    let at = 1 + rng.below(letters.len() - 2);
+    match rng.below(4) {
+        0 if letters[at] != letters[at + 1] => letters.swap(at, at + 1),
+        1 => {
+            letters.remove(at);
+        }
+        2 => letters.insert(at, letters[at]),
+        _ if letters[at] != letters[at - 1] => letters[at] = letters[at - 1],
+        _ => {
+            letters.remove(at);
+        }
+    }
+    let misspelt: String = letters.into_iter().collect();
+    let mut out: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
+    out[chosen] = misspelt;
+    Some(out.join(" "))
+}
+
 /// Generated multilingual news texts of about 200 bytes; 2% carry a listed name (as listed,
-/// upper-cased, or in Cyrillic letters) and 0.5% a listed indicator (a third defanged).
-fn messages(count: usize, names: &[String], indicators: &[String]) -> Vec<String> {
+/// upper-cased, in Cyrillic letters, or misspelt) and 0.5% a listed indicator (a third
+/// defanged). Also returns the misspelt plantings: (message, name).
+fn messages(count: usize, names: &[String], indicators: &[String]) -> (Vec<String>, Vec<(usize, usize)>) {
+    let mut misspelt = Vec::new();
     let mut raw = Vec::new();
     muninn_exercise::write_jsonl_items(&mut raw, count as u64, MESSAGE_BYTES + 80, 17).unwrap();
     let mut rng = Rng(99);
-    raw.split(|&b| b == b'\n')
+    let messages = raw
+        .split(|&b| b == b'\n')
         .filter(|line| !line.is_empty())
-        .map(|line| {
+        .enumerate()
+        .map(|(index, line)| {
             let value: serde_json::Value = serde_json::from_slice(line).unwrap();
             let mut text = format!(
                 "{}. {}",
@@ -209,11 +239,19 @@ fn messages(count: usize, names: &[String], indicators: &[String]) -> Vec<String
                 value["body"].as_str().unwrap_or("")
             );
             let planted = if rng.chance(2) {
-                let name = &names[rng.below(names.len())];
-                Some(match rng.below(3) {
+                let chosen = rng.below(names.len());
+                let name = &names[chosen];
+                Some(match rng.below(4) {
                     0 => name.clone(),
                     1 => name.to_uppercase(),
-                    _ if name.is_ascii() => cyrillic_of(name),
+                    2 if name.is_ascii() => cyrillic_of(name),
+                    3 => match misspell(name, &mut rng) {
+                        Some(wrong) => {
+                            misspelt.push((index, chosen));
+                            wrong
+                        }
+                        None => name.clone(),
+                    },
                     _ => name.clone(),
                 })
             } else if rng.below(200) == 0 {
@@ -239,7 +277,8 @@ fn messages(count: usize, names: &[String], indicators: &[String]) -> Vec<String
             text.truncate(cut);
             text.replace('\n', " ")
         })
-        .collect()
+        .collect();
+    (messages, misspelt)
 }
 
 fn watchlist(names: &[String], indicators: &[String]) -> Watchlist {
@@ -272,6 +311,9 @@ struct Reference {
     exact: HashMap<String, Vec<(String, Vec<String>)>>,
     /// First skeleton → (entry id, the non-particle words, their skeletons).
     skeleton: HashMap<String, Vec<SkeletonName>>,
+    /// Second folded word → (entry id, folded words, the name), for near misses keyed by it.
+    second: HashMap<String, Vec<(String, Vec<String>, String)>>,
+    names: Vec<String>,
     indicators: Vec<(String, String)>,
 }
 
@@ -310,9 +352,13 @@ impl Reference {
     fn new(names: &[String], indicators: &[String]) -> Reference {
         let mut exact: HashMap<String, Vec<(String, Vec<String>)>> = HashMap::new();
         let mut skeletons: HashMap<String, Vec<SkeletonName>> = HashMap::new();
+        let mut second: HashMap<String, Vec<(String, Vec<String>, String)>> = HashMap::new();
         for (i, name) in names.iter().enumerate() {
             let words = split_words(name);
             let folded: Vec<String> = words.iter().map(|w| fold(w)).collect();
+            if let Some(word) = folded.get(1) {
+                second.entry(word.clone()).or_default().push((format!("n{i}"), folded.clone(), name.clone()));
+            }
             exact.entry(folded[0].clone()).or_default().push((format!("n{i}"), folded));
             let kept = kept_words(&words);
             let kept_skeletons: Vec<String> = kept.iter().map(|w| skeleton(w)).collect();
@@ -326,7 +372,7 @@ impl Reference {
         }
         let indicators =
             indicators.iter().enumerate().map(|(i, v)| (format!("i{i}"), v.to_lowercase())).collect();
-        Reference { exact, skeleton: skeletons, indicators }
+        Reference { exact, skeleton: skeletons, second, names: names.to_vec(), indicators }
     }
 
     fn hits(&self, text: &str) -> BTreeSet<String> {
@@ -340,6 +386,7 @@ impl Reference {
                 }
             }
         }
+        self.near_misses(&words, &folded, &mut hits);
         let kept = kept_words(&words);
         let kept_skeletons: Vec<String> = kept.iter().map(|w| skeleton(w)).collect();
         for start in 0..kept.len() {
@@ -379,6 +426,57 @@ impl Reference {
     }
 }
 
+impl Reference {
+    /// The near-miss rule of the screening README written out: the same number of words, one
+    /// of the first two equal and the other with the listed initial, every word equal or a near
+    /// miss ([`muninn_text::near_miss_allows`]), one to two differing, confirmed by the name
+    /// matcher's score.
+    fn near_misses(&self, words: &[String], folded: &[String], hits: &mut BTreeSet<String>) {
+        let long = |w: &str| w.chars().count() >= muninn_text::NEAR_MISS_MIN_CHARS;
+        let initial = |w: &str| w.chars().next();
+        for start in 0..folded.len().saturating_sub(1) {
+            let by_first = self.exact.get(&folded[start]).into_iter().flatten().map(|(id, listed)| {
+                let name = id.strip_prefix('n').and_then(|i| i.parse::<usize>().ok()).map(|i| &self.names[i]);
+                (id, listed, name)
+            });
+            let by_second =
+                self.second.get(&folded[start + 1]).into_iter().flatten().map(|(id, l, n)| (id, l, Some(n)));
+            for (id, listed, name) in by_first.chain(by_second) {
+                let (Some(name), Some(window)) = (name, folded.get(start..start + listed.len())) else {
+                    continue;
+                };
+                if listed.len() < 2 || !listed.iter().any(|w| long(w)) || hits.contains(id) {
+                    continue;
+                }
+                let keyed = (window[0] == listed[0] && initial(&window[1]) == initial(&listed[1]))
+                    || (long(&listed[0])
+                        && window[1] == listed[1]
+                        && initial(&window[0]) == initial(&listed[0]));
+                let differing = window.iter().zip(listed).filter(|(w, l)| w != l).count();
+                let most = if listed.len() >= 4 { 2 } else { 1 };
+                let near =
+                    window.iter().zip(listed).all(|(w, l)| w == l || muninn_text::near_miss_allows(w, l));
+                if !keyed || !near || !(1..=most).contains(&differing) {
+                    continue;
+                }
+                let written = words[start..start + listed.len()].join(" ");
+                let kind = muninn_names::NameKind::Unknown;
+                let (Ok(written), Ok(listed_name)) =
+                    (muninn_names::parse_name(&written, kind), muninn_names::parse_name(name, kind))
+                else {
+                    continue;
+                };
+                let comparison = muninn_names::compare(&written, &listed_name);
+                if comparison.score >= muninn_names::DEFAULT_THRESHOLD
+                    && comparison.unmatched_listed.is_empty()
+                {
+                    hits.insert(id.clone());
+                }
+            }
+        }
+    }
+}
+
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
@@ -393,12 +491,16 @@ fn main() {
     let names = names(&mut rng);
     let indicators = indicators(&mut rng);
     let started = Instant::now();
-    let mut messages = messages(count, &names, &indicators);
+    let (mut messages, mut misspelt) = messages(count, &names, &indicators);
     // For profiling one kind of text: MUNINN_SCREEN_ONLY=ascii or non-ascii.
     match std::env::var("MUNINN_SCREEN_ONLY").as_deref() {
         Ok("ascii") => messages.retain(|m| m.is_ascii()),
         Ok("non-ascii") => messages.retain(|m| !m.is_ascii()),
         _ => {}
+    }
+    if messages.len() < count {
+        // The plantings' positions no longer hold.
+        misspelt.clear();
     }
     let bytes: usize = messages.iter().map(String::len).sum();
     println!(
@@ -523,6 +625,25 @@ fn main() {
         }
     }
 
+    // The misspelt plantings the near-miss tier found (the planted entry among the hits).
+    let misspelt_found = misspelt
+        .iter()
+        .filter(|&&(message, name)| {
+            let mut hits = Vec::new();
+            screener.screen_text(&messages[message], &mut scratch, &mut hits);
+            let planted = format!("n{name}");
+            hits.iter().any(|h| screener.entries()[h.entry as usize].id == planted)
+        })
+        .count();
+    let near_miss_hits = sample
+        .iter()
+        .map(|message| {
+            let mut hits = Vec::new();
+            screener.screen_text(message, &mut scratch, &mut hits);
+            hits.iter().filter(|h| h.method == muninn_screen::HitMethod::NearMiss).count()
+        })
+        .sum::<usize>();
+
     let per_core = median(one_core);
     let figures = serde_json::json!({
         "messages": messages.len(),
@@ -541,6 +662,10 @@ fn main() {
         "reference_sample_hits": sample_hits,
         "reference_mismatched_messages": mismatches,
         "hits_equal_reference": mismatches == 0,
+        "near_miss_planted": misspelt.len(),
+        "near_miss_found": misspelt_found,
+        "near_miss_recall": misspelt_found as f64 / misspelt.len().max(1) as f64,
+        "reference_sample_near_miss_hits": near_miss_hits,
     });
     std::fs::write(output, serde_json::to_string_pretty(&figures).unwrap()).unwrap();
     println!("{}", serde_json::to_string_pretty(&figures).unwrap());

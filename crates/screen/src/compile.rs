@@ -299,6 +299,7 @@ impl Compiler {
             id: index as u32,
             text,
             transliterate: *transliterate,
+            near_misses: *transliterate,
         });
         let (names, name_warnings) = NameMatcher::new(forms);
         for warning in name_warnings {

@@ -36,6 +36,9 @@ pub enum HitMethod {
     Exact,
     /// A name form, transliterated skeletons equal.
     Transliteration,
+    /// A name form misspelt: a word or two a few edits from the listed ones, confirmed by the
+    /// name matcher's part-by-part score.
+    NearMiss,
     /// An indicator value, whole (after refanging).
     Indicator,
     /// A regular expression.
@@ -50,6 +53,7 @@ impl HitMethod {
         match self {
             HitMethod::Exact => "exact",
             HitMethod::Transliteration => "transliteration",
+            HitMethod::NearMiss => "near-miss",
             HitMethod::Indicator => "indicator",
             HitMethod::Pattern => "pattern",
             HitMethod::Rule => "rule",
@@ -164,6 +168,10 @@ impl Screener {
                 (None, MatchMethod::Transliteration) => {
                     (HitMethod::Transliteration, normalised_words(matched, MatchMethod::Transliteration))
                 }
+                (None, MatchMethod::NearMiss) => match near_miss_explained(matched, &form.text) {
+                    Some(explanation) => (HitMethod::NearMiss, explanation),
+                    None => continue,
+                },
             };
             hits.push(Hit {
                 entry: form.entry,
@@ -324,6 +332,26 @@ fn continues_value(c: Option<char>, next: Option<char>, separators: &[char]) -> 
 
 /// The words of a matched span as they were compared (folded words, or the skeletons of the
 /// words that are not particles), joined by spaces: what the alert shows.
+/// The name matcher's verdict on a near miss the word matcher found: the part-by-part
+/// comparison when it scores at the matcher's default threshold or above with every listed
+/// part matched, as "written ~ listed: how" per part and the score; else none (the candidate
+/// is dropped).
+fn near_miss_explained(matched: &str, listed: &str) -> Option<String> {
+    let kind = muninn_names::NameKind::Unknown;
+    let written = muninn_names::parse_name(matched, kind).ok()?;
+    let listed = muninn_names::parse_name(listed, kind).ok()?;
+    let comparison = muninn_names::compare(&written, &listed);
+    if comparison.score < muninn_names::DEFAULT_THRESHOLD || !comparison.unmatched_listed.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = comparison
+        .parts
+        .iter()
+        .map(|part| format!("{} ~ {}: {}", part.query, part.listed, part.how.describe()))
+        .collect();
+    Some(format!("{}; score {:.2}", parts.join("; "), comparison.score))
+}
+
 fn normalised_words(matched: &str, method: MatchMethod) -> String {
     let keys = muninn_text::WordKeys::new(0, 0);
     let mut words = Vec::new();

@@ -18,6 +18,9 @@ pub mod skeleton;
 pub mod words;
 
 pub use fold::{Script, fold, is_han, script_of, strip_arabic_article};
-pub use names::{MatchMethod, NameForm, NameMatch, NameMatcher, NameWarning, Scratch, evidence_allows};
+pub use names::{
+    MatchMethod, NEAR_MISS_MIN_CHARS, NameForm, NameMatch, NameMatcher, NameWarning, Scratch,
+    evidence_allows, near_miss_allows,
+};
 pub use skeleton::{is_particle, skeleton};
 pub use words::{Flagger, Word, WordCache, WordKeys, words, words_cached, words_flagged};

@@ -11,6 +11,16 @@
 //!   part: shorter skeletons are too coarse to mean anything, and skeletons alone would make
 //!   common words of any text look like names.
 //!
+//! - **near miss** (forms that ask for it: watchlist names): a misspelt name ("Abu Bakr
+//!   al-Bagdhadi", "Abdulhai Saleq"), the same number of words with at most one of them (two in
+//!   forms of four words or more) within [`near_miss_allows`] edits of the listed word and the
+//!   others equal folded. One of the first two words must be equal and the other begin with the
+//!   same letter: that pair is the key a candidate is found by, so a text costs one more probe
+//!   of a bit filter per word that can begin or continue a form, and misses with two wrong
+//!   leading words or a wrong initial are not sought. Words under [`NEAR_MISS_MIN_CHARS`]
+//!   letters and one-word forms never match this way: too many ordinary words are one edit
+//!   from a short name.
+//!
 //! Words are compared through their hashes and every candidate is then checked on the strings,
 //! so a hash collision can cost time but never produce a false match. A text is scanned once;
 //! each word costs a probe of a small bit filter, and only words that begin some form go on to
@@ -31,6 +41,8 @@ pub enum MatchMethod {
     Exact,
     /// The transliterated skeletons are equal (see [`crate::skeleton()`]).
     Transliteration,
+    /// A word or two within a few edits of the listed ones, the rest equal.
+    NearMiss,
 }
 
 impl MatchMethod {
@@ -39,6 +51,7 @@ impl MatchMethod {
         match self {
             MatchMethod::Exact => "exact",
             MatchMethod::Transliteration => "transliteration",
+            MatchMethod::NearMiss => "near-miss",
         }
     }
 }
@@ -66,17 +79,20 @@ pub struct NameForm<'a> {
     /// Whether the form may also match by transliteration (names: yes; indicator values and
     /// exact phrases: no).
     pub transliterate: bool,
+    /// Whether the form may also match misspelt (watchlist names: yes; the gazetteer's
+    /// entity names, indicator values and rule terms: no).
+    pub near_misses: bool,
 }
 
 impl<'a> NameForm<'a> {
-    /// A name form that matches exactly and by transliteration.
+    /// A name form that matches exactly, by transliteration and misspelt.
     pub fn name(id: u32, text: &'a str) -> NameForm<'a> {
-        NameForm { id, text, transliterate: true }
+        NameForm { id, text, transliterate: true, near_misses: true }
     }
 
     /// A form that matches only exactly.
     pub fn exact(id: u32, text: &'a str) -> NameForm<'a> {
-        NameForm { id, text, transliterate: false }
+        NameForm { id, text, transliterate: false, near_misses: false }
     }
 }
 
@@ -160,10 +176,16 @@ pub struct NameMatcher {
     /// can follow.
     exact_roles: RoleFilter,
     skeleton_roles: RoleFilter,
+    /// Near-miss keys ([`near_keys`]) → forms, and their filter.
+    near_first: KeyTable,
+    near_filter: BitFilter,
     /// Tells this matcher's word caches from another's.
     id: u64,
     has_skeleton_forms: bool,
 }
+
+/// The shortest listed word (in characters) that may be matched misspelt.
+pub const NEAR_MISS_MIN_CHARS: usize = 4;
 
 /// [`Word::flags`] as the matcher sets them: whether a word can begin a form.
 const BEGINS_EXACT: u8 = 1;
@@ -218,7 +240,8 @@ impl NameMatcher {
         let mut scanned = Vec::new();
         let mut exact_roles: HashMap<u64, u8, KeyBuild> = HashMap::default();
         let mut skeleton_roles: HashMap<u64, u8, KeyBuild> = HashMap::default();
-        for (index, NameForm { id, text, transliterate }) in forms.into_iter().enumerate() {
+        let mut near_first: HashMap<u64, Vec<u32>, KeyBuild> = HashMap::default();
+        for (index, NameForm { id, text, transliterate, near_misses }) in forms.into_iter().enumerate() {
             let index = index as u32;
             scanned.clear();
             words(text, &keys, &mut scanned);
@@ -260,12 +283,20 @@ impl NameMatcher {
                 skeleton_first.entry(lead_key(keys)).or_default().push(index);
                 note_roles(&mut skeleton_roles, keys, BEGINS_SKELETON, SECOND_SKELETON, IN_SKELETON);
             }
+            let folded: Box<[Box<str>]> = folded;
+            if near_misses {
+                for key in near_keys(&exact, &folded) {
+                    near_first.entry(key).or_default().push(index);
+                }
+            }
             compiled.push(Some(Form { id, exact, folded, skeleton: skeleton_part }));
         }
         let exact_roles = RoleFilter::new(&exact_roles);
         let skeleton_roles = RoleFilter::new(&skeleton_roles);
         let mut filter = BitFilter::with_capacity(exact_first.len() + skeleton_first.len());
         exact_first.keys().chain(skeleton_first.keys()).for_each(|&key| filter.insert(key));
+        let mut near_filter = BitFilter::with_capacity(near_first.len());
+        near_first.keys().for_each(|&key| near_filter.insert(key));
         let has_skeleton_forms = !skeleton_first.is_empty();
         // Left-out forms keep their index (alerts name forms by index) as unmatched placeholders.
         let forms = compiled
@@ -287,6 +318,8 @@ impl NameMatcher {
             filter,
             exact_roles,
             skeleton_roles,
+            near_first: KeyTable::from(near_first),
+            near_filter,
             id: WordKeys::random().seed(),
             has_skeleton_forms,
         };
@@ -309,7 +342,8 @@ impl NameMatcher {
     }
 
     /// Appends the matches of every form in `text` to `out`, in the order of their first word.
-    /// A transliteration match is not reported where the same form matched exactly.
+    /// A transliteration match is not reported where the same form matched exactly, nor a near
+    /// miss where the same form matched either way.
     pub fn find(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<NameMatch>) {
         scratch.words.clear();
         let flag_of = |word: &Word| self.exact_roles.get(word.exact) | self.skeleton_roles.get(word.skeleton);
@@ -342,9 +376,22 @@ impl NameMatcher {
                 }
             }
         }
-        if !self.has_skeleton_forms {
-            return;
+        if self.has_skeleton_forms {
+            self.find_transliterations(text, scratch, first_exact, out);
         }
+        if !self.near_first.forms.is_empty() {
+            self.find_near_misses(text, scratch, first_exact, out);
+        }
+    }
+
+    fn find_transliterations(
+        &self,
+        text: &str,
+        scratch: &mut Scratch,
+        first_exact: usize,
+        out: &mut Vec<NameMatch>,
+    ) {
+        let text_words = &scratch.words;
         let exact_end = out.len();
         // Particles are skipped in skeleton comparison; most texts have none, and then the
         // words are compared as they are.
@@ -396,6 +443,190 @@ impl NameMatcher {
             }
         }
     }
+
+    /// Near misses: at each pair of words where the first can begin a form and the second
+    /// continue one, the forms keyed by (first word, initial of the second) and (initial of the
+    /// first, second word) are checked word by word on the strings.
+    fn find_near_misses(
+        &self,
+        text: &str,
+        scratch: &mut Scratch,
+        first_found: usize,
+        out: &mut Vec<NameMatch>,
+    ) {
+        let Scratch { words: text_words, forms, .. } = scratch;
+        for position in 0..text_words.len().saturating_sub(1) {
+            let (word, next) = (&text_words[position], &text_words[position + 1]);
+            let first_listed = word.flags & BEGINS_EXACT != 0;
+            let second_listed = next.flags & SECOND_EXACT != 0;
+            if !first_listed && !second_listed {
+                continue;
+            }
+            let word_text = |w: &Word| text.get(w.start as usize..w.end as usize).unwrap_or_default();
+            let mut keys = [None, None];
+            if first_listed {
+                keys[0] = folded_initial(word_text(next), &mut forms.folded).map(|c| near_key(word.exact, c));
+            }
+            if second_listed {
+                keys[1] = folded_initial(word_text(word), &mut forms.folded)
+                    .map(|c| near_key_second(c, next.exact));
+            }
+            for key in keys.into_iter().flatten() {
+                if !self.near_filter.contains(key) {
+                    continue;
+                }
+                for &index in self.near_first.get(key) {
+                    let form = &self.forms[index as usize];
+                    let Some(candidate) = text_words.get(position..position + form.exact.len()) else {
+                        continue;
+                    };
+                    if !near_miss_verified(text, candidate, &form.folded, forms) {
+                        continue;
+                    }
+                    let span = span_of(candidate);
+                    let already = out[first_found..]
+                        .iter()
+                        .any(|m| m.form == index && m.span.start < span.end && span.start < m.span.end);
+                    if !already {
+                        out.push(NameMatch { id: form.id, form: index, span, method: MatchMethod::NearMiss });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The near-miss keys a form is filed under: its first word with the initial of its second
+/// (a miss in the second word or later), and, when the first word is long enough to be
+/// misspelt, the initial of the first with the second word. None for one-word forms or forms
+/// without a word long enough to miss.
+fn near_keys(exact: &[u64], folded: &[Box<str>]) -> Vec<u64> {
+    let long_enough = |word: &str| word.chars().count() >= NEAR_MISS_MIN_CHARS;
+    let ([first, second, ..], [first_text, second_text, ..]) = (exact, folded) else {
+        return Vec::new();
+    };
+    if !folded.iter().any(|w| long_enough(w)) {
+        return Vec::new();
+    }
+    let mut keys = Vec::with_capacity(2);
+    if let Some(initial) = second_text.chars().next() {
+        keys.push(near_key(*first, initial));
+    }
+    if long_enough(first_text)
+        && let Some(initial) = first_text.chars().next()
+    {
+        keys.push(near_key_second(initial, *second));
+    }
+    keys
+}
+
+fn initial_key(initial: char) -> u64 {
+    (u64::from(initial) ^ 0x6e65_6172).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// The key of a listed first word followed by a word beginning with `initial`.
+fn near_key(first: u64, initial: char) -> u64 {
+    pair_key(first, initial_key(initial))
+}
+
+/// The key of a word beginning with `initial` followed by a listed second word (salted apart
+/// from [`near_key`], whose arguments come in the other order).
+fn near_key_second(initial: char, second: u64) -> u64 {
+    pair_key(initial_key(initial).rotate_left(17) ^ 0x5345_434f_4e44, second)
+}
+
+/// The first character of a word as [`crate::fold()`] folds it.
+fn folded_initial(word: &str, buffer: &mut String) -> Option<char> {
+    let first = word.chars().next()?;
+    if first.is_ascii() {
+        return Some(first.to_ascii_lowercase());
+    }
+    buffer.clear();
+    if !crate::fold::fold_char_fast(first, buffer) || buffer.is_empty() {
+        buffer.clear();
+        crate::fold::fold_into(word, buffer);
+    }
+    buffer.chars().next()
+}
+
+/// Checks a near-miss candidate: every word equal to the listed one when folded, or (for
+/// listed words of [`NEAR_MISS_MIN_CHARS`] letters or more) within [`near_miss_allows`]
+/// edits; one word differing at least (else it is an exact match), and at most one (two in
+/// forms of four words or more).
+fn near_miss_verified(text: &str, candidate: &[Word], listed: &[Box<str>], forms: &mut WordForms) -> bool {
+    let most_differing = if listed.len() >= 4 { 2 } else { 1 };
+    let mut differing = 0;
+    for (word, listed) in candidate.iter().zip(listed.iter()) {
+        let source = text.get(word.start as usize..word.end as usize).unwrap_or_default();
+        forms.fill_folded(source);
+        if *forms.folded == **listed {
+            continue;
+        }
+        differing += 1;
+        if differing > most_differing || !near_miss_allows(&forms.folded, listed) {
+            return false;
+        }
+    }
+    differing > 0
+}
+
+/// The near-miss rule on one word, both folded: the listed word has [`NEAR_MISS_MIN_CHARS`]
+/// characters or more, and the text's word is one edit from it (an insertion, a deletion, a
+/// substitution or two neighbours swapped), or two for listed words of ten characters or
+/// more. "Bagdhadi" and "Baghdadi", "Saleq" and "Salek" pass; "Ali" and "Alu" do not.
+pub fn near_miss_allows(written: &str, listed: &str) -> bool {
+    let length = listed.chars().count();
+    if length < NEAR_MISS_MIN_CHARS {
+        return false;
+    }
+    let allowed = if length >= 10 { 2 } else { 1 };
+    let written_length = written.chars().count();
+    written_length.abs_diff(length) <= allowed && swap_distance(written, listed) <= allowed
+}
+
+/// Edit distance with swaps of two neighbours counted as one edit (optimal string alignment),
+/// in characters. Words longer than 64 characters are never near anything.
+fn swap_distance(a: &str, b: &str) -> usize {
+    const MAX: usize = 64;
+    let mut a_chars = ['\0'; MAX];
+    let mut b_chars = ['\0'; MAX];
+    let (mut a_len, mut b_len) = (0, 0);
+    for c in a.chars() {
+        if a_len == MAX {
+            return usize::MAX;
+        }
+        a_chars[a_len] = c;
+        a_len += 1;
+    }
+    for c in b.chars() {
+        if b_len == MAX {
+            return usize::MAX;
+        }
+        b_chars[b_len] = c;
+        b_len += 1;
+    }
+    let (a, b) = (&a_chars[..a_len], &b_chars[..b_len]);
+    // Three rows: two back (for swaps), one back, current.
+    let mut before = [0usize; MAX + 1];
+    let mut previous = [0usize; MAX + 1];
+    let mut current = [0usize; MAX + 1];
+    for (j, cell) in previous.iter_mut().enumerate().take(b.len() + 1) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        current[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (previous[j] + 1).min(current[j - 1] + 1).min(previous[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(before[j - 2] + 1);
+            }
+            current[j] = best;
+        }
+        before = previous;
+        previous = current;
+    }
+    previous[b.len()]
 }
 
 /// The key a form is filed under: its first two words together (one word for one-word forms),

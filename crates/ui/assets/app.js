@@ -54,7 +54,7 @@
     all.forEach(function (row, i) { row.classList.toggle("selected", i === selected); });
     all[selected].scrollIntoView({ block: "nearest" });
   }
-  var go = { s: "/search", n: "/incidents", a: "/alerts", w: "/watchlists", i: "/import", e: "/export", h: "/sharing", u: "/audit" };
+  var go = { s: "/search", n: "/incidents", d: "/duplicates", a: "/alerts", w: "/watchlists", i: "/import", e: "/export", h: "/sharing", u: "/audit" };
   document.addEventListener("keydown", function (event) {
     var help = document.getElementById("shortcuts");
     if (event.key === "Escape") {

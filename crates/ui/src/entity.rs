@@ -13,7 +13,9 @@ use crate::search::{histogram, hit_row, query_value};
 pub fn entity_page(chrome: &Chrome<'_>, name: &str, entity: &Value, mentions: Option<&Value>) -> String {
     let recent = list(entity, "recent");
     let incidents = list(entity, "incidents");
-    let tlp = layout::most_restrictive(recent.iter().chain(incidents).map(|item| s(item, "tlp")));
+    let tlp = layout::most_restrictive(
+        recent.iter().chain(incidents).chain(list(entity, "same_as")).map(|item| s(item, "tlp")),
+    );
     let query = format!("entity:{}", query_value(name));
     layout::page(Some(chrome), Section::Search, name, tlp, |h| {
         h.el("article", &[("class", "entity-page")], |h| {
@@ -42,6 +44,7 @@ pub fn entity_page(chrome: &Chrome<'_>, name: &str, entity: &Value, mentions: Op
                             }
                         });
                     }
+                    same_as(h, list(entity, "same_as"));
                     h.el("dl", &[], |h| {
                         h.el_text("dt", &[], "Mentions you may see");
                         h.el("dd", &[], |h| {
@@ -222,4 +225,38 @@ fn rel_word(kind: &str) -> String {
         .take(40)
         .collect();
     format!("stix-{word}")
+}
+
+/// The objects analysts decided are the same thing as this entity's (the merged view of
+/// `same_as` assertions): their names and aliases, and who decided, with a link to undo it.
+fn same_as(h: &mut Html, members: &[Value]) {
+    if members.is_empty() {
+        return;
+    }
+    h.el("section", &[("class", "same-as")], |h| {
+        h.el_text("h2", &[], "Same as");
+        h.el("ul", &[], |h| {
+            for member in members {
+                h.el("li", &[], |h| {
+                    h.link(&Href::path(&["entities", s(member, "name")]), &[], s(member, "name"));
+                    h.text(&format!(" ({}) ", s(member, "type")));
+                    let aliases: Vec<&str> =
+                        list(member, "aliases").iter().filter_map(Value::as_str).collect();
+                    if !aliases.is_empty() {
+                        h.el_text(
+                            "span",
+                            &[("class", "aliases note")],
+                            &format!("also {}", aliases.join(", ")),
+                        );
+                    }
+                    h.el_text(
+                        "div",
+                        &[("class", "note")],
+                        &format!("decided by {} on {}", s(member, "by"), layout::day(s(member, "at"))),
+                    );
+                });
+            }
+        });
+        h.link(&Href::fixed("/duplicates"), &[("class", "note")], "Review or withdraw decisions");
+    });
 }

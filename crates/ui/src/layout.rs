@@ -33,6 +33,8 @@ pub enum Section {
     Search,
     /// Incidents of the knowledge base.
     Incidents,
+    /// Probable duplicates in the knowledge base.
+    Duplicates,
     /// The alert queue.
     Alerts,
     /// Watchlists.
@@ -211,9 +213,10 @@ fn nav(h: &mut Html, chrome: &Chrome<'_>, section: Section) {
     h.el("header", &[("class", "top")], |h| {
         h.link(&Href::fixed("/"), &[("class", "brand")], "Muninn");
         h.el("nav", &[], |h| {
-            let items: [(Section, &'static str, &str, &str); 8] = [
+            let items: [(Section, &'static str, &str, &str); 9] = [
                 (Section::Search, "/search", "Search", "g s"),
                 (Section::Incidents, "/incidents", "Incidents", "g n"),
+                (Section::Duplicates, "/duplicates", "Duplicates", "g d"),
                 (Section::Alerts, "/alerts", "Alerts", "g a"),
                 (Section::Watchlists, "/watchlists", "Watchlists", "g w"),
                 (Section::Import, "/import", "Import", "g i"),
@@ -279,8 +282,8 @@ fn shortcuts_help(h: &mut Html) {
             for (keys, what) in [
                 ("/", "focus the search box"),
                 (
-                    "g s · g n · g a · g w · g i · g e · g h · g u",
-                    "go to search, incidents, alerts, watchlists, import, export, sharing, audit",
+                    "g s · g n · g d · g a · g w · g i · g e · g h · g u",
+                    "go to search, incidents, duplicates, alerts, watchlists, import, export, sharing, audit",
                 ),
                 ("j · k", "next, previous row"),
                 ("o · Enter", "open the selected row"),

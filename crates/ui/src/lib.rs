@@ -20,6 +20,7 @@ pub mod item;
 pub mod layout;
 pub mod login;
 pub mod map;
+pub mod resolution;
 pub mod search;
 pub mod sharing;
 pub mod watchlist_forms;

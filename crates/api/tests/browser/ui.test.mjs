@@ -246,6 +246,27 @@ await step("incidents from the navigation", async () => {
   await shot(analyst, "17-incidents");
 });
 
+await step("duplicates: decide that two actors are one, then withdraw it", async () => {
+  await Promise.all([analyst.waitForNavigation(), analyst.click('header nav a[href="/duplicates"]')]);
+  assert.equal(await analyst.locator("header nav a.active").textContent(), "Duplicates");
+  const suggested = await analyst.locator("#suggestions tbody tr").count();
+  assert.ok(suggested > 0, "ATT&CK and the MISP galaxy share actors");
+  const first = analyst.locator("#suggestions tbody tr").first();
+  const names = await first.locator("td.object a").allTextContents();
+  await first.locator('input[name="note"]').fill("same actor in both sources");
+  await Promise.all([analyst.waitForNavigation(), first.locator('button[value="accepted"]').click()]);
+  assert.match(await analyst.locator(".notice.ok").textContent(), /the two are the same thing/);
+  const decided = analyst.locator("#decided tbody tr").first();
+  assert.equal(await decided.locator("td.verdict").textContent(), "same");
+  assert.deepEqual(await decided.locator("td.object a").allTextContents(), names);
+  assert.ok(await analyst.locator(".tlp-banner strong").first().isVisible(), "TLP banner");
+  await shot(analyst, "18-duplicates");
+  await Promise.all([analyst.waitForNavigation(), decided.locator('button:has-text("Withdraw")').click()]);
+  assert.match(await analyst.locator(".notice.ok").textContent(), /both objects stand alone again/);
+  assert.equal(await analyst.locator("#decided tbody tr").count(), 0);
+  assert.equal(await analyst.locator("#suggestions tbody tr").count(), suggested, "the pair is suggested again");
+});
+
 await step("triage an alert, and see a new one arrive live", async () => {
   await analyst.goto(`${base}/alerts?state=new`);
   const rows = await analyst.locator("#alert-rows tr").count();

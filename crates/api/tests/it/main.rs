@@ -12,6 +12,7 @@ mod export;
 mod incidents;
 mod live;
 mod metrics;
+mod resolution;
 mod taxii;
 mod tls;
 mod ui;

@@ -152,6 +152,19 @@ pub const MATRIX: &[(&str, Rule)] = &[
         "POST /api/v1/watchlists/{name}/import",
         Rule::PerWatchlistChange("id,kind,value\nm1,indicator,203.0.113.10\n", 200),
     ),
+    ("GET /api/v1/knowledge/duplicates", Rule::AnyUser),
+    (
+        "POST /api/v1/knowledge/same-as",
+        Rule::Dedicated(
+            "resolution::suggestions_decisions_and_withdrawals_keep_to_what_each_caller_may_see_and_do",
+        ),
+    ),
+    (
+        "DELETE /api/v1/knowledge/same-as/{a}/{b}",
+        Rule::Dedicated(
+            "resolution::suggestions_decisions_and_withdrawals_keep_to_what_each_caller_may_see_and_do",
+        ),
+    ),
     // The web UI.
     ("GET /ui/app.css", Rule::Public),
     ("GET /ui/app.js", Rule::Public),
@@ -165,6 +178,15 @@ pub const MATRIX: &[(&str, Rule)] = &[
     ("GET /items/{id}", Rule::PagePerItem),
     ("GET /entities/{name}", Rule::PageNotFound),
     ("GET /incidents", Rule::Page),
+    ("GET /duplicates", Rule::Page),
+    (
+        "POST /duplicates/decide",
+        Rule::Dedicated("resolution::the_duplicates_page_decides_and_withdraws_with_the_csrf_token"),
+    ),
+    (
+        "POST /duplicates/withdraw",
+        Rule::Dedicated("resolution::the_duplicates_page_decides_and_withdraws_with_the_csrf_token"),
+    ),
     ("GET /incidents/{id}", Rule::PagePerIncident),
     ("GET /alerts", Rule::Page),
     (

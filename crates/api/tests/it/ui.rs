@@ -60,11 +60,15 @@ pub(crate) const FORM: (&str, &str) = ("content-type", "application/x-www-form-u
 
 /// Signs in through the form; returns the session cookie header and the CSRF token of pages.
 pub(crate) async fn sign_in(fixture: &Fixture) -> (String, String) {
+    sign_in_as(fixture, PASSWORD_USER).await
+}
+
+/// [`sign_in`] as another user with a password.
+pub(crate) async fn sign_in_as(fixture: &Fixture, (user, password): (&str, &str)) -> (String, String) {
     let (status, headers, page) = send(fixture, Method::GET, "/login?next=/alerts", &[], "").await;
     assert_eq!(status, StatusCode::OK);
     let (login_csrf, _) = set_cookie(&headers, "muninn_login_csrf").expect("login csrf cookie");
     assert_eq!(field(&page, "csrf"), login_csrf);
-    let (user, password) = PASSWORD_USER;
     let body = form(&[("csrf", &login_csrf), ("next", "/alerts"), ("user", user), ("password", password)]);
     let cookie = format!("muninn_login_csrf={login_csrf}");
     let (status, headers, _) =

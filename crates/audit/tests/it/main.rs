@@ -11,7 +11,7 @@ use muninn_audit::{
 };
 
 /// The number of `AuditAction` variants; `action_index` must cover `0..ACTION_VARIANTS`.
-pub(crate) const ACTION_VARIANTS: usize = 27;
+pub(crate) const ACTION_VARIANTS: usize = 28;
 
 /// The position of `action`'s variant. The match has no wildcard arm, so adding a variant fails
 /// to compile here until `sample_action` (and so the schema test) covers it.
@@ -44,6 +44,7 @@ pub(crate) fn action_index(action: &AuditAction) -> usize {
         AuditAction::WebhookChanged { .. } => 24,
         AuditAction::TaxiiDelete { .. } => 25,
         AuditAction::CollectionChanged { .. } => 26,
+        AuditAction::SameAsChanged { .. } => 27,
     }
 }
 
@@ -99,6 +100,12 @@ pub(crate) fn sample_action(index: usize, text: &str, count: u64) -> AuditAction
         26 => AuditAction::CollectionChanged {
             collection: name(),
             change: [Change::Created, Change::Updated, Change::Deleted][(count % 3) as usize],
+        },
+        27 => AuditAction::SameAsChanged {
+            a: name(),
+            b: name(),
+            verdict: (count % 2 == 1).then(|| "accepted".to_owned()),
+            change: [Change::Deleted, Change::Created][(count % 2) as usize],
         },
         _ => AuditAction::AuditRead,
     }

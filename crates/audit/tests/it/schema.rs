@@ -45,6 +45,9 @@ const ALLOWED_FIELDS: &[&str] = &[
     "object",
     "seq",
     "webhook",
+    "a",
+    "b",
+    "verdict",
 ];
 
 /// Parts of names that mean a secret or something derived from one.

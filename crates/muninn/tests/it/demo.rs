@@ -58,7 +58,7 @@ fn demo_loads_a_multilingual_corpus_and_real_samples() {
         .iter()
         .filter_map(|a| a["alert"]["method"].as_str())
         .collect();
-    for method in ["exact", "transliteration", "indicator", "pattern", "rule"] {
+    for method in ["exact", "transliteration", "near-miss", "indicator", "pattern", "rule"] {
         assert!(methods.contains(method), "no {method} alert in the demo: {methods:?}");
     }
     let sources = stdout(&muninn(&data, &["sources"]));

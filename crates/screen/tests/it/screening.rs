@@ -225,3 +225,35 @@ fn a_list_over_the_entry_limit_is_refused_and_others_still_screen() {
         "#]],
     );
 }
+
+#[test]
+fn misspelt_names_are_near_misses_the_name_matcher_confirms() {
+    let lists = [list(
+        "UN-1267",
+        vec![
+            name("QDi.299", "Abu Bakr al-Baghdadi", &[]),
+            name("TAi.155", "Abdul Hai Salek", &[]),
+            name("X2", "Viktor Lebedev", &[]),
+        ],
+    )];
+    let items = [
+        // Misspelt where the consonant skeleton changes too, so only the near-miss tier finds
+        // them (a misspelling that keeps the skeleton is a transliteration hit already).
+        item(None, "Sightings of Abu Bakr al-Bakhdadi were reported.", Some("en"), "news"),
+        item(None, "A letter signed Abdul Hai Zalek.", Some("en"), "news"),
+        item(Some("Viktor Lefedev in Riga"), "He came.", Some("en"), "news"),
+        item(None, "Vitkor Lebedev also came.", Some("en"), "news"),
+        // Too far, or another person: two edits, another given name, a one-word mention.
+        item(None, "Viktor Lefedeva said; Ivan Lebedev did not; Lefedev alone.", Some("en"), "news"),
+    ];
+    check(
+        &lists,
+        &items,
+        expect![[r#"
+        item 0: UN-1267/QDi.299 near-miss [body 13..33] matched "Abu Bakr al-Bakhdadi" form "Abu Bakr al-Baghdadi" normalised "Abu ~ Abu: exact; Bakr ~ Bakr: exact; Bakhdadi ~ Baghdadi: typo, 1 edit; score 0.96"
+        item 1: UN-1267/TAi.155 near-miss [body 16..31] matched "Abdul Hai Zalek" form "Abdul Hai Salek" normalised "AbdulHai ~ AbdulHai: exact; Zalek ~ Salek: phonetic; score 0.95"
+        item 2: UN-1267/X2 near-miss [title 0..14] matched "Viktor Lefedev" form "Viktor Lebedev" normalised "Viktor ~ Viktor: exact; Lefedev ~ Lebedev: phonetic; score 0.95"
+        item 3: UN-1267/X2 near-miss [body 0..14] matched "Vitkor Lebedev" form "Viktor Lebedev" normalised "Vitkor ~ Viktor: typo, 1 edit; Lebedev ~ Lebedev: exact; score 0.96"
+    "#]],
+    );
+}

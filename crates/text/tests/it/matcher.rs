@@ -76,8 +76,13 @@ fn bad_names_are_left_out_with_a_warning() {
     );
 }
 
+/// How a match was found, as the reference and the property compare it.
+const EXACT: u8 = 0;
+const TRANSLITERATION: u8 = 1;
+const NEAR_MISS: u8 = 2;
+
 /// A slow and obviously correct matcher: strings, no hashes, no tables.
-fn reference(names: &[String], text: &str) -> Vec<(u32, usize, usize, bool)> {
+fn reference(names: &[String], text: &str) -> Vec<(u32, usize, usize, u8)> {
     let keys = WordKeys::new(0, 0);
     let split = |s: &str| {
         let mut out = Vec::new();
@@ -98,7 +103,7 @@ fn reference(names: &[String], text: &str) -> Vec<(u32, usize, usize, bool)> {
             let window = text_words.get(start..start + name_words.len());
             if window.is_some_and(|window| window.iter().zip(&name_folded).all(|(w, n)| fold(&w.2) == *n)) {
                 let window = window.unwrap();
-                found.push((index as u32, window[0].0, window[window.len() - 1].1, true));
+                found.push((index as u32, window[0].0, window[window.len() - 1].1, EXACT));
             }
         }
         let not_particle =
@@ -106,32 +111,77 @@ fn reference(names: &[String], text: &str) -> Vec<(u32, usize, usize, bool)> {
         let name_kept_words: Vec<&(usize, usize, String)> = name_words.iter().filter(not_particle).collect();
         let name_kept: Vec<String> = name_kept_words.iter().map(|w| skeleton(&w.2)).collect();
         let letters: usize = name_kept.iter().map(|s| s.chars().count()).sum();
-        if name_kept.len() < 2 || letters < 4 {
-            continue;
+        if name_kept.len() >= 2 && letters >= 4 {
+            transliterations(index as u32, &name_kept_words, &name_kept, &text_words, &mut found);
         }
-        let text_kept: Vec<&(usize, usize, String)> = text_words.iter().filter(not_particle).collect();
-        for start in 0..text_kept.len() {
-            let Some(window) = text_kept.get(start..start + name_kept.len()) else { continue };
-            // Evidence: every word, romanised, nearly as the name spells it, and one word in
-            // another script or spelled exactly as listed.
-            let latin = |word: &str| muninn_text::skeleton::to_latin(&fold(word));
-            let pairs = || window.iter().zip(&name_kept_words);
-            let evidence = pairs().all(|(w, n)| muninn_text::evidence_allows(&latin(&w.2), &latin(&n.2)))
-                && pairs().any(|(w, n)| {
-                    muninn_text::script_of(&w.2) != muninn_text::script_of(&n.2) || fold(&w.2) == fold(&n.2)
-                });
-            if evidence && window.iter().zip(&name_kept).all(|(w, n)| skeleton(&w.2) == *n) {
-                let span = (window[0].0, window[window.len() - 1].1);
-                let exact_overlap =
-                    found.iter().any(|f| f.0 == index as u32 && f.3 && f.1 < span.1 && span.0 < f.2);
-                if !exact_overlap {
-                    found.push((index as u32, span.0, span.1, false));
-                }
-            }
-        }
+        near_misses(index as u32, &name_words, &text_words, &mut found);
     }
     found.sort();
     found
+}
+
+type Spanned = (usize, usize, String);
+
+fn transliterations(
+    index: u32,
+    name_kept_words: &[&Spanned],
+    name_kept: &[String],
+    text_words: &[Spanned],
+    found: &mut Vec<(u32, usize, usize, u8)>,
+) {
+    let not_particle = |w: &&Spanned| !is_particle(&muninn_text::skeleton::to_latin(&fold(&w.2)));
+    let text_kept: Vec<&(usize, usize, String)> = text_words.iter().filter(not_particle).collect();
+    for start in 0..text_kept.len() {
+        let Some(window) = text_kept.get(start..start + name_kept.len()) else { continue };
+        // Evidence: every word, romanised, nearly as the name spells it, and one word in
+        // another script or spelled exactly as listed.
+        let latin = |word: &str| muninn_text::skeleton::to_latin(&fold(word));
+        let pairs = || window.iter().zip(name_kept_words);
+        let evidence = pairs().all(|(w, n)| muninn_text::evidence_allows(&latin(&w.2), &latin(&n.2)))
+            && pairs().any(|(w, n)| {
+                muninn_text::script_of(&w.2) != muninn_text::script_of(&n.2) || fold(&w.2) == fold(&n.2)
+            });
+        if evidence && window.iter().zip(name_kept).all(|(w, n)| skeleton(&w.2) == *n) {
+            let span = (window[0].0, window[window.len() - 1].1);
+            let exact_overlap =
+                found.iter().any(|f| f.0 == index && f.3 == EXACT && f.1 < span.1 && span.0 < f.2);
+            if !exact_overlap {
+                found.push((index, span.0, span.1, TRANSLITERATION));
+            }
+        }
+    }
+}
+
+/// The near-miss rule written out: same word count, words equal folded or a near miss of the
+/// listed word, one to `most` of them differing; one of the first two words equal and the
+/// other with the listed initial (the first only when long enough to miss); not overlapping
+/// another match of the same form.
+fn near_misses(
+    index: u32,
+    name_words: &[Spanned],
+    text_words: &[Spanned],
+    found: &mut Vec<(u32, usize, usize, u8)>,
+) {
+    let listed: Vec<String> = name_words.iter().map(|w| fold(&w.2)).collect();
+    let long = |w: &str| w.chars().count() >= muninn_text::NEAR_MISS_MIN_CHARS;
+    if listed.len() < 2 || !listed.iter().any(|w| long(w)) {
+        return;
+    }
+    let most = if listed.len() >= 4 { 2 } else { 1 };
+    for start in 0..text_words.len() {
+        let Some(window) = text_words.get(start..start + listed.len()) else { continue };
+        let written: Vec<String> = window.iter().map(|w| fold(&w.2)).collect();
+        let initial = |w: &str| w.chars().next();
+        let keyed = (written[0] == listed[0] && initial(&written[1]) == initial(&listed[1]))
+            || (long(&listed[0]) && written[1] == listed[1] && initial(&written[0]) == initial(&listed[0]));
+        let differing = written.iter().zip(&listed).filter(|(w, l)| w != l).count();
+        let near = written.iter().zip(&listed).all(|(w, l)| w == l || muninn_text::near_miss_allows(w, l));
+        let span = (window[0].0, window[window.len() - 1].1);
+        let overlaps = found.iter().any(|f| f.0 == index && f.1 < span.1 && span.0 < f.2);
+        if keyed && near && (1..=most).contains(&differing) && !overlaps {
+            found.push((index, span.0, span.1, NEAR_MISS));
+        }
+    }
 }
 
 fn name_strategy() -> impl Strategy<Value = String> {
@@ -148,6 +198,7 @@ fn name_strategy() -> impl Strategy<Value = String> {
         "x",
         "",
         "Zhanna Ivanova",
+        "Zhanna Ivanova Petrovna Orlova",
     ])
     .prop_map(str::to_owned)
 }
@@ -163,6 +214,9 @@ fn text_strategy() -> impl Strategy<Value = String> {
             "al",
             "аль-",
             "Baghdadi",
+            "Bagdhadi",
+            "Baghdadis",
+            "Bhagdadi",
             "البغدادي",
             "بكر",
             "أبو",
@@ -176,6 +230,11 @@ fn text_strategy() -> impl Strategy<Value = String> {
             "MULLER",
             "Qaeda",
             "Muhammad",
+            "Mohamed",
+            "Khalid",
+            "Khaled",
+            "Harbour",
+            "Ivanvoa",
             "Халид",
             "Жанна",
             "Ivanova",
@@ -197,10 +256,13 @@ proptest! {
         let (matcher, _) = NameMatcher::new(names.iter().enumerate().map(|(i, n)| NameForm::name(i as u32, n)));
         let mut out = Vec::new();
         matcher.find(&text, &mut Scratch::default(), &mut out);
-        let mut got: Vec<(u32, usize, usize, bool)> = out
-            .iter()
-            .map(|m| (m.form, m.span.start, m.span.end, m.method == muninn_text::MatchMethod::Exact))
-            .collect();
+        let method = |m: muninn_text::MatchMethod| match m {
+            muninn_text::MatchMethod::Exact => EXACT,
+            muninn_text::MatchMethod::Transliteration => TRANSLITERATION,
+            muninn_text::MatchMethod::NearMiss => NEAR_MISS,
+        };
+        let mut got: Vec<(u32, usize, usize, u8)> =
+            out.iter().map(|m| (m.form, m.span.start, m.span.end, method(m.method))).collect();
         got.sort();
         prop_assert_eq!(got, reference(&names, &text));
     }

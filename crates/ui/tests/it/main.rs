@@ -148,7 +148,14 @@ fn every_page(payload: &str) -> Vec<(&'static str, String)> {
                         "timeline": [{"day": payload, "count": 2}, {"day": "2026-01-02", "count": 1}],
                         "relationships": [{"type": payload, "direction": "out", "other": {"id": payload, "type": payload, "name": payload}}],
                         "count": 1, "first_seen": payload, "last_seen": payload,
-                        "sources": [{"value": payload, "count": 1}], "recent": [hit]});
+                        "sources": [{"value": payload, "count": 1}], "recent": [hit],
+                        "same_as": [{"id": payload, "name": payload, "type": payload, "aliases": [payload],
+                                     "tlp": "TLP:GREEN", "joined_with": payload, "by": payload, "at": payload, "note": payload}]});
+    let object = json!({"id": payload, "name": payload, "type": payload, "tlp": "TLP:AMBER"});
+    let duplicates = json!({"total": 2, "suggestions": [{"a": object, "b": object, "score": 0.5, "method": payload,
+                              "shared": [payload], "may_decide": true}],
+                            "decided": [{"a": object, "b": object, "verdict": "accepted", "score": 1.0, "method": payload,
+                              "by": payload, "at": payload, "note": payload, "may_decide": true}]});
     let watchlist = json!({"name": payload, "owner": payload, "tlp": "TLP:GREEN", "version": 1, "entries": [
         {"id": payload, "kind": "name", "name": payload, "aliases": [payload], "severity": payload, "note": payload},
         {"id": payload, "kind": "indicator", "value": payload},
@@ -339,6 +346,7 @@ fn every_page(payload: &str) -> Vec<(&'static str, String)> {
             ),
         ),
         ("incident", muninn_ui::incidents::incident_page(&chrome, &incident)),
+        ("duplicates", muninn_ui::resolution::duplicates_page(&chrome, &duplicates, Some(payload))),
     ]
 }
 
