@@ -43,6 +43,10 @@ pub fn duplicates_page(chrome: &Chrome<'_>, data: &Value, notice: Option<&str>) 
             ),
         );
         suggestion_table(h, chrome, suggestions);
+        if total > suggestions.len() as u64 {
+            let more = (suggestions.len() + 100).min(1000).to_string();
+            h.link(&Href::fixed("/duplicates").query(&[("limit", &more)]), &[("class", "more")], "Show more");
+        }
         h.el_text("h2", &[], &format!("Decided: {}", decided.len()));
         decided_table(h, chrome, decided);
     })

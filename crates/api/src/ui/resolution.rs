@@ -13,8 +13,8 @@ use super::{Form, PageError, PageResult, Viewer, html, redirect};
 use crate::resolution::{Decision, decide_data, duplicates_data, withdraw_data};
 use crate::state::AppState;
 
-/// How many suggestions the page lists.
-const SHOWN: usize = 100;
+/// How many suggestions the page lists unless asked for more (`?limit=N`, at most 1,000).
+const SHOWN: usize = 25;
 
 pub(super) async fn duplicates_page(
     State(state): State<Arc<AppState>>,
@@ -28,7 +28,8 @@ pub(super) async fn duplicates_page(
         "withdrawn" => Some("Withdrawn: both objects stand alone again."),
         _ => None,
     };
-    let data = duplicates_data(&state, &viewer.principal, SHOWN).await.map_err(PageError::of(&viewer))?;
+    let limit = query.get("limit").parse::<usize>().map_or(SHOWN, |limit| limit.clamp(1, 1000));
+    let data = duplicates_data(&state, &viewer.principal, limit).await.map_err(PageError::of(&viewer))?;
     Ok(html(StatusCode::OK, muninn_ui::resolution::duplicates_page(&viewer.chrome(), &data, notice)))
 }
 
