@@ -448,10 +448,15 @@ impl Reference {
                 if listed.len() < 2 || !listed.iter().any(|w| long(w)) || hits.contains(id) {
                     continue;
                 }
-                let keyed = (window[0] == listed[0] && initial(&window[1]) == initial(&listed[1]))
-                    || (long(&listed[0])
-                        && window[1] == listed[1]
-                        && initial(&window[0]) == initial(&listed[0]));
+                // Anchored on a whole word that is not a particle; the second word anchors a
+                // miss in the first when it is long enough, or any miss when the first cannot.
+                let particle = |w: &str| is_particle(&to_latin(w));
+                let by_first = !particle(&listed[0]);
+                let by_second = !particle(&listed[1]) && (long(&listed[0]) || !by_first);
+                let keyed = (by_first
+                    && window[0] == listed[0]
+                    && initial(&window[1]) == initial(&listed[1]))
+                    || (by_second && window[1] == listed[1] && initial(&window[0]) == initial(&listed[0]));
                 let differing = window.iter().zip(listed).filter(|(w, l)| w != l).count();
                 let most = if listed.len() >= 4 { 2 } else { 1 };
                 let near =

@@ -15,9 +15,10 @@
 //!   al-Bagdhadi", "Abdulhai Saleq"), the same number of words with at most one of them (two in
 //!   forms of four words or more) within [`near_miss_allows`] edits of the listed word and the
 //!   others equal folded. One of the first two words must be equal and the other begin with the
-//!   same letter: that pair is the key a candidate is found by, so a text costs one more probe
-//!   of a bit filter per word that can begin or continue a form, and misses with two wrong
-//!   leading words or a wrong initial are not sought. Words under [`NEAR_MISS_MIN_CHARS`]
+//!   same letter: that pair is the key a candidate is found by (the whole word never a
+//!   particle such as `al` or `abu`, which would file thousands of names under one key), so a
+//!   text costs one more probe of a bit filter per word that can begin or continue such a form,
+//!   and misses with two wrong leading words or a wrong initial are not sought. Words under [`NEAR_MISS_MIN_CHARS`]
 //!   letters and one-word forms never match this way: too many ordinary words are one edit
 //!   from a short name.
 //!
@@ -194,6 +195,12 @@ const IN_EXACT: u8 = 4;
 const BEGINS_SKELETON: u8 = 8;
 const SECOND_SKELETON: u8 = 16;
 const IN_SKELETON: u8 = 32;
+/// Near-miss roles, by exact key: the first word of a form filed under a near-miss key with the
+/// second word's initial, and the second word of one filed under the first word's initial.
+/// Only words with these look up near-miss keys: the exact roles would send every word of a
+/// Chinese text (each character a word, most in some listed name) to a table probe.
+const NEAR_FIRST: u8 = 64;
+const NEAR_SECOND: u8 = 128;
 
 #[derive(Debug)]
 struct Form {
@@ -285,8 +292,15 @@ impl NameMatcher {
             }
             let folded: Box<[Box<str>]> = folded;
             if near_misses {
-                for key in near_keys(&exact, &folded) {
+                let particles: Vec<bool> = scanned.iter().map(|w| w.particle).collect();
+                let (first, second) = near_keys(&exact, &folded, &particles);
+                if let Some(key) = first {
                     near_first.entry(key).or_default().push(index);
+                    *exact_roles.entry(exact[0]).or_default() |= NEAR_FIRST;
+                }
+                if let Some(key) = second {
+                    near_first.entry(key).or_default().push(index);
+                    *exact_roles.entry(exact[1]).or_default() |= NEAR_SECOND;
                 }
             }
             compiled.push(Some(Form { id, exact, folded, skeleton: skeleton_part }));
@@ -457,8 +471,8 @@ impl NameMatcher {
         let Scratch { words: text_words, forms, .. } = scratch;
         for position in 0..text_words.len().saturating_sub(1) {
             let (word, next) = (&text_words[position], &text_words[position + 1]);
-            let first_listed = word.flags & BEGINS_EXACT != 0;
-            let second_listed = next.flags & SECOND_EXACT != 0;
+            let first_listed = word.flags & NEAR_FIRST != 0;
+            let second_listed = next.flags & NEAR_SECOND != 0;
             if !first_listed && !second_listed {
                 continue;
             }
@@ -496,28 +510,30 @@ impl NameMatcher {
     }
 }
 
-/// The near-miss keys a form is filed under: its first word with the initial of its second
-/// (a miss in the second word or later), and, when the first word is long enough to be
-/// misspelt, the initial of the first with the second word. None for one-word forms or forms
-/// without a word long enough to miss.
-fn near_keys(exact: &[u64], folded: &[Box<str>]) -> Vec<u64> {
+/// The near-miss keys a form is filed under, each anchored on a whole word that is not a
+/// particle (`al`, `abu`, `bin` would file thousands of names under one key): its first word
+/// with the initial of its second (a miss in the second word or later), and the initial of its
+/// first with its second word (a miss in the first word, when it is long enough to be misspelt,
+/// or in the third or later when the first word cannot anchor). None for one-word forms or
+/// forms without a word long enough to miss.
+fn near_keys(exact: &[u64], folded: &[Box<str>], particles: &[bool]) -> (Option<u64>, Option<u64>) {
     let long_enough = |word: &str| word.chars().count() >= NEAR_MISS_MIN_CHARS;
-    let ([first, second, ..], [first_text, second_text, ..]) = (exact, folded) else {
-        return Vec::new();
+    let ([first, second, ..], [first_text, second_text, ..], [first_particle, second_particle, ..]) =
+        (exact, folded, particles)
+    else {
+        return (None, None);
     };
     if !folded.iter().any(|w| long_enough(w)) {
-        return Vec::new();
+        return (None, None);
     }
-    let mut keys = Vec::with_capacity(2);
-    if let Some(initial) = second_text.chars().next() {
-        keys.push(near_key(*first, initial));
-    }
-    if long_enough(first_text)
-        && let Some(initial) = first_text.chars().next()
-    {
-        keys.push(near_key_second(initial, *second));
-    }
-    keys
+    let by_first =
+        second_text.chars().next().filter(|_| !first_particle).map(|initial| near_key(*first, initial));
+    let by_second = first_text
+        .chars()
+        .next()
+        .filter(|_| !second_particle && (long_enough(first_text) || by_first.is_none()))
+        .map(|initial| near_key_second(initial, *second));
+    (by_first, by_second)
 }
 
 fn initial_key(initial: char) -> u64 {
@@ -790,8 +806,10 @@ fn note_roles(roles: &mut HashMap<u64, u8, KeyBuild>, keys: &[u64], first: u8, s
     }
 }
 
-/// Word key → the roles it has in some form, as a one-hash filter of six-bit slots (packed in
-/// bytes): an unrelated word may get roles it does not have (one in eight), which only costs a
+/// Word key → the roles it has in some form, as a one-hash filter of byte slots: an
+/// unrelated word may get roles it does not have (about one in sixteen: sixteen slots a key,
+/// measured faster than eight, whose false roles cost probes, and than thirty-two, which the
+/// caches hold less of), which only costs a
 /// lookup; a word with roles always gets them.
 #[derive(Debug)]
 struct RoleFilter {
@@ -801,7 +819,7 @@ struct RoleFilter {
 
 impl RoleFilter {
     fn new(roles: &HashMap<u64, u8, KeyBuild>) -> RoleFilter {
-        let slots = (roles.len().max(1) * 8).next_power_of_two().max(1 << 10);
+        let slots = (roles.len().max(1) * 16).next_power_of_two().max(1 << 10);
         let mut filter = RoleFilter { slots: vec![0; slots], shift: 64 - slots.trailing_zeros() };
         for (&key, &role) in roles {
             let slot = filter.slot(key);

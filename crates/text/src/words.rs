@@ -24,7 +24,7 @@ pub struct Word {
     pub skeleton: u64,
     /// Whether skeleton comparison skips this word ([`crate::is_particle`]).
     pub particle: bool,
-    /// Marks a matcher keeps with the word in its cache ([`words_flagged`]): six bits, 0
+    /// Marks a matcher keeps with the word in its cache ([`words_flagged`]): eight bits, 0
     /// otherwise. From the cache, a word whose flags are 0 comes without its keys (`exact` and
     /// `skeleton` are 0): a matcher must flag every word it needs the keys of.
     pub flags: u8,
@@ -199,8 +199,8 @@ const CACHE_SLOTS_LOG2: u32 = 15;
 const FINGERPRINT_SEED: u64 = 0x5bd1_e995;
 
 /// Recently seen words and their keys, direct-mapped by a 64-bit hash of their bytes, which is
-/// also what a hit is checked against (its top 56 bits). Two different words with the same
-/// fingerprint (odds about 2^-56 per lookup) would share keys; that could only hide a match,
+/// also what a hit is checked against (its top 54 bits). Two different words with the same
+/// fingerprint (odds about 2^-54 per lookup) would share keys; that could only hide a match,
 /// never make one, because every candidate match is checked on the strings.
 ///
 /// A slot is a compact tag (fingerprint, particle, the matcher's flags) in one array that stays
@@ -215,12 +215,12 @@ pub struct WordCache {
     word_keys: Vec<(u64, u64)>,
 }
 
-/// Tag layout: bits 8..64 the fingerprint's, bits 2..8 unused, bit 1 particle, bit 0 present;
-/// the flags in the second byte would overlap the fingerprint, so they sit in `flags`.
+/// Tag layout: bits 10..64 the fingerprint's, bits 2..10 the matcher's flags, bit 1 particle,
+/// bit 0 present.
 const TAG_PRESENT: u64 = 1;
 const TAG_PARTICLE: u64 = 2;
 const TAG_FLAGS_SHIFT: u32 = 2;
-const TAG_FINGERPRINT_MASK: u64 = !0xFF;
+const TAG_FINGERPRINT_MASK: u64 = !0x3FF;
 
 impl WordCache {
     fn clear(&mut self, keys: WordKeys, owner: u64) {
@@ -256,7 +256,7 @@ impl WordCache {
         if tag & TAG_PRESENT == 0 || (tag ^ fingerprint) & TAG_FINGERPRINT_MASK != 0 {
             return None;
         }
-        let flags = ((tag >> TAG_FLAGS_SHIFT) & 0x3F) as u8;
+        let flags = ((tag >> TAG_FLAGS_SHIFT) & 0xFF) as u8;
         let (exact, skeleton) = if flags != 0 || all_keys { self.word_keys[slot] } else { (0, 0) };
         Some(Word {
             start: start as u32,
@@ -273,7 +273,7 @@ impl WordCache {
         let slot = WordCache::slot(fingerprint);
         let particle = if word.particle { TAG_PARTICLE } else { 0 };
         self.tags[slot] = (fingerprint & TAG_FINGERPRINT_MASK)
-            | (u64::from(word.flags & 0x3F) << TAG_FLAGS_SHIFT)
+            | (u64::from(word.flags) << TAG_FLAGS_SHIFT)
             | particle
             | TAG_PRESENT;
         self.word_keys[slot] = (word.exact, word.skeleton);

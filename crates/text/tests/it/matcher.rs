@@ -153,9 +153,9 @@ fn transliterations(
 }
 
 /// The near-miss rule written out: same word count, words equal folded or a near miss of the
-/// listed word, one to `most` of them differing; one of the first two words equal and the
-/// other with the listed initial (the first only when long enough to miss); not overlapping
-/// another match of the same form.
+/// listed word, one to `most` of them differing; one of the first two words equal (and not a
+/// particle) and the other with the listed initial (the first only when long enough to miss,
+/// unless it is a particle); not overlapping another match of the same form.
 fn near_misses(
     index: u32,
     name_words: &[Spanned],
@@ -172,8 +172,11 @@ fn near_misses(
         let Some(window) = text_words.get(start..start + listed.len()) else { continue };
         let written: Vec<String> = window.iter().map(|w| fold(&w.2)).collect();
         let initial = |w: &str| w.chars().next();
-        let keyed = (written[0] == listed[0] && initial(&written[1]) == initial(&listed[1]))
-            || (long(&listed[0]) && written[1] == listed[1] && initial(&written[0]) == initial(&listed[0]));
+        let particle = |w: &str| is_particle(&muninn_text::skeleton::to_latin(w));
+        let by_first = !particle(&listed[0]);
+        let by_second = !particle(&listed[1]) && (long(&listed[0]) || !by_first);
+        let keyed = (by_first && written[0] == listed[0] && initial(&written[1]) == initial(&listed[1]))
+            || (by_second && written[1] == listed[1] && initial(&written[0]) == initial(&listed[0]));
         let differing = written.iter().zip(&listed).filter(|(w, l)| w != l).count();
         let near = written.iter().zip(&listed).all(|(w, l)| w == l || muninn_text::near_miss_allows(w, l));
         let span = (window[0].0, window[window.len() - 1].1);
