@@ -83,7 +83,7 @@ fn partner_files_are_pinned() {
         let _ = writeln!(digest, "{path}: {} bytes, fnv1a {:016x}", bytes.len(), fnv1a(bytes));
     }
     expect![[r#"
-        partners/misp/0000.json: 2003 bytes, fnv1a 09e9e78e932fc075
+        partners/misp/0000.json: 2225 bytes, fnv1a 7f9cc612fd0c0190
         partners/misp/0001.json: 2042 bytes, fnv1a 346cf737e5a34ab3
         partners/stix/0000.json: 6197 bytes, fnv1a ef529e88ea000978
         partners/stix/0001.json: 3917 bytes, fnv1a 2dec6b2f5fd3fa1b
