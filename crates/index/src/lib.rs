@@ -14,6 +14,7 @@
 pub mod analysis;
 mod common_words;
 mod correlate;
+pub mod distributed;
 mod entities;
 mod error;
 mod indicators;
@@ -470,7 +471,7 @@ impl SearchIndex {
 
     /// Searches. See [`SearchRequest`].
     pub fn search(&self, request: &SearchRequest<'_>) -> Result<SearchResults, IndexError> {
-        search::run(self, request)
+        search::run(self, request, None)
     }
 }
 

@@ -10,7 +10,9 @@ use muninn_model::{ItemId, Timestamp, Tlp};
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query as TantivyQuery, RangeQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query as TantivyQuery, RangeQuery, TermQuery,
+};
 use tantivy::schema::IndexRecordOption;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Score, SegmentReader, Term};
@@ -138,8 +140,8 @@ pub struct SearchResults {
 /// indexed in between.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Cursor {
-    score: f32,
-    seq: u64,
+    pub(crate) score: f32,
+    pub(crate) seq: u64,
 }
 
 impl fmt::Display for Cursor {
@@ -271,10 +273,11 @@ pub(crate) fn visible(
     let Visibility::Audience(audience) = visibility else {
         return Ok(query);
     };
-    Ok(Box::new(BooleanQuery::new(vec![
-        (Occur::Must, query),
-        (Occur::Must, visibility_filter(index, audience)?),
-    ])))
+    // The filter decides what matches, never how well: scored, its clauses would add a
+    // different constant per way an item is visible (a CLEAR item's range clause, an AMBER
+    // item's TLP and originator terms), ranking by marking instead of relevance.
+    let filter = ConstScoreQuery::new(visibility_filter(index, audience)?, 0.0);
+    Ok(Box::new(BooleanQuery::new(vec![(Occur::Must, query), (Occur::Must, Box::new(filter))])))
 }
 
 /// The sort key of a hit: score descending, then sequence ascending.
@@ -282,10 +285,24 @@ fn sort_key(score: Score, seq: u64) -> (Score, u64) {
     (score, u64::MAX - seq)
 }
 
-pub(crate) fn run(index: &SearchIndex, request: &SearchRequest<'_>) -> Result<SearchResults, IndexError> {
-    let engine = |e: tantivy::TantivyError| IndexError::engine(&index.dir, e);
+/// The tantivy query of a request: the user's query under the caller's visibility.
+pub(crate) fn request_query(
+    index: &SearchIndex,
+    request: &SearchRequest<'_>,
+) -> Result<Box<dyn TantivyQuery>, IndexError> {
     let user_query = crate::query::translate(request.query, &index.fields, &index.gazetteer)?;
-    let query = visible(index, user_query, request.visibility)?;
+    visible(index, user_query, request.visibility)
+}
+
+/// Runs a search; with `statistics`, scored by those BM25 statistics (a whole index's, when
+/// this one is a shard of it) instead of this index's own.
+pub(crate) fn run(
+    index: &SearchIndex,
+    request: &SearchRequest<'_>,
+    statistics: Option<&dyn tantivy::query::Bm25StatisticsProvider>,
+) -> Result<SearchResults, IndexError> {
+    let engine = |e: tantivy::TantivyError| IndexError::engine(&index.dir, e);
+    let query = request_query(index, request)?;
     let searcher = index.reader.searcher();
     let limit = request.limit.clamp(1, 10_000);
     let after = request.after.map(|cursor| sort_key(cursor.score, cursor.seq));
@@ -307,11 +324,20 @@ pub(crate) fn run(index: &SearchIndex, request: &SearchRequest<'_>) -> Result<Se
         let context =
             AggContextParams::new(AggregationLimitsGuard::default(), index.index.tokenizers().clone());
         let collector = AggregationCollector::from_aggs(aggregations, context);
-        let (top_docs, total, aggregated) =
-            searcher.search(&*query, &(top, Count, collector)).map_err(engine)?;
+        let collector = (top, Count, collector);
+        let (top_docs, total, aggregated) = match statistics {
+            Some(statistics) => searcher.search_with_statistics_provider(&*query, &collector, statistics),
+            None => searcher.search(&*query, &collector),
+        }
+        .map_err(engine)?;
         (top_docs, total, Some(aggregated))
     } else {
-        let (top_docs, total) = searcher.search(&*query, &(top, Count)).map_err(engine)?;
+        let collector = (top, Count);
+        let (top_docs, total) = match statistics {
+            Some(statistics) => searcher.search_with_statistics_provider(&*query, &collector, statistics),
+            None => searcher.search(&*query, &collector),
+        }
+        .map_err(engine)?;
         (top_docs, total, None)
     };
     let mut hits = Vec::with_capacity(top_docs.len());

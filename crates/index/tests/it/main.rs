@@ -1,6 +1,7 @@
 //! The index against a small multilingual corpus: data-driven queries (query in, ranked titles
 //! and snippets out), visibility, paging and rebuilding.
 
+mod distributed;
 mod entities;
 mod indicators;
 mod properties;
