@@ -21,7 +21,7 @@ use tantivy::query::Bm25StatisticsProvider;
 use tantivy::schema::Field;
 
 use crate::search::{Cursor, EntityFacet, Facets, Hit, SearchRequest, SearchResults, request_query, run};
-use crate::{IndexError, SearchIndex, TOP_ENTITIES, TOP_INDICATORS};
+use crate::{IndexError, SearchIndex, TOP_ENTITIES, TOP_INDICATORS, Visibility};
 
 /// The BM25 statistics of one query on an index or, summed, on several.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,4 +164,150 @@ fn add_entities(merged: &mut Vec<EntityFacet>, page: Vec<EntityFacet>) {
         }
     }
     merged.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.id.cmp(&b.id)));
+}
+
+/// One shard's part of a search, as a coordinator sends it to the process holding the shard:
+/// without `statistics`, the first phase (answered with the shard's [`QueryStatistics`]); with
+/// the summed statistics, the second (answered with the shard's page).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ShardSearch {
+    /// The query as typed (each shard parses it the same way).
+    pub query: String,
+    /// The clock relative dates resolve against, Unix seconds.
+    pub now: i64,
+    /// Who is asking.
+    pub visibility: Visibility,
+    /// Hits per page.
+    pub limit: usize,
+    /// The cursor of the previous page, as text.
+    pub after: Option<String>,
+    /// Whether to count facets.
+    pub facets: bool,
+    /// Whether to compute the histogram.
+    pub histogram: bool,
+    /// The summed statistics: present in the second phase.
+    pub statistics: Option<QueryStatistics>,
+}
+
+/// A shard's answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShardAnswer {
+    /// The first phase: the shard's statistics of the query.
+    Statistics(QueryStatistics),
+    /// The second phase: the shard's page.
+    Page(ShardPage),
+    /// The request could not be run (a query that does not parse, a bad cursor, an index
+    /// error), with why.
+    Refused(String),
+}
+
+/// A shard's page as plain data.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ShardPage {
+    /// Visible matches on the shard.
+    pub total: u64,
+    /// Item id, sequence number, score.
+    pub hits: Vec<(String, u64, f32)>,
+    /// Facet counts, when asked for.
+    pub facets: Option<Facets>,
+    /// Matches per day.
+    pub histogram: Vec<(muninn_model::Timestamp, u64)>,
+}
+
+impl ShardSearch {
+    /// Answers this request from one shard's index.
+    pub fn answer(&self, index: &SearchIndex) -> ShardAnswer {
+        match self.run(index) {
+            Ok(answer) => answer,
+            Err(error) => ShardAnswer::Refused(error),
+        }
+    }
+
+    fn run(&self, index: &SearchIndex) -> Result<ShardAnswer, String> {
+        let now = muninn_model::Timestamp::from_second(self.now).map_err(|e| format!("bad clock: {e}"))?;
+        let query = muninn_query::parse(&self.query, now).map_err(|e| e.to_string())?;
+        let after = self.after.as_deref().map(str::parse::<Cursor>).transpose().map_err(|e| e.to_string())?;
+        let request = SearchRequest {
+            query: &query,
+            visibility: &self.visibility,
+            limit: self.limit,
+            after,
+            facets: self.facets,
+            histogram: self.histogram,
+        };
+        match &self.statistics {
+            None => index.query_statistics(&request).map(ShardAnswer::Statistics).map_err(|e| e.to_string()),
+            Some(statistics) => index
+                .search_with_statistics(&request, statistics)
+                .map(|results| ShardAnswer::Page(ShardPage::from(results)))
+                .map_err(|e| e.to_string()),
+        }
+    }
+}
+
+impl From<SearchResults> for ShardPage {
+    fn from(results: SearchResults) -> ShardPage {
+        ShardPage {
+            total: results.total,
+            hits: results.hits.into_iter().map(|hit| (hit.id.to_string(), hit.seq, hit.score)).collect(),
+            facets: results.facets,
+            histogram: results.histogram,
+        }
+    }
+}
+
+impl TryFrom<ShardPage> for SearchResults {
+    type Error = String;
+
+    fn try_from(page: ShardPage) -> Result<SearchResults, String> {
+        let hits = page
+            .hits
+            .into_iter()
+            .map(|(id, seq, score)| {
+                let id = muninn_model::ItemId::try_from(id.clone())
+                    .map_err(|_| format!("bad item id {id:?} in a shard's page"))?;
+                Ok(Hit { id, seq, score })
+            })
+            .collect::<Result<Vec<Hit>, String>>()?;
+        Ok(SearchResults {
+            total: page.total,
+            hits,
+            facets: page.facets,
+            histogram: page.histogram,
+            next: None,
+        })
+    }
+}
+
+/// Runs a search over shards through `ask` (which sends a shard its part and returns its
+/// answer: in process, or over the network): statistics from every shard, summed, then every
+/// shard's page scored with the sums, merged.
+pub fn search_shards<E: From<String>>(
+    shards: usize,
+    request: &ShardSearch,
+    mut ask: impl FnMut(usize, &ShardSearch) -> Result<ShardAnswer, E>,
+) -> Result<SearchResults, E> {
+    let mut statistics = QueryStatistics::default();
+    for shard in 0..shards {
+        match ask(shard, &ShardSearch { statistics: None, ..request.clone() })? {
+            ShardAnswer::Statistics(part) => statistics.add(&part),
+            ShardAnswer::Refused(why) => return Err(E::from(why)),
+            ShardAnswer::Page(_) => {
+                return Err(E::from(format!("shard {shard} answered a page when asked for statistics")));
+            }
+        }
+    }
+    let second = ShardSearch { statistics: Some(statistics), ..request.clone() };
+    let mut pages = Vec::with_capacity(shards);
+    for shard in 0..shards {
+        match ask(shard, &second)? {
+            ShardAnswer::Page(page) => pages.push(SearchResults::try_from(page).map_err(E::from)?),
+            ShardAnswer::Refused(why) => return Err(E::from(why)),
+            ShardAnswer::Statistics(_) => {
+                return Err(E::from(format!("shard {shard} answered statistics when asked for a page")));
+            }
+        }
+    }
+    Ok(merge_pages(pages, request.limit))
 }

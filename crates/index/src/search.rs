@@ -22,7 +22,7 @@ use crate::{IndexError, SearchIndex};
 /// Which items a caller may see. The access-control layer (`muninn-access`) decides the rule;
 /// the index applies it inside every query, so that nothing outside it is counted, faceted or
 /// returned.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Visibility {
     /// Everything: the local command line, run by the data directory's owner.
     Everything,
@@ -31,7 +31,7 @@ pub enum Visibility {
 }
 
 /// A user as the visibility rule sees them.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Audience {
     /// The user's id (the recipients of TLP:RED are named users).
     pub user: String,
@@ -86,7 +86,7 @@ pub struct Hit {
 }
 
 /// Counts of the visible matches per value.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Facets {
     /// Per source.
     pub source: Vec<(String, u64)>,
@@ -110,7 +110,7 @@ pub const TOP_INDICATORS: usize = 20;
 pub const TOP_ENTITIES: usize = 20;
 
 /// An entity and how many matches name it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EntityFacet {
     /// The entity's id.
     pub id: String,

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use muninn_index::distributed::{QueryStatistics, merge_pages};
+use muninn_index::distributed::{QueryStatistics, ShardAnswer, ShardSearch, merge_pages, search_shards};
 use muninn_index::{Audience, ItemFeed, SearchIndex, SearchRequest, SearchResults, Visibility};
 use muninn_model::{Item, Tlp};
 use muninn_store::{AppendBatch, EmbeddedStore, ItemStore, StoreConfig, StoreError};
@@ -139,6 +139,18 @@ proptest! {
                     let pages = shards.iter().map(|shard| shard.search_with_statistics(&request, &statistics).expect("search")).collect();
                     let merged = merge_pages(pages, request.limit);
                     assert_same(&expected, &merged, &format!("{text} page {page} as {visibility:?}"));
+                    // The same through the wire form a search worker answers (JSON both ways).
+                    let wire = ShardSearch {
+                        query: text.to_owned(), now: now().as_second(), visibility: visibility.clone(), limit: 4,
+                        after: after.map(|cursor| cursor.to_string()), facets: true, histogram: true, statistics: None,
+                    };
+                    let answered = search_shards(shards.len(), &wire, |shard, part| {
+                        let part: ShardSearch = serde_json::from_str(&serde_json::to_string(part).expect("json")).expect("json");
+                        let answer = serde_json::to_string(&part.answer(&shards[shard])).expect("json");
+                        Ok::<ShardAnswer, String>(serde_json::from_str(&answer).expect("json"))
+                    })
+                    .expect("search over the wire form");
+                    assert_same(&expected, &answered, &format!("{text} page {page} as {visibility:?}, wire form"));
                     after = merged.next;
                     if after.is_none() {
                         break;
