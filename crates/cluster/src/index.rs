@@ -337,6 +337,43 @@ impl SearcherCache {
         self.refresh_with(gazetteer, true)
     }
 
+    /// Fetches the files of the published shards and opens each shard as an index of its own
+    /// (a search worker answers each shard's part of a search): (shard, index) in shard order;
+    /// empty while no shard is published. `open` makes a shard's index from the cache
+    /// directory and its `meta.json` text.
+    pub fn refresh_shards<T>(
+        &self,
+        mut open: impl FnMut(&Path, &str) -> Result<T, ClusterError>,
+    ) -> Result<Vec<(u32, T)>, ClusterError> {
+        let mut attempt = 0;
+        loop {
+            let manifests = crate::block_on(&self.runtime, self.records.manifests())?;
+            let list: Vec<&Manifest> = manifests.iter().collect();
+            match crate::block_on(&self.runtime, fetch_files(&self.objects, &self.dir, &list, &["meta.json"]))
+            {
+                Ok(()) => {}
+                Err(error) if attempt < 3 => {
+                    tracing::info!(%error, "an index file went away; reading the manifests again");
+                    attempt += 1;
+                    continue;
+                }
+                Err(error) => return Err(error),
+            }
+            let mut shards = Vec::with_capacity(manifests.len());
+            for manifest in &manifests {
+                shards.push((manifest.shard, open(&self.dir, &manifest.meta)?));
+            }
+            shards.sort_by_key(|(shard, _)| *shard);
+            return Ok(shards);
+        }
+    }
+
+    /// The last sequence number of each published shard (what a refresh would open).
+    pub fn published(&self) -> Result<Vec<(u32, u64)>, ClusterError> {
+        let manifests = crate::block_on(&self.runtime, self.records.manifests())?;
+        Ok(manifests.iter().map(|m| (m.shard, m.last_seq)).collect())
+    }
+
     fn refresh_with(
         &self,
         gazetteer: impl FnOnce() -> Result<Gazetteer, ClusterError>,

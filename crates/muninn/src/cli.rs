@@ -332,6 +332,10 @@ pub enum WorkerCommand {
         #[arg(long, value_name = "SECONDS")]
         idle_exit: Option<u64>,
     },
+    /// Hold the published index shards and answer their part of searches (`muninn search
+    /// --workers`): any number of workers share each shard's queries over NATS; a worker opens
+    /// the shards again when the index workers publish.
+    Search,
     /// Build index shards from the record tables and publish them to object storage. Each
     /// worker claims up to --max-shards free shards; a shard's state is its published manifest,
     /// so a killed worker's shards are taken over where they were published.
@@ -433,6 +437,11 @@ pub struct SearchArgs {
     /// (index already open, hits' items read): for measuring, not for reading results.
     #[arg(long, value_name = "N")]
     pub repeat: Option<usize>,
+    /// Cluster mode: search through the `muninn worker search` processes (each shard's part
+    /// answered by a worker holding it, statistics summed over the shards) instead of fetching
+    /// every shard into this process.
+    #[arg(long)]
+    pub workers: bool,
     /// JSON output.
     #[arg(long)]
     pub json: bool,

@@ -59,6 +59,17 @@ pub fn searcher(config: &Config, store: &ClusterStore) -> anyhow::Result<SearchI
     Ok(index.with_warning_lists(lists, fingerprint))
 }
 
+/// The client of the cluster's search workers (`muninn search --workers`).
+pub fn search_client(config: &Config) -> anyhow::Result<muninn_cluster::SearchClient> {
+    Ok(muninn_cluster::SearchClient::connect(cluster_config(config)?)?)
+}
+
+/// An index with nothing in it, for what needs only the analyser (snippets of items read
+/// from the records).
+pub fn analyser_index(config: &Config) -> anyhow::Result<SearchIndex> {
+    Ok(SearchIndex::open(&cache_dir(config, "empty-index"))?)
+}
+
 /// Takes the cluster's server role (the audit chain's one writer) for this process's life.
 pub fn claim_server_role(store: &ClusterStore) -> anyhow::Result<()> {
     if !store.claim_server_role()? {
@@ -270,6 +281,34 @@ pub fn worker(config: &Config, command: &WorkerCommand) -> anyhow::Result<ExitCo
             output::print(&format!(
                 "indexed {} items in shards {:?}; published {} times ({} failed and were retried)\n",
                 report.indexed, report.shards, report.published, report.publish_failures
+            ))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        WorkerCommand::Search => {
+            // The gazetteer and warning lists are read again whenever the shards are opened
+            // again (the index workers rebuild when they change).
+            let store = std::sync::Mutex::new(ClusterStore::connect(cluster)?);
+            let open = move |dir: &std::path::Path,
+                             meta: &str|
+                  -> Result<SearchIndex, muninn_cluster::ClusterError> {
+                let failed = |what: &str, error: &dyn std::fmt::Display| {
+                    muninn_cluster::ClusterError::Index(format!("{what}: {error}"))
+                };
+                let store = store.lock().map_err(|_| failed("the store", &"lock poisoned"))?;
+                let gazetteer = super::entities::load_gazetteer(&*store)
+                    .map_err(|error| failed("the gazetteer", &format!("{error:#}")))?;
+                let (lists, fingerprint) = muninn_api::catalog::load_warning_lists(&*store)
+                    .map_err(|error| failed("the warning lists", &error))?;
+                let index = SearchIndex::open_union(dir, &[meta.to_owned()], gazetteer)
+                    .map_err(|error| failed("a shard", &error))?;
+                Ok(index.with_warning_lists(lists, fingerprint))
+            };
+            let stop = AtomicBool::new(false);
+            let report =
+                muninn_cluster::run_search_worker(cluster, &cache_dir(config, "search-worker"), open, &stop)?;
+            output::print(&format!(
+                "answered {} shard requests; held {} shards\n",
+                report.answered, report.shards
             ))?;
             Ok(ExitCode::SUCCESS)
         }

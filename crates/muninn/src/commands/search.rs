@@ -24,7 +24,15 @@ pub fn run(config: &Config, args: &SearchArgs) -> anyhow::Result<ExitCode> {
     let query = muninn_query::parse(&text, Timestamp::now())?;
     let backend = super::open_backend(config, true)?;
     let started = Instant::now();
+    let through_workers = args.workers && matches!(backend, super::Backend::Cluster(_));
+    if args.workers && !through_workers {
+        return Err(crate::UsageError(
+            "--workers searches a cluster's search workers: configure [cluster]".to_owned(),
+        )
+        .into());
+    }
     let index = match &backend {
+        super::Backend::Cluster(_) if through_workers => super::cluster::analyser_index(config)?,
         super::Backend::Embedded(store) => super::synced_index(config, store)?.0,
         super::Backend::Cluster(store) => super::cluster::searcher(config, store)?,
     };
@@ -40,14 +48,31 @@ pub fn run(config: &Config, args: &SearchArgs) -> anyhow::Result<ExitCode> {
         facets: args.facets,
         histogram: args.facets,
     };
-    let results = index.search(&request)?;
+    let shard_request = muninn_index::distributed::ShardSearch {
+        query: text.clone(),
+        now: Timestamp::now().as_second(),
+        visibility: visibility.clone(),
+        limit: args.limit,
+        after: args.after.clone(),
+        facets: args.facets,
+        histogram: args.facets,
+        statistics: None,
+    };
+    let client = if through_workers { Some(super::cluster::search_client(config)?) } else { None };
+    let search = || -> anyhow::Result<muninn_index::SearchResults> {
+        match &client {
+            Some(client) => Ok(client.search(&shard_request)?),
+            None => Ok(index.search(&request)?),
+        }
+    };
+    let results = search()?;
     if let Some(runs) = args.repeat {
         // The latency an API caller would see once the index is open: search, then read the
         // hits' items.
         let mut latencies = Vec::with_capacity(runs);
         for _ in 0..runs {
             let started = Instant::now();
-            let again = index.search(&request)?;
+            let again = search()?;
             let ids: Vec<_> = again.hits.iter().map(|hit| hit.id).collect();
             store.items(&ids)?;
             latencies.push(started.elapsed().as_secs_f64() * 1000.0);

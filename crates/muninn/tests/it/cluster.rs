@@ -185,6 +185,64 @@ fn cluster_ingest_loses_nothing_when_a_nats_node_and_a_worker_are_killed() {
     eprintln!("search recovered {recovery:?} after the object store came back");
     assert!(recovery < Duration::from_secs(30), "search recovered in {recovery:?}");
 
+    // Search workers: two processes share the shards' queries; a search through them answers
+    // what a search over every shard fetched into one process answers, page after page.
+    let searchers: Vec<Child> = (0..2)
+        .map(|n| {
+            let dir = work.path().join(format!("search-worker-{n}"));
+            spawn_logged(
+                &config,
+                &["--data-dir", dir.to_str().expect("path"), "worker", "search"],
+                &work.path().join(format!("search-worker-{n}.log")),
+            )
+        })
+        .collect();
+    let searched = |extra: &[&str]| -> Option<serde_json::Value> {
+        let mut args =
+            vec!["--data-dir", search_dir.to_str()?, "search", "--json", "--facets", "--limit", "25"];
+        args.extend_from_slice(extra);
+        args.push("ministry OR partner");
+        let output = run(&config, &args);
+        output.status.success().then(|| json(&output))
+    };
+    let started = Instant::now();
+    let through_workers = loop {
+        match searched(&["--workers"]) {
+            Some(answer) if answer["total"] == 32_000 => break answer,
+            other => {
+                assert!(
+                    started.elapsed() < Duration::from_secs(60),
+                    "search workers never answered: {other:?}"
+                );
+                std::thread::sleep(Duration::from_millis(250));
+            }
+        }
+    };
+    let direct = searched(&[]).expect("direct search");
+    let page = |answer: &serde_json::Value| -> Vec<(String, String)> {
+        answer["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .map(|hit| {
+                (
+                    hit["id"].as_str().expect("id").to_owned(),
+                    format!("{:.4}", hit["score"].as_f64().expect("score")),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(page(&through_workers), page(&direct));
+    assert_eq!(through_workers["facets"]["source"], direct["facets"]["source"]);
+    assert_eq!(through_workers["histogram"], direct["histogram"]);
+    let cursor = direct["next"].as_str().expect("a next page");
+    let next_direct = searched(&["--after", cursor]).expect("page 2");
+    let next_workers = searched(&["--workers", "--after", cursor]).expect("page 2 through workers");
+    assert_eq!(page(&next_workers), page(&next_direct));
+    for searcher in searchers {
+        kill(searcher);
+    }
+
     // The server on the cluster: users made by the admin commands, a search through the API
     // (audited before it is answered, so the server's writes go through the log too).
     for args in [
