@@ -256,6 +256,59 @@ pub fn cluster(root: &Path, quick: bool) -> anyhow::Result<()> {
     figures.insert("embedded_search_p99_ms".to_owned(), json!(embedded_p99));
     figures.insert("search_same_totals".to_owned(), json!(true));
 
+    // Search through 1, 2 and 3 search workers (`muninn search --workers`): the same queries,
+    // the same totals and first pages as the one-process search over every shard.
+    let mut same_pages = true;
+    for count in 1..=3 {
+        let mut workers = Vec::new();
+        for n in 0..count {
+            let dir = work.join(format!("search-worker-{count}-{n}"));
+            workers.push(setup.spawn(
+                &config,
+                &["--data-dir", dir.to_str().unwrap_or(""), "worker", "search"],
+                &format!("search-worker-{count}-{n}.log"),
+            )?);
+        }
+        let searcher = work.join("searcher");
+        let one_process = |query: &str, extra: &[&str]| -> anyhow::Result<Value> {
+            let mut args = vec!["--data-dir", searcher.to_str().unwrap_or(""), "search", "--json"];
+            args.extend_from_slice(extra);
+            args.push(query);
+            setup.json(&config, &args)
+        };
+        // The workers are ready once every shard answers.
+        let started = Instant::now();
+        while one_process(QUERIES[0], &["--workers"]).is_err() {
+            if started.elapsed() > Duration::from_secs(120) {
+                bail!(
+                    "the search workers never answered: see {}",
+                    work.join(format!("search-worker-{count}-0.log")).display()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+        let mut through_workers = Vec::new();
+        for query in QUERIES {
+            let direct = one_process(query, &[])?;
+            let workers_page = one_process(query, &["--workers"])?;
+            let ids = |page: &Value| -> Vec<Value> {
+                page["hits"]
+                    .as_array()
+                    .map(|hits| hits.iter().map(|hit| hit["id"].clone()).collect())
+                    .unwrap_or_default()
+            };
+            same_pages &= direct["total"] == workers_page["total"] && ids(&direct) == ids(&workers_page);
+            through_workers.extend(latencies(&one_process(query, &["--workers", "--repeat", "50"])?));
+        }
+        figures.insert(format!("search_workers_{count}_p50_ms"), json!(quantile(&mut through_workers, 0.5)));
+        figures.insert(format!("search_workers_{count}_p99_ms"), json!(quantile(&mut through_workers, 0.99)));
+        for mut worker in workers {
+            let _ = worker.kill();
+            let _ = worker.wait();
+        }
+    }
+    figures.insert("search_workers_same_pages".to_owned(), json!(same_pages));
+
     // Faults: a NATS node and a records worker killed while items flow.
     let config = setup.config("faults")?;
     let mut first = setup.spawn(&config, &["worker", "ingest"], "fault-worker-1.log")?;
@@ -303,7 +356,9 @@ pub fn cluster(root: &Path, quick: bool) -> anyhow::Result<()> {
          runs. acknowledged_items_per_s: until JetStream acknowledged the last batch. Baseline: the \
          embedded store on the same file in the same run. search: 7 queries (terms, OR, phrase, NOT, wildcard, fuzzy, field) x 50 runs each in one \
          process (index open), on the shards published by one index worker, against the embedded \
-         index of the same items. faults: 2 workers, one SIGKILLed and a NATS node killed 0.8 s into \
+         index of the same items. search_workers_N: the same queries x 50 through N `muninn worker search` \
+         processes (`muninn search --workers`: statistics from every shard, then every shard's page, merged), \
+         same totals and first pages as the one-process search (search_workers_same_pages). faults: 2 workers, one SIGKILLed and a NATS node killed 0.8 s into \
          the ingest, a third worker started; lost = items acknowledged but not in the tables. \
          On one machine every process shares two cores: the figures show the overhead and the \
          correctness, not the scaling of separate machines (see docs/cluster.md).",
