@@ -52,6 +52,9 @@ async fn connect(config: &ClusterConfig) -> Result<async_nats::Client, ClusterEr
         .map_err(|error| ClusterError::Log(format!("connect for searches: {error}")))
 }
 
+/// The shards a worker holds open: (shard, index), shared with the threads that answer.
+type OpenShards = Vec<(u32, Arc<SearchIndex>)>;
+
 /// What a search worker did before it stopped.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct SearchWorkerReport {
@@ -77,9 +80,9 @@ pub fn run_search_worker(
         .enable_all()
         .build()
         .map_err(|error| ClusterError::Config(format!("cannot start the async runtime: {error}")))?;
-    let shards: Arc<std::sync::RwLock<Vec<(u32, Arc<SearchIndex>)>>> = Arc::default();
+    let shards: std::sync::RwLock<OpenShards> = std::sync::RwLock::default();
     let mut published = cache.published()?;
-    let load = |cache: &SearcherCache| -> Result<Vec<(u32, Arc<SearchIndex>)>, ClusterError> {
+    let load = |cache: &SearcherCache| -> Result<OpenShards, ClusterError> {
         Ok(cache.refresh_shards(&open)?.into_iter().map(|(shard, index)| (shard, Arc::new(index))).collect())
     };
     *shards.write().map_err(|_| ClusterError::Index("shards lock poisoned".to_owned()))? = load(&cache)?;
