@@ -345,26 +345,32 @@ impl SearcherCache {
         &self,
         mut open: impl FnMut(&Path, &str) -> Result<T, ClusterError>,
     ) -> Result<Vec<(u32, T)>, ClusterError> {
+        let manifests = self.fetch_published()?;
+        let mut shards = Vec::with_capacity(manifests.len());
+        for manifest in &manifests {
+            shards.push((manifest.shard, open(&self.dir, &manifest.meta)?));
+        }
+        shards.sort_by_key(|(shard, _)| *shard);
+        Ok(shards)
+    }
+
+    /// Reads the manifests and fetches the files they name that the cache lacks, reading the
+    /// manifests again (three times at most) when a file went away meanwhile: a newer manifest
+    /// replaced it.
+    fn fetch_published(&self) -> Result<Vec<Manifest>, ClusterError> {
         let mut attempt = 0;
         loop {
             let manifests = crate::block_on(&self.runtime, self.records.manifests())?;
             let list: Vec<&Manifest> = manifests.iter().collect();
             match crate::block_on(&self.runtime, fetch_files(&self.objects, &self.dir, &list, &["meta.json"]))
             {
-                Ok(()) => {}
+                Ok(()) => return Ok(manifests),
                 Err(error) if attempt < 3 => {
                     tracing::info!(%error, "an index file went away; reading the manifests again");
                     attempt += 1;
-                    continue;
                 }
                 Err(error) => return Err(error),
             }
-            let mut shards = Vec::with_capacity(manifests.len());
-            for manifest in &manifests {
-                shards.push((manifest.shard, open(&self.dir, &manifest.meta)?));
-            }
-            shards.sort_by_key(|(shard, _)| *shard);
-            return Ok(shards);
         }
     }
 
@@ -379,35 +385,25 @@ impl SearcherCache {
         gazetteer: impl FnOnce() -> Result<Gazetteer, ClusterError>,
         only_if_changed: bool,
     ) -> Result<Option<SearchIndex>, ClusterError> {
-        let mut attempt = 0;
-        loop {
+        if only_if_changed {
             let manifests = crate::block_on(&self.runtime, self.records.manifests())?;
-            if manifests.is_empty() {
-                return Ok(None);
-            }
             let signature: Vec<(u32, u64)> = manifests.iter().map(|m| (m.shard, m.last_seq)).collect();
-            let mut opened =
+            let opened =
                 self.opened.lock().map_err(|_| ClusterError::Index("cache lock poisoned".to_owned()))?;
-            if only_if_changed && opened.as_ref() == Some(&signature) {
+            if manifests.is_empty() || opened.as_ref() == Some(&signature) {
                 return Ok(None);
             }
-            let list: Vec<&Manifest> = manifests.iter().collect();
-            match crate::block_on(&self.runtime, fetch_files(&self.objects, &self.dir, &list, &["meta.json"]))
-            {
-                Ok(()) => {}
-                // A file deleted after we read its manifest: a newer manifest replaced it.
-                Err(error) if attempt < 3 => {
-                    tracing::info!(%error, "an index file went away; reading the manifests again");
-                    attempt += 1;
-                    continue;
-                }
-                Err(error) => return Err(error),
-            }
-            let metas: Vec<String> = manifests.into_iter().map(|m| m.meta).collect();
-            let index = SearchIndex::open_union(&self.dir, &metas, gazetteer()?)
-                .map_err(|error| ClusterError::Index(error.to_string()))?;
-            *opened = Some(signature);
-            return Ok(Some(index));
         }
+        let manifests = self.fetch_published()?;
+        if manifests.is_empty() {
+            return Ok(None);
+        }
+        let signature: Vec<(u32, u64)> = manifests.iter().map(|m| (m.shard, m.last_seq)).collect();
+        let metas: Vec<String> = manifests.into_iter().map(|m| m.meta).collect();
+        let index = SearchIndex::open_union(&self.dir, &metas, gazetteer()?)
+            .map_err(|error| ClusterError::Index(error.to_string()))?;
+        *self.opened.lock().map_err(|_| ClusterError::Index("cache lock poisoned".to_owned()))? =
+            Some(signature);
+        Ok(Some(index))
     }
 }

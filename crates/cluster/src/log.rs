@@ -66,25 +66,30 @@ async fn patiently<T, E: std::fmt::Display, F: Future<Output = Result<T, E>>>(
     }
 }
 
+/// A NATS client of the configured servers (it reconnects by itself, for ever).
+pub(crate) async fn connect_client(config: &ClusterConfig) -> Result<async_nats::Client, ClusterError> {
+    config.validate()?;
+    let servers = config
+        .nats
+        .iter()
+        .map(|url| {
+            url.parse::<async_nats::ServerAddr>()
+                .map_err(|error| ClusterError::Config(format!("NATS URL {url:?}: {error}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    ConnectOptions::new()
+        .connection_timeout(Duration::from_secs(5))
+        .retry_on_initial_connect()
+        .max_reconnects(None)
+        .connect(servers)
+        .await
+        .map_err(|error| log_error("connect")(&error))
+}
+
 impl ItemLog {
     /// Connects and makes sure the stream exists with the configured layout.
     pub async fn connect(config: &ClusterConfig) -> Result<ItemLog, ClusterError> {
-        config.validate()?;
-        let servers = config
-            .nats
-            .iter()
-            .map(|url| {
-                url.parse::<async_nats::ServerAddr>()
-                    .map_err(|error| ClusterError::Config(format!("NATS URL {url:?}: {error}")))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let client = ConnectOptions::new()
-            .connection_timeout(Duration::from_secs(5))
-            .retry_on_initial_connect()
-            .max_reconnects(None)
-            .connect(servers)
-            .await
-            .map_err(|error| log_error("connect")(&error))?;
+        let client = connect_client(config).await?;
         let context = jetstream::new(client);
         let wanted = stream::Config {
             name: config.stream.clone(),

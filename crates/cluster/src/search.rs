@@ -13,7 +13,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use async_nats::ConnectOptions;
 use futures_util::StreamExt;
 use muninn_index::SearchIndex;
 use muninn_index::distributed::{ShardAnswer, ShardSearch, search_shards};
@@ -31,25 +30,6 @@ const QUEUE: &str = "searchers";
 /// The subject of one shard's searches.
 pub fn search_subject(config: &ClusterConfig, shard: u32) -> String {
     format!("{}-search.{shard}", config.stream.to_ascii_lowercase())
-}
-
-async fn connect(config: &ClusterConfig) -> Result<async_nats::Client, ClusterError> {
-    config.validate()?;
-    let servers = config
-        .nats
-        .iter()
-        .map(|url| {
-            url.parse::<async_nats::ServerAddr>()
-                .map_err(|error| ClusterError::Config(format!("NATS URL {url:?}: {error}")))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    ConnectOptions::new()
-        .connection_timeout(Duration::from_secs(5))
-        .retry_on_initial_connect()
-        .max_reconnects(None)
-        .connect(servers)
-        .await
-        .map_err(|error| ClusterError::Log(format!("connect for searches: {error}")))
 }
 
 /// The shards a worker holds open: (shard, index), shared with the threads that answer.
@@ -88,7 +68,7 @@ pub fn run_search_worker(
     *shards.write().map_err(|_| ClusterError::Index("shards lock poisoned".to_owned()))? = load(&cache)?;
     let answered = Arc::new(std::sync::atomic::AtomicU64::new(0));
     runtime.block_on(async {
-        let client = connect(config).await?;
+        let client = crate::log::connect_client(config).await?;
         let mut subscriptions = Vec::new();
         for shard in 0..config.index_shards {
             let subject = search_subject(config, shard);
@@ -172,7 +152,7 @@ impl SearchClient {
             .enable_all()
             .build()
             .map_err(|error| ClusterError::Config(format!("cannot start the async runtime: {error}")))?;
-        let client = runtime.block_on(connect(config))?;
+        let client = runtime.block_on(crate::log::connect_client(config))?;
         Ok(SearchClient { runtime, client, config: config.clone() })
     }
 

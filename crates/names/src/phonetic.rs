@@ -274,28 +274,10 @@ fn jaro_winkler_slices<T: PartialEq + Copy>(a: &[T], b: &[T]) -> f32 {
 }
 
 /// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions), on
-/// characters, over at most the first 64 of each string.
+/// characters, over at most the first 64 of each string: screening's near-miss rule's own
+/// (`muninn_text::osa_distance`), so a typo is the same distance in both.
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().take(MAX_CHARS).collect();
-    let b: Vec<char> = b.chars().take(MAX_CHARS).collect();
-    let width = b.len() + 1;
-    let mut before = vec![0usize; width];
-    let mut previous: Vec<usize> = (0..width).collect();
-    let mut current = vec![0usize; width];
-    for i in 1..=a.len() {
-        current[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (previous[j] + 1).min(current[j - 1] + 1).min(previous[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(before[j - 2] + 1);
-            }
-            current[j] = best;
-        }
-        std::mem::swap(&mut before, &mut previous);
-        std::mem::swap(&mut previous, &mut current);
-    }
-    previous[b.len()]
+    muninn_text::osa_distance(a, b)
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ pub mod words;
 pub use fold::{Script, fold, is_han, script_of, strip_arabic_article};
 pub use names::{
     MatchMethod, NEAR_MISS_MIN_CHARS, NameForm, NameMatch, NameMatcher, NameWarning, Scratch,
-    evidence_allows, near_miss_allows,
+    evidence_allows, near_miss_allows, osa_distance,
 };
 pub use skeleton::{is_particle, skeleton};
 pub use words::{Flagger, Word, WordCache, WordKeys, words, words_cached, words_flagged};

@@ -597,28 +597,24 @@ pub fn near_miss_allows(written: &str, listed: &str) -> bool {
     }
     let allowed = if length >= 10 { 2 } else { 1 };
     let written_length = written.chars().count();
-    written_length.abs_diff(length) <= allowed && swap_distance(written, listed) <= allowed
+    written_length.abs_diff(length) <= allowed && osa_distance(written, listed) <= allowed
 }
 
 /// Edit distance with swaps of two neighbours counted as one edit (optimal string alignment),
-/// in characters. Words longer than 64 characters are never near anything.
-fn swap_distance(a: &str, b: &str) -> usize {
+/// in characters, over at most the first 64 characters of each string (on the stack; the name
+/// matcher's typo scoring uses it too).
+pub fn osa_distance(a: &str, b: &str) -> usize {
     const MAX: usize = 64;
     let mut a_chars = ['\0'; MAX];
     let mut b_chars = ['\0'; MAX];
-    let (mut a_len, mut b_len) = (0, 0);
-    for c in a.chars() {
-        if a_len == MAX {
-            return usize::MAX;
-        }
-        a_chars[a_len] = c;
+    let mut a_len = 0;
+    for (slot, c) in a_chars.iter_mut().zip(a.chars()) {
+        *slot = c;
         a_len += 1;
     }
-    for c in b.chars() {
-        if b_len == MAX {
-            return usize::MAX;
-        }
-        b_chars[b_len] = c;
+    let mut b_len = 0;
+    for (slot, c) in b_chars.iter_mut().zip(b.chars()) {
+        *slot = c;
         b_len += 1;
     }
     let (a, b) = (&a_chars[..a_len], &b_chars[..b_len]);
