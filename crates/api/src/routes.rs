@@ -474,17 +474,33 @@ pub(crate) async fn search_data(
         .transpose()
         .map_err(|_| ApiError::BadRequest("`after` is not a cursor this server gave".to_owned()))?;
     let visibility = visibility_of(principal);
-    let results = state.read_index(|index| {
-        let request = SearchRequest {
-            query: &query,
-            visibility: &visibility,
-            limit: params.limit.clamp(1, 200),
-            after,
-            facets: params.facets,
-            histogram: params.facets,
-        };
-        Ok(index.search(&request)?)
-    })?;
+    let results = match &state.remote_search {
+        // The search workers answer with the same relevance as one index over every shard.
+        Some(remote) => {
+            let request = muninn_index::distributed::ShardSearch {
+                query: params.q.clone(),
+                now: Timestamp::now().as_second(),
+                visibility: visibility.clone(),
+                limit: params.limit.clamp(1, 200),
+                after: after.map(|cursor| cursor.to_string()),
+                facets: params.facets,
+                histogram: params.facets,
+                statistics: None,
+            };
+            tokio::task::block_in_place(|| remote(&request)).map_err(ApiError::internal)?
+        }
+        None => state.read_index(|index| {
+            let request = SearchRequest {
+                query: &query,
+                visibility: &visibility,
+                limit: params.limit.clamp(1, 200),
+                after,
+                facets: params.facets,
+                histogram: params.facets,
+            };
+            Ok(index.search(&request)?)
+        })?,
+    };
     let ids: Vec<ItemId> = results.hits.iter().map(|hit| hit.id).collect();
     let items = visible_items(state, principal, &ids)?;
     let bodies: Vec<&str> =

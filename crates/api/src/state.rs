@@ -79,6 +79,14 @@ pub type SharedStore = dyn ItemStore + Send + Sync;
 /// the one in use is current.
 pub type IndexRefresh = Box<dyn Fn() -> ApiResult<Option<SearchIndex>> + Send + Sync>;
 
+/// Runs a search somewhere else than the server's own index (cluster mode's search workers,
+/// each shard's part answered where the shard is held); an error says why in a sentence.
+pub type RemoteSearch = Box<
+    dyn Fn(&muninn_index::distributed::ShardSearch) -> Result<muninn_index::SearchResults, String>
+        + Send
+        + Sync,
+>;
+
 /// A write run on the writer thread with the store and the audit chain.
 type Task = Box<dyn FnOnce(&mut SharedStore, &mut Chain) + Send>;
 
@@ -142,6 +150,8 @@ pub struct AppState {
     pub watchlist_changes: tokio::sync::Mutex<()>,
     /// Set when the index is not derived here but refreshed from elsewhere (cluster mode).
     index_refresh: Option<IndexRefresh>,
+    /// Set when searches go to the search workers (cluster mode with `search_workers`).
+    pub(crate) remote_search: Option<RemoteSearch>,
     writer: mpsc::Sender<WriteJob>,
 }
 
@@ -269,6 +279,7 @@ impl AppState {
             knowledge: Arc::default(),
             watchlist_changes: tokio::sync::Mutex::new(()),
             index_refresh: None,
+            remote_search: None,
             writer,
         })
     }
@@ -277,6 +288,13 @@ impl AppState {
     /// index workers build it, the server fetches what they publish).
     pub fn with_index_refresh(mut self, refresh: IndexRefresh) -> AppState {
         self.index_refresh = Some(refresh);
+        self
+    }
+
+    /// Searches go to `search` (the search workers) rather than to the server's own index;
+    /// snippets, correlations and entity pages still read the server's index.
+    pub fn with_remote_search(mut self, search: RemoteSearch) -> AppState {
+        self.remote_search = Some(search);
         self
     }
 

@@ -39,6 +39,10 @@ pub struct ClusterConfig {
     /// Object storage for the index segments (needed by the index and search workers).
     #[serde(default)]
     pub s3: Option<S3Config>,
+    /// Whether `muninn serve` sends searches to the `muninn worker search` processes instead of
+    /// searching the shards it fetched itself.
+    #[serde(default)]
+    pub search_workers: bool,
 }
 
 /// An S3-compatible bucket.
@@ -87,6 +91,7 @@ impl ClusterConfig {
             partitions: default_partitions(),
             index_shards: default_index_shards(),
             s3: None,
+            search_workers: false,
         }
     }
 

@@ -108,8 +108,15 @@ pub fn server_state(config: &Config, settings: muninn_api::Settings) -> anyhow::
         None => SearchIndex::open(&cache_dir(config, "empty-index"))?,
     };
     let state = muninn_api::AppState::new(&config.data_dir, Box::new(store), index, settings)?;
-    Ok(state.with_index_refresh(Box::new(move || {
+    let state = state.with_index_refresh(Box::new(move || {
         open(true).map_err(|error| muninn_api::ApiError::internal(format!("{error:#}")))
+    }));
+    if !cluster.search_workers {
+        return Ok(state);
+    }
+    let client = muninn_cluster::SearchClient::connect(cluster)?;
+    Ok(state.with_remote_search(Box::new(move |request| {
+        client.search(request).map_err(|error| error.to_string())
     })))
 }
 

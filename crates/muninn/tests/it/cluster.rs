@@ -239,9 +239,6 @@ fn cluster_ingest_loses_nothing_when_a_nats_node_and_a_worker_are_killed() {
     let next_direct = searched(&["--after", cursor]).expect("page 2");
     let next_workers = searched(&["--workers", "--after", cursor]).expect("page 2 through workers");
     assert_eq!(page(&next_workers), page(&next_direct));
-    for searcher in searchers {
-        kill(searcher);
-    }
 
     // The server on the cluster: users made by the admin commands, a search through the API
     // (audited before it is answered, so the server's writes go through the log too).
@@ -279,6 +276,26 @@ fn cluster_ingest_loses_nothing_when_a_nats_node_and_a_worker_are_killed() {
         String::from_utf8_lossy(&second.stderr)
     );
     kill(server);
+    // The server with `search_workers`: its searches go to the search workers, same answer.
+    let workers_config = work.path().join("muninn-workers.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    assert!(text.contains("index_shards = 2\n"), "{text}");
+    std::fs::write(
+        &workers_config,
+        text.replace("index_shards = 2\n", "index_shards = 2\nsearch_workers = true\n"),
+    )
+    .expect("write config");
+    let mut server = spawn_logged(&workers_config, &serve_args, &work.path().join("server-workers.log"));
+    let through_workers = http_get(port, "/api/v1/search?q=ministry&limit=3", &token, &mut server);
+    assert_eq!(through_workers["total"], 32_000, "{through_workers}");
+    let ids = |answer: &serde_json::Value| -> Vec<serde_json::Value> {
+        answer["hits"].as_array().expect("hits").iter().map(|hit| hit["id"].clone()).collect()
+    };
+    assert_eq!(ids(&through_workers), ids(&answer));
+    kill(server);
+    for searcher in searchers {
+        kill(searcher);
+    }
 
     // Screening on the cluster: a list imported after the items arrived; screening workers
     // retro-hunt every partition once, then have nothing more to do.
