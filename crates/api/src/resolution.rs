@@ -98,7 +98,7 @@ pub(crate) struct Decision {
 }
 
 /// Every stored assertion.
-fn load_assertions(state: &AppState) -> ApiResult<Vec<SameAs>> {
+pub(crate) fn load_assertions(state: &AppState) -> ApiResult<Vec<SameAs>> {
     state.read_store(|store| {
         catalog::all_documents(store, SAME_AS_TABLE)?
             .into_iter()
@@ -329,11 +329,6 @@ pub(crate) fn merged_view(
             }))
         })
         .collect()
-}
-
-/// The assertions, for the entity route's merged view.
-pub(crate) fn assertions(state: &AppState) -> ApiResult<Vec<SameAs>> {
-    load_assertions(state)
 }
 
 async fn duplicates(

@@ -28,15 +28,6 @@ fn io_error(path: &Path) -> impl Fn(std::io::Error) -> ClusterError + '_ {
     move |error| ClusterError::Index(format!("{}: {error}", path.display()))
 }
 
-fn runtime(name: &str) -> Result<tokio::runtime::Runtime, ClusterError> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name(name)
-        .enable_all()
-        .build()
-        .map_err(|error| ClusterError::Config(format!("cannot start the async runtime: {error}")))
-}
-
 /// The items of one shard's partitions, up to what the records workers have applied: the
 /// record tables hold each item once, so an item published twice is indexed once.
 struct ShardFeed<'a> {
@@ -143,7 +134,7 @@ pub fn run_index_worker(
     idle_exit: Option<Duration>,
     stop: &AtomicBool,
 ) -> Result<IndexWorkerReport, ClusterError> {
-    let runtime = runtime("muninn-index")?;
+    let runtime = crate::runtime("muninn-index", 2)?;
     let objects = Objects::connect(config.s3()?)?;
     let (log, records) = runtime.block_on(async {
         let log = ItemLog::connect(config).await?;
@@ -304,7 +295,7 @@ impl std::fmt::Debug for SearcherCache {
 impl SearcherCache {
     /// Connects to the database and the object store; `dir` holds the cached files.
     pub fn connect(config: &ClusterConfig, dir: &Path) -> Result<SearcherCache, ClusterError> {
-        let runtime = runtime("muninn-search")?;
+        let runtime = crate::runtime("muninn-search", 2)?;
         let objects = Objects::connect(config.s3()?)?;
         let records = runtime.block_on(async {
             let mut records = Records::connect(&config.postgres, config.partitions).await?;

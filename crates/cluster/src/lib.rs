@@ -46,6 +46,16 @@ pub use worker::{RECORDS_CONSUMER, WorkerReport, run_records_worker};
 /// Runs `future` to completion on `runtime`, from synchronous code. Inside another runtime's
 /// context (an HTTP handler of the server, a blocking task of it), where blocking on a runtime is
 /// refused, it runs on a scoped thread of its own instead.
+/// A tokio runtime of `threads` worker threads named `name`, for a blocking caller.
+pub(crate) fn runtime(name: &str, threads: usize) -> Result<tokio::runtime::Runtime, ClusterError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads)
+        .thread_name(name)
+        .enable_all()
+        .build()
+        .map_err(|error| ClusterError::Config(format!("cannot start the async runtime: {error}")))
+}
+
 pub(crate) fn block_on<F>(runtime: &tokio::runtime::Runtime, future: F) -> F::Output
 where
     F: Future + Send,

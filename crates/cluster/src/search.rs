@@ -54,12 +54,7 @@ pub fn run_search_worker(
     stop: &AtomicBool,
 ) -> Result<SearchWorkerReport, ClusterError> {
     let cache = SearcherCache::connect(config, cache_dir)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("muninn-search-worker")
-        .enable_all()
-        .build()
-        .map_err(|error| ClusterError::Config(format!("cannot start the async runtime: {error}")))?;
+    let runtime = crate::runtime("muninn-search-worker", 2)?;
     let shards: std::sync::RwLock<OpenShards> = std::sync::RwLock::default();
     let mut published = cache.published()?;
     let load = |cache: &SearcherCache| -> Result<OpenShards, ClusterError> {
@@ -146,12 +141,7 @@ impl std::fmt::Debug for SearchClient {
 impl SearchClient {
     /// Connects to NATS.
     pub fn connect(config: &ClusterConfig) -> Result<SearchClient, ClusterError> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("muninn-search-client")
-            .enable_all()
-            .build()
-            .map_err(|error| ClusterError::Config(format!("cannot start the async runtime: {error}")))?;
+        let runtime = crate::runtime("muninn-search-client", 1)?;
         let client = runtime.block_on(crate::log::connect_client(config))?;
         Ok(SearchClient { runtime, client, config: config.clone() })
     }

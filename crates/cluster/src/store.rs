@@ -77,12 +77,7 @@ impl ClusterStore {
     /// database's schema.
     pub fn connect(config: &ClusterConfig) -> Result<ClusterStore, ClusterError> {
         config.validate()?;
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("muninn-cluster")
-            .enable_all()
-            .build()
-            .map_err(|error| ClusterError::Config(format!("cannot start the async runtime: {error}")))?;
+        let runtime = crate::runtime("muninn-cluster", 1)?;
         let (log, records, schema_version) = runtime.block_on(async {
             let log = ItemLog::connect(config).await?;
             let mut records = Records::connect(&config.postgres, config.partitions).await?;

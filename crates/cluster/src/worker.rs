@@ -41,12 +41,7 @@ pub fn run_records_worker(
     idle_exit: Option<Duration>,
     stop: &AtomicBool,
 ) -> Result<WorkerReport, ClusterError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .thread_name("muninn-worker")
-        .enable_all()
-        .build()
-        .map_err(|error| ClusterError::Config(format!("cannot start the async runtime: {error}")))?;
+    let runtime = crate::runtime("muninn-worker", 1)?;
     runtime.block_on(async {
         let log = ItemLog::connect(config).await?;
         let mut records = Records::connect(&config.postgres, config.partitions).await?;
