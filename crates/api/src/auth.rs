@@ -284,20 +284,13 @@ fn csrf_mac(state: &AppState, session: &str) -> hmac::Hmac<sha2::Sha256> {
 /// The CSRF token of a session: an HMAC of the session token under the server's secret (so
 /// it needs no storage and ends with the session).
 pub fn csrf_token(state: &AppState, session: &str) -> String {
-    csrf_mac(state, session).finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex::encode(&csrf_mac(state, session).finalize().into_bytes())
 }
 
 /// Whether `presented` is the CSRF token of `session` (compared in constant time).
 pub fn csrf_matches(state: &AppState, session: &str, presented: &str) -> bool {
-    let Some(bytes) = decode_hex(presented) else { return false };
+    let Some(bytes) = crate::hex::decode_32(presented) else { return false };
     csrf_mac(state, session).verify_slice(&bytes).is_ok()
-}
-
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() != 64 {
-        return None;
-    }
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
 }
 
 /// The caller of a request with the web UI's session cookie, and the session token, without

@@ -233,10 +233,6 @@ pub fn load_warning_lists(
             }
         }
     }
-    let fingerprint = if stored.is_empty() {
-        String::new()
-    } else {
-        hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
-    };
+    let fingerprint = if stored.is_empty() { String::new() } else { crate::hex::encode(&hasher.finalize()) };
     Ok((lists, fingerprint))
 }

@@ -140,7 +140,7 @@ pub fn error_id() -> String {
     if getrandom::fill(&mut bytes).is_err() {
         bytes = jiff::Timestamp::now().as_nanosecond().to_le_bytes()[..8].try_into().unwrap_or_default();
     }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex::encode(&bytes)
 }
 
 impl IntoResponse for ApiError {

@@ -118,7 +118,7 @@ fn random_uuid() -> ApiResult<String> {
     getrandom::fill(&mut random).map_err(|error| ApiError::internal(format!("no randomness: {error}")))?;
     random[6] = (random[6] & 0x0f) | 0x40;
     random[8] = (random[8] & 0x3f) | 0x80;
-    let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = crate::hex::encode(&random);
     Ok(format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]))
 }
 

@@ -12,6 +12,7 @@ pub mod body;
 pub mod catalog;
 pub mod error;
 pub mod export;
+pub mod hex;
 pub mod incidents;
 pub mod ingest;
 pub mod knowledge;

@@ -27,6 +27,10 @@ pub const AUDIT_TABLE: &str = "audit";
 pub const AUDIT_HEAD_TABLE: &str = "audit_head";
 /// The key of the head.
 pub const AUDIT_HEAD_KEY: &str = "head";
+/// The table of the server secret that every server of a cluster shares (key `secret`, hex).
+const SECRET_TABLE: &str = "server_secret";
+/// The key of the shared secret.
+const SECRET_KEY: &str = "secret";
 /// Most write jobs grouped into one fsync.
 const MAX_GROUP: usize = 512;
 
@@ -87,8 +91,47 @@ pub type RemoteSearch = Box<
         + Sync,
 >;
 
-/// A write run on the writer thread with the store and the audit chain.
-type Task = Box<dyn FnOnce(&mut SharedStore, &mut Chain) + Send>;
+/// A lock that every server of a cluster shares (see [`ClusterLocks`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SharedLock {
+    /// Held from reading the audit chain's head until the entries after it are durable.
+    AuditChain,
+    /// Held while a watchlist is read, changed and written.
+    Watchlists,
+    /// Held from handing out the first TAXII `date_added` of a change until it is durable.
+    TaxiiChanges,
+}
+
+impl SharedLock {
+    /// The lock's number, the same in every process.
+    pub fn number(self) -> u32 {
+        match self {
+            SharedLock::AuditChain => 1,
+            SharedLock::Watchlists => 2,
+            SharedLock::TaxiiChanges => 3,
+        }
+    }
+}
+
+/// A held shared lock: released when dropped.
+pub type SharedLockGuard = Box<dyn Send>;
+
+/// Locks that every server of a cluster shares, so that several servers over one store
+/// serialise what one server serialises in memory: appends to the audit chain, watchlist
+/// changes, TAXII `date_added` order. A process alone on its data directory (the embedded
+/// store) needs none.
+pub trait ClusterLocks: Send + Sync {
+    /// Waits until this process holds `lock` across the cluster; an error says why in a
+    /// sentence.
+    fn acquire(&self, lock: SharedLock) -> Result<SharedLockGuard, String>;
+}
+
+/// The cluster's locks once set ([`AppState::with_cluster_locks`]); the writer thread reads them.
+type LocksCell = Arc<std::sync::OnceLock<Arc<dyn ClusterLocks>>>;
+
+/// A write run on the writer thread with the store and the audit chain, or told why it cannot.
+type Task = Box<dyn FnOnce(Result<(&mut SharedStore, &mut Chain), String>) + Send>;
 
 /// Work for the writer thread, which holds the store's write lock and the audit chain.
 enum WriteJob {
@@ -152,6 +195,11 @@ pub struct AppState {
     index_refresh: Option<IndexRefresh>,
     /// Set when searches go to the search workers (cluster mode with `search_workers`).
     pub(crate) remote_search: Option<RemoteSearch>,
+    /// Set when other servers share the store (cluster mode).
+    locks: LocksCell,
+    /// The names and versions of the lists the screener was compiled from, when other servers
+    /// may change them (cluster mode: compared on every refresh).
+    screener_lists: Mutex<Vec<(String, u64)>>,
     writer: mpsc::Sender<WriteJob>,
 }
 
@@ -178,7 +226,25 @@ pub fn audit_documents(chain: &mut Chain, records: Vec<AuditRecord>) -> Result<V
     Ok(documents)
 }
 
-fn run_writer(store: Arc<RwLock<Box<SharedStore>>>, mut chain: Chain, jobs: mpsc::Receiver<WriteJob>) {
+/// Takes the audit chain's shared lock when other servers append to it too, and then resumes
+/// the chain from the stored head (theirs may have moved it on).
+fn lock_chain(
+    locks: &LocksCell,
+    store: &SharedStore,
+    chain: &mut Chain,
+) -> Result<Option<SharedLockGuard>, String> {
+    let Some(locks) = locks.get() else { return Ok(None) };
+    let guard = locks.acquire(SharedLock::AuditChain)?;
+    *chain = Chain::resume(stored_head(store).map_err(|error| error.to_string())?);
+    Ok(Some(guard))
+}
+
+fn run_writer(
+    store: Arc<RwLock<Box<SharedStore>>>,
+    mut chain: Chain,
+    jobs: mpsc::Receiver<WriteJob>,
+    locks: LocksCell,
+) {
     let mut next: Option<WriteJob> = None;
     loop {
         let first = match next.take() {
@@ -191,10 +257,18 @@ fn run_writer(store: Arc<RwLock<Box<SharedStore>>>, mut chain: Chain, jobs: mpsc
         let (documents, records, replies) = match first {
             WriteJob::Task(task) => {
                 let Ok(mut guard) = store.write() else { return };
-                task(guard.as_mut(), &mut chain);
+                let shared = match lock_chain(&locks, guard.as_ref(), &mut chain) {
+                    Ok(shared) => shared,
+                    Err(error) => {
+                        task(Err(error));
+                        continue;
+                    }
+                };
+                task(Ok((guard.as_mut(), &mut chain)));
                 // The task appended its own entries; the stored head is the truth (a failed
                 // batch left it where it was).
                 chain = Chain::resume(stored_head(guard.as_ref()).unwrap_or_else(|_| chain.head()));
+                drop(shared);
                 continue;
             }
             WriteJob::Documents { documents, audit, reply } => {
@@ -218,18 +292,23 @@ fn run_writer(store: Arc<RwLock<Box<SharedStore>>>, mut chain: Chain, jobs: mpsc
                 (documents, records, replies)
             }
         };
-        let before = chain.head();
         let mut documents = documents;
-        let result =
-            audit_documents(&mut chain, records).map_err(|error| error.to_string()).and_then(|audit| {
-                documents.extend(audit);
-                let mut store = store.write().map_err(|_| "store lock poisoned".to_owned())?;
-                store.put_documents(documents).map_err(|error| error.to_string())
-            });
-        if result.is_err() {
-            // Nothing was appended: the chain goes on from where it was.
-            chain = Chain::resume(before);
-        }
+        let result = store.write().map_err(|_| "store lock poisoned".to_owned()).and_then(|mut store| {
+            let shared = lock_chain(&locks, store.as_ref(), &mut chain)?;
+            let before = chain.head();
+            let written =
+                audit_documents(&mut chain, records).map_err(|error| error.to_string()).and_then(|audit| {
+                    documents.extend(audit);
+                    store.put_documents(documents).map_err(|error| error.to_string())
+                });
+            if written.is_err() {
+                // Nothing was appended: the chain goes on from where it was.
+                chain = Chain::resume(before);
+            }
+            // Released only now: the next holder reads the head this write stored.
+            drop(shared);
+            written
+        });
         for reply in replies {
             let _ = reply.send(result.clone());
         }
@@ -257,10 +336,14 @@ impl AppState {
         let secret = load_or_create_secret(data_dir).map_err(ApiError::internal)?;
         let store = Arc::new(RwLock::new(store));
         let (writer, jobs) = mpsc::channel();
+        let locks = LocksCell::default();
         let writer_store = Arc::clone(&store);
         std::thread::Builder::new()
             .name("muninn-writer".to_owned())
-            .spawn(move || run_writer(writer_store, Chain::resume(head), jobs))
+            .spawn({
+                let locks = Arc::clone(&locks);
+                move || run_writer(writer_store, Chain::resume(head), jobs, locks)
+            })
             .map_err(ApiError::internal)?;
         Ok(AppState {
             store,
@@ -280,6 +363,8 @@ impl AppState {
             watchlist_changes: tokio::sync::Mutex::new(()),
             index_refresh: None,
             remote_search: None,
+            locks,
+            screener_lists: Mutex::new(Vec::new()),
             writer,
         })
     }
@@ -296,6 +381,76 @@ impl AppState {
     pub fn with_remote_search(mut self, search: RemoteSearch) -> AppState {
         self.remote_search = Some(search);
         self
+    }
+
+    /// Other servers share the store (cluster mode): the audit chain, watchlist changes and
+    /// TAXII changes are serialised across them with `locks`, the server's secret (session
+    /// CSRF tokens, TAXII cursors) becomes the one stored for the cluster, and every index
+    /// refresh also reloads users, tokens and watchlists, so a token issued or revoked, or a
+    /// list changed, through one server holds on all of them within a refresh (a second).
+    pub fn with_cluster_locks(mut self, locks: Arc<dyn ClusterLocks>) -> ApiResult<AppState> {
+        let secret = {
+            let _guard = locks.acquire(SharedLock::AuditChain).map_err(ApiError::internal)?;
+            let mut store = self.store.write().map_err(|_| ApiError::internal("store lock poisoned"))?;
+            match catalog::load_one::<String>(store.as_ref(), SECRET_TABLE, SECRET_KEY)? {
+                Some(hex) => crate::hex::decode_32(&hex)
+                    .ok_or_else(|| ApiError::internal("the stored server secret is damaged"))?,
+                None => {
+                    let hex = crate::hex::random_32()?;
+                    store.put_documents(vec![catalog::document(SECRET_TABLE, SECRET_KEY, &hex)?])?;
+                    crate::hex::decode_32(&hex)
+                        .ok_or_else(|| ApiError::internal("a new secret is not 32 bytes"))?
+                }
+            }
+        };
+        self.secret = secret;
+        self.locks.set(locks).map_err(|_| ApiError::internal("the cluster locks are set already"))?;
+        self.refresh_shared()?;
+        Ok(self)
+    }
+
+    /// Waits for the shared lock `lock` when other servers share the store (`None` otherwise).
+    pub async fn shared_lock(&self, lock: SharedLock) -> ApiResult<Option<SharedLockGuard>> {
+        let Some(locks) = self.locks.get() else { return Ok(None) };
+        let locks = Arc::clone(locks);
+        let guard = tokio::task::spawn_blocking(move || locks.acquire(lock))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(ApiError::internal)?;
+        Ok(Some(guard))
+    }
+
+    /// Holds the watchlists for a change: this server's lock, then the cluster's.
+    pub async fn change_watchlists(
+        &self,
+    ) -> ApiResult<(tokio::sync::MutexGuard<'_, ()>, Option<SharedLockGuard>)> {
+        let local = self.watchlist_changes.lock().await;
+        let shared = self.shared_lock(SharedLock::Watchlists).await?;
+        Ok((local, shared))
+    }
+
+    /// Whether other servers share the store.
+    pub fn is_shared(&self) -> bool {
+        self.locks.get().is_some()
+    }
+
+    /// Reloads what other servers may have changed: users, tokens and organisations, and the
+    /// watchlists (the screener is compiled again only when a list's name or version changed).
+    fn refresh_shared(&self) -> ApiResult<()> {
+        let (directory, lists) =
+            self.read_store(|store| Ok((catalog::load_directory(store)?, catalog::load_watchlists(store)?)))?;
+        *self.directory.write().map_err(|_| ApiError::internal("directory lock poisoned"))? = directory;
+        let versions: Vec<(String, u64)> =
+            lists.iter().map(|list| (list.name.clone(), list.version)).collect();
+        let mut compiled =
+            self.screener_lists.lock().map_err(|_| ApiError::internal("screener lock poisoned"))?;
+        if *compiled != versions {
+            let (screener, _) = muninn_screen::Screener::compile(&lists, jiff::Timestamp::now());
+            *self.screener.write().map_err(|_| ApiError::internal("screener lock poisoned"))? =
+                Arc::new(screener);
+            *compiled = versions;
+        }
+        Ok(())
     }
 
     /// Makes `documents` durable together with the audit entries of `audit`.
@@ -318,8 +473,11 @@ impl AppState {
         task: impl FnOnce(&mut SharedStore, &mut Chain) -> ApiResult<T> + Send + 'static,
     ) -> ApiResult<T> {
         let (reply, answer) = oneshot::channel();
-        let job = WriteJob::Task(Box::new(move |store, chain| {
-            let _ = reply.send(task(store, chain));
+        let job = WriteJob::Task(Box::new(move |ready| {
+            let _ = reply.send(match ready {
+                Ok((store, chain)) => task(store, chain),
+                Err(error) => Err(ApiError::internal(error)),
+            });
         }));
         self.writer.send(job).map_err(|_| ApiError::internal("the writer thread has stopped"))?;
         answer.await.map_err(|_| ApiError::internal("the writer thread has stopped"))?
@@ -332,6 +490,9 @@ impl AppState {
 
     /// Brings the index up to the log (what was written since the last sync).
     pub fn sync_index(&self) -> ApiResult<()> {
+        if self.is_shared() {
+            self.refresh_shared()?;
+        }
         if let Some(refresh) = &self.index_refresh {
             if let Some(index) = refresh()? {
                 *self.index.write().map_err(|_| ApiError::internal("index lock poisoned"))? = index;

@@ -431,12 +431,6 @@ fn clear_session_cookie() -> HeaderValue {
     HeaderValue::from_static("muninn_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
 }
 
-fn random_hex() -> Result<String, ApiError> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|error| ApiError::internal(format!("no randomness: {error}")))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
-
 async fn login_form(
     State(state): State<Arc<AppState>>,
     parts: Parts,
@@ -458,7 +452,7 @@ fn login_response(
     next: &str,
     error: Option<&str>,
 ) -> PageResult {
-    let csrf = random_hex().map_err(PageError::new)?;
+    let csrf = crate::hex::random_32().map_err(PageError::new)?;
     let body = muninn_ui::login::login_page(&muninn_ui::login::LoginView { user, next, csrf: &csrf, error });
     let mut response = html(status, body);
     response

@@ -2,7 +2,8 @@
 //! import a file into it (the parsers of `muninn_screen::import`), delete it. The REST routes
 //! here and the UI's forms (`ui/watchlists.rs`) call the same functions.
 //!
-//! Every change runs under [`AppState::watchlist_changes`]: the list is loaded as the caller may
+//! Every change runs under [`AppState::change_watchlists`] (and so, in a cluster, under the lock
+//! every server shares): the list is loaded as the caller may
 //! see it, `authorize` is asked for [`Action::ManageWatchlist`] and then for `Update`, `Delete`
 //! or `Widen` on the list's markings (so a list is changed only by its own organisation), the
 //! version the change was made against is checked when the caller names it (409 when the list
@@ -310,7 +311,7 @@ pub(crate) async fn create_list_data(
     let markings = watchlist_markings(&list);
     authorize(principal, Action::ManageWatchlist, &markings)?;
     authorize(principal, Action::Create, &markings)?;
-    let _changing = state.watchlist_changes.lock().await;
+    let _changing = state.change_watchlists().await?;
     // Names are the lists' keys: a taken name is refused whoever may see that list (this says
     // only that the name is taken).
     if state
@@ -393,7 +394,7 @@ pub(crate) async fn set_tlp_data(
     request: &ListSettings,
 ) -> ApiResult<Watchlist> {
     let tlp = parse_tlp(&request.tlp)?;
-    let _changing = state.watchlist_changes.lock().await;
+    let _changing = state.change_watchlists().await?;
     let mut list = list_for_change(state, principal, name, Action::Update, request.version)?;
     let before = watchlist_markings(&list);
     list.tlp = tlp;
@@ -412,7 +413,7 @@ pub(crate) async fn delete_list_data(
     name: &str,
     expected: Option<u64>,
 ) -> ApiResult<()> {
-    let _changing = state.watchlist_changes.lock().await;
+    let _changing = state.change_watchlists().await?;
     let list = list_for_change(state, principal, name, Action::Delete, expected)?;
     let alerts = state.read_store(|store| {
         let mut count = 0usize;
@@ -538,7 +539,7 @@ pub(crate) async fn put_entry_data(
     name: &str,
     request: &EntryRequest,
 ) -> ApiResult<EntryChange> {
-    let _changing = state.watchlist_changes.lock().await;
+    let _changing = state.change_watchlists().await?;
     let mut list = list_for_change(state, principal, name, Action::Update, request.version)?;
     let id = match request.id.as_deref().map(str::trim).filter(|id| !id.is_empty()) {
         Some(id) => id.to_owned(),
@@ -573,7 +574,7 @@ pub(crate) async fn delete_entry_data(
     id: &str,
     expected: Option<u64>,
 ) -> ApiResult<Watchlist> {
-    let _changing = state.watchlist_changes.lock().await;
+    let _changing = state.change_watchlists().await?;
     let mut list = list_for_change(state, principal, name, Action::Update, expected)?;
     let before = list.entries.len();
     list.entries.retain(|entry| entry.id != id);
@@ -609,7 +610,7 @@ pub(crate) async fn import_data(
     // Checked before the file is parsed: no work for those who may not change the list.
     list_for_change(state, principal, name, Action::Update, request.version)?;
     let imported = parse_file(request).await?;
-    let _changing = state.watchlist_changes.lock().await;
+    let _changing = state.change_watchlists().await?;
     let mut list = list_for_change(state, principal, name, Action::Update, request.version)?;
     let read = imported.entries.len();
     let mut records = Vec::new();

@@ -42,7 +42,7 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
     });
     mac.update(body);
     let digest = mac.finalize().into_bytes();
-    format!("sha256={}", digest.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    format!("sha256={}", crate::hex::encode(&digest))
 }
 
 /// Starts the delivery thread: it follows the live alert stream and POSTs each alert to every
@@ -199,13 +199,11 @@ async fn create(
     if own(&state, principal.user.as_str())?.len() >= 20 {
         return Err(ApiError::BadRequest("at most 20 webhooks per user".to_owned()));
     }
-    let mut secret = [0u8; 32];
-    getrandom::fill(&mut secret).map_err(|error| ApiError::internal(format!("no randomness: {error}")))?;
     let hook = Webhook {
         id: crate::error::error_id(),
         owner: principal.user.to_string(),
         url: request.url,
-        secret: secret.iter().map(|b| format!("{b:02x}")).collect(),
+        secret: crate::hex::random_32()?,
     };
     let audit = record(
         Some(&principal),

@@ -23,6 +23,9 @@
 //!   a manifest in PostgreSQL. A searcher ([`SearcherCache`]) fetches and caches the segment
 //!   files of every shard and searches them as one index, so relevance is computed over all of
 //!   them: the same query gives the same hits as the embedded index.
+//! - **Shared locks:** [`SharedLocks`] (`locks.rs`), PostgreSQL advisory locks that every
+//!   process of the cluster sees, which is how any number of `muninn serve` processes append to
+//!   one audit chain and change watchlists and TAXII collections without losing a write.
 //!
 //! **Invariant:** the log is the source of truth; every table row is derived from it, and
 //! replaying the stream into an empty database gives the same tables.
@@ -30,6 +33,7 @@
 
 mod config;
 mod index;
+mod locks;
 mod log;
 mod objects;
 mod records;
@@ -39,6 +43,7 @@ mod worker;
 
 pub use config::{ClusterConfig, S3Config};
 pub use index::{IndexWorkerReport, SearcherCache, run_index_worker};
+pub use locks::{SharedLockGuard, SharedLocks};
 pub use search::{SHARD_TIMEOUT, SearchClient, SearchWorkerReport, run_search_worker, search_subject};
 pub use store::{ClusterStatus, ClusterStore};
 pub use worker::{RECORDS_CONSUMER, WorkerReport, run_records_worker};

@@ -195,13 +195,6 @@ impl ClusterStore {
         )
     }
 
-    /// Makes this process the cluster's only server: its audit chain has one writer. False if
-    /// another `muninn serve` holds the role (it is released when that process ends).
-    pub fn claim_server_role(&self) -> Result<bool, ClusterError> {
-        const SERVER_LOCK: i64 = 0x6d75_6e69_5345;
-        crate::block_on(&self.runtime, self.records.try_lock(SERVER_LOCK))
-    }
-
     /// The highest log sequence number this store has had acknowledged.
     pub fn last_acked(&self) -> u64 {
         self.last_acked

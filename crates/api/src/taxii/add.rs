@@ -24,7 +24,7 @@ use muninn_store::Document;
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
-use super::clock::{Stamper, add_lock};
+use super::clock::{Stamper, hold_changes};
 use super::envelope::check_envelope;
 use super::query::{self, VersionMatch};
 use super::store::{
@@ -56,9 +56,8 @@ pub(crate) async fn add_objects(
         taxii_timestamp(u64::try_from(jiff::Timestamp::now().as_microsecond()).unwrap_or(0));
     let (report, versions) =
         tokio::task::spawn_blocking(move || check_envelope(&bytes)).await.map_err(ApiError::internal)??;
-    let lock = add_lock(&state)?;
     // Held until the write is durable: commit order is date_added order (see `clock`).
-    let mut adds = lock.lock().await;
+    let mut adds = hold_changes(&state).await?;
     let (shared, caller, target) = (Arc::clone(&state), principal.clone(), collection.id.clone());
     let stamper = state.read_store(|store| adds.stamper(store))?;
     let plan = tokio::task::spawn_blocking(move || {
@@ -357,8 +356,7 @@ pub(crate) async fn delete_object(
 ) -> ApiResult<Response> {
     let (collection, access) = load_collection(&state, &principal, &root, &id)?;
     let filters = query::parse(&uri, query::DELETE)?;
-    let lock = add_lock(&state)?;
-    let _changes = lock.lock().await;
+    let _changes = hold_changes(&state).await?;
     let head = state
         .read_store(|store| {
             if muninn_stix::StixId::parse(&object_id).is_err() {

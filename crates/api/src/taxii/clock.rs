@@ -39,9 +39,39 @@ pub(crate) type AddLock = Arc<tokio::sync::Mutex<Adds>>;
 static LOCKS: LazyLock<Mutex<HashMap<PathBuf, AddLock>>> = LazyLock::new(Mutex::default);
 
 /// The lock of `state`'s data directory.
-pub(crate) fn add_lock(state: &AppState) -> ApiResult<AddLock> {
+fn add_lock(state: &AppState) -> ApiResult<AddLock> {
     let mut locks = LOCKS.lock().map_err(|_| ApiError::internal("TAXII lock registry poisoned"))?;
     Ok(Arc::clone(locks.entry(state.data_dir.clone()).or_default()))
+}
+
+/// TAXII changes held: this data directory's lock, and the cluster's when other servers share
+/// the store (then the last `date_added` is read from the store again: theirs may be later).
+pub(crate) struct Changes {
+    adds: tokio::sync::OwnedMutexGuard<Adds>,
+    _shared: Option<crate::state::SharedLockGuard>,
+}
+
+impl std::ops::Deref for Changes {
+    type Target = Adds;
+    fn deref(&self) -> &Adds {
+        &self.adds
+    }
+}
+
+impl std::ops::DerefMut for Changes {
+    fn deref_mut(&mut self) -> &mut Adds {
+        &mut self.adds
+    }
+}
+
+/// Waits until this request may change `state`'s TAXII objects; held until its write is durable.
+pub(crate) async fn hold_changes(state: &AppState) -> ApiResult<Changes> {
+    let mut adds = add_lock(state)?.lock_owned().await;
+    let shared = state.shared_lock(crate::state::SharedLock::TaxiiChanges).await?;
+    if shared.is_some() {
+        adds.last = None;
+    }
+    Ok(Changes { adds, _shared: shared })
 }
 
 impl Adds {

@@ -70,17 +70,26 @@ pub fn analyser_index(config: &Config) -> anyhow::Result<SearchIndex> {
     Ok(SearchIndex::open(&cache_dir(config, "empty-index"))?)
 }
 
-/// Takes the cluster's server role (the audit chain's one writer) for this process's life.
-pub fn claim_server_role(store: &ClusterStore) -> anyhow::Result<()> {
-    if !store.claim_server_role()? {
-        return Err(UsageError(
-            "a `muninn serve` (or an admin command) already runs on this cluster: its audit chain has one \
-             writer, so cluster mode runs one server; stop it first"
-                .to_owned(),
-        )
-        .into());
+/// The locks every process of the cluster shares, as the server asks for them.
+struct ServerLocks(muninn_cluster::SharedLocks);
+
+impl muninn_api::state::ClusterLocks for ServerLocks {
+    fn acquire(
+        &self,
+        lock: muninn_api::state::SharedLock,
+    ) -> Result<muninn_api::state::SharedLockGuard, String> {
+        match self.0.acquire(lock.number()) {
+            Ok(guard) => Ok(Box::new(guard)),
+            Err(error) => Err(format!("the cluster's lock {lock:?}: {error}")),
+        }
     }
-    Ok(())
+}
+
+/// Holds the audit chain's cluster-wide lock until dropped (a command that appends audit entries
+/// while servers may be appending too).
+pub fn lock_audit_chain(config: &Config) -> anyhow::Result<muninn_cluster::SharedLockGuard> {
+    let locks = muninn_cluster::SharedLocks::new(&cluster_config(config)?.postgres)?;
+    Ok(locks.acquire(muninn_api::state::SharedLock::AuditChain.number())?)
 }
 
 /// The server's state on the cluster: the cluster store, and the index that the index workers
@@ -89,7 +98,6 @@ pub fn server_state(config: &Config, settings: muninn_api::Settings) -> anyhow::
     let cluster = cluster_config(config)?;
     std::fs::create_dir_all(&config.data_dir)?;
     let store = ClusterStore::connect(cluster)?;
-    claim_server_role(&store)?;
     // The refresher reads the gazetteer and warning lists through a connection of its own.
     let reader = ClusterStore::connect(cluster)?;
     let cache = SearcherCache::connect(cluster, &cache_dir(config, "serve"))?;
@@ -107,7 +115,10 @@ pub fn server_state(config: &Config, settings: muninn_api::Settings) -> anyhow::
         Some(index) => index,
         None => SearchIndex::open(&cache_dir(config, "empty-index"))?,
     };
-    let state = muninn_api::AppState::new(&config.data_dir, Box::new(store), index, settings)?;
+    let state = muninn_api::AppState::new(&config.data_dir, Box::new(store), index, settings)?
+        .with_cluster_locks(std::sync::Arc::new(ServerLocks(muninn_cluster::SharedLocks::new(
+            &cluster.postgres,
+        )?)))?;
     let state = state.with_index_refresh(Box::new(move || {
         open(true).map_err(|error| muninn_api::ApiError::internal(format!("{error:#}")))
     }));

@@ -128,10 +128,11 @@ fn read_password(from_env: Option<&str>) -> anyhow::Result<String> {
 
 pub fn admin(config: &Config, command: &AdminCommand) -> anyhow::Result<ExitCode> {
     let mut backend = super::open_backend(config, false)?;
-    if let super::Backend::Cluster(store) = &backend {
-        // The audit chain has one writer: the server, or this command while none runs.
-        super::cluster::claim_server_role(store)?;
-    }
+    // Servers may be appending to the audit chain: this command's entries wait their turn.
+    let _audit_chain = match &backend {
+        super::Backend::Cluster(_) => Some(super::cluster::lock_audit_chain(config)?),
+        super::Backend::Embedded(_) => None,
+    };
     let store = backend.store_mut();
     match command {
         AdminCommand::OrgAdd { id, name, clients } => {

@@ -83,6 +83,23 @@ fn http_get(port: u16, path: &str, token: &str, server: &mut Child) -> serde_jso
     }
 }
 
+/// The status of GET `path` on the server on `port` with a bearer token (0 when it does not
+/// answer).
+fn http_status(port: u16, path: &str, token: &str) -> u16 {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else { return 0 };
+    let request = format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\r\n");
+    let mut answer = String::new();
+    if stream.write_all(request.as_bytes()).is_err() || stream.read_to_string(&mut answer).is_err() {
+        return 0;
+    }
+    answer.split(' ').nth(1).and_then(|status| status.parse().ok()).unwrap_or(0)
+}
+
+fn as_strs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
+
 #[test]
 fn cluster_ingest_loses_nothing_when_a_nats_node_and_a_worker_are_killed() {
     let mut nats = NatsCluster::start(3);
@@ -261,21 +278,72 @@ fn cluster_ingest_loses_nothing_when_a_nats_node_and_a_worker_are_killed() {
         assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
     }
     let token = stdout(&run(&config, &["admin", "token-issue", "ana"])).trim().to_owned();
-    let port = muninn_testkit::engines::free_port();
-    let listen = format!("127.0.0.1:{port}");
-    let serve_dir = work.path().join("server");
-    let serve_args = ["--data-dir", serve_dir.to_str().expect("path"), "serve", "--listen", listen.as_str()];
-    let mut server = spawn_logged(&config, &serve_args, &work.path().join("server.log"));
-    let answer = http_get(port, "/api/v1/search?q=ministry&limit=3", &token, &mut server);
+    // Two servers on the cluster at once, as behind a load balancer.
+    let ports = [muninn_testkit::engines::free_port(), muninn_testkit::engines::free_port()];
+    let server_args = |name: &str, port: u16| -> Vec<String> {
+        let dir = work.path().join(name);
+        ["--data-dir", dir.to_str().expect("path"), "serve", "--listen", &format!("127.0.0.1:{port}")]
+            .map(str::to_owned)
+            .to_vec()
+    };
+    let args_a = server_args("server", ports[0]);
+    let args_b = server_args("server-b", ports[1]);
+    let mut server = spawn_logged(&config, &as_strs(&args_a), &work.path().join("server.log"));
+    let mut server_b = spawn_logged(&config, &as_strs(&args_b), &work.path().join("server-b.log"));
+    let answer = http_get(ports[0], "/api/v1/search?q=ministry&limit=3", &token, &mut server);
     assert_eq!(answer["total"], 32_000, "{answer}");
-    let second = run(&config, &serve_args);
-    assert_eq!(second.status.code(), Some(2), "a second server is refused");
-    assert!(
-        String::from_utf8_lossy(&second.stderr).contains("one server"),
-        "{}",
-        String::from_utf8_lossy(&second.stderr)
-    );
+    let answer_b = http_get(ports[1], "/api/v1/search?q=ministry&limit=3", &token, &mut server_b);
+    assert_eq!(answer_b["hits"], answer["hits"]);
+    // Audited reads through both at once: their entries interleave in the one chain.
+    std::thread::scope(|scope| {
+        for port in ports.into_iter().chain(ports) {
+            let token = token.as_str();
+            scope.spawn(move || {
+                for n in 0..10 {
+                    let path = format!("/api/v1/search?q=report+{n}&limit=1");
+                    assert_eq!(http_status(port, &path, token), 200, "{path} on {port}");
+                }
+            });
+        }
+    });
+    // An administrator made and a token issued while both run (the admin command takes its
+    // turn on the chain): both servers honour the token within a refresh.
+    let made = command(
+        &config,
+        &["admin", "user-add", "root", "--org", "local", "--role", "admin", "--password-env", "P"],
+    )
+    .env("P", "a long enough password 2")
+    .output()
+    .expect("admin");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let root = stdout(&run(&config, &["admin", "token-issue", "root"])).trim().to_owned();
+    for port in ports {
+        let started = Instant::now();
+        while http_status(port, "/api/v1/audit/verify", &root) != 200 {
+            assert!(started.elapsed() < Duration::from_secs(10), "server on {port} never took the new token");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+    let verified = http_get(ports[1], "/api/v1/audit/verify", &root, &mut server_b);
+    assert_eq!(verified["valid"], true, "{verified}");
+    assert!(verified["entries"].as_u64().expect("entries") > 42, "{verified}");
+    // Every one of the concurrent reads is in the chain (two servers appending from one head
+    // would each write the same sequence number, and one entry would silently replace another).
+    let entries = http_get(ports[0], "/api/v1/audit/entries?limit=1000", &root, &mut server);
+    let reads = entries["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|entry| entry["record"].to_string().contains("\"query\":\"report "))
+        .count();
+    assert_eq!(reads, 40, "{entries}");
+    // Both servers look for today's checkpoint at start: one signs it.
+    let signed = entries.to_string().matches("\"action\":\"checkpoint_signed\"").count();
+    assert_eq!(signed, 1, "{entries}");
+    kill(server_b);
     kill(server);
+    let serve_args = as_strs(&args_a);
+    let port = ports[0];
     // The server with `search_workers`: its searches go to the search workers, same answer.
     let workers_config = work.path().join("muninn-workers.toml");
     let text = std::fs::read_to_string(&config).expect("config");
