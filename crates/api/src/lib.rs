@@ -250,6 +250,7 @@ pub async fn serve_tls(
 struct BackgroundTasks {
     checkpoint: tokio::task::JoinHandle<()>,
     sync: tokio::task::JoinHandle<()>,
+    alerts: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl BackgroundTasks {
@@ -279,13 +280,16 @@ impl BackgroundTasks {
                 }
             }
         });
-        BackgroundTasks { checkpoint, sync }
+        BackgroundTasks { checkpoint, sync, alerts: live::follow_feed(state) }
     }
 }
 
 impl Drop for BackgroundTasks {
     fn drop(&mut self) {
         self.sync.abort();
+        if let Some(alerts) = &self.alerts {
+            alerts.abort();
+        }
         self.checkpoint.abort();
     }
 }

@@ -101,6 +101,8 @@ pub enum SharedLock {
     Watchlists,
     /// Held from handing out the first TAXII `date_added` of a change until it is durable.
     TaxiiChanges,
+    /// Held by the one server that delivers webhooks (another takes over when it ends).
+    Webhooks,
 }
 
 impl SharedLock {
@@ -110,6 +112,7 @@ impl SharedLock {
             SharedLock::AuditChain => 1,
             SharedLock::Watchlists => 2,
             SharedLock::TaxiiChanges => 3,
+            SharedLock::Webhooks => 4,
         }
     }
 }
@@ -197,6 +200,8 @@ pub struct AppState {
     pub(crate) remote_search: Option<RemoteSearch>,
     /// Set when other servers share the store (cluster mode).
     locks: LocksCell,
+    /// Set when alerts are written elsewhere too (cluster mode): followed into [`AppState::live`].
+    pub(crate) alert_feed: Option<crate::live::AlertFeed>,
     /// The names and versions of the lists the screener was compiled from, when other servers
     /// may change them (cluster mode: compared on every refresh).
     screener_lists: Mutex<Vec<(String, u64)>>,
@@ -364,6 +369,7 @@ impl AppState {
             index_refresh: None,
             remote_search: None,
             locks,
+            alert_feed: None,
             screener_lists: Mutex::new(Vec::new()),
             writer,
         })
@@ -407,6 +413,13 @@ impl AppState {
         self.locks.set(locks).map_err(|_| ApiError::internal("the cluster locks are set already"))?;
         self.refresh_shared()?;
         Ok(self)
+    }
+
+    /// The live alert stream and the webhooks follow `feed` (every alert written in the
+    /// cluster) instead of this server's uploads alone.
+    pub fn with_alert_feed(mut self, feed: crate::live::AlertFeed) -> AppState {
+        self.alert_feed = Some(feed);
+        self
     }
 
     /// Waits for the shared lock `lock` when other servers share the store (`None` otherwise).

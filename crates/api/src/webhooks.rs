@@ -55,13 +55,34 @@ pub fn start(state: &Arc<AppState>, policy: muninn_egress::EgressPolicy) {
             return;
         }
     };
-    let mut receiver = state.live.subscribe();
     let (sender, deliveries) = mpsc::channel::<LiveAlert>();
     // The async side only forwards; all HTTP work happens on a plain thread.
+    // Alone on its store, the server listens from now on.
+    let listening = (!state.is_shared()).then(|| state.live.subscribe());
+    let forwarding = Arc::clone(state);
     tokio::spawn(async move {
-        while let Ok(alert) = receiver.recv().await {
-            if sender.send(alert).is_err() {
+        // In a cluster every server sees every alert: the one holding this lock delivers
+        // (another waits for it and takes over when that server ends).
+        let _delivering = match forwarding.shared_lock(crate::state::SharedLock::Webhooks).await {
+            Ok(guard) => guard,
+            Err(error) => {
+                tracing::error!(%error, "webhooks disabled: the cluster's webhook lock");
                 return;
+            }
+        };
+        let mut receiver = listening.unwrap_or_else(|| forwarding.live.subscribe());
+        drop(forwarding);
+        loop {
+            match receiver.recv().await {
+                Ok(alert) => {
+                    if sender.send(alert).is_err() {
+                        return;
+                    }
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+                    tracing::warn!(missed, "webhooks fell behind the alerts; these were not delivered");
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
             }
         }
     });

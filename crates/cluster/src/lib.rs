@@ -44,6 +44,7 @@ mod worker;
 pub use config::{ClusterConfig, S3Config};
 pub use index::{IndexWorkerReport, SearcherCache, run_index_worker};
 pub use locks::{SharedLockGuard, SharedLocks};
+pub use records::ChangedDocument;
 pub use search::{SHARD_TIMEOUT, SearchClient, SearchWorkerReport, run_search_worker, search_subject};
 pub use store::{ClusterStatus, ClusterStore};
 pub use worker::{RECORDS_CONSUMER, WorkerReport, run_records_worker};

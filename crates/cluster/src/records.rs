@@ -21,14 +21,18 @@ use tokio_postgres::{Client, NoTls};
 
 use crate::ClusterError;
 
+/// A document as written at a log position: (position, key, value; `None` when deleted).
+pub type ChangedDocument = (u64, String, Option<Vec<u8>>);
+
 /// The titles kept in item records, in characters (as the embedded store).
 const TITLE_CHARS: usize = 200;
 
 /// The migrations, in order; each runs once, in a transaction. Never edit one that shipped:
 /// add the next.
-const MIGRATIONS: &[(i32, &str)] = &[(
-    1,
-    r#"
+const MIGRATIONS: &[(i32, &str)] = &[
+    (
+        1,
+        r#"
 CREATE TABLE items (
     id bytea PRIMARY KEY,
     seq bigint NOT NULL,
@@ -79,7 +83,10 @@ CREATE TABLE index_shards (
     updated_at timestamptz NOT NULL DEFAULT now()
 );
 "#,
-)];
+    ),
+    // The servers follow new alerts (and any table) by the log position of their last write.
+    (2, "CREATE INDEX documents_by_table_seq ON documents (tbl, seq);"),
+];
 
 /// Serialises migrations between processes that start at once.
 const MIGRATION_LOCK: i64 = 0x6d75_6e69_6e6e;
@@ -564,6 +571,32 @@ impl Records {
             .query_opt("SELECT value FROM documents WHERE key = $1 AND tbl = $2", &[&key, &table])
             .await?;
         Ok(row.and_then(|row| row.get::<_, Option<Vec<u8>>>(0)))
+    }
+
+    /// The documents of `table` written at log positions in `(after_seq, through]`, in log
+    /// order: (position, key, value; `None` for a deleted key). Whole positions only (one
+    /// message can write several documents), at most `positions` of them.
+    pub async fn documents_since(
+        &self,
+        table: &str,
+        after_seq: u64,
+        through: u64,
+        positions: usize,
+    ) -> Result<Vec<ChangedDocument>, ClusterError> {
+        let after = i64::try_from(after_seq).unwrap_or(i64::MAX);
+        let through = i64::try_from(through).unwrap_or(i64::MAX);
+        let limit = i64::try_from(positions).unwrap_or(i64::MAX);
+        let rows = self
+            .client
+            .query(
+                "SELECT seq, key, value FROM documents WHERE tbl = $1 AND seq IN (
+                     SELECT DISTINCT seq FROM documents WHERE tbl = $1 AND seq > $2 AND seq <= $3
+                     ORDER BY seq LIMIT $4)
+                 ORDER BY seq, key",
+                &[&table, &after, &through, &limit],
+            )
+            .await?;
+        Ok(rows.iter().map(|row| (row.get::<_, i64>(0) as u64, row.get(1), row.get(2))).collect())
     }
 
     pub async fn documents(

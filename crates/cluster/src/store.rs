@@ -13,7 +13,7 @@ use muninn_store::{
 };
 
 use crate::log::{Acked, ItemLog, Outgoing};
-use crate::records::Records;
+use crate::records::{ChangedDocument, Records};
 use crate::worker::RECORDS_CONSUMER;
 use crate::{ClusterConfig, ClusterError};
 
@@ -193,6 +193,30 @@ impl ClusterStore {
             |after| self.block(self.records.partition_items(&parts, after, through, 2000)),
             visit,
         )
+    }
+
+    /// The documents of `table` written after log position `after_seq` and applied with
+    /// everything before them (up to the records consumer's acknowledgement floor, so none is
+    /// skipped while workers apply out of order), in log order: (position, key, value or `None`
+    /// when deleted), whole positions, at most `positions` of them. Also the position the
+    /// caller has now read up to.
+    pub fn documents_since(
+        &self,
+        table: &str,
+        after_seq: u64,
+        positions: usize,
+    ) -> Result<(u64, Vec<ChangedDocument>), ClusterError> {
+        let through = self.applied_through()?;
+        let page = crate::block_on(
+            &self.runtime,
+            self.records.documents_since(table, after_seq, through, positions),
+        )?;
+        let full = page.iter().map(|(seq, _, _)| seq).collect::<HashSet<_>>().len() >= positions;
+        let reached = match page.last() {
+            Some((seq, _, _)) if full => *seq,
+            _ => through.max(after_seq),
+        };
+        Ok((reached, page))
     }
 
     /// The highest log sequence number this store has had acknowledged.

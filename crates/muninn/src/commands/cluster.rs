@@ -119,6 +119,19 @@ pub fn server_state(config: &Config, settings: muninn_api::Settings) -> anyhow::
         .with_cluster_locks(std::sync::Arc::new(ServerLocks(muninn_cluster::SharedLocks::new(
             &cluster.postgres,
         )?)))?;
+    // Alerts raised anywhere (screening workers, ingest runs, other servers) reach this server's
+    // live stream and webhooks through their log positions.
+    let alerts = ClusterStore::connect(cluster)?;
+    let state = state.with_alert_feed(Box::new(move |after| {
+        let table = muninn_api::catalog::ALERT_TABLE;
+        let Some(after) = after else {
+            return alerts.applied_through().map(|now| (now, Vec::new())).map_err(|error| error.to_string());
+        };
+        let (reached, page) = alerts
+            .documents_since(table, after, muninn_api::live::FEED_PAGE)
+            .map_err(|error| error.to_string())?;
+        Ok((reached, page.into_iter().filter_map(|(_, _, value)| value).collect()))
+    }));
     let state = state.with_index_refresh(Box::new(move || {
         open(true).map_err(|error| muninn_api::ApiError::internal(format!("{error:#}")))
     }));

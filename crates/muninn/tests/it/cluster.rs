@@ -96,6 +96,43 @@ fn http_status(port: u16, path: &str, token: &str) -> u16 {
     answer.split(' ').nth(1).and_then(|status| status.parse().ok()).unwrap_or(0)
 }
 
+/// Reads the live alert stream of the server on `port` on a thread: the ids of the alerts it
+/// sends until `expected` came and a second more passed (to see any sent twice), or 60 s.
+fn live_alerts(port: u16, token: &str, expected: usize) -> std::thread::JoinHandle<Vec<String>> {
+    use std::io::{BufRead, BufReader, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("the server listens");
+    let request = format!(
+        "GET /api/v1/alerts/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).expect("request");
+    stream.set_read_timeout(Some(Duration::from_millis(200))).expect("timeout");
+    std::thread::spawn(move || {
+        let started = Instant::now();
+        let mut complete: Option<Instant> = None;
+        let mut ids = Vec::new();
+        let mut reader = BufReader::new(stream);
+        let mut line = String::new();
+        while started.elapsed() < Duration::from_secs(60)
+            && complete.is_none_or(|at| at.elapsed() < Duration::from_secs(1))
+        {
+            line.clear();
+            match reader.read_line(&mut line) {
+                Ok(0) => break,
+                Ok(_) => {
+                    if let Some(id) = line.trim_end().strip_prefix("id: ") {
+                        ids.push(id.to_owned());
+                        if ids.len() == expected {
+                            complete = Some(Instant::now());
+                        }
+                    }
+                }
+                Err(_) => {}
+            }
+        }
+        ids
+    })
+}
+
 fn as_strs(args: &[String]) -> Vec<&str> {
     args.iter().map(String::as_str).collect()
 }
@@ -374,9 +411,18 @@ fn cluster_ingest_loses_nothing_when_a_nats_node_and_a_worker_are_killed() {
         &["watchlist", "import", "--format", "csv", "--name", "desk", list.to_str().expect("path")],
     );
     assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    // A server's live stream carries the alerts the screening workers raise, each once.
+    let mut server = spawn_logged(&config, &serve_args, &work.path().join("server-live.log"));
+    http_get(port, "/api/v1/alerts?limit=1", &token, &mut server);
+    let stream = live_alerts(port, &token, 10);
     let hunt = run(&config, &["worker", "screen", "--idle-exit", "2"]);
     assert!(hunt.status.success(), "{}", String::from_utf8_lossy(&hunt.stderr));
     assert!(stdout(&hunt).contains("10 new alerts"), "{}", stdout(&hunt));
+    let streamed = stream.join().expect("the stream reader");
+    let server_log = std::fs::read_to_string(work.path().join("server-live.log")).unwrap_or_default();
+    assert_eq!(streamed.len(), 10, "{streamed:?}\n{server_log}");
+    assert_eq!(streamed.iter().collect::<std::collections::BTreeSet<_>>().len(), 10, "{streamed:?}");
+    kill(server);
     let again = run(&config, &["worker", "screen", "--idle-exit", "1"]);
     assert!(stdout(&again).contains("0 new alerts"), "{}", stdout(&again));
     let alerts = json(&run(&config, &["alerts", "--json"]));
