@@ -28,6 +28,13 @@ const QUERIES: [&str; 7] = [
     "lang:en malware",
 ];
 
+/// Log partitions and index shards of every run: each shard indexes two partitions, and 1, 2
+/// or 3 workers of a kind divide the shards (and the partitions) evenly.
+const PARTITIONS: u32 = 12;
+const SHARDS: u32 = 6;
+/// Seconds a worker waits without work before it exits (taken off its time).
+const IDLE_EXIT: u64 = 3;
+
 struct Setup<'a> {
     binary: &'a Path,
     work: &'a Path,
@@ -56,7 +63,7 @@ impl Setup<'_> {
             &path,
             format!(
                 "[cluster]\nnats = [{}]\npostgres = \"host=127.0.0.1 port={} user=postgres dbname={database}\"\n\
-                 stream = \"BENCH_{}\"\npartitions = 8\nindex_shards = 2\n\
+                 stream = \"BENCH_{}\"\npartitions = {PARTITIONS}\nindex_shards = {SHARDS}\n\
                  [cluster.s3]\nendpoint = {:?}\nbucket = {:?}\n",
                 urls.join(", "),
                 self.postgres.port(),
@@ -91,6 +98,60 @@ impl Setup<'_> {
         Ok(serde_json::from_slice(&output.stdout)?)
     }
 
+    /// Runs `count` workers of `kind` (`index` or `screen`) at once, each claiming its share of
+    /// `units` (shards or partitions) with `share_flag`, until all are idle; the seconds they
+    /// worked.
+    fn run_workers(
+        &self,
+        config: &Path,
+        kind: &str,
+        count: u32,
+        units: u32,
+        share_flag: &str,
+        run: &str,
+    ) -> anyhow::Result<f64> {
+        let share = units.div_ceil(count).to_string();
+        let idle = IDLE_EXIT.to_string();
+        let started = Instant::now();
+        let mut children = Vec::new();
+        for n in 0..count {
+            let dir = self.work.join(format!("{kind}-{run}-{n}"));
+            let _ = std::fs::remove_dir_all(&dir);
+            let args = [
+                "--data-dir",
+                dir.to_str().unwrap_or(""),
+                "worker",
+                kind,
+                share_flag,
+                &share,
+                "--idle-exit",
+                &idle,
+            ];
+            children.push(self.muninn(config, &args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?);
+        }
+        for child in children {
+            let output = child.wait_with_output()?;
+            if !output.status.success() {
+                bail!("muninn worker {kind}: {}", String::from_utf8_lossy(&output.stderr));
+            }
+        }
+        Ok((started.elapsed().as_secs_f64() - IDLE_EXIT as f64).max(0.001))
+    }
+
+    /// Runs SQL on the database of `config`'s run.
+    fn sql(&self, run: &str, statement: &str) -> anyhow::Result<()> {
+        let output = Command::new("psql")
+            .args(["-h", "127.0.0.1", "-U", "postgres", "-q", "-p"])
+            .arg(self.postgres.port().to_string())
+            .args(["-d", &format!("bench_{run}"), "-c", statement])
+            .output()
+            .context("psql (Debian's postgresql-client)")?;
+        if !output.status.success() {
+            bail!("{statement}: {}", String::from_utf8_lossy(&output.stderr));
+        }
+        Ok(())
+    }
+
     /// Ingests `input` with `workers` records workers running; returns (seconds until
     /// acknowledged, seconds until applied).
     fn ingest(&self, config: &Path, input: &Path, workers: usize) -> anyhow::Result<(f64, f64)> {
@@ -116,6 +177,34 @@ impl Setup<'_> {
         );
         Ok((acknowledged, applied))
     }
+}
+
+/// A watchlist of 2,000 person names (combinations of common first and last names in several
+/// languages) and a few indicators, in the CSV import format.
+fn watchlist_csv() -> String {
+    const FIRST: [&str; 40] = [
+        "Ahmed", "Ali", "Omar", "Yusuf", "Hassan", "Ivan", "Sergei", "Dmitri", "Olga", "Elena", "John",
+        "Mary", "James", "Anna", "Peter", "Wei", "Li", "Chen", "Maria", "Jose", "Carlos", "Ana", "Pierre",
+        "Marie", "Hans", "Karl", "Fatima", "Aisha", "Mohammed", "Ibrahim", "Viktor", "Nikolai", "Irina",
+        "Pavel", "George", "Helen", "Paul", "Laura", "Mark", "Sara",
+    ];
+    const LAST: [&str; 50] = [
+        "Khan", "Rahman", "Haddad", "Nasser", "Petrov", "Ivanov", "Smirnov", "Volkov", "Popov", "Sokolov",
+        "Smith", "Johnson", "Brown", "Taylor", "Wilson", "Wang", "Zhang", "Liu", "Garcia", "Martinez",
+        "Lopez", "Gonzalez", "Dubois", "Moreau", "Muller", "Schmidt", "Fischer", "Weber", "Hussein", "Saleh",
+        "Karimov", "Aliyev", "Novak", "Kowalski", "Horvat", "Jensen", "Larsen", "Rossi", "Russo", "Ferrari",
+        "Costa", "Silva", "Santos", "Pereira", "Tanaka", "Suzuki", "Kim", "Park", "Nguyen", "Tran",
+    ];
+    let mut text = String::from("id,kind,value,severity\n");
+    for (n, (first, last)) in
+        FIRST.iter().flat_map(|first| LAST.iter().map(move |last| (first, last))).enumerate()
+    {
+        text.push_str(&format!("n{n},name,{first} {last},medium\n"));
+    }
+    for n in 0..50 {
+        text.push_str(&format!("i{n},indicator,198.51.100.{n},high\n"));
+    }
+    text
 }
 
 fn latencies(output: &Value) -> Vec<f64> {
@@ -181,11 +270,12 @@ pub fn cluster(root: &Path, quick: bool) -> anyhow::Result<()> {
     for workers in 1..=3usize {
         let mut rates = Vec::new();
         for run in 0..runs {
-            let config = setup.config(&format!("w{workers}r{run}"))?;
+            let run = format!("w{workers}r{run}");
+            let config = setup.config(&run)?;
             let (acknowledged, applied) = setup.ingest(&config, &input, workers)?;
             acknowledged_rates.push(items as f64 / acknowledged);
             rates.push(items as f64 / applied);
-            last_config = Some(config);
+            last_config = Some((config, run));
         }
         let rate = median(&mut rates);
         let name = if workers == 1 {
@@ -205,26 +295,69 @@ pub fn cluster(root: &Path, quick: bool) -> anyhow::Result<()> {
         json!((three / embedded_rate * 100.0).round() / 100.0),
     );
 
-    // Search: the last run's items, indexed by an index worker and searched from the shards.
-    let config = last_config.context("no cluster run")?;
-    let started = Instant::now();
-    let indexer = setup
-        .muninn(
-            &config,
-            &[
-                "--data-dir",
-                work.join("indexer").to_str().unwrap_or(""),
-                "worker",
+    // Indexing the last run's items with 1, 2 and 3 index workers (each run from no index: the
+    // shards' manifests are deleted, so the workers start over), then screening them with 1, 2
+    // and 3 screening workers (each run against a new version of the list, which makes every
+    // partition be screened again from its start).
+    let (config, last_run) = last_config.context("no cluster run")?;
+    for count in 1..=3u32 {
+        let mut rates = Vec::new();
+        for run in 0..runs {
+            setup.sql(&last_run, "DELETE FROM index_shards")?;
+            let seconds = setup.run_workers(
+                &config,
                 "index",
-                "--idle-exit",
-                "3",
-            ],
-        )
-        .output()?;
-    if !indexer.status.success() {
-        bail!("index worker: {}", String::from_utf8_lossy(&indexer.stderr));
+                count,
+                SHARDS,
+                "--max-shards",
+                &format!("i{count}r{run}"),
+            )?;
+            rates.push(items as f64 / seconds);
+        }
+        let rate = median(&mut rates);
+        println!("  {count} index worker(s): {rate:.0} items/s");
+        figures.insert(format!("index_items_per_s_{count}_workers"), json!(rate.round()));
     }
-    figures.insert("index_seconds".to_owned(), json!((started.elapsed().as_secs_f64() - 3.0).max(0.0)));
+    let list = work.join("watchlist.csv");
+    std::fs::write(&list, watchlist_csv())?;
+    // The list's documents and the alerts go through the log: a records worker applies them.
+    let mut applier = setup.spawn(&config, &["worker", "ingest"], "screen-records-worker.log")?;
+    for count in 1..=3u32 {
+        let mut rates = Vec::new();
+        for run in 0..runs {
+            let imported = setup
+                .muninn(
+                    &config,
+                    &[
+                        "watchlist",
+                        "import",
+                        "--format",
+                        "csv",
+                        "--name",
+                        "bench",
+                        list.to_str().unwrap_or(""),
+                    ],
+                )
+                .output()?;
+            if !imported.status.success() {
+                bail!("watchlist import: {}", String::from_utf8_lossy(&imported.stderr));
+            }
+            let seconds = setup.run_workers(
+                &config,
+                "screen",
+                count,
+                PARTITIONS,
+                "--max-partitions",
+                &format!("s{count}r{run}"),
+            )?;
+            rates.push(items as f64 / seconds);
+        }
+        let rate = median(&mut rates);
+        println!("  {count} screening worker(s): {rate:.0} items/s");
+        figures.insert(format!("screen_items_per_s_{count}_workers"), json!(rate.round()));
+    }
+    let _ = applier.kill();
+    let _ = applier.wait();
     let mut cluster_latencies = Vec::new();
     let mut embedded_latencies = Vec::new();
     for query in QUERIES {
@@ -348,14 +481,19 @@ pub fn cluster(root: &Path, quick: bool) -> anyhow::Result<()> {
         root,
         "cluster",
         Value::Object(figures),
-        "All on this one 2-core machine: a 3-node NATS cluster (JetStream, 3 replicas, 8 partitions), \
+        "All on this one 2-core machine: a 3-node NATS cluster (JetStream, 3 replicas, 12 partitions, 6 index shards), \
          PostgreSQL 15 and SeaweedFS (S3) started on 127.0.0.1, and the release binary's processes. \
          ingest_items_per_s_N: generated ~200-byte JSON Lines items from `muninn ingest` start until \
          the records workers have applied every message (`muninn cluster status --wait-applied`), \
          with N `muninn worker ingest` processes; fresh stream and database per run; median of the \
          runs. acknowledged_items_per_s: until JetStream acknowledged the last batch. Baseline: the \
-         embedded store on the same file in the same run. search: 7 queries (terms, OR, phrase, NOT, wildcard, fuzzy, field) x 50 runs each in one \
-         process (index open), on the shards published by one index worker, against the embedded \
+         embedded store on the same file in the same run. index_items_per_s_N: the last ingest run's items \
+         indexed from no index (shard manifests deleted) by N `muninn worker index` processes started at once, \
+         each claiming 6/N shards (`--max-shards`), until all are idle (their 3 s idle wait taken off); median of the runs. \
+         screen_items_per_s_N: the same items screened by N `muninn worker screen` processes (12/N partitions each, \
+         `--max-partitions`) against a new version of a 2,050-entry list (2,000 person names, 50 IPv4 indicators), \
+         which makes every partition be screened again from its start; alerts stored. search: 7 queries (terms, OR, phrase, NOT, wildcard, fuzzy, field) x 50 runs each in one \
+         process (index open), on the shards published by the index workers, against the embedded \
          index of the same items. search_workers_N: the same queries x 50 through N `muninn worker search` \
          processes (`muninn search --workers`: statistics from every shard, then every shard's page, merged), \
          same totals and first pages as the one-process search (search_workers_same_pages). faults: 2 workers, one SIGKILLed and a NATS node killed 0.8 s into \
