@@ -28,6 +28,14 @@ pub fn runs_in_cluster_mode(command: &Command) -> bool {
             | Command::Stats(_)
             | Command::Worker(_)
             | Command::Cluster(_)
+            | Command::Audit(_)
+            | Command::Import(_)
+            | Command::Export(_)
+            | Command::Taxii(_)
+            | Command::Indicator(_)
+            | Command::Related(_)
+            | Command::Entity(_)
+            | Command::Match(_)
     )
 }
 

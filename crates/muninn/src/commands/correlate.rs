@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use muninn_index::Visibility;
 use muninn_model::{Item, ItemId};
-use muninn_store::{EmbeddedStore, ItemStore};
+use muninn_store::ItemStore;
 use serde_json::json;
 
 use crate::cli::{IndicatorArgs, RelatedArgs};
@@ -34,19 +34,19 @@ fn shared(entry: &muninn_index::Related) -> String {
     format!("{} ({})", names.collect::<Vec<_>>().join(", "), entry.shared.len() + entry.shared_entities.len())
 }
 
-fn read(store: &EmbeddedStore, id: &ItemId) -> anyhow::Result<Option<Item>> {
+fn read(store: &dyn ItemStore, id: &ItemId) -> anyhow::Result<Option<Item>> {
     Ok(store.item(id)?)
 }
 
 pub fn indicator(config: &Config, args: &IndicatorArgs) -> anyhow::Result<ExitCode> {
-    let store = super::open_existing_store(config)?;
-    let (index, _) = super::synced_index(config, &store)?;
+    let (backend, index) = super::store_and_index(config)?;
+    let store = backend.store();
     // The local command line is run by the data directory's owner, who may see everything.
     let visibility = Visibility::everything();
     let summary = index.indicator_summary(&args.value, &visibility, args.limit)?;
     let mut recent = Vec::with_capacity(summary.recent.len());
     for mention in &summary.recent {
-        recent.push((mention, read(&store, &mention.id)?));
+        recent.push((mention, read(store, &mention.id)?));
     }
     if args.json {
         let items: Vec<_> = recent
@@ -114,8 +114,8 @@ pub(crate) fn print_mentions(
 pub fn related(config: &Config, args: &RelatedArgs) -> anyhow::Result<ExitCode> {
     let id: ItemId =
         args.item.parse().map_err(|error| crate::UsageError(format!("item id {:?}: {error}", args.item)))?;
-    let store = super::open_existing_store(config)?;
-    let (index, _) = super::synced_index(config, &store)?;
+    let (backend, index) = super::store_and_index(config)?;
+    let store = backend.store();
     let visibility = Visibility::everything();
     let related = match index.related(&id, &visibility, args.limit) {
         Err(muninn_index::IndexError::UnknownItem(_)) => {
@@ -125,7 +125,7 @@ pub fn related(config: &Config, args: &RelatedArgs) -> anyhow::Result<ExitCode> 
     };
     let mut rows = Vec::with_capacity(related.len());
     for entry in &related {
-        rows.push((entry, read(&store, &entry.id)?));
+        rows.push((entry, read(store, &entry.id)?));
     }
     if args.json {
         let items: Vec<_> = rows

@@ -14,7 +14,7 @@ use anyhow::Context;
 use muninn_index::{Entity, Gazetteer, SearchIndex, Visibility};
 use muninn_screen::import;
 use muninn_screen::watchlist::EntryKind;
-use muninn_store::{Document, EmbeddedStore, ItemStore};
+use muninn_store::{Document, ItemStore};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -286,8 +286,7 @@ pub fn entity(config: &Config, args: &EntityArgs) -> anyhow::Result<ExitCode> {
     let Some(name) = args.name.as_deref() else {
         return Err(UsageError("muninn entity needs a NAME or a subcommand".to_owned()).into());
     };
-    let store: EmbeddedStore = super::open_existing_store(config)?;
-    let (index, _) = super::synced_index(config, &store)?;
+    let (store, index) = super::store_and_index(config)?;
     // The local command line is run by the data directory's owner, who may see everything.
     let visibility = Visibility::everything();
     let summary = match index.entity_summary(name, &visibility, args.limit) {

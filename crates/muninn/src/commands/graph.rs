@@ -140,15 +140,15 @@ impl KnowledgeBase {
 }
 
 pub fn run(config: &Config, command: &EntityGraphCommand) -> anyhow::Result<ExitCode> {
-    let store = super::open_existing_store(config)?;
-    let knowledge = KnowledgeBase::load(&store)?;
+    let store = super::open_backend(config, true)?;
+    let knowledge = KnowledgeBase::load(&*store)?;
     match command {
         EntityGraphCommand::Profile(args) => {
-            let (index, _) = super::synced_index(config, &store)?;
-            let assertions = super::resolution::load_assertions(&store)?;
+            let index = super::index_of(config, &store)?;
+            let assertions = super::resolution::load_assertions(&*store)?;
             print_profiles(&knowledge, &index, &assertions, args)
         }
-        EntityGraphCommand::Duplicates(args) => super::resolution::duplicates(&store, &knowledge, args),
+        EntityGraphCommand::Duplicates(args) => super::resolution::duplicates(&*store, &knowledge, args),
         EntityGraphCommand::SameAs(args) => {
             drop(knowledge);
             drop(store);
@@ -550,8 +550,8 @@ pub fn watchlist_from_knowledge(
     tlp_floor: Tlp,
     selection: &FromKnowledgeArgs,
 ) -> anyhow::Result<ExitCode> {
-    let mut store = super::open_existing_store(config)?;
-    let named = selected(&store, selection)?;
+    let mut store = super::open_backend(config, true)?;
+    let named = selected(&*store, selection)?;
     // Never marked lower than what it is made of.
     let tlp = named.iter().map(|object| object.tlp.unwrap_or(Tlp::AmberStrict)).fold(tlp_floor, Tlp::max);
     let entries: Vec<Entry> = named
@@ -563,7 +563,7 @@ pub fn watchlist_from_knowledge(
             note: format!("{} from the knowledge base", object.object_type),
         })
         .collect();
-    let (list, warnings) = super::screen::store_watchlist(&mut store, name, owner, tlp, entries)?;
+    let (list, warnings) = super::screen::store_watchlist(&mut *store, name, owner, tlp, entries)?;
     if selection.json {
         output::print_json(&json!({
             "watchlist": name, "version": list.version, "entries": list.entries.len(),

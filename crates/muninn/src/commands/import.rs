@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use muninn_api::catalog::WARNINGLIST_TABLE;
 use muninn_extract::WarningList;
-use muninn_store::{Document, ItemStore};
+use muninn_store::Document;
 use serde_json::json;
 
 use crate::UsageError;
@@ -84,7 +84,7 @@ fn warninglists(config: &Config, dir: &Path, as_json: bool) -> anyhow::Result<Ex
             Err(error) => problems.push(format!("{}: {error}", file.display())),
         }
     }
-    let mut store = super::open_store(config)?;
+    let mut store = super::open_backend(config, false)?;
     let count = documents.len();
     store.put_documents(documents)?;
     if as_json {

@@ -82,11 +82,11 @@ pub fn run(
     tlp_floor: Option<Tlp>,
     as_json: bool,
 ) -> anyhow::Result<ExitCode> {
-    let mut store = super::open_store(config)?;
+    let mut store = super::open_backend(config, false)?;
     let mut reports = Vec::new();
     let mut rejected = 0;
     for file in files {
-        let report = match import_file(&mut store, file, tlp_floor) {
+        let report = match import_file(&mut *store, file, tlp_floor) {
             Ok(report) => report,
             Err(error) if error.downcast_ref::<UsageError>().is_some() => {
                 // A file refused as a whole (unreadable, no header, unknown column): say so, go on.

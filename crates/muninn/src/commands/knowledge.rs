@@ -14,7 +14,7 @@ use muninn_stix::{
     ImportConfig, ImportReport, KnownObjects, KnownVersion, LATEST_TABLE, Outcome, StixObject, StixTimestamp,
     VERSION_TABLE, documents, import_bundle,
 };
-use muninn_store::{AppendBatch, Document, EmbeddedStore, ItemStore, StoreError};
+use muninn_store::{AppendBatch, Document, ItemStore, StoreError};
 use serde_json::json;
 
 use crate::cli::{ExportCommand, ImportCommand, SanctionsFormat};
@@ -145,12 +145,12 @@ pub fn import(config: &Config, command: &ImportCommand) -> anyhow::Result<Option
 }
 
 fn stix(config: &Config, files: &[PathBuf], as_json: bool) -> anyhow::Result<ExitCode> {
-    let mut store = super::open_store(config)?;
+    let mut store = super::open_backend(config, false)?;
     let mut reports = Vec::new();
     let mut rejected = 0;
     for file in files {
         let bytes = read_file(file)?;
-        let (report, documents) = match import_against_store(&store, &bytes) {
+        let (report, documents) = match import_against_store(&*store, &bytes) {
             Ok(imported) => imported,
             Err(error) => {
                 // A bundle refused as a whole (not JSON, over the limits): say so, go on.
@@ -348,8 +348,8 @@ fn sanctions(
     let bytes = read_file(file)?;
     let alt = alt.map(read_file).transpose()?;
     let (objects, problems) = sanctions_identities(format, &bytes, alt.as_deref())?;
-    let mut store = super::open_store(config)?;
-    let done = store_undated(&mut store, &objects, problems, Timestamp::now())?;
+    let mut store = super::open_backend(config, false)?;
+    let done = store_undated(&mut *store, &objects, problems, Timestamp::now())?;
     let name = file.display().to_string();
     if as_json {
         output::print_json(&json!({
@@ -370,13 +370,13 @@ fn sanctions(
 }
 
 fn galaxy(config: &Config, files: &[PathBuf], as_json: bool) -> anyhow::Result<ExitCode> {
-    let mut store = super::open_store(config)?;
+    let mut store = super::open_backend(config, false)?;
     let mut reports = Vec::new();
     let mut problems = 0;
     for file in files {
         let bytes = read_file(file)?;
         let name = file.display().to_string();
-        match import_galaxy(&mut store, &bytes, Timestamp::now()) {
+        match import_galaxy(&mut *store, &bytes, Timestamp::now()) {
             Ok(done) => {
                 problems += done.problems.len();
                 reports.push(json!({
@@ -439,8 +439,8 @@ fn misp(
     tlp_floor: Option<Tlp>,
     as_json: bool,
 ) -> anyhow::Result<ExitCode> {
-    let mut store = super::open_store(config)?;
-    let (screener, _) = super::screen::load_screener(&store, &[])?;
+    let mut store = super::open_backend(config, false)?;
+    let (screener, _) = super::screen::load_screener(&*store, &[])?;
     let mut reports = Vec::new();
     let mut rejected = 0;
     for file in files {
@@ -455,7 +455,7 @@ fn misp(
         };
         let mapping = muninn_misp::to_stix(&event);
         let bundle = json!({"type": "bundle", "id": "bundle--00000000-0000-4000-8000-000000000000", "objects": mapping.objects});
-        let (report, mut documents) = import_against_store(&store, bundle.to_string().as_bytes())?;
+        let (report, mut documents) = import_against_store(&*store, bundle.to_string().as_bytes())?;
         rejected += report.counts().rejected;
         // The event's text as an item: never marked lower than the event (or the floor).
         let tlp = mapping.tlp.unwrap_or(Tlp::Amber).max(tlp_floor.unwrap_or(Tlp::Clear));
@@ -527,7 +527,7 @@ fn slug(name: &str) -> String {
 }
 
 pub fn export(config: &Config, command: &ExportCommand) -> anyhow::Result<ExitCode> {
-    let store = super::open_existing_store(config)?;
+    let store = super::open_backend(config, true)?;
     let (text, count) = match command {
         ExportCommand::Stix { query: Some(query), info, .. } => {
             let (event, _) = misp_event_of_query(config, &store, query, info.as_deref())?;
@@ -535,15 +535,15 @@ pub fn export(config: &Config, command: &ExportCommand) -> anyhow::Result<ExitCo
             muninn_api::export::event_as_stix_bundle(&event)?
         }
         ExportCommand::Stix { types, around: Some(around), around_type, depth, .. } => {
-            let knowledge = super::graph::KnowledgeBase::load(&store)?;
+            let knowledge = super::graph::KnowledgeBase::load(&*store)?;
             let objects = knowledge.neighbourhood_objects(around, around_type.as_deref(), *depth)?;
             let selected: Vec<&StixObject> = objects
                 .into_iter()
                 .filter(|object| types.is_empty() || types.iter().any(|t| t == object.object_type()))
                 .collect();
-            bundle_of(&store, &selected)?
+            bundle_of(&*store, &selected)?
         }
-        ExportCommand::Stix { types, .. } => export_stix(&store, types)?,
+        ExportCommand::Stix { types, .. } => export_stix(&*store, types)?,
         ExportCommand::Misp { query, info, .. } => {
             let (event, count) = misp_event_of_query(config, &store, query, info.as_deref())?;
             (serde_json::to_string_pretty(&event)?, count)
@@ -563,7 +563,7 @@ pub fn export(config: &Config, command: &ExportCommand) -> anyhow::Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
-fn export_stix(store: &EmbeddedStore, types: &[String]) -> anyhow::Result<(String, usize)> {
+fn export_stix(store: &dyn ItemStore, types: &[String]) -> anyhow::Result<(String, usize)> {
     let mut objects = Vec::new();
     for (key, value) in muninn_api::catalog::all_documents(store, LATEST_TABLE)? {
         let text = String::from_utf8(value).with_context(|| format!("stored object {key} is not UTF-8"))?;
@@ -579,7 +579,7 @@ fn export_stix(store: &EmbeddedStore, types: &[String]) -> anyhow::Result<(Strin
 
 /// `objects` as a bundle with the marking definitions they use; the bundle and its object
 /// count.
-fn bundle_of(store: &EmbeddedStore, objects: &[&StixObject]) -> anyhow::Result<(String, usize)> {
+fn bundle_of(store: &dyn ItemStore, objects: &[&StixObject]) -> anyhow::Result<(String, usize)> {
     let mut random = [0u8; 16];
     getrandom::fill(&mut random).map_err(|error| anyhow::anyhow!("no randomness: {error}"))?;
     let known = StoredObjects::new(store);
@@ -590,12 +590,12 @@ fn bundle_of(store: &EmbeddedStore, objects: &[&StixObject]) -> anyhow::Result<(
 /// The indicators of the items `query` finds as one MISP event, and how many attributes it has.
 fn misp_event_of_query(
     config: &Config,
-    store: &EmbeddedStore,
+    store: &super::Backend,
     query: &str,
     info: Option<&str>,
 ) -> anyhow::Result<(serde_json::Value, usize)> {
     let parsed = muninn_query::parse(query, Timestamp::now())?;
-    let (index, _) = super::synced_index(config, store)?;
+    let index = super::index_of(config, store)?;
     let visibility = Visibility::everything();
     let results = index.search(&SearchRequest {
         query: &parsed,

@@ -21,8 +21,8 @@ pub fn run(config: &Config, args: &MatchArgs) -> anyhow::Result<std::process::Ex
         return Err(UsageError(format!("--threshold {threshold} is not between 0 and 1")).into());
     }
     let options = MatchOptions { threshold, limit: args.limit };
-    let store = super::open_existing_store(config)?;
-    let matcher = load_matcher(&store, &args.lists)?;
+    let store = super::open_backend(config, true)?;
+    let matcher = load_matcher(&*store, &args.lists)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut scratch = Scratch::default();

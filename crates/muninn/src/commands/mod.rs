@@ -54,6 +54,26 @@ impl Backend {
     }
 }
 
+/// A backend is used as the trait (`&backend` where a `&dyn ItemStore` is wanted).
+impl std::ops::Deref for Backend {
+    type Target = dyn ItemStore;
+    fn deref(&self) -> &(dyn ItemStore + 'static) {
+        match self {
+            Backend::Embedded(store) => store,
+            Backend::Cluster(store) => store,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Backend {
+    fn deref_mut(&mut self) -> &mut (dyn ItemStore + 'static) {
+        match self {
+            Backend::Embedded(store) => store,
+            Backend::Cluster(store) => store,
+        }
+    }
+}
+
 /// The configured store: the cluster's, else the data directory (which must exist already
 /// when `must_exist`, for commands that only read).
 pub fn open_backend(config: &Config, must_exist: bool) -> anyhow::Result<Backend> {
@@ -85,6 +105,23 @@ pub fn synced_index(
     let mut index = entities::open_index(&config.data_dir, store)?;
     let report = index.sync(store)?;
     Ok((index, report))
+}
+
+/// The configured store (which must exist) and its full-text index as searches see it: the data
+/// directory's, caught up with its log, or the cluster's published shards.
+pub fn store_and_index(config: &Config) -> anyhow::Result<(Backend, muninn_index::SearchIndex)> {
+    let backend = open_backend(config, true)?;
+    let index = index_of(config, &backend)?;
+    Ok((backend, index))
+}
+
+/// The full-text index of `backend` as searches see it: the data directory's, caught up with
+/// its log, or the cluster's published shards.
+pub fn index_of(config: &Config, backend: &Backend) -> anyhow::Result<muninn_index::SearchIndex> {
+    Ok(match backend {
+        Backend::Embedded(store) => synced_index(config, store)?.0,
+        Backend::Cluster(store) => cluster::searcher(config, store)?,
+    })
 }
 
 /// The name of an imported list: the one given, else the file's stem, else `fallback`.

@@ -126,8 +126,8 @@ pub fn duplicates(
 
 /// `muninn entity same-as`.
 pub fn same_as(config: &Config, args: &SameAsArgs) -> anyhow::Result<ExitCode> {
-    let mut store = super::open_existing_store(config)?;
-    let knowledge = KnowledgeBase::load(&store)?;
+    let mut store = super::open_backend(config, true)?;
+    let knowledge = KnowledgeBase::load(&*store)?;
     let first = knowledge.resolve_one(&args.first, None)?.id().to_string();
     let second = knowledge.resolve_one(&args.second, None)?.id().to_string();
     if first == second {

@@ -127,12 +127,7 @@ fn read_password(from_env: Option<&str>) -> anyhow::Result<String> {
 }
 
 pub fn admin(config: &Config, command: &AdminCommand) -> anyhow::Result<ExitCode> {
-    let mut backend = super::open_backend(config, false)?;
-    // Servers may be appending to the audit chain: this command's entries wait their turn.
-    let _audit_chain = match &backend {
-        super::Backend::Cluster(_) => Some(super::cluster::lock_audit_chain(config)?),
-        super::Backend::Embedded(_) => None,
-    };
+    let (mut backend, _audit_chain) = open_for_audit(config, false)?;
     let store = backend.store_mut();
     match command {
         AdminCommand::OrgAdd { id, name, clients } => {
@@ -152,13 +147,27 @@ pub fn admin(config: &Config, command: &AdminCommand) -> anyhow::Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
+/// The configured store, and on a cluster the audit chain's lock for the command's run: servers
+/// may be appending to the chain, and this command's entries wait their turn.
+fn open_for_audit(
+    config: &Config,
+    must_exist: bool,
+) -> anyhow::Result<(super::Backend, Option<muninn_cluster::SharedLockGuard>)> {
+    let backend = super::open_backend(config, must_exist)?;
+    let lock = match &backend {
+        super::Backend::Cluster(_) => Some(super::cluster::lock_audit_chain(config)?),
+        super::Backend::Embedded(_) => None,
+    };
+    Ok((backend, lock))
+}
+
 pub fn audit(config: &Config, command: &AuditCommand) -> anyhow::Result<ExitCode> {
-    let mut store = super::open_existing_store(config)?;
+    let (mut store, _audit_chain) = open_for_audit(config, true)?;
     match command {
         AuditCommand::Verify { json } => {
-            let result = muninn_api::audit_log::verify_store(&store)?;
+            let result = muninn_api::audit_log::verify_store(&*store)?;
             let audit = record(None, AuditAction::AuditRead, Outcome::Allowed);
-            write_audited(&mut store, Vec::new(), vec![audit])?;
+            write_audited(&mut *store, Vec::new(), vec![audit])?;
             match result {
                 Ok(verified) => {
                     if *json {
@@ -182,11 +191,13 @@ pub fn audit(config: &Config, command: &AuditCommand) -> anyhow::Result<ExitCode
             }
         }
         AuditCommand::Checkpoint { out } => {
+            // On a cluster the key is this machine's (the data directory may be new).
+            std::fs::create_dir_all(&config.data_dir)?;
             let seed = muninn_api::audit_log::signing_seed(&config.data_dir)?;
             // The checkpoint covers the chain including its own announcement entry.
             let today = jiff::tz::TimeZone::UTC.to_datetime(Timestamp::now()).date();
-            let mut chain = Chain::resume(stored_head(&store)?);
-            let checkpoint = muninn_api::audit_log::append_checkpoint(&mut store, &mut chain, &seed, today)?;
+            let mut chain = Chain::resume(stored_head(&*store)?);
+            let checkpoint = muninn_api::audit_log::append_checkpoint(&mut *store, &mut chain, &seed, today)?;
             let head = chain.head();
             let text = serde_json::to_string_pretty(&checkpoint)?;
             match out {

@@ -112,7 +112,7 @@ fn pull(config: &Config, args: &TaxiiPullArgs) -> anyhow::Result<ExitCode> {
         .into());
     }
 
-    let mut store = super::open_store(config)?;
+    let mut store = super::open_backend(config, false)?;
     let stored: Option<CursorDocument> = match store.document(CURSOR_TABLE, &key)? {
         Some(bytes) => Some(
             serde_json::from_slice(&bytes).with_context(|| format!("stored cursor {key:?} is damaged"))?,
@@ -132,7 +132,7 @@ fn pull(config: &Config, args: &TaxiiPullArgs) -> anyhow::Result<ExitCode> {
     let mut tally = Tally::default();
     let api_root = location.api_root.to_string();
     let mut on_page = |page: &Page<'_>| -> Result<(), CallbackError> {
-        let report = import_page(page, &store)?;
+        let report = import_page(page, &*store)?;
         tally.add(&report);
         let cursor = CursorDocument {
             format: 1,

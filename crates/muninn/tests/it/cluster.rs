@@ -133,6 +133,11 @@ fn live_alerts(port: u16, token: &str, expected: usize) -> std::thread::JoinHand
     })
 }
 
+/// The `--data-dir` of a server's arguments.
+fn serve_dir_of(args: &[String]) -> &str {
+    &args[1]
+}
+
 fn as_strs(args: &[String]) -> Vec<&str> {
     args.iter().map(String::as_str).collect()
 }
@@ -434,6 +439,29 @@ fn cluster_ingest_loses_nothing_when_a_nats_node_and_a_worker_are_killed() {
     let shown = run(&config, &["items", "show", &first_id, "--json"]);
     assert!(shown.status.success(), "{}", String::from_utf8_lossy(&shown.stderr));
     assert!(stdout(&shown).contains("the group reused"), "{}", stdout(&shown));
+
+    // The knowledge base, correlations and the audit chain on the cluster's engines.
+    let bundle = work.path().join("bundle.json");
+    std::fs::write(
+        &bundle,
+        r#"{"type": "bundle", "id": "bundle--2f7c1b9e-8d1a-4a55-9a61-3c1d6c0e5b11", "objects": [
+            {"type": "intrusion-set", "spec_version": "2.1", "id": "intrusion-set--9e7a6c3e-4f4b-4b8e-9a51-1f2d3c4b5a60",
+             "created": "2024-01-01T00:00:00.000Z", "modified": "2024-01-01T00:00:00.000Z",
+             "name": "Sandworm Team", "aliases": ["Voodoo Bear"]}]}"#,
+    )
+    .expect("bundle");
+    let imported = json(&run(&config, &["import", "stix", "--json", bundle.to_str().expect("path")]));
+    assert_eq!(imported["files"][0]["stored"], 1, "{imported}");
+    let exported = run(&config, &["export", "stix", "--type", "intrusion-set"]);
+    assert!(stdout(&exported).contains("Voodoo Bear"), "{}", String::from_utf8_lossy(&exported.stderr));
+    let profile =
+        run(&config, &["--data-dir", serve_dir_of(&args_a), "entity", "profile", "Voodoo Bear", "--json"]);
+    assert!(stdout(&profile).contains("Sandworm Team"), "{}", String::from_utf8_lossy(&profile.stderr));
+    let indicator =
+        json(&run(&config, &["--data-dir", serve_dir_of(&args_a), "indicator", "203.0.113.7", "--json"]));
+    assert!(indicator["count"].as_u64().expect("count") > 0, "{indicator}");
+    let verified = json(&run(&config, &["audit", "verify", "--json"]));
+    assert_eq!(verified["valid"], true, "{verified}");
 
     // A command that needs an embedded data directory says so.
     let refused = run(&config, &["reindex"]);
