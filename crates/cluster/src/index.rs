@@ -125,12 +125,15 @@ pub struct IndexWorkerReport {
 /// `cache_dir/shard-N`) up to date with the record tables, and publishes it after each batch.
 /// `open` opens (or creates) a shard's index in a directory with the knowledge base's
 /// gazetteer and warning lists. A shard's state is its published manifest: a worker that
-/// claims it starts from there, whatever is on its own disk.
+/// claims it starts from there, whatever is on its own disk. `knowledge_changed` says whether
+/// the gazetteer or the warning lists changed since it was last asked (every few seconds):
+/// then every shard is opened again with them, and its next sync rebuilds it.
 pub fn run_index_worker(
     config: &ClusterConfig,
     cache_dir: &Path,
     max_shards: u32,
     open: &mut dyn FnMut(&Path) -> Result<SearchIndex, String>,
+    knowledge_changed: &mut dyn FnMut() -> Result<bool, String>,
     idle_exit: Option<Duration>,
     stop: &AtomicBool,
 ) -> Result<IndexWorkerReport, ClusterError> {
@@ -146,7 +149,25 @@ pub fn run_index_worker(
     let mut shards: Vec<Shard> = Vec::new();
     let mut report = IndexWorkerReport::default();
     let mut last_progress = Instant::now();
+    let mut knowledge_checked = Instant::now();
     while !stop.load(Ordering::Relaxed) {
+        if knowledge_checked.elapsed() >= KNOWLEDGE_CHECK {
+            knowledge_checked = Instant::now();
+            match knowledge_changed() {
+                Ok(false) => {}
+                Ok(true) => {
+                    for shard in &mut shards {
+                        shard.index = open(&shard.dir).map_err(ClusterError::Index)?;
+                        tracing::info!(
+                            shard = shard.number,
+                            "the gazetteer or warning lists changed: rebuilding"
+                        );
+                    }
+                    last_progress = Instant::now();
+                }
+                Err(error) => tracing::warn!(%error, "cannot tell whether the gazetteer changed; retrying"),
+            }
+        }
         if (shards.len() as u32) < max_shards {
             for number in 0..config.index_shards {
                 if shards.len() as u32 >= max_shards || shards.iter().any(|s| s.number == number) {
@@ -182,7 +203,7 @@ pub fn run_index_worker(
         };
         let mut indexed = 0;
         for shard in &mut shards {
-            if shard.index.last_seq() < through {
+            if shard.index.last_seq() < through || shard.index.derivation_changed() {
                 let feed = ShardFeed { runtime: &runtime, records: &records, parts: &shard.parts, through };
                 let synced =
                     shard.index.sync(&feed).map_err(|error| ClusterError::Index(error.to_string()))?;
@@ -221,6 +242,9 @@ pub fn run_index_worker(
     }
     Ok(report)
 }
+
+/// How often an index worker asks whether the gazetteer or warning lists changed.
+const KNOWLEDGE_CHECK: Duration = Duration::from_secs(2);
 
 /// A claimed shard's index, as its published manifest left it.
 fn restore_shard(

@@ -211,7 +211,7 @@ impl SearchIndex {
 
     /// Whether the index was derived with another gazetteer or other warning lists than it now
     /// has (the next sync rebuilds it).
-    fn derivation_changed(&self) -> bool {
+    pub fn derivation_changed(&self) -> bool {
         self.last_seq > 0
             && self.committed.as_ref().is_none_or(|p| {
                 p.gazetteer != self.gazetteer.fingerprint() || p.warninglists != self.warninglists

@@ -76,11 +76,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if config.cluster.is_some() && !commands::cluster::runs_in_cluster_mode(&cli.command) {
         return Err(UsageError(
             "this command does not run in cluster mode (the configuration has a [cluster] table): \
-             `demo` and `exercise` make a data directory of their own, `reindex` is the index workers' \
-             work (they rebuild from the records), and `entities` changes the gazetteer that the index \
-             workers index with (change it in a data directory); cluster mode runs: serve, admin, \
-             ingest, search, indicator, related, entity, match, watchlist, screen, alerts, items, \
-             sources, stats, import, export, taxii, audit, worker, cluster"
+             `demo` and `exercise` make a data directory of their own, and `reindex` is the index \
+             workers' work (they rebuild from the records); cluster mode runs every other command"
                 .to_owned(),
         )
         .into());

@@ -124,8 +124,16 @@ fn generated_queries(count: usize, seed: u64) -> Vec<String> {
 fn index_until_idle(config: &ClusterConfig, cache: &Path, max_shards: u32) -> IndexWorkerReport {
     let stop = AtomicBool::new(false);
     let mut open = |dir: &Path| SearchIndex::open(dir).map_err(|error| error.to_string());
-    run_index_worker(config, cache, max_shards, &mut open, Some(Duration::from_secs(2)), &stop)
-        .expect("index worker")
+    run_index_worker(
+        config,
+        cache,
+        max_shards,
+        &mut open,
+        &mut || Ok(false),
+        Some(Duration::from_secs(2)),
+        &stop,
+    )
+    .expect("index worker")
 }
 
 fn search(index: &SearchIndex, text: &str, visibility: &Visibility) -> SearchResults {

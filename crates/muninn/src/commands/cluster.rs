@@ -36,6 +36,7 @@ pub fn runs_in_cluster_mode(command: &Command) -> bool {
             | Command::Related(_)
             | Command::Entity(_)
             | Command::Match(_)
+            | Command::Entities(_)
     )
 }
 
@@ -308,12 +309,30 @@ pub fn worker(config: &Config, command: &WorkerCommand) -> anyhow::Result<ExitCo
             let mut open = |dir: &std::path::Path| {
                 super::entities::open_index_in(dir, &store).map_err(|error| format!("{error:#}"))
             };
+            // The gazetteer's and warning lists' documents written since the last look (by
+            // `muninn entities`, `muninn import warninglists`): any means the shards rebuild.
+            let watched = [super::entities::GAZETTEER_TABLE, muninn_api::catalog::WARNINGLIST_TABLE];
+            let mut seen = store.applied_through()?;
+            let mut knowledge_changed = || -> Result<bool, String> {
+                let now = store.applied_through().map_err(|error| error.to_string())?;
+                let mut changed = false;
+                for table in watched {
+                    let (_, page) =
+                        store.documents_since(table, seen, 1).map_err(|error| error.to_string())?;
+                    changed |= !page.is_empty();
+                }
+                // A change applied after `now` may be seen again next time: one more rebuild,
+                // never one missed.
+                seen = now;
+                Ok(changed)
+            };
             let stop = AtomicBool::new(false);
             let report = muninn_cluster::run_index_worker(
                 cluster,
                 &cache_dir(config, "index"),
                 max_shards.unwrap_or(cluster.index_shards),
                 &mut open,
+                &mut knowledge_changed,
                 idle_exit.map(Duration::from_secs),
                 &stop,
             )?;

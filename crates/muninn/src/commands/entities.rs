@@ -154,13 +154,13 @@ pub fn run(config: &Config, command: &EntitiesCommand) -> anyhow::Result<ExitCod
             super::graph::entities_from_knowledge(config, name, selection)
         }
         EntitiesCommand::Delete { name } => {
-            let mut store = super::open_existing_store(config)?;
+            let mut store = super::open_backend(config, true)?;
             if store.document(GAZETTEER_TABLE, name)?.is_none() {
                 return Err(UsageError(format!("no entity list named {name:?}")).into());
             }
             store.put_documents(vec![Document::delete(GAZETTEER_TABLE, name)])?;
-            let report = open_index(&config.data_dir, &store)?.sync(&store)?;
-            output::print(&format!("deleted entity list {name}; reindexed {} items\n", report.indexed))?;
+            let reindexed = reindex_after_change(config, &store)?;
+            output::print(&format!("deleted entity list {name}; {}\n", reindexed_text(reindexed)))?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -169,19 +169,37 @@ pub fn run(config: &Config, command: &EntitiesCommand) -> anyhow::Result<ExitCod
 fn import_list(config: &Config, args: &EntitiesImportArgs) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
     let name = super::list_name(args.name.as_deref(), &args.file, "entities");
-    let mut store = super::open_store(config)?;
-    let stored = store_list(&mut store, &name, args.format, &bytes, args.kind.as_deref())
+    let mut store = super::open_backend(config, false)?;
+    let stored = store_list(&mut *store, &name, args.format, &bytes, args.kind.as_deref())
         .with_context(|| args.file.display().to_string())?;
-    // The index records the gazetteer it was built with: syncing now rebuilds it with the new one.
-    let report = open_index(&config.data_dir, &store)?.sync(&store)?;
-    print_stored(&name, &stored, report.indexed, args.json)
+    let reindexed = reindex_after_change(config, &store)?;
+    print_stored(&name, &stored, reindexed, args.json)
+}
+
+/// After the gazetteer changed: the data directory's index rebuilt with it now (the items it
+/// indexed again), or on a cluster `None`: its index workers notice and rebuild their shards.
+pub fn reindex_after_change(config: &Config, store: &super::Backend) -> anyhow::Result<Option<u64>> {
+    match store {
+        // The index records the gazetteer it was built with: syncing now rebuilds it.
+        super::Backend::Embedded(store) => {
+            Ok(Some(open_index(&config.data_dir, store)?.sync(store)?.indexed))
+        }
+        super::Backend::Cluster(_) => Ok(None),
+    }
+}
+
+fn reindexed_text(reindexed: Option<u64>) -> String {
+    match reindexed {
+        Some(count) => format!("reindexed {count} items"),
+        None => "the index workers rebuild their shards with it".to_owned(),
+    }
 }
 
 /// Says what [`store_list`] or [`store_entities`] stored and how many items were reindexed.
 pub fn print_stored(
     name: &str,
     stored: &StoredList,
-    reindexed: u64,
+    reindexed: Option<u64>,
     as_json: bool,
 ) -> anyhow::Result<ExitCode> {
     let StoredList { version, entities, kind, warnings, common_words } = stored;
@@ -199,7 +217,8 @@ pub fn print_stored(
         eprintln!("warning: ... and {} more", warnings.len() - 50);
     }
     let mut text = format!(
-        "stored entity list {name} (version {version}): {entities} {kind} entities; reindexed {reindexed} items\n"
+        "stored entity list {name} (version {version}): {entities} {kind} entities; {}\n",
+        reindexed_text(reindexed)
     );
     if !common_words.is_empty() {
         text.push_str(&format!(
@@ -226,8 +245,8 @@ fn galaxy_type(bytes: &[u8]) -> Option<String> {
 }
 
 fn list(config: &Config, with_entities: bool, as_json: bool) -> anyhow::Result<ExitCode> {
-    let store = super::open_existing_store(config)?;
-    let lists = load_lists(&store)?;
+    let store = super::open_backend(config, true)?;
+    let lists = load_lists(&*store)?;
     if as_json {
         let lists: Vec<_> = lists
             .iter()

@@ -525,8 +525,8 @@ pub fn entities_from_knowledge(
     name: &str,
     selection: &FromKnowledgeArgs,
 ) -> anyhow::Result<ExitCode> {
-    let mut store = super::open_existing_store(config)?;
-    let named = selected(&store, selection)?;
+    let mut store = super::open_backend(config, true)?;
+    let named = selected(&*store, selection)?;
     let entities: Vec<Entity> = named
         .iter()
         .map(|object| Entity {
@@ -536,10 +536,10 @@ pub fn entities_from_knowledge(
             kind: object.object_type.clone(),
         })
         .collect();
-    let mut stored = super::entities::store_entities(&mut store, name, "stix", entities, Vec::new())?;
+    let mut stored = super::entities::store_entities(&mut *store, name, "stix", entities, Vec::new())?;
     stored.kind = selection.types.join(", ");
-    let report = super::entities::open_index(&config.data_dir, &store)?.sync(&store)?;
-    super::entities::print_stored(name, &stored, report.indexed, selection.json)
+    let reindexed = super::entities::reindex_after_change(config, &store)?;
+    super::entities::print_stored(name, &stored, reindexed, selection.json)
 }
 
 /// `muninn watchlist from-knowledge`: the names as a watchlist, one name entry per object.

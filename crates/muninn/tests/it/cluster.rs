@@ -462,6 +462,38 @@ fn cluster_ingest_loses_nothing_when_a_nats_node_and_a_worker_are_killed() {
     assert!(indicator["count"].as_u64().expect("count") > 0, "{indicator}");
     let verified = json(&run(&config, &["audit", "verify", "--json"]));
     assert_eq!(verified["valid"], true, "{verified}");
+    // The knowledge base's names into the gazetteer: the running index worker rebuilds its
+    // shards with it, and items that name the actor by its alias are found by the entity.
+    let extra = work.path().join("voodoo.jsonl");
+    let notes: String = (0..5)
+        .map(|n| format!("{{\"title\": \"Note {n}\", \"body\": \"Voodoo Bear was seen again, note {n}.\", \"tlp\": \"green\"}}\n"))
+        .collect();
+    std::fs::write(&extra, notes).expect("notes");
+    ingest(&config, &extra);
+    let made = run(&config, &["entities", "from-knowledge", "--name", "actors", "--types", "intrusion-set"]);
+    assert!(
+        stdout(&made).contains("index workers rebuild"),
+        "{}{}",
+        stdout(&made),
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let started = Instant::now();
+    loop {
+        let found = run(
+            &config,
+            &["--data-dir", serve_dir_of(&args_a), "search", "--json", "entity:\"Sandworm Team\""],
+        );
+        if found.status.success() && json(&found)["total"] == 5 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "the shards were not rebuilt with the gazetteer: {}{}",
+            stdout(&found),
+            String::from_utf8_lossy(&found.stderr)
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
 
     // A command that needs an embedded data directory says so.
     let refused = run(&config, &["reindex"]);
