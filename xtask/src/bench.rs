@@ -195,11 +195,13 @@ fn search(root: &Path, quick: bool) -> anyhow::Result<()> {
         figures,
         "Generated multilingual news items (muninn-exercise, seed 11) stored, then indexed by `muninn-index` \
          (four-language analysis, keyword, date and visibility fields) and, as the baseline, by bare tantivy \
-         (title and body, default tokenizer) in the same run. Index MB/s per core = title and body bytes / \
-         wall time / cores. Queries: 10 kinds (terms, Russian term, phrase, boolean, fuzzy, wildcard, date \
-         range; three with facets and a daily histogram), 5 runs each, limit 20; p50/p99 over all runs. \
-         overhead_vs_tantivy: median over the facet-free queries of Muninn's median latency / bare tantivy's \
-         (the date clause is dropped for the bare side, which has no date field).",
+         (title, body and date, default tokenizer, the same writer memory) in the same run. Index MB/s per \
+         core = title and body bytes / wall time / cores. Queries: 10 kinds (terms, Russian term, phrase, \
+         boolean, fuzzy, wildcard, date range; three with facets and a daily histogram), 25 runs each, limit 20, \
+         each timed from the query's text to its page on both sides (Muninn parses, translates and reads the \
+         hits' item ids; the bare side builds its tantivy query, top 20 by score and the count); p50/p99 \
+         over all runs. overhead_vs_tantivy: median over the 7 facet-free queries of Muninn's median latency / \
+         bare tantivy's; each query's hits on both sides are listed (Muninn's stemming finds more for some).",
     )
 }
 

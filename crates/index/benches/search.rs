@@ -10,9 +10,11 @@ use std::time::Instant;
 use muninn_index::{SearchIndex, SearchRequest, Visibility};
 use muninn_model::{AdmiraltyGrade, ItemDraft, LanguageTag, Markings, SourceId};
 use muninn_store::{AppendBatch, EmbeddedStore, ItemStore, StoreConfig};
+use std::ops::Bound;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, FuzzyTermQuery, Occur, QueryParser, RegexQuery};
-use tantivy::schema::{STORED, Schema, TEXT};
+
+use tantivy::query::{BooleanQuery, FuzzyTermQuery, Occur, QueryParser, RangeQuery, RegexQuery, TermQuery};
+use tantivy::schema::{FAST, INDEXED, IndexRecordOption, STORED, Schema, TEXT};
 use tantivy::{Index, IndexWriter, Term, doc};
 
 /// The query mix: terms, phrases, boolean, wildcard, fuzzy, date range, with and without facets.
@@ -28,7 +30,8 @@ const QUERIES: [(&str, &str, bool); 10] = [
     ("boolean-facets", "ukraine OR украина", true),
     ("all-facets", "*", true),
 ];
-const RUNS: usize = 5;
+/// Runs of each query (`MUNINN_BENCH_RUNS` to profile with more).
+const RUNS: usize = 25;
 
 fn either(
     title: tantivy::schema::Field,
@@ -38,7 +41,64 @@ fn either(
     Box::new(BooleanQuery::new(vec![(Occur::Should, make(title)), (Occur::Should, make(body))]))
 }
 
+/// The bare side's tantivy query for a query of the mix: the same query on the bare fields, built
+/// directly where tantivy's parser has no syntax for it (fuzzy, wildcard, a date range) or reads
+/// it otherwise (its `AND NOT` found nothing); the hits of both sides are reported. `None` for
+/// the facet queries (the bare index has no fields to count).
+fn bare_query(
+    name: &str,
+    text: &str,
+    facets: bool,
+    parser: &QueryParser,
+    [title, body, date]: [tantivy::schema::Field; 3],
+) -> Option<Box<dyn tantivy::query::Query>> {
+    let words = |word: &str| {
+        either(title, body, |field| {
+            Box::new(TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs))
+        })
+    };
+    match name {
+        "fuzzy" => Some(either(title, body, |field| {
+            Box::new(FuzzyTermQuery::new(Term::from_field_text(field, "sandwrm"), 1, true))
+        })),
+        "wildcard" => {
+            Some(either(title, body, |field| Box::new(RegexQuery::from_pattern("ransom.*", field).unwrap())))
+        }
+        "boolean" => Some(Box::new(BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, words("lazarus")),
+                    (Occur::Should, words("turla")),
+                ])) as Box<dyn tantivy::query::Query>,
+            ),
+            (Occur::MustNot, words("phishing")),
+        ]))),
+        "date-range" => {
+            let day = |text: &str| {
+                let at: jiff::Timestamp = text.parse().unwrap();
+                Term::from_field_date(date, tantivy::DateTime::from_timestamp_secs(at.as_second()))
+            };
+            Some(Box::new(BooleanQuery::new(vec![
+                (Occur::Must, words("apt28")),
+                (
+                    Occur::Must,
+                    Box::new(RangeQuery::new(
+                        Bound::Included(day("2026-01-05T00:00:00Z")),
+                        Bound::Included(day("2026-01-20T23:59:59Z")),
+                    )) as Box<dyn tantivy::query::Query>,
+                ),
+            ])))
+        }
+        _ if facets => None,
+        _ => parser.parse_query(text).ok(),
+    }
+}
+
 fn percentile(values: &mut [f64], p: f64) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
     values.sort_by(|a, b| a.total_cmp(b));
     values[((values.len() as f64 - 1.0) * p).round() as usize]
 }
@@ -74,11 +134,11 @@ fn main() {
     let mut store = EmbeddedStore::open(&work.path().join("data"), StoreConfig::default()).unwrap();
     let mut text_bytes = 0u64;
     let mut batch = Vec::with_capacity(8192);
-    let mut bare_docs: Vec<(String, String)> = Vec::new();
+    let mut bare_docs: Vec<(String, String, i64)> = Vec::new();
     for index in 0..items {
         let news = generator.news(index);
         text_bytes += (news.title.len() + news.body.len()) as u64;
-        bare_docs.push((news.title.clone(), news.body.clone()));
+        bare_docs.push((news.title.clone(), news.body.clone(), news.published.as_second()));
         batch.push(
             ItemDraft {
                 source: SourceId::new(news.source).unwrap(),
@@ -118,13 +178,16 @@ fn main() {
     let mut builder = Schema::builder();
     let title = builder.add_text_field("title", TEXT);
     let body = builder.add_text_field("body", TEXT | STORED);
+    let date = builder.add_date_field("date", INDEXED | FAST);
     std::fs::create_dir_all(work.path().join("bare")).unwrap();
     let bare = Index::create_in_dir(work.path().join("bare"), builder.build()).unwrap();
     let started = Instant::now();
     {
-        let mut writer: IndexWriter = bare.writer(200 << 20).unwrap();
-        for (t, b) in &bare_docs {
-            writer.add_document(doc!(title => t.as_str(), body => b.as_str())).unwrap();
+        // The same writer memory as Muninn's (it decides how many segments an index ends with).
+        let mut writer: IndexWriter = bare.writer(muninn_index::WRITER_HEAP_BYTES).unwrap();
+        for (t, b, when) in &bare_docs {
+            let when = tantivy::DateTime::from_timestamp_secs(*when);
+            writer.add_document(doc!(title => t.as_str(), body => b.as_str(), date => when)).unwrap();
         }
         writer.commit().unwrap();
         writer.wait_merging_threads().unwrap();
@@ -133,6 +196,7 @@ fn main() {
     drop(bare_docs);
     let bare_reader = bare.reader().unwrap();
     let bare_searcher = bare_reader.searcher();
+    println!("segments: muninn {}, bare {}", index.segment_count(), bare_searcher.segment_readers().len());
     let mut parser = QueryParser::for_index(&bare, vec![title, body]);
     parser.set_conjunction_by_default();
 
@@ -144,49 +208,56 @@ fn main() {
     // Overhead over the queries both sides run alike (no facets: the bare index has no fields to
     // count): the median of the per-query ratios of median latencies.
     let mut ratios = Vec::new();
+    // `MUNINN_BENCH_ONLY=NAME` runs one query of the mix (to profile it).
+    let only = std::env::var("MUNINN_BENCH_ONLY").ok();
     for (name, text, facets) in QUERIES {
-        let parsed = muninn_query::parse(text, now).unwrap();
-        let request = SearchRequest {
-            query: &parsed,
-            visibility: &visibility,
-            limit: 20,
-            after: None,
-            facets,
-            histogram: facets,
+        if only.as_deref().is_some_and(|only| only != name) {
+            continue;
+        }
+        // Both sides are timed from the query's text to their page: Muninn parses and
+        // translates, the bare side builds its tantivy query (a regex is compiled then).
+        let search = || {
+            let parsed = muninn_query::parse(text, now).unwrap();
+            let request = SearchRequest {
+                query: &parsed,
+                visibility: &visibility,
+                limit: 20,
+                after: None,
+                facets,
+                histogram: facets,
+            };
+            index.search(&request).unwrap().total
         };
-        // The bare query: the same kind of tantivy query on the bare fields (tantivy's parser has
-        // no fuzzy or wildcard syntax, so those two are built directly; the bare index has no
-        // date field, so the date clause is dropped).
-        let bare_query: Option<Box<dyn tantivy::query::Query>> = match name {
-            "fuzzy" => Some(either(title, body, |field| {
-                Box::new(FuzzyTermQuery::new(Term::from_field_text(field, "sandwrm"), 1, true))
-            })),
-            "wildcard" => Some(either(title, body, |field| {
-                Box::new(RegexQuery::from_pattern("ransom.*", field).unwrap())
-            })),
-            _ if facets => None,
-            _ => parser.parse_query(&text.replace(" date:[2026-01-05 TO 2026-01-20]", "")).ok(),
+        let bare_query = |name: &str| -> Option<Box<dyn tantivy::query::Query>> {
+            bare_query(name, text, facets, &parser, [title, body, date])
         };
         let mut ours = Vec::new();
         let mut theirs = Vec::new();
         let mut total = 0;
-        for _ in 0..RUNS {
+        let mut bare_total = None;
+        let runs = std::env::var("MUNINN_BENCH_RUNS").ok().and_then(|n| n.parse().ok()).unwrap_or(RUNS);
+        for _ in 0..runs {
             let started = Instant::now();
-            total = index.search(&request).unwrap().total;
+            total = search();
             ours.push(started.elapsed().as_secs_f64() * 1000.0);
-            if let Some(query) = &bare_query {
-                let started = Instant::now();
-                let _ =
-                    bare_searcher.search(query, &(TopDocs::with_limit(20).order_by_score(), Count)).unwrap();
+            let started = Instant::now();
+            if let Some(query) = bare_query(name) {
+                let (_, count) =
+                    bare_searcher.search(&query, &(TopDocs::with_limit(20).order_by_score(), Count)).unwrap();
+                bare_total = Some(count);
                 theirs.push(started.elapsed().as_secs_f64() * 1000.0);
             }
         }
         let ours_median = percentile(&mut ours.clone(), 0.5);
         let theirs_median = if theirs.is_empty() { f64::NAN } else { percentile(&mut theirs.clone(), 0.5) };
-        println!("{name:16} {total:>8} hits  muninn {ours_median:8.2} ms  bare {theirs_median:8.2} ms");
+        println!(
+            "{name:16} {total:>8} hits  muninn {ours_median:8.2} ms  bare {theirs_median:8.2} ms ({bare_total:?} hits)"
+        );
         per_query.insert(
             name.to_owned(),
-            serde_json::json!({ "hits": total, "muninn_ms": ours_median, "bare_ms": theirs_median }),
+            serde_json::json!({
+                "hits": total, "muninn_ms": ours_median, "bare_ms": theirs_median, "bare_hits": bare_total,
+            }),
         );
         if !facets && !theirs.is_empty() {
             ratios.push(ours_median / theirs_median);

@@ -213,9 +213,10 @@ impl SearchIndex {
             dated.clear();
         }
         let mut mentions = Vec::with_capacity(dated.len());
+        let mut ids = crate::search::ItemIds::new(self, &searcher);
         for (date, seq, address) in dated {
             let date = (date != i64::MIN).then(|| Timestamp::from_second(date).ok()).flatten();
-            mentions.push(Mention { id: crate::search::item_id(self, &searcher, address)?, seq, date });
+            mentions.push(Mention { id: ids.get(address)?, seq, date });
         }
         let mut sources: Vec<(String, u64)> = sources.into_iter().collect();
         sources.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -333,6 +334,7 @@ impl SearchIndex {
         }
         ranked.truncate(limit);
         ranked.sort_unstable_by(order);
+        let mut ids = crate::search::ItemIds::new(self, &searcher);
         ranked
             .into_iter()
             .map(|(score, seq, address, positions)| {
@@ -351,13 +353,7 @@ impl SearchIndex {
                         }),
                     }
                 }
-                Ok(Related {
-                    id: crate::search::item_id(self, &searcher, address)?,
-                    seq,
-                    score,
-                    shared,
-                    shared_entities,
-                })
+                Ok(Related { id: ids.get(address)?, seq, score, shared, shared_entities })
             })
             .collect()
     }

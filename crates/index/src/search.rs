@@ -9,7 +9,7 @@ use std::str::FromStr;
 use muninn_model::{ItemId, Timestamp, Tlp};
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::Count;
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query as TantivyQuery, RangeQuery, TermQuery,
 };
@@ -280,9 +280,135 @@ pub(crate) fn visible(
     Ok(Box::new(BooleanQuery::new(vec![(Occur::Must, query), (Occur::Must, Box::new(filter))])))
 }
 
-/// The sort key of a hit: score descending, then sequence ascending.
-fn sort_key(score: Score, seq: u64) -> (Score, u64) {
-    (score, u64::MAX - seq)
+/// A hit as the page collector ranks it: better is greater (score descending, then sequence
+/// ascending: earlier items first among equals).
+#[derive(Debug, Clone, Copy)]
+struct Ranked {
+    score: Score,
+    seq: u64,
+    address: DocAddress,
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Ranked) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+
+impl Eq for Ranked {}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Ranked) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Ranked) -> std::cmp::Ordering {
+        self.score.total_cmp(&other.score).then_with(|| other.seq.cmp(&self.seq))
+    }
+}
+
+/// Collects one page of hits (the best `limit` after the cursor, in the index's order) and
+/// counts every match. A document's sequence number is read only when its score could place
+/// it on the page, so the many matches scored below the page cost no column read (reading one
+/// per match was a short query's largest cost beyond tantivy's own).
+struct PageCollector {
+    limit: usize,
+    after: Option<Cursor>,
+}
+
+struct PageSegment {
+    segment: tantivy::SegmentOrdinal,
+    seqs: Option<std::sync::Arc<dyn tantivy::columnar::ColumnValues<u64>>>,
+    limit: usize,
+    after: Option<Cursor>,
+    /// The best hits so far, worst on top.
+    best: std::collections::BinaryHeap<std::cmp::Reverse<Ranked>>,
+    count: u64,
+}
+
+impl PageSegment {
+    fn seq(&self, doc: tantivy::DocId) -> u64 {
+        self.seqs.as_ref().map_or(0, |column| column.get_val(doc))
+    }
+}
+
+impl tantivy::collector::SegmentCollector for PageSegment {
+    type Fruit = (Vec<Ranked>, u64);
+
+    fn collect(&mut self, doc: tantivy::DocId, score: Score) {
+        self.count += 1;
+        let mut seq = None;
+        if let Some(cursor) = self.after {
+            // Shown on an earlier page: at or before the cursor in the index's order.
+            if score > cursor.score {
+                return;
+            }
+            if score == cursor.score {
+                let known = self.seq(doc);
+                if known <= cursor.seq {
+                    return;
+                }
+                seq = Some(known);
+            }
+        }
+        if self.best.len() >= self.limit
+            && let Some(std::cmp::Reverse(worst)) = self.best.peek()
+        {
+            if score < worst.score {
+                return;
+            }
+            if score == worst.score {
+                let known = *seq.get_or_insert_with(|| self.seq(doc));
+                if known >= worst.seq {
+                    return;
+                }
+            }
+        }
+        let seq = seq.unwrap_or_else(|| self.seq(doc));
+        self.best.push(std::cmp::Reverse(Ranked { score, seq, address: DocAddress::new(self.segment, doc) }));
+        if self.best.len() > self.limit {
+            self.best.pop();
+        }
+    }
+
+    fn harvest(self) -> (Vec<Ranked>, u64) {
+        (self.best.into_iter().map(|std::cmp::Reverse(ranked)| ranked).collect(), self.count)
+    }
+}
+
+impl tantivy::collector::Collector for PageCollector {
+    type Fruit = (Vec<Ranked>, u64);
+    type Child = PageSegment;
+
+    fn for_segment(
+        &self,
+        segment: tantivy::SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<PageSegment> {
+        let seqs = reader.fast_fields().u64("seq").ok().map(|column| column.first_or_default_col(0));
+        Ok(PageSegment {
+            segment,
+            seqs,
+            limit: self.limit,
+            after: self.after,
+            best: std::collections::BinaryHeap::with_capacity(self.limit + 1),
+            count: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<(Vec<Ranked>, u64)>) -> tantivy::Result<(Vec<Ranked>, u64)> {
+        let count = fruits.iter().map(|(_, count)| count).sum();
+        let mut all: Vec<Ranked> = fruits.into_iter().flat_map(|(hits, _)| hits).collect();
+        all.sort_unstable_by(|a, b| b.cmp(a));
+        all.truncate(self.limit);
+        Ok((all, count))
+    }
 }
 
 /// The tantivy query of a request: the user's query under the caller's visibility.
@@ -305,47 +431,32 @@ pub(crate) fn run(
     let query = request_query(index, request)?;
     let searcher = index.reader.searcher();
     let limit = request.limit.clamp(1, 10_000);
-    let after = request.after.map(|cursor| sort_key(cursor.score, cursor.seq));
-    let top = TopDocs::with_limit(limit).tweak_score(move |segment: &SegmentReader| {
-        let seqs = segment.fast_fields().u64("seq").ok().map(|column| column.first_or_default_col(0));
-        move |doc, score: Score| {
-            let seq = seqs.as_ref().map_or(0, |column| column.get_val(doc));
-            let key = sort_key(score, seq);
-            match after {
-                // Already shown on an earlier page: sorted below every real hit.
-                Some(cursor) if key >= cursor => (f32::NEG_INFINITY, 0),
-                _ => key,
-            }
-        }
-    });
-    let (top_docs, total, aggregated) = if request.facets || request.histogram {
+    let page = PageCollector { limit, after: request.after };
+    let ((top_docs, total), aggregated) = if request.facets || request.histogram {
         let aggregations: Aggregations = serde_json::from_value(aggregation_request(request))
             .map_err(|e| IndexError::Query(format!("aggregation request: {e}")))?;
         let context =
             AggContextParams::new(AggregationLimitsGuard::default(), index.index.tokenizers().clone());
         let collector = AggregationCollector::from_aggs(aggregations, context);
-        let collector = (top, Count, collector);
-        let (top_docs, total, aggregated) = match statistics {
+        let collector = (page, collector);
+        let (page, aggregated) = match statistics {
             Some(statistics) => searcher.search_with_statistics_provider(&*query, &collector, statistics),
             None => searcher.search(&*query, &collector),
         }
         .map_err(engine)?;
-        (top_docs, total, Some(aggregated))
+        (page, Some(aggregated))
     } else {
-        let collector = (top, Count);
-        let (top_docs, total) = match statistics {
-            Some(statistics) => searcher.search_with_statistics_provider(&*query, &collector, statistics),
-            None => searcher.search(&*query, &collector),
+        let page = match statistics {
+            Some(statistics) => searcher.search_with_statistics_provider(&*query, &page, statistics),
+            None => searcher.search(&*query, &page),
         }
         .map_err(engine)?;
-        (top_docs, total, None)
+        (page, None)
     };
     let mut hits = Vec::with_capacity(top_docs.len());
-    for ((score, reversed_seq), address) in top_docs {
-        if score == f32::NEG_INFINITY {
-            continue;
-        }
-        hits.push(Hit { id: item_id(index, &searcher, address)?, seq: u64::MAX - reversed_seq, score });
+    let mut ids = ItemIds::new(index, &searcher);
+    for ranked in top_docs {
+        hits.push(Hit { id: ids.get(ranked.address)?, seq: ranked.seq, score: ranked.score });
     }
     let next = (hits.len() == limit)
         .then(|| hits.last().map(|hit| Cursor { score: hit.score, seq: hit.seq }))
@@ -397,7 +508,7 @@ pub(crate) fn run(
     } else {
         Vec::new()
     };
-    Ok(SearchResults { total: total as u64, hits, facets, histogram, next })
+    Ok(SearchResults { total, hits, facets, histogram, next })
 }
 
 fn aggregation_request(request: &SearchRequest<'_>) -> serde_json::Value {
@@ -425,21 +536,46 @@ fn aggregation_request(request: &SearchRequest<'_>) -> serde_json::Value {
     serde_json::Value::Object(aggregations)
 }
 
-/// A hit's item id, from the two id columns.
-pub(crate) fn item_id(
-    index: &SearchIndex,
-    searcher: &tantivy::Searcher,
-    address: DocAddress,
-) -> Result<ItemId, IndexError> {
-    let fast_fields = searcher.segment_reader(address.segment_ord).fast_fields();
-    let half = |name: &str| -> Result<u64, IndexError> {
-        let column = fast_fields.u64(name).map_err(|e| IndexError::engine(&index.dir, e))?;
-        Ok(column.first_or_default_col(0).get_val(address.doc_id))
-    };
-    let mut id = [0u8; 16];
-    id[..8].copy_from_slice(&half("id_high")?.to_be_bytes());
-    id[8..].copy_from_slice(&half("id_low")?.to_be_bytes());
-    Ok(ItemId(id))
+/// The id columns of one segment.
+type IdColumns = (
+    std::sync::Arc<dyn tantivy::columnar::ColumnValues<u64>>,
+    std::sync::Arc<dyn tantivy::columnar::ColumnValues<u64>>,
+);
+
+/// Reads hits' item ids from the two id columns, opening each segment's columns once (opening
+/// one looks it up by name in the segment's column directory: per hit, that was most of a
+/// short query's time).
+pub(crate) struct ItemIds<'a> {
+    index: &'a SearchIndex,
+    searcher: &'a tantivy::Searcher,
+    columns: Vec<Option<IdColumns>>,
+}
+
+impl<'a> ItemIds<'a> {
+    pub(crate) fn new(index: &'a SearchIndex, searcher: &'a tantivy::Searcher) -> ItemIds<'a> {
+        ItemIds { index, searcher, columns: vec![None; searcher.segment_readers().len()] }
+    }
+
+    /// The item id of the document at `address`.
+    pub(crate) fn get(&mut self, address: DocAddress) -> Result<ItemId, IndexError> {
+        let slot = self
+            .columns
+            .get_mut(address.segment_ord as usize)
+            .ok_or_else(|| IndexError::Query(format!("no segment {}", address.segment_ord)))?;
+        if slot.is_none() {
+            let fast_fields = self.searcher.segment_reader(address.segment_ord).fast_fields();
+            let column = |name: &str| -> Result<_, IndexError> {
+                let column = fast_fields.u64(name).map_err(|e| IndexError::engine(&self.index.dir, e))?;
+                Ok(column.first_or_default_col(0))
+            };
+            *slot = Some((column("id_high")?, column("id_low")?));
+        }
+        let Some((high, low)) = slot.as_ref() else { unreachable!("filled above") };
+        let mut id = [0u8; 16];
+        id[..8].copy_from_slice(&high.get_val(address.doc_id).to_be_bytes());
+        id[8..].copy_from_slice(&low.get_val(address.doc_id).to_be_bytes());
+        Ok(ItemId(id))
+    }
 }
 
 impl SearchIndex {
@@ -472,6 +608,11 @@ impl SearchIndex {
                 }
             })
             .collect())
+    }
+
+    /// The index's segments (each search visits every one).
+    pub fn segment_count(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
     }
 
     /// The number of indexed items.
