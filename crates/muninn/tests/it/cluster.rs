@@ -23,18 +23,46 @@ fn run(config: &Path, args: &[&str]) -> Output {
     command(config, args).output().expect("muninn runs")
 }
 
-fn start_worker(config: &Path, log: &Path) -> Child {
+/// A process of the test, killed when dropped: a failed assertion leaves no server or worker
+/// running.
+struct Running(Child);
+
+impl std::ops::Deref for Running {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Running {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.0
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_worker(config: &Path, log: &Path) -> Running {
     spawn_logged(config, &["worker", "ingest", "--batch", "256"], log)
 }
 
-fn spawn_logged(config: &Path, args: &[&str], log: &Path) -> Child {
+fn spawn_logged(config: &Path, args: &[&str], log: &Path) -> Running {
     let log = std::fs::File::create(log).expect("worker log");
-    command(config, args).stdout(log.try_clone().expect("log")).stderr(log).spawn().expect("worker starts")
+    command(config, args)
+        .stdout(log.try_clone().expect("log"))
+        .stderr(log)
+        .spawn()
+        .map(Running)
+        .expect("worker starts")
 }
 
-fn kill(mut child: Child) {
-    let _ = child.kill();
-    let _ = child.wait();
+fn kill(child: Running) {
+    drop(child);
 }
 
 fn write_items(path: &PathBuf, from: u64, count: u64) {
@@ -246,7 +274,7 @@ fn cluster_ingest_loses_nothing_when_a_nats_node_and_a_worker_are_killed() {
 
     // Search workers: two processes share the shards' queries; a search through them answers
     // what a search over every shard fetched into one process answers, page after page.
-    let searchers: Vec<Child> = (0..2)
+    let searchers: Vec<Running> = (0..2)
         .map(|n| {
             let dir = work.path().join(format!("search-worker-{n}"));
             spawn_logged(
