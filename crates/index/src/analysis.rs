@@ -42,25 +42,36 @@ fn russian() -> &'static Stemmer {
 /// cache answers most words without running the stemmer.
 const WORD_CACHE_CAPACITY: usize = 200_000;
 
+/// Word -> its folded and stemmed form. foldhash, seeded per process: words come from outside,
+/// and SipHash was a visible share of indexing.
+type WordCache = std::collections::HashMap<Box<str>, Box<str>, foldhash::fast::RandomState>;
+
 thread_local! {
-    static WORD_CACHE: std::cell::RefCell<std::collections::HashMap<Box<str>, Box<str>>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static WORD_CACHE: std::cell::RefCell<WordCache> = std::cell::RefCell::new(WordCache::default());
 }
 
 /// Folds and stems one word (not a Han run) the way the index does.
 pub fn normalize_word(word: &str) -> String {
-    if let Some(hit) = WORD_CACHE.with(|cache| cache.borrow().get(word).map(|stem| stem.to_string())) {
-        return hit;
-    }
-    let normalized = normalize_uncached(word);
+    let mut out = String::new();
+    normalize_word_into(word, &mut out);
+    out
+}
+
+/// [`normalize_word`], appended to `out` (no allocation when the word is cached).
+fn normalize_word_into(word: &str, out: &mut String) {
     WORD_CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
+        if let Some(hit) = cache.get(word) {
+            out.push_str(hit);
+            return;
+        }
+        let normalized = normalize_uncached(word);
+        out.push_str(&normalized);
         if cache.len() >= WORD_CACHE_CAPACITY {
             cache.clear();
         }
-        cache.insert(word.into(), normalized.as_str().into());
+        cache.insert(word.into(), normalized.into_boxed_str());
     });
-    normalized
 }
 
 fn normalize_uncached(word: &str) -> String {
@@ -85,52 +96,11 @@ fn normalize_uncached(word: &str) -> String {
 /// The tokens of a text, with byte offsets into it: what the index stores and what queries are
 /// turned into.
 pub fn tokens(text: &str) -> Vec<Token> {
+    let mut stream = MuninnTokenStream::new(text);
     let mut out = Vec::new();
-    let mut han_run: Option<(usize, usize)> = None;
-    let push = |out: &mut Vec<Token>, from: usize, to: usize, text: String| {
-        if text.is_empty() {
-            return;
-        }
-        let position = out.len();
-        out.push(Token { offset_from: from, offset_to: to, position, text, position_length: 1 });
-    };
-    let flush_han = |run: &mut Option<(usize, usize)>, out: &mut Vec<Token>| {
-        if let Some((start, end)) = run.take() {
-            let mut offset = start;
-            for token in jieba().cut(&text[start..end], false) {
-                let word_end = offset + token.word.len();
-                let folded = fold(token.word);
-                if folded.chars().any(char::is_alphanumeric) {
-                    let position = out.len();
-                    out.push(Token {
-                        offset_from: offset,
-                        offset_to: word_end,
-                        position,
-                        text: folded,
-                        position_length: 1,
-                    });
-                }
-                offset = word_end;
-            }
-        }
-    };
-    for (start, word) in text.unicode_word_indices() {
-        let end = start + word.len();
-        if word.chars().all(is_han) {
-            han_run = match han_run {
-                Some((run_start, run_end)) if run_end == start => Some((run_start, end)),
-                other => {
-                    let mut previous = other;
-                    flush_han(&mut previous, &mut out);
-                    Some((start, end))
-                }
-            };
-            continue;
-        }
-        flush_han(&mut han_run, &mut out);
-        push(&mut out, start, end, normalize_word(word));
+    while stream.advance() {
+        out.push(stream.token.clone());
     }
-    flush_han(&mut han_run, &mut out);
     out
 }
 
@@ -138,38 +108,109 @@ pub fn tokens(text: &str) -> Vec<Token> {
 #[derive(Debug, Clone, Default)]
 pub struct MuninnTokenizer;
 
-/// Tokens computed up front, handed out one by one.
-#[derive(Debug)]
-pub struct MuninnTokenStream {
-    tokens: Vec<Token>,
-    index: usize,
+/// The tokens of one text, made as they are asked for: one token whose text buffer is reused,
+/// so a word costs no allocation once its folded form is cached (a vector of owned tokens per
+/// text was a tenth of indexing in allocations). A run of Han words is segmented by jieba when
+/// reached, its words queued.
+pub struct MuninnTokenStream<'a> {
+    text: &'a str,
+    words: unicode_segmentation::UnicodeWordIndices<'a>,
+    /// A word read past the end of a Han run, handed out next.
+    lookahead: Option<(usize, &'a str)>,
+    /// The words of a segmented Han run still to hand out: (start, end, folded).
+    han: std::collections::VecDeque<(usize, usize, String)>,
+    token: Token,
+    emitted: usize,
 }
 
-impl Tokenizer for MuninnTokenizer {
-    type TokenStream<'a> = MuninnTokenStream;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> MuninnTokenStream {
-        MuninnTokenStream { tokens: tokens(text), index: 0 }
+impl std::fmt::Debug for MuninnTokenStream<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MuninnTokenStream").field("token", &self.token).finish_non_exhaustive()
     }
 }
 
-impl TokenStream for MuninnTokenStream {
+impl<'a> MuninnTokenStream<'a> {
+    fn new(text: &'a str) -> MuninnTokenStream<'a> {
+        MuninnTokenStream {
+            text,
+            words: text.unicode_word_indices(),
+            lookahead: None,
+            han: std::collections::VecDeque::new(),
+            token: Token::default(),
+            emitted: 0,
+        }
+    }
+
+    fn emit(&mut self, from: usize, to: usize) -> bool {
+        self.token.offset_from = from;
+        self.token.offset_to = to;
+        self.token.position = self.emitted;
+        self.token.position_length = 1;
+        self.emitted += 1;
+        true
+    }
+
+    /// Segments the Han run starting with the word at `start..end` (and the Han words right
+    /// after it) into the queue.
+    fn segment_han_run(&mut self, start: usize, mut end: usize) {
+        loop {
+            match self.words.next() {
+                Some((next, word)) if next == end && word.chars().all(is_han) => end = next + word.len(),
+                other => {
+                    self.lookahead = other;
+                    break;
+                }
+            }
+        }
+        let mut offset = start;
+        for token in jieba().cut(&self.text[start..end], false) {
+            let word_end = offset + token.word.len();
+            let folded = fold(token.word);
+            if folded.chars().any(char::is_alphanumeric) {
+                self.han.push_back((offset, word_end, folded));
+            }
+            offset = word_end;
+        }
+    }
+}
+
+impl Tokenizer for MuninnTokenizer {
+    type TokenStream<'a> = MuninnTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> MuninnTokenStream<'a> {
+        MuninnTokenStream::new(text)
+    }
+}
+
+impl TokenStream for MuninnTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        if self.index < self.tokens.len() {
-            self.index += 1;
-            true
-        } else {
-            false
+        loop {
+            if let Some((from, to, text)) = self.han.pop_front() {
+                self.token.text = text;
+                return self.emit(from, to);
+            }
+            let Some((start, word)) = self.lookahead.take().or_else(|| self.words.next()) else {
+                return false;
+            };
+            let end = start + word.len();
+            if word.chars().all(is_han) {
+                self.segment_han_run(start, end);
+                continue;
+            }
+            self.token.text.clear();
+            normalize_word_into(word, &mut self.token.text);
+            if !self.token.text.is_empty() {
+                return self.emit(start, end);
+            }
         }
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.index.saturating_sub(1).min(self.tokens.len().saturating_sub(1))]
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        let index = self.index.saturating_sub(1).min(self.tokens.len().saturating_sub(1));
-        &mut self.tokens[index]
+        &mut self.token
     }
 }
 

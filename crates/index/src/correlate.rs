@@ -244,12 +244,8 @@ impl SearchIndex {
     ) -> Result<Vec<Related>, IndexError> {
         let engine = |e: tantivy::TantivyError| IndexError::engine(&self.dir, e);
         let searcher = self.reader.searcher();
-        let by_id = TermQuery::new(
-            Term::from_field_text(self.fields.id, &item.to_string()),
-            IndexRecordOption::Basic,
-        );
-        let found =
-            searcher.search(&*visible(self, Box::new(by_id), visibility)?, &Matches).map_err(engine)?;
+        let by_id = crate::search::id_query(&self.fields, item);
+        let found = searcher.search(&*visible(self, by_id, visibility)?, &Matches).map_err(engine)?;
         let Some(own) =
             found.iter().find_map(|(ord, docs)| docs.first().map(|doc| DocAddress::new(*ord, *doc)))
         else {

@@ -335,7 +335,6 @@ impl SearchIndex {
     fn document(&self, seq: u64, item: &Item, scratch: &mut muninn_text::Scratch) -> TantivyDocument {
         let fields = &self.fields;
         let mut document = TantivyDocument::default();
-        document.add_text(fields.id, item.id.to_string());
         let (high, low) = item.id.0.split_at(8);
         document.add_u64(fields.id_high, u64::from_be_bytes(high.try_into().unwrap_or_default()));
         document.add_u64(fields.id_low, u64::from_be_bytes(low.try_into().unwrap_or_default()));

@@ -33,10 +33,15 @@ pub(crate) fn translate(
                 Target::Keyword(field) => Ok(keyword(field, &text.to_lowercase())),
                 Target::Indicator(field) => Ok(keyword(field, &indicators::normalise(text))),
                 Target::Entity(field) => entities(field, text, gazetteer.lookup(text)),
+                Target::ItemId => match text.parse::<muninn_model::ItemId>() {
+                    Ok(id) => Ok(crate::search::id_query(fields, &id)),
+                    Err(_) => Err(id_error(text)),
+                },
             })?
         }
         Query::Wildcard { field, pattern, .. } => on_fields(*field, fields, |target| {
             let (field, folded) = match target {
+                Target::ItemId => return Err(id_error(pattern)),
                 Target::Entity(field) => return entities(field, pattern, gazetteer.lookup_pattern(pattern)),
                 Target::Text(field) => (field, fold(pattern)),
                 Target::Keyword(field) => (field, pattern.to_lowercase()),
@@ -54,6 +59,7 @@ pub(crate) fn translate(
         })?,
         Query::Fuzzy { field, text, distance } => on_fields(*field, fields, |target| {
             let (field, word) = match target {
+                Target::ItemId => return Err(id_error(text)),
                 Target::Text(field) => {
                     (field, tokens(text).into_iter().next().map(|token| token.text).unwrap_or_default())
                 }
@@ -125,6 +131,8 @@ pub(crate) fn translate(
 /// entity field (the value is a name looked up in the gazetteer).
 #[derive(Clone, Copy)]
 enum Target {
+    /// An item by its id (`id:`), found in the id columns.
+    ItemId,
     Text(TantivyField),
     Keyword(TantivyField),
     Indicator(TantivyField),
@@ -146,7 +154,7 @@ fn on_fields(
         Some(Field::Body) => Target::Text(fields.body),
         Some(Field::Source) => Target::Keyword(fields.source),
         Some(Field::Lang) => Target::Keyword(fields.lang),
-        Some(Field::Id) => Target::Keyword(fields.id),
+        Some(Field::Id) => Target::ItemId,
         Some(Field::Watchlist) => {
             return Err(IndexError::Query(
                 "watchlist: belongs in screening rules; to find the items a watchlist hit, list its alerts (muninn alerts --watchlist NAME)".to_owned(),
@@ -190,6 +198,11 @@ fn entities(
         return Err(IndexError::UnknownEntity(value.to_owned()));
     }
     Ok(any_of(found.into_iter().map(|entity| keyword(field, &entity.id)).collect()))
+}
+
+/// An `id:` value that is not a whole item id.
+fn id_error(value: &str) -> IndexError {
+    IndexError::Query(format!("id:{value} : an item id is 32 hexadecimal digits, given whole"))
 }
 
 fn keyword(field: TantivyField, value: &str) -> Box<dyn TantivyQuery> {

@@ -206,6 +206,17 @@ fn any_of(clauses: Vec<Box<dyn TantivyQuery>>) -> Box<dyn TantivyQuery> {
     Box::new(BooleanQuery::new(clauses.into_iter().map(|clause| (Occur::Should, clause)).collect()))
 }
 
+/// The document of item `id`: both halves of the id equal (a scan of the two id columns).
+pub(crate) fn id_query(fields: &crate::schema::Fields, id: &ItemId) -> Box<dyn TantivyQuery> {
+    let (high, low) = id.0.split_at(8);
+    let half = |field, bytes: &[u8]| -> Box<dyn TantivyQuery> {
+        let value = u64::from_be_bytes(bytes.try_into().unwrap_or_default());
+        let term = Term::from_field_u64(field, value);
+        Box::new(RangeQuery::new(Bound::Included(term.clone()), Bound::Included(term)))
+    };
+    all_of(vec![half(fields.id_high, high), half(fields.id_low, low)])
+}
+
 /// The visibility filter as a query clause: the same rule as `muninn_access::can_see`, term
 /// for term (the server's property test holds the two equal).
 pub(crate) fn visibility_filter(

@@ -217,3 +217,31 @@ fn an_index_of_the_previous_schema_is_rebuilt_with_indicators() {
     assert_eq!(reopened.sync(&store).expect("sync").indexed, ITEMS.len() as u64);
     assert_eq!(search(&reopened, "indicator:evil.example", &Visibility::everything()).total, 3);
 }
+
+#[test]
+fn an_item_is_found_by_its_id_and_a_partial_id_is_an_error() {
+    let fixture = Fixture::new();
+    let everything = Visibility::everything();
+    for name in ["A", "D", "G"] {
+        let id = fixture.id(name);
+        let found = search(&fixture.index, &format!("id:{id}"), &everything);
+        assert_eq!(found.total, 1, "{name}");
+        assert_eq!(fixture.name(&found.hits[0].id), name);
+        // Under a visibility that does not reach it, it is not found.
+        let under_green = search(&fixture.index, &format!("id:{id}"), &green()).total;
+        assert_eq!(under_green, u64::from(name != "D"), "{name}");
+    }
+    let parsed = muninn_query::parse("id:44d88612", jiff::Timestamp::now()).expect("parses");
+    let request = muninn_index::SearchRequest {
+        query: &parsed,
+        visibility: &everything,
+        limit: 5,
+        after: None,
+        facets: false,
+        histogram: false,
+    };
+    match fixture.index.search(&request) {
+        Err(IndexError::Query(message)) => assert!(message.contains("32 hexadecimal digits"), "{message}"),
+        other => panic!("a partial id is an error: {other:?}"),
+    }
+}
