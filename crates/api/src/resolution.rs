@@ -305,22 +305,11 @@ pub(crate) fn merged_view(
     ids: &[&str],
 ) -> Vec<Value> {
     let assertions = visible_assertions(knowledge, principal, assertions);
-    let groups = same_as_groups(&assertions);
-    let wanted: BTreeSet<usize> = ids.iter().filter_map(|id| groups.get(*id).copied()).collect();
-    let mut members: Vec<&String> = groups
-        .iter()
-        .filter(|(id, group)| wanted.contains(group) && !ids.contains(&id.as_str()))
-        .map(|(id, _)| id)
-        .collect();
-    members.sort();
-    members
+    muninn_stix::same_as_members(&assertions, ids)
         .into_iter()
-        .filter_map(|member| {
+        .filter_map(|(member, joined)| {
             let object = knowledge.named_object(principal, member)?;
-            let joined = assertions
-                .iter()
-                .find(|a| a.verdict == Verdict::Accepted && (a.a == *member || a.b == *member))?;
-            let other = if joined.a == *member { &joined.b } else { &joined.a };
+            let other = if joined.a == member { &joined.b } else { &joined.a };
             let tlp = knowledge.visible_markings(principal, member).map(|markings| markings.tlp.label());
             Some(json!({
                 "id": object.id, "name": object.name, "type": object.object_type, "aliases": object.aliases,

@@ -49,6 +49,7 @@ pub use object::{EmbeddedRef, ExternalReference, GranularMarking, RelationshipEn
 pub use report_text::{ReportText, SkippedObject, report_texts};
 pub use resolution::{
     SAME_AS_TABLE, SameAs, Suggestion, Verdict, assertion_key, duplicate_suggestions, same_as_groups,
+    same_as_members,
 };
 pub use set::ObjectSet;
 pub use stored_incident::{IncidentRole, StoredIncident};

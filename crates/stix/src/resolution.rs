@@ -143,6 +143,25 @@ pub fn duplicate_suggestions(
     suggestions
 }
 
+/// The objects that accepted assertions make one with any of `ids` (transitively; `ids`
+/// themselves left out), in id order, each with an accepted assertion that names it (who joined
+/// it, when, with which object): the merged view of the command line's profile and of the
+/// API's entity page.
+pub fn same_as_members<'a>(assertions: &'a [SameAs], ids: &[&str]) -> Vec<(&'a str, &'a SameAs)> {
+    let groups = same_as_groups(assertions);
+    let wanted: BTreeSet<usize> = ids.iter().filter_map(|id| groups.get(*id).copied()).collect();
+    let mut members: Vec<(&'a str, &'a SameAs)> = assertions
+        .iter()
+        .filter(|assertion| assertion.verdict == Verdict::Accepted)
+        .flat_map(|assertion| [(assertion.a.as_str(), assertion), (assertion.b.as_str(), assertion)])
+        .filter(|(id, _)| !ids.contains(id) && groups.get(*id).is_some_and(|group| wanted.contains(group)))
+        .collect();
+    // One entry per member: the first assertion (in stored order) that names it.
+    members.sort_by_key(|(id, _)| *id);
+    members.dedup_by_key(|(id, _)| *id);
+    members
+}
+
 /// The groups the accepted assertions make (transitively): object id → group number. Objects
 /// in no accepted assertion are in no group.
 pub fn same_as_groups(assertions: &[SameAs]) -> HashMap<String, usize> {
@@ -244,5 +263,23 @@ mod tests {
         let objects = vec![object("a", "intrusion-set", "X", &[]), object("c", "intrusion-set", "X", &[])];
         assert!(duplicate_suggestions(&objects, &BTreeSet::new(), &groups).is_empty());
         assert_eq!(assertion_key("z", "a"), "a|z");
+    }
+
+    #[test]
+    fn members_are_the_others_of_the_groups_each_with_the_first_assertion_naming_it() {
+        let assertions = [
+            assertion("a", "b", Verdict::Accepted),
+            assertion("c", "b", Verdict::Accepted),
+            assertion("b", "d", Verdict::Rejected),
+            assertion("e", "f", Verdict::Accepted),
+        ];
+        let members: Vec<(&str, &str, &str)> = same_as_members(&assertions, &["a"])
+            .into_iter()
+            .map(|(id, joined)| (id, joined.a.as_str(), joined.b.as_str()))
+            .collect();
+        assert_eq!(members, [("b", "a", "b"), ("c", "c", "b")], "transitive; rejections join nothing");
+        assert_eq!(same_as_members(&assertions, &["a", "b"]).len(), 1, "the ids asked about are left out");
+        assert!(same_as_members(&assertions, &["d"]).is_empty());
+        assert_eq!(same_as_members(&assertions, &["f", "a"]).len(), 3, "two groups at once");
     }
 }

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use muninn_stix::{
     SAME_AS_TABLE, SameAs, Verdict, assertion_key, duplicate_suggestions, named_objects, same_as_groups,
+    same_as_members,
 };
 use muninn_store::{Document, ItemStore};
 use serde_json::{Value, json};
@@ -38,8 +39,6 @@ pub struct MergedView {
 
 /// The merged view of `id`: the objects the accepted assertions make one with it.
 pub fn merged_view(knowledge: &KnowledgeBase, assertions: &[SameAs], id: &str) -> MergedView {
-    let groups = same_as_groups(assertions);
-    let Some(group) = groups.get(id) else { return MergedView { same_as: json!([]), aliases: Vec::new() } };
     let own: BTreeSet<String> = knowledge
         .object(id)
         .map(|object| {
@@ -49,20 +48,15 @@ pub fn merged_view(knowledge: &KnowledgeBase, assertions: &[SameAs], id: &str) -
                 .collect()
         })
         .unwrap_or_default();
-    let mut members: Vec<&String> =
-        groups.iter().filter(|(other, g)| *g == group && *other != id).map(|(o, _)| o).collect();
-    members.sort();
     let mut aliases: Vec<String> = Vec::new();
     let mut seen = own;
     let mut same_as = Vec::new();
-    for member in members {
+    for (member, joined) in same_as_members(assertions, &[id]) {
         let object = knowledge.object(member);
-        let joined =
-            assertions.iter().find(|a| a.verdict == Verdict::Accepted && (a.a == *member || a.b == *member));
         same_as.push(json!({
             "id": member, "name": object.and_then(|o| o.name()),
             "type": object.map(|o| o.object_type()),
-            "by": joined.map(|a| a.by.clone()), "at": joined.map(|a| a.at.clone()),
+            "by": joined.by, "at": joined.at,
         }));
         if let Some(object) = object {
             for name in
