@@ -2,7 +2,7 @@
 //! is a new version, and an index of another version is rebuilt from the log.
 
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, STRING, Schema,
     TextFieldIndexing, TextOptions,
 };
 
@@ -62,7 +62,9 @@ pub(crate) fn build() -> (Schema, Fields) {
     let fields = Fields {
         id_high: builder.add_u64_field("id_high", FAST),
         id_low: builder.add_u64_field("id_low", FAST),
-        seq: builder.add_u64_field("seq", INDEXED | FAST | STORED),
+        // Fast only: read by the page collector and the cursor; a term per item (indexed) or a
+        // stored document per item would be built for nothing.
+        seq: builder.add_u64_field("seq", FAST),
         title: builder.add_text_field("title", text.clone()),
         body: builder.add_text_field("body", text),
         source: builder.add_text_field("source", keyword.clone()),
