@@ -12,6 +12,19 @@ pub fn detect_language(text: &str) -> Option<String> {
     };
     let natural = natural_text(head);
     let sample = natural.as_str();
+    // Trigram scoring was a third of ingest's time on multilingual feeds. A script that only one
+    // of the languages told apart is written in names the language without it, and so do a
+    // Latin text's function words when they leave no doubt.
+    if let Some(script) = whatlang::detect_script(sample) {
+        if let Some(code) = only_language_of(script, sample) {
+            return Some(code.to_owned());
+        }
+        if script == Script::Latin
+            && let Some(lang) = decisive_function_words(sample)
+        {
+            return Some(iso639_1(lang).to_owned());
+        }
+    }
     let info = Detector::with_allowlist(ALLOWED.to_vec()).detect(sample)?;
     if info.is_reliable() {
         return Some(iso639_1(info.lang()).to_owned());
@@ -32,6 +45,21 @@ pub fn detect_language(text: &str) -> Option<String> {
         _ => return None,
     };
     Some(by_script.to_owned())
+}
+
+/// The language of a text in `script` when only one of the languages told apart is written in
+/// it (what the trigram detector would answer, or the script's fallback below, anyway). Han
+/// text is Chinese only without kana: Japanese mixes both.
+fn only_language_of(script: Script, sample: &str) -> Option<&'static str> {
+    Some(match script {
+        Script::Mandarin if !sample.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)) => "zh",
+        Script::Hangul => "ko",
+        Script::Hiragana | Script::Katakana => "ja",
+        Script::Hebrew => "he",
+        Script::Greek => "el",
+        Script::Georgian => "ka",
+        _ => return None,
+    })
 }
 
 /// Drops the technical strings of threat reporting (URLs, addresses, hashes, identifiers with
@@ -68,70 +96,89 @@ fn natural_text(text: &str) -> String {
     out
 }
 
+/// The most frequent function words of six Latin-script languages.
+const FUNCTION_WORDS: [(Lang, &[&str]); 6] = [
+    (
+        Lang::Eng,
+        &[
+            "the", "of", "and", "to", "in", "a", "is", "was", "for", "on", "with", "by", "that", "from",
+            "at", "as", "near", "after", "its", "were",
+        ],
+    ),
+    (
+        Lang::Fra,
+        &[
+            "le", "la", "les", "de", "des", "et", "un", "une", "du", "en", "est", "dans", "pour", "sur",
+            "par", "au", "aux", "que", "qui", "avec",
+        ],
+    ),
+    (
+        Lang::Deu,
+        &[
+            "der", "die", "das", "und", "in", "den", "von", "zu", "mit", "ist", "im", "des", "dem", "nicht",
+            "ein", "eine", "auf", "für", "sich", "wurde",
+        ],
+    ),
+    (
+        Lang::Spa,
+        &[
+            "el", "la", "de", "que", "y", "en", "los", "las", "del", "se", "por", "un", "una", "con", "para",
+            "es", "al", "lo", "como", "su",
+        ],
+    ),
+    (
+        Lang::Ita,
+        &[
+            "il", "di", "che", "e", "la", "in", "un", "per", "del", "della", "non", "con", "una", "sono",
+            "nel", "alla", "gli", "le", "da", "si",
+        ],
+    ),
+    (
+        Lang::Por,
+        &[
+            "o", "de", "que", "e", "do", "da", "em", "um", "para", "com", "não", "uma", "os", "no", "se",
+            "na", "por", "mais", "as", "dos",
+        ],
+    ),
+];
+
 /// Short Latin-script texts defeat trigram statistics; their function words do not. Counts the
 /// most frequent function words of six languages; ties go to the trigram guess.
 fn latin_by_function_words(text: &str, trigram_guess: Lang) -> Option<String> {
-    const WORDS: [(Lang, &[&str]); 6] = [
-        (
-            Lang::Eng,
-            &[
-                "the", "of", "and", "to", "in", "a", "is", "was", "for", "on", "with", "by", "that", "from",
-                "at", "as", "near", "after", "its", "were",
-            ],
-        ),
-        (
-            Lang::Fra,
-            &[
-                "le", "la", "les", "de", "des", "et", "un", "une", "du", "en", "est", "dans", "pour", "sur",
-                "par", "au", "aux", "que", "qui", "avec",
-            ],
-        ),
-        (
-            Lang::Deu,
-            &[
-                "der", "die", "das", "und", "in", "den", "von", "zu", "mit", "ist", "im", "des", "dem",
-                "nicht", "ein", "eine", "auf", "für", "sich", "wurde",
-            ],
-        ),
-        (
-            Lang::Spa,
-            &[
-                "el", "la", "de", "que", "y", "en", "los", "las", "del", "se", "por", "un", "una", "con",
-                "para", "es", "al", "lo", "como", "su",
-            ],
-        ),
-        (
-            Lang::Ita,
-            &[
-                "il", "di", "che", "e", "la", "in", "un", "per", "del", "della", "non", "con", "una", "sono",
-                "nel", "alla", "gli", "le", "da", "si",
-            ],
-        ),
-        (
-            Lang::Por,
-            &[
-                "o", "de", "que", "e", "do", "da", "em", "um", "para", "com", "não", "uma", "os", "no", "se",
-                "na", "por", "mais", "as", "dos",
-            ],
-        ),
-    ];
-    let mut scores = [0usize; 6];
-    for word in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
-        let lower = word.to_lowercase();
-        for (index, (_, words)) in WORDS.iter().enumerate() {
-            if words.contains(&lower.as_str()) {
-                scores[index] += 1;
-            }
-        }
-    }
+    let scores = function_word_scores(text);
     let best = *scores.iter().max()?;
     if best == 0 {
         return None;
     }
     let tied: Vec<Lang> =
-        WORDS.iter().zip(scores).filter(|(_, s)| *s == best).map(|((l, _), _)| *l).collect();
+        FUNCTION_WORDS.iter().zip(scores).filter(|(_, s)| *s == best).map(|((l, _), _)| *l).collect();
     let chosen = if tied.contains(&trigram_guess) { trigram_guess } else { tied[0] };
     Some(iso639_1(chosen).to_owned())
+}
+
+/// The language whose function words a Latin text uses at least three times and more than
+/// twice as often as any other's: no trigram statistics needed.
+fn decisive_function_words(text: &str) -> Option<Lang> {
+    let scores = function_word_scores(text);
+    let (best, &top) = scores.iter().enumerate().max_by_key(|(_, score)| **score)?;
+    let runner_up = scores.iter().enumerate().filter(|(index, _)| *index != best).map(|(_, s)| *s).max()?;
+    (top >= 3 && top > 2 * runner_up).then_some(FUNCTION_WORDS[best].0)
+}
+
+/// How many of each language's function words a text holds.
+fn function_word_scores(text: &str) -> [usize; 6] {
+    let mut scores = [0usize; 6];
+    let mut lower = String::new();
+    for word in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
+        lower.clear();
+        lower.extend(word.chars().flat_map(char::to_lowercase));
+        for (index, (_, words)) in FUNCTION_WORDS.iter().enumerate() {
+            if words.contains(&lower.as_str()) {
+                scores[index] += 1;
+            }
+        }
+    }
+    scores
 }
 
 /// The languages told apart. Trigram models of rarely seen languages (Catalan, Esperanto,
@@ -239,5 +286,26 @@ mod tests {
             detect_language("Café wifi near the embassy served a Turla implant.").as_deref(),
             Some("en")
         );
+    }
+
+    #[test]
+    fn scripts_of_one_language_and_clear_function_words_need_no_trigrams() {
+        let cases = [
+            ("攻撃者はフィッシングメールでエネルギー企業を狙った。", "ja"),
+            ("공격자는 피싱 이메일로 에너지 기업을 노렸다.", "ko"),
+            ("Η ομάδα στόχευσε εταιρείες ενέργειας με ηλεκτρονικά μηνύματα.", "el"),
+            ("Le groupe a visé les entreprises de l'énergie avec des courriels dans la région.", "fr"),
+            ("Die Gruppe hat die Energieunternehmen mit E-Mails angegriffen, und das nicht zum ersten Mal.", "de"),
+            ("El grupo atacó a las empresas de energía con correos de phishing en la región.", "es"),
+            ("Il gruppo ha colpito le aziende della energia con email di phishing per la prima volta.", "it"),
+            ("O grupo atacou as empresas de energia com e-mails de phishing na região do país.", "pt"),
+            ("Grupa zaatakowała firmy energetyczne za pomocą wiadomości phishingowych.", "pl"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(detect_language(text).as_deref(), Some(expected), "{text}");
+        }
+        // Function words of two languages in equal measure decide nothing on their own.
+        assert_eq!(decisive_function_words("la de que en el"), None);
+        assert_eq!(decisive_function_words("the of and to"), Some(Lang::Eng));
     }
 }
