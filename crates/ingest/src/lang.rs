@@ -295,7 +295,10 @@ mod tests {
             ("공격자는 피싱 이메일로 에너지 기업을 노렸다.", "ko"),
             ("Η ομάδα στόχευσε εταιρείες ενέργειας με ηλεκτρονικά μηνύματα.", "el"),
             ("Le groupe a visé les entreprises de l'énergie avec des courriels dans la région.", "fr"),
-            ("Die Gruppe hat die Energieunternehmen mit E-Mails angegriffen, und das nicht zum ersten Mal.", "de"),
+            (
+                "Die Gruppe hat die Energieunternehmen mit E-Mails angegriffen, und das nicht zum ersten Mal.",
+                "de",
+            ),
             ("El grupo atacó a las empresas de energía con correos de phishing en la región.", "es"),
             ("Il gruppo ha colpito le aziende della energia con email di phishing per la prima volta.", "it"),
             ("O grupo atacou as empresas de energia com e-mails de phishing na região do país.", "pt"),
