@@ -179,6 +179,41 @@ impl Setup<'_> {
     }
 }
 
+/// Runs of one kind of worker, 1, 2 and 3 at a time, over the items of one ingest run.
+struct Scaling<'a> {
+    setup: &'a Setup<'a>,
+    config: &'a Path,
+    items: u64,
+    runs: usize,
+}
+
+impl Scaling<'_> {
+    /// `{kind}_items_per_s_{N}_workers` for N = 1, 2, 3 (median of the runs), each run after
+    /// `prepare` has made the work start over; the workers divide `units` with `share_flag`.
+    fn measure(
+        &self,
+        figures: &mut serde_json::Map<String, Value>,
+        kind: &str,
+        units: u32,
+        share_flag: &str,
+        mut prepare: impl FnMut() -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        for count in 1..=3u32 {
+            let mut rates = Vec::new();
+            for run in 0..self.runs {
+                prepare()?;
+                let name = format!("{kind}-{count}-{run}");
+                let seconds = self.setup.run_workers(self.config, kind, count, units, share_flag, &name)?;
+                rates.push(self.items as f64 / seconds);
+            }
+            let rate = median(&mut rates);
+            println!("  {count} {kind} worker(s): {rate:.0} items/s");
+            figures.insert(format!("{kind}_items_per_s_{count}_workers"), json!(rate.round()));
+        }
+        Ok(())
+    }
+}
+
 /// A watchlist of 2,000 person names (combinations of common first and last names in several
 /// languages) and a few indicators, in the CSV import format.
 fn watchlist_csv() -> String {
@@ -300,62 +335,22 @@ pub fn cluster(root: &Path, quick: bool) -> anyhow::Result<()> {
     // and 3 screening workers (each run against a new version of the list, which makes every
     // partition be screened again from its start).
     let (config, last_run) = last_config.context("no cluster run")?;
-    for count in 1..=3u32 {
-        let mut rates = Vec::new();
-        for run in 0..runs {
-            setup.sql(&last_run, "DELETE FROM index_shards")?;
-            let seconds = setup.run_workers(
-                &config,
-                "index",
-                count,
-                SHARDS,
-                "--max-shards",
-                &format!("i{count}r{run}"),
-            )?;
-            rates.push(items as f64 / seconds);
-        }
-        let rate = median(&mut rates);
-        println!("  {count} index worker(s): {rate:.0} items/s");
-        figures.insert(format!("index_items_per_s_{count}_workers"), json!(rate.round()));
-    }
+    let scaling = Scaling { setup: &setup, config: &config, items, runs };
+    scaling.measure(&mut figures, "index", SHARDS, "--max-shards", || {
+        setup.sql(&last_run, "DELETE FROM index_shards")
+    })?;
     let list = work.join("watchlist.csv");
     std::fs::write(&list, watchlist_csv())?;
     // The list's documents and the alerts go through the log: a records worker applies them.
     let mut applier = setup.spawn(&config, &["worker", "ingest"], "screen-records-worker.log")?;
-    for count in 1..=3u32 {
-        let mut rates = Vec::new();
-        for run in 0..runs {
-            let imported = setup
-                .muninn(
-                    &config,
-                    &[
-                        "watchlist",
-                        "import",
-                        "--format",
-                        "csv",
-                        "--name",
-                        "bench",
-                        list.to_str().unwrap_or(""),
-                    ],
-                )
-                .output()?;
-            if !imported.status.success() {
-                bail!("watchlist import: {}", String::from_utf8_lossy(&imported.stderr));
-            }
-            let seconds = setup.run_workers(
-                &config,
-                "screen",
-                count,
-                PARTITIONS,
-                "--max-partitions",
-                &format!("s{count}r{run}"),
-            )?;
-            rates.push(items as f64 / seconds);
+    scaling.measure(&mut figures, "screen", PARTITIONS, "--max-partitions", || {
+        let args = ["watchlist", "import", "--format", "csv", "--name", "bench", list.to_str().unwrap_or("")];
+        let imported = setup.muninn(&config, &args).output()?;
+        if !imported.status.success() {
+            bail!("watchlist import: {}", String::from_utf8_lossy(&imported.stderr));
         }
-        let rate = median(&mut rates);
-        println!("  {count} screening worker(s): {rate:.0} items/s");
-        figures.insert(format!("screen_items_per_s_{count}_workers"), json!(rate.round()));
-    }
+        Ok(())
+    })?;
     let _ = applier.kill();
     let _ = applier.wait();
     let mut cluster_latencies = Vec::new();
