@@ -47,16 +47,17 @@ pub(crate) fn follow_feed(state: &Arc<AppState>) -> Option<tokio::task::JoinHand
     state.alert_feed.as_ref()?;
     let state = Arc::clone(state);
     Some(tokio::spawn(async move {
-        let mut follower = Some(Follower::default());
+        let mut follower = Follower::default();
         loop {
-            let (state, Some(mut current)) = (Arc::clone(&state), follower.take()) else { return };
+            let polling = Arc::clone(&state);
+            // The poll reads the database: on a blocking thread, the follower going there and back.
             let polled = tokio::task::spawn_blocking(move || {
-                let result = current.poll(&state);
-                (current, result)
+                let result = follower.poll(&polling);
+                (follower, result)
             })
             .await;
-            let Ok((current, result)) = polled else { return };
-            follower = Some(current);
+            let Ok((back, result)) = polled else { return };
+            follower = back;
             match result {
                 Ok(true) => continue,
                 Ok(false) => {}

@@ -39,18 +39,12 @@ pub enum Backend {
 impl Backend {
     /// As the trait every stage talks to.
     pub fn store(&self) -> &dyn ItemStore {
-        match self {
-            Backend::Embedded(store) => store,
-            Backend::Cluster(store) => store,
-        }
+        &**self
     }
 
     /// As the trait, for writing.
     pub fn store_mut(&mut self) -> &mut dyn ItemStore {
-        match self {
-            Backend::Embedded(store) => store,
-            Backend::Cluster(store) => store,
-        }
+        &mut **self
     }
 }
 
