@@ -17,6 +17,7 @@ mod correlate;
 pub mod distributed;
 mod entities;
 mod error;
+mod facets;
 mod indicators;
 mod query;
 mod schema;
@@ -176,6 +177,8 @@ impl SearchIndex {
             }
         };
         register_analyzers(&index);
+        let mut index = index;
+        index.set_executor(search_executor().clone());
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -477,6 +480,22 @@ impl SearchIndex {
     pub fn search(&self, request: &SearchRequest<'_>) -> Result<SearchResults, IndexError> {
         search::run(self, request, None)
     }
+}
+
+/// One pool of search threads for every index of the process, a thread per core: a search
+/// reads its segments in parallel (a broad query with facets over millions of items takes as
+/// many times less as there are cores), and indexes opened by the dozen in tests or shards
+/// share the threads.
+fn search_executor() -> &'static tantivy::Executor {
+    static EXECUTOR: std::sync::OnceLock<tantivy::Executor> = std::sync::OnceLock::new();
+    EXECUTOR.get_or_init(|| {
+        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        if threads < 2 {
+            return tantivy::Executor::single_thread();
+        }
+        tantivy::Executor::multi_thread(threads, "muninn-search-")
+            .unwrap_or_else(|_| tantivy::Executor::single_thread())
+    })
 }
 
 fn open_existing(dir: &Path, schema: &Schema) -> Result<Option<Index>, IndexError> {

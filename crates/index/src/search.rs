@@ -7,8 +7,6 @@ use std::ops::{Bound, Range};
 use std::str::FromStr;
 
 use muninn_model::{ItemId, Timestamp, Tlp};
-use tantivy::aggregation::agg_req::Aggregations;
-use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
 use tantivy::collector::Count;
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query as TantivyQuery, RangeQuery, TermQuery,
@@ -17,6 +15,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Score, SegmentReader, Term};
 
+use crate::facets::{FacetCollector, FacetField};
 use crate::{IndexError, SearchIndex};
 
 /// Which items a caller may see. The access-control layer (`muninn-access`) decides the rule;
@@ -443,19 +442,14 @@ pub(crate) fn run(
     let searcher = index.reader.searcher();
     let limit = request.limit.clamp(1, 10_000);
     let page = PageCollector { limit, after: request.after };
-    let ((top_docs, total), aggregated) = if request.facets || request.histogram {
-        let aggregations: Aggregations = serde_json::from_value(aggregation_request(request))
-            .map_err(|e| IndexError::Query(format!("aggregation request: {e}")))?;
-        let context =
-            AggContextParams::new(AggregationLimitsGuard::default(), index.index.tokenizers().clone());
-        let collector = AggregationCollector::from_aggs(aggregations, context);
-        let collector = (page, collector);
-        let (page, aggregated) = match statistics {
+    let ((top_docs, total), counted) = if request.facets || request.histogram {
+        let collector = (page, facet_collector(request));
+        let (page, counted) = match statistics {
             Some(statistics) => searcher.search_with_statistics_provider(&*query, &collector, statistics),
             None => searcher.search(&*query, &collector),
         }
         .map_err(engine)?;
-        (page, Some(aggregated))
+        (page, Some(counted))
     } else {
         let page = match statistics {
             Some(statistics) => searcher.search_with_statistics_provider(&*query, &page, statistics),
@@ -472,79 +466,46 @@ pub(crate) fn run(
     let next = (hits.len() == limit)
         .then(|| hits.last().map(|hit| Cursor { score: hit.score, seq: hit.seq }))
         .flatten();
-    let results = match &aggregated {
-        Some(aggregated) => serde_json::to_value(aggregated).map_err(|e| IndexError::Query(e.to_string()))?,
-        None => serde_json::Value::Null,
-    };
-    let buckets = |name: &str| -> Vec<(String, u64)> {
-        results[name]["buckets"]
-            .as_array()
-            .map(|buckets| {
-                buckets
-                    .iter()
-                    .filter_map(|b| Some((b["key"].as_str()?.to_owned(), b["doc_count"].as_u64()?)))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let facets = request.facets.then(|| Facets {
-        source: buckets("source"),
-        lang: buckets("lang"),
-        tlp: buckets("tlp"),
-        grade: buckets("grade"),
-        indicator_type: buckets("indicator_type"),
-        indicator: buckets("indicator"),
-        entity: buckets("entity")
-            .into_iter()
-            .map(|(id, count)| {
-                let name = index.gazetteer.entity(&id).map_or_else(|| id.clone(), |e| e.name.clone());
-                EntityFacet { id, name, count }
-            })
-            .collect(),
+    let counted = counted.unwrap_or_default();
+    let mut fields = counted.fields.into_iter();
+    let facets = request.facets.then(|| {
+        let mut next = || fields.next().unwrap_or_default();
+        Facets {
+            source: next(),
+            lang: next(),
+            tlp: next(),
+            grade: next(),
+            indicator_type: next(),
+            indicator: next(),
+            entity: next()
+                .into_iter()
+                .map(|(id, count)| {
+                    let name = index.gazetteer.entity(&id).map_or_else(|| id.clone(), |e| e.name.clone());
+                    EntityFacet { id, name, count }
+                })
+                .collect(),
+        }
     });
-    let histogram = if request.histogram {
-        results["date"]["buckets"]
-            .as_array()
-            .map(|buckets| {
-                buckets
-                    .iter()
-                    .filter_map(|b| {
-                        let millis = b["key"].as_f64()? as i64;
-                        Some((Timestamp::from_millisecond(millis).ok()?, b["doc_count"].as_u64()?))
-                    })
-                    .filter(|(_, count)| *count > 0)
-                    .collect()
-            })
-            .unwrap_or_default()
-    } else {
-        Vec::new()
-    };
+    let histogram = counted
+        .days
+        .into_iter()
+        .filter_map(|(second, count)| Some((Timestamp::from_second(second).ok()?, count)))
+        .collect();
     Ok(SearchResults { total, hits, facets, histogram, next })
 }
 
-fn aggregation_request(request: &SearchRequest<'_>) -> serde_json::Value {
-    let mut aggregations = serde_json::Map::new();
+/// What a request counts besides its page: the facets in the order [`run`] reads them, and the
+/// daily histogram.
+fn facet_collector(request: &SearchRequest<'_>) -> FacetCollector {
+    let mut fields = Vec::new();
     if request.facets {
-        for field in ["source", "lang", "tlp", "grade", "indicator_type"] {
-            aggregations
-                .insert(field.to_owned(), serde_json::json!({ "terms": { "field": field, "size": 50 } }));
+        for name in ["source", "lang", "tlp", "grade", "indicator_type"] {
+            fields.push(FacetField { name, size: 50 });
         }
-        aggregations.insert(
-            "indicator".to_owned(),
-            serde_json::json!({ "terms": { "field": "indicator", "size": TOP_INDICATORS } }),
-        );
-        aggregations.insert(
-            "entity".to_owned(),
-            serde_json::json!({ "terms": { "field": "entity", "size": TOP_ENTITIES } }),
-        );
+        fields.push(FacetField { name: "indicator", size: TOP_INDICATORS });
+        fields.push(FacetField { name: "entity", size: TOP_ENTITIES });
     }
-    if request.histogram {
-        aggregations.insert(
-            "date".to_owned(),
-            serde_json::json!({ "date_histogram": { "field": "date", "fixed_interval": "1d" } }),
-        );
-    }
-    serde_json::Value::Object(aggregations)
+    FacetCollector { fields, date_field: request.histogram.then_some("date") }
 }
 
 /// The id columns of one segment.
