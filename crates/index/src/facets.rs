@@ -35,6 +35,8 @@ pub(crate) struct FacetField {
 pub(crate) struct FacetCollector {
     pub fields: Vec<FacetField>,
     pub date_field: Option<&'static str>,
+    /// Segments' days decoded in advance (used when the date field is the index's `date`).
+    pub segments: Option<std::sync::Arc<SegmentWarmer>>,
 }
 
 /// What a search's matches count: per field its most frequent values (count descending, then
@@ -63,6 +65,7 @@ struct FieldCounter {
 
 struct DayCounter {
     column: Column<tantivy::DateTime>,
+    decoded: Option<std::sync::Arc<SegmentFacts>>,
     first_day: i64,
     dense: Vec<u64>,
     sparse: HashMap<i64, u64>,
@@ -103,7 +106,19 @@ impl Collector for FacetCollector {
                 let span = last_day.saturating_sub(first_day).saturating_add(1);
                 let dense =
                     if (1..=DENSE_DAYS).contains(&span) { vec![0; span as usize] } else { Vec::new() };
-                Some(DayCounter { column, first_day, dense, sparse: HashMap::new(), values: Vec::new() })
+                let decoded = self
+                    .segments
+                    .as_ref()
+                    .and_then(|segments| segments.get(segment.segment_id()))
+                    .filter(|facts| facts.days.is_some());
+                Some(DayCounter {
+                    column,
+                    decoded,
+                    first_day,
+                    dense,
+                    sparse: HashMap::new(),
+                    values: Vec::new(),
+                })
             }
             None => None,
         };
@@ -241,6 +256,17 @@ impl FieldCounter {
 
 impl DayCounter {
     fn count(&mut self, block: &[DocId], run: bool) {
+        if let Some(decoded) = self.decoded.as_ref().and_then(|facts| facts.days.as_ref()) {
+            let shift = decoded.first_day - self.first_day;
+            for &doc in block {
+                let day = i64::from(decoded.offsets[doc as usize]) + shift;
+                match self.dense.get_mut(day as usize) {
+                    Some(count) => *count += 1,
+                    None => *self.sparse.entry(day + self.first_day).or_default() += 1,
+                }
+            }
+            return;
+        }
         let column = &self.column;
         let values = &mut self.values;
         values.clear();
@@ -307,6 +333,116 @@ impl SegmentCollector for FacetSegment {
         SegmentFacets {
             fields: self.fields.into_iter().map(FieldCounter::harvest).collect(),
             days: self.dates.map(DayCounter::harvest).unwrap_or_default(),
+        }
+    }
+}
+
+/// What a search needs of each segment beyond its columns, worked out once when the segment is
+/// first searched (a tantivy warmer, run at each reload) and kept while the segment lives.
+#[derive(Default)]
+pub(crate) struct SegmentWarmer {
+    segments: std::sync::RwLock<HashMap<tantivy::index::SegmentId, std::sync::Arc<SegmentFacts>>>,
+}
+
+/// One segment's facts.
+pub(crate) struct SegmentFacts {
+    /// The day of every document: two bytes a document. The date column is compressed with a
+    /// codec that decodes one value at a time (blockwise linear, for dates that mostly rise
+    /// with the documents), which made reading it most of a broad histogram's time.
+    pub days: Option<SegmentDays>,
+    /// Whether log sequence numbers rise with document ids (true of every segment but some
+    /// merged ones): a page's ties in score are then in document order, and a broad query
+    /// need not read a sequence number per match.
+    pub seq_rises: bool,
+}
+
+/// One segment's days: the first day, and each document's day as an offset from it.
+pub(crate) struct SegmentDays {
+    first_day: i64,
+    offsets: Vec<u16>,
+}
+
+/// Documents decoded at once while warming.
+const WARM_CHUNK: usize = 4096;
+
+impl SegmentWarmer {
+    pub(crate) fn get(&self, segment: tantivy::index::SegmentId) -> Option<std::sync::Arc<SegmentFacts>> {
+        self.segments.read().ok()?.get(&segment).cloned()
+    }
+
+    /// The days of a segment whose documents all have one date and whose dates span at most
+    /// 65,536 days (else the column is read at search time).
+    fn days(segment: &SegmentReader, field: &str) -> tantivy::Result<Option<SegmentDays>> {
+        let column = segment.fast_fields().date(field)?;
+        if !matches!(column.index, ColumnIndex::Full) || segment.max_doc() == 0 {
+            return Ok(None);
+        }
+        let first_day = column.min_value().into_timestamp_secs().div_euclid(DAY_SECONDS);
+        let last_day = column.max_value().into_timestamp_secs().div_euclid(DAY_SECONDS);
+        if last_day - first_day > i64::from(u16::MAX) {
+            return Ok(None);
+        }
+        let mut offsets = Vec::with_capacity(segment.max_doc() as usize);
+        let mut chunk = vec![tantivy::DateTime::MIN; WARM_CHUNK];
+        let mut start = 0u32;
+        while start < segment.max_doc() {
+            let len = (segment.max_doc() - start).min(WARM_CHUNK as u32) as usize;
+            column.values.get_range(u64::from(start), &mut chunk[..len]);
+            offsets.extend(
+                chunk[..len]
+                    .iter()
+                    .map(|date| (date.into_timestamp_secs().div_euclid(DAY_SECONDS) - first_day) as u16),
+            );
+            start += len as u32;
+        }
+        Ok(Some(SegmentDays { first_day, offsets }))
+    }
+
+    /// Whether every document has one sequence number, each above the one before.
+    fn seq_rises(segment: &SegmentReader) -> tantivy::Result<bool> {
+        let column = segment.fast_fields().u64(crate::schema::SEQ_FIELD)?;
+        if !matches!(column.index, ColumnIndex::Full) {
+            return Ok(false);
+        }
+        let mut chunk = vec![0u64; WARM_CHUNK];
+        let mut previous = None;
+        let mut start = 0u32;
+        while start < segment.max_doc() {
+            let len = (segment.max_doc() - start).min(WARM_CHUNK as u32) as usize;
+            column.values.get_range(u64::from(start), &mut chunk[..len]);
+            for &seq in &chunk[..len] {
+                if previous.is_some_and(|p| seq <= p) {
+                    return Ok(false);
+                }
+                previous = Some(seq);
+            }
+            start += len as u32;
+        }
+        Ok(true)
+    }
+}
+
+impl tantivy::Warmer for SegmentWarmer {
+    fn warm(&self, searcher: &tantivy::Searcher) -> tantivy::Result<()> {
+        for segment in searcher.segment_readers() {
+            let id = segment.segment_id();
+            if self.get(id).is_some() {
+                continue;
+            }
+            let facts = SegmentFacts {
+                days: SegmentWarmer::days(segment, crate::schema::DATE_FIELD)?,
+                seq_rises: SegmentWarmer::seq_rises(segment)?,
+            };
+            if let Ok(mut segments) = self.segments.write() {
+                segments.insert(id, std::sync::Arc::new(facts));
+            }
+        }
+        Ok(())
+    }
+
+    fn garbage_collect(&self, live: &[&tantivy::SearcherGeneration]) {
+        if let Ok(mut segments) = self.segments.write() {
+            segments.retain(|id, _| live.iter().any(|generation| generation.segments().contains_key(id)));
         }
     }
 }

@@ -141,6 +141,9 @@ pub struct SearchIndex {
     /// What the last commit was derived with (gazetteer and warning lists), to tell whether
     /// the next sync must rebuild.
     committed: Option<CommitPayload>,
+    /// What searches need of each segment, worked out at each reload (the reader holds it
+    /// weakly).
+    segments: std::sync::Arc<facets::SegmentWarmer>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -179,9 +182,12 @@ impl SearchIndex {
         register_analyzers(&index);
         let mut index = index;
         index.set_executor(search_executor().clone());
+        let segments = std::sync::Arc::new(facets::SegmentWarmer::default());
+        let warmer: std::sync::Arc<dyn tantivy::Warmer> = segments.clone();
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            .warmers(vec![std::sync::Arc::downgrade(&warmer)])
             .try_into()
             .map_err(|e| IndexError::engine(dir, e))?;
         let committed = payload(&index, dir)?;
@@ -196,6 +202,7 @@ impl SearchIndex {
             warninglists: String::new(),
             gazetteer,
             committed,
+            segments,
         })
     }
 

@@ -50,6 +50,11 @@ pub(crate) struct Fields {
     pub entity_name: Field,
 }
 
+/// The name of the field of an item's log sequence number.
+pub(crate) const SEQ_FIELD: &str = "seq";
+/// The name of the field of an item's date (its event time, else when it was collected).
+pub(crate) const DATE_FIELD: &str = "date";
+
 pub(crate) fn build() -> (Schema, Fields) {
     let mut builder = Schema::builder();
     let text = TextOptions::default().set_indexing_options(
@@ -64,7 +69,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         id_low: builder.add_u64_field("id_low", FAST),
         // Fast only: read by the page collector and the cursor; a term per item (indexed) or a
         // stored document per item would be built for nothing.
-        seq: builder.add_u64_field("seq", FAST),
+        seq: builder.add_u64_field(SEQ_FIELD, FAST),
         title: builder.add_text_field("title", text.clone()),
         body: builder.add_text_field("body", text),
         source: builder.add_text_field("source", keyword.clone()),
@@ -77,7 +82,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         recipient: builder.add_text_field("recipient", STRING),
         only_org: builder.add_text_field("only_org", STRING),
         access: builder.add_text_field("access", STRING),
-        date: builder.add_date_field("date", date),
+        date: builder.add_date_field(DATE_FIELD, date),
         indicator: builder.add_text_field("indicator", keyword.clone()),
         indicator_type: builder.add_text_field("indicator_type", keyword.clone()),
         entity: builder.add_text_field("entity", keyword.clone()),

@@ -326,6 +326,8 @@ impl Ord for Ranked {
 struct PageCollector {
     limit: usize,
     after: Option<Cursor>,
+    /// Facts about segments (whether their sequence numbers rise with document ids).
+    segments: Option<std::sync::Arc<crate::facets::SegmentWarmer>>,
 }
 
 struct PageSegment {
@@ -333,6 +335,11 @@ struct PageSegment {
     seqs: Option<std::sync::Arc<dyn tantivy::columnar::ColumnValues<u64>>>,
     limit: usize,
     after: Option<Cursor>,
+    /// Whether sequence numbers rise with document ids here: hits of equal score then rank
+    /// in the order they come (tantivy visits a segment's documents in order).
+    seq_rises: bool,
+    /// With `seq_rises` and a cursor: the first document after the cursor's sequence number.
+    first_after: tantivy::DocId,
     /// The best hits so far, worst on top.
     best: std::collections::BinaryHeap<std::cmp::Reverse<Ranked>>,
     count: u64,
@@ -356,11 +363,17 @@ impl tantivy::collector::SegmentCollector for PageSegment {
                 return;
             }
             if score == cursor.score {
-                let known = self.seq(doc);
-                if known <= cursor.seq {
-                    return;
+                if self.seq_rises {
+                    if doc < self.first_after {
+                        return;
+                    }
+                } else {
+                    let known = self.seq(doc);
+                    if known <= cursor.seq {
+                        return;
+                    }
+                    seq = Some(known);
                 }
-                seq = Some(known);
             }
         }
         if self.best.len() >= self.limit
@@ -370,6 +383,11 @@ impl tantivy::collector::SegmentCollector for PageSegment {
                 return;
             }
             if score == worst.score {
+                // The worst hit came earlier in this segment: with rising sequence numbers,
+                // this one's is higher, so it ranks below.
+                if self.seq_rises {
+                    return;
+                }
                 let known = *seq.get_or_insert_with(|| self.seq(doc));
                 if known >= worst.seq {
                     return;
@@ -397,12 +415,40 @@ impl tantivy::collector::Collector for PageCollector {
         segment: tantivy::SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<PageSegment> {
-        let seqs = reader.fast_fields().u64("seq").ok().map(|column| column.first_or_default_col(0));
+        let seqs = reader
+            .fast_fields()
+            .u64(crate::schema::SEQ_FIELD)
+            .ok()
+            .map(|column| column.first_or_default_col(0));
+        let seq_rises = seqs.is_some()
+            && self
+                .segments
+                .as_ref()
+                .and_then(|s| s.get(reader.segment_id()))
+                .is_some_and(|facts| facts.seq_rises);
+        let first_after = match (&seqs, self.after) {
+            (Some(seqs), Some(cursor)) if seq_rises => {
+                // The first document whose sequence number is above the cursor's.
+                let (mut low, mut high) = (0, reader.max_doc());
+                while low < high {
+                    let middle = low + (high - low) / 2;
+                    if seqs.get_val(middle) <= cursor.seq {
+                        low = middle + 1;
+                    } else {
+                        high = middle;
+                    }
+                }
+                low
+            }
+            _ => 0,
+        };
         Ok(PageSegment {
             segment,
             seqs,
             limit: self.limit,
             after: self.after,
+            seq_rises,
+            first_after,
             best: std::collections::BinaryHeap::with_capacity(self.limit + 1),
             count: 0,
         })
@@ -441,9 +487,9 @@ pub(crate) fn run(
     let query = request_query(index, request)?;
     let searcher = index.reader.searcher();
     let limit = request.limit.clamp(1, 10_000);
-    let page = PageCollector { limit, after: request.after };
+    let page = PageCollector { limit, after: request.after, segments: Some(index.segments.clone()) };
     let ((top_docs, total), counted) = if request.facets || request.histogram {
-        let collector = (page, facet_collector(request));
+        let collector = (page, facet_collector(index, request));
         let (page, counted) = match statistics {
             Some(statistics) => searcher.search_with_statistics_provider(&*query, &collector, statistics),
             None => searcher.search(&*query, &collector),
@@ -496,7 +542,7 @@ pub(crate) fn run(
 
 /// What a request counts besides its page: the facets in the order [`run`] reads them, and the
 /// daily histogram.
-fn facet_collector(request: &SearchRequest<'_>) -> FacetCollector {
+fn facet_collector(index: &SearchIndex, request: &SearchRequest<'_>) -> FacetCollector {
     let mut fields = Vec::new();
     if request.facets {
         for name in ["source", "lang", "tlp", "grade", "indicator_type"] {
@@ -505,7 +551,11 @@ fn facet_collector(request: &SearchRequest<'_>) -> FacetCollector {
         fields.push(FacetField { name: "indicator", size: TOP_INDICATORS });
         fields.push(FacetField { name: "entity", size: TOP_ENTITIES });
     }
-    FacetCollector { fields, date_field: request.histogram.then_some("date") }
+    FacetCollector {
+        fields,
+        date_field: request.histogram.then_some(crate::schema::DATE_FIELD),
+        segments: Some(index.segments.clone()),
+    }
 }
 
 /// The id columns of one segment.

@@ -127,6 +127,22 @@ proptest! {
             }
             prop_assert_eq!(found.histogram, days.into_iter().collect::<Vec<_>>(), "histogram of {}", text);
             prop_assert_eq!(found.total as usize, found.hits.len(), "{}", text);
+            // Ties in score (every match of `*` and of a date range) rank by log position, and
+            // pages of seven follow each other: segments whose sequence numbers rise with
+            // their documents skip reading them, merged ones read them.
+            prop_assert!(found.hits.windows(2).all(|w| w[0].score > w[1].score || (w[0].score == w[1].score && w[0].seq < w[1].seq)), "order of {}", text);
+            let mut paged = Vec::new();
+            let mut after = None;
+            loop {
+                let request = SearchRequest { query: &query, visibility: &everything, limit: 7, after, facets: false, histogram: false };
+                let page = index.search(&request).expect("page");
+                paged.extend(page.hits.iter().map(|hit| hit.id));
+                match page.next {
+                    Some(cursor) => after = Some(cursor),
+                    None => break,
+                }
+            }
+            prop_assert_eq!(paged, found.hits.iter().map(|hit| hit.id).collect::<Vec<_>>(), "pages of {}", text);
         }
     }
 }
