@@ -9,11 +9,23 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
 
-pub fn run(root: &Path, name: &str, quick: bool) -> anyhow::Result<()> {
+/// How much data a benchmark runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Size {
+    /// A small run, to check that the benchmark works.
+    Quick,
+    /// The size its issue asks for.
+    Standard,
+    /// The large size some benchmarks know (search: 10M items).
+    Large,
+}
+
+pub fn run(root: &Path, name: &str, size: Size) -> anyhow::Result<()> {
+    let quick = size == Size::Quick;
     match name {
         "ingest" => ingest(root, quick),
         "store-engines" => store_engines(root),
-        "search" => search(root, quick),
+        "search" => search(root, size),
         "screen" => screen(root, quick),
         "extract" => extract(root, quick),
         "exercise" => exercise(root),
@@ -24,7 +36,7 @@ pub fn run(root: &Path, name: &str, quick: bool) -> anyhow::Result<()> {
         "all" => {
             ingest(root, quick)?;
             store_engines(root)?;
-            search(root, quick)?;
+            search(root, size)?;
             screen(root, quick)?;
             extract(root, quick)
         }
@@ -172,13 +184,15 @@ fn ingest(root: &Path, quick: bool) -> anyhow::Result<()> {
 }
 
 /// Indexing and querying generated news items with Muninn's index against a bare tantivy index
-/// of the same texts: see `crates/index/benches/search.rs`. `--quick` for 100k items, `--large`
-/// (via MUNINN_BENCH_ITEMS) for more.
-fn search(root: &Path, quick: bool) -> anyhow::Result<()> {
-    let items = std::env::var("MUNINN_BENCH_ITEMS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-        .unwrap_or(if quick { 100_000 } else { 1_000_000 });
+/// of the same texts: see `crates/index/benches/search.rs`. 1M items; `--quick` 100k, `--large`
+/// 10M, MUNINN_BENCH_ITEMS any number.
+fn search(root: &Path, size: Size) -> anyhow::Result<()> {
+    let items =
+        std::env::var("MUNINN_BENCH_ITEMS").ok().and_then(|v| v.parse::<u64>().ok()).unwrap_or(match size {
+            Size::Quick => 100_000,
+            Size::Standard => 1_000_000,
+            Size::Large => 10_000_000,
+        });
     let output_path = work_dir(root)?.join("search.json");
     let output = output_path.display().to_string();
     let count = items.to_string();

@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 
-const USAGE: &str = "usage: cargo xtask test | cargo xtask browser | cargo xtask bench <ingest|store-engines|search|screen|extract|exercise|knowledge|match|api|cluster|all> [--quick] | cargo xtask fuzz [--seconds N]";
+const USAGE: &str = "usage: cargo xtask test | cargo xtask browser | cargo xtask bench <ingest|store-engines|search|screen|extract|exercise|knowledge|match|api|cluster|all> [--quick | --large] | cargo xtask fuzz [--seconds N]";
 
 /// Every cargo-fuzz target in `fuzz/`, each with committed seeds in `fuzz/seeds/TARGET`.
 const FUZZ_TARGETS: [&str; 9] =
@@ -48,8 +48,14 @@ fn run_task() -> anyhow::Result<()> {
         }
         Some("bench") => {
             let name = args.get(1).map(String::as_str).unwrap_or("all");
-            let quick = args.iter().any(|a| a == "--quick");
-            bench::run(&root, name, quick)
+            let size = if args.iter().any(|a| a == "--quick") {
+                bench::Size::Quick
+            } else if args.iter().any(|a| a == "--large") {
+                bench::Size::Large
+            } else {
+                bench::Size::Standard
+            };
+            bench::run(&root, name, size)
         }
         _ => bail!("{USAGE}"),
     }
