@@ -5,6 +5,7 @@
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use muninn_index::{SearchIndex, SearchRequest, Visibility};
@@ -123,85 +124,25 @@ fn main() {
     };
     let items: u64 = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(1_000_000);
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) as f64;
-    let work = tempfile::tempdir().unwrap();
-    let scenario = muninn_exercise::Scenario::from_toml(&format!(
-        "name = \"bench\"\nstart = \"2026-01-01T00:00:00Z\"\ndays = 30\n[volume]\nnews = {items}\n"
-    ))
-    .unwrap();
-    let generator = muninn_exercise::Generator::new(&scenario, 11).unwrap();
-
-    // The store, filled directly (ingest is measured by its own benchmark).
-    let mut store = EmbeddedStore::open(&work.path().join("data"), StoreConfig::default()).unwrap();
-    let mut text_bytes = 0u64;
-    let mut batch = Vec::with_capacity(8192);
-    let mut bare_docs: Vec<(String, String, i64)> = Vec::new();
-    for index in 0..items {
-        let news = generator.news(index);
-        text_bytes += (news.title.len() + news.body.len()) as u64;
-        bare_docs.push((news.title.clone(), news.body.clone(), news.published.as_second()));
-        batch.push(
-            ItemDraft {
-                source: SourceId::new(news.source).unwrap(),
-                collected_at: news.published,
-                event_time: Some(news.published),
-                title: Some(news.title),
-                body: news.body,
-                language: LanguageTag::new(news.lang.code()).ok(),
-                markings: Markings::tlp(news.tlp),
-                grade: AdmiraltyGrade::UNASSESSED,
-                raw: None,
-                attributes: BTreeMap::new(),
-            }
-            .into_item(),
-        );
-        if batch.len() == 8192 {
-            store
-                .append(AppendBatch {
-                    items: std::mem::take(&mut batch),
-                    checkpoints: Vec::new(),
-                    ..Default::default()
-                })
-                .unwrap();
+    // `MUNINN_BENCH_DIR=DIR` keeps the store and both indexes in DIR and, when they are there
+    // already, queries them without building them again (to profile queries at 10M items).
+    let temporary = tempfile::tempdir().unwrap();
+    let work =
+        std::env::var_os("MUNINN_BENCH_DIR").map_or_else(|| temporary.path().to_owned(), PathBuf::from);
+    let built_path = work.join("built.json");
+    let built: Built = match std::fs::read(&built_path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).unwrap(),
+        Err(_) => {
+            let built = build(&work, items, cores);
+            std::fs::write(&built_path, serde_json::to_vec(&built).unwrap()).unwrap();
+            built
         }
-    }
-    store.append(AppendBatch { items: batch, checkpoints: Vec::new(), ..Default::default() }).unwrap();
-    let stored = store.stats().unwrap().items;
-    println!("{stored} items, {:.1} MB of text", text_bytes as f64 / 1e6);
-
-    // Muninn's index: analysis in four languages, keyword and date fields, visibility.
-    let mut index = SearchIndex::open(&work.path().join("index")).unwrap();
-    let started = Instant::now();
-    index.rebuild(&store).unwrap();
-    let muninn_seconds = started.elapsed().as_secs_f64();
-    if std::env::var_os("MUNINN_BENCH_INDEX_ONLY").is_some() {
-        // For a profiler: Muninn's indexing alone.
-        println!(
-            "indexed in {muninn_seconds:.2}s: {:.2} MB/s per core",
-            text_bytes as f64 / 1e6 / muninn_seconds / cores
-        );
-        return;
-    }
-
-    // The baseline: bare tantivy, same texts, default analysis.
-    let mut builder = Schema::builder();
-    let title = builder.add_text_field("title", TEXT);
-    let body = builder.add_text_field("body", TEXT | STORED);
-    let date = builder.add_date_field("date", INDEXED | FAST);
-    std::fs::create_dir_all(work.path().join("bare")).unwrap();
-    let bare = Index::create_in_dir(work.path().join("bare"), builder.build()).unwrap();
-    let started = Instant::now();
-    {
-        // The same writer memory as Muninn's (it decides how many segments an index ends with).
-        let mut writer: IndexWriter = bare.writer(muninn_index::WRITER_HEAP_BYTES).unwrap();
-        for (t, b, when) in &bare_docs {
-            let when = tantivy::DateTime::from_timestamp_secs(*when);
-            writer.add_document(doc!(title => t.as_str(), body => b.as_str(), date => when)).unwrap();
-        }
-        writer.commit().unwrap();
-        writer.wait_merging_threads().unwrap();
-    }
-    let bare_seconds = started.elapsed().as_secs_f64();
-    drop(bare_docs);
+    };
+    let Built { stored, text_bytes, muninn_seconds, bare_seconds } = built;
+    let index = SearchIndex::open(&work.join("index")).unwrap();
+    let bare = Index::open_in_dir(work.join("bare")).unwrap();
+    let field = |name: &str| bare.schema().get_field(name).unwrap();
+    let (title, body, date) = (field("title"), field("body"), field("date"));
     let bare_reader = bare.reader().unwrap();
     let bare_searcher = bare_reader.searcher();
     println!("segments: muninn {}, bare {}", index.segment_count(), bare_searcher.segment_readers().len());
@@ -290,4 +231,97 @@ fn main() {
         "queries": per_query,
     });
     std::fs::write(output, serde_json::to_string_pretty(&figures).unwrap()).unwrap();
+}
+
+/// What building the store and both indexes measured.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Built {
+    stored: u64,
+    text_bytes: u64,
+    muninn_seconds: f64,
+    bare_seconds: f64,
+}
+
+/// Stores `items` generated news items in `work`, then indexes them with Muninn's index and
+/// with bare tantivy, timing both.
+fn build(work: &Path, items: u64, cores: f64) -> Built {
+    let scenario = muninn_exercise::Scenario::from_toml(&format!(
+        "name = \"bench\"\nstart = \"2026-01-01T00:00:00Z\"\ndays = 30\n[volume]\nnews = {items}\n"
+    ))
+    .unwrap();
+    let generator = muninn_exercise::Generator::new(&scenario, 11).unwrap();
+
+    // The store, filled directly (ingest is measured by its own benchmark).
+    let mut store = EmbeddedStore::open(&work.join("data"), StoreConfig::default()).unwrap();
+    let mut text_bytes = 0u64;
+    let mut batch = Vec::with_capacity(8192);
+    let mut bare_docs: Vec<(String, String, i64)> = Vec::new();
+    for index in 0..items {
+        let news = generator.news(index);
+        text_bytes += (news.title.len() + news.body.len()) as u64;
+        bare_docs.push((news.title.clone(), news.body.clone(), news.published.as_second()));
+        batch.push(
+            ItemDraft {
+                source: SourceId::new(news.source).unwrap(),
+                collected_at: news.published,
+                event_time: Some(news.published),
+                title: Some(news.title),
+                body: news.body,
+                language: LanguageTag::new(news.lang.code()).ok(),
+                markings: Markings::tlp(news.tlp),
+                grade: AdmiraltyGrade::UNASSESSED,
+                raw: None,
+                attributes: BTreeMap::new(),
+            }
+            .into_item(),
+        );
+        if batch.len() == 8192 {
+            store
+                .append(AppendBatch {
+                    items: std::mem::take(&mut batch),
+                    checkpoints: Vec::new(),
+                    ..Default::default()
+                })
+                .unwrap();
+        }
+    }
+    store.append(AppendBatch { items: batch, checkpoints: Vec::new(), ..Default::default() }).unwrap();
+    let stored = store.stats().unwrap().items;
+    println!("{stored} items, {:.1} MB of text", text_bytes as f64 / 1e6);
+
+    // Muninn's index: analysis in four languages, keyword and date fields, visibility.
+    let mut index = SearchIndex::open(&work.join("index")).unwrap();
+    let started = Instant::now();
+    index.rebuild(&store).unwrap();
+    let muninn_seconds = started.elapsed().as_secs_f64();
+    if std::env::var_os("MUNINN_BENCH_INDEX_ONLY").is_some() {
+        // For a profiler: Muninn's indexing alone.
+        println!(
+            "indexed in {muninn_seconds:.2}s: {:.2} MB/s per core",
+            text_bytes as f64 / 1e6 / muninn_seconds / cores
+        );
+        std::process::exit(0);
+    }
+
+    // The baseline: bare tantivy, same texts, default analysis.
+    let mut builder = Schema::builder();
+    let title = builder.add_text_field("title", TEXT);
+    let body = builder.add_text_field("body", TEXT | STORED);
+    let date = builder.add_date_field("date", INDEXED | FAST);
+    std::fs::create_dir_all(work.join("bare")).unwrap();
+    let bare = Index::create_in_dir(work.join("bare"), builder.build()).unwrap();
+    let started = Instant::now();
+    {
+        // The same writer memory as Muninn's (it decides how many segments an index ends with).
+        let mut writer: IndexWriter = bare.writer(muninn_index::WRITER_HEAP_BYTES).unwrap();
+        for (t, b, when) in &bare_docs {
+            let when = tantivy::DateTime::from_timestamp_secs(*when);
+            writer.add_document(doc!(title => t.as_str(), body => b.as_str(), date => when)).unwrap();
+        }
+        writer.commit().unwrap();
+        writer.wait_merging_threads().unwrap();
+    }
+    let bare_seconds = started.elapsed().as_secs_f64();
+    drop(bare_docs);
+    Built { stored, text_bytes, muninn_seconds, bare_seconds }
 }

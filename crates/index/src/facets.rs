@@ -10,6 +10,13 @@
 //!
 //! The facets' values are distinct per item (an item's indicator kinds, indicators and entities
 //! are sets when indexed), so counting values counts items.
+//!
+//! A facet of many values (indicators, entities) is counted in an array as large as its
+//! dictionary, and each count then misses the processor's caches: over millions of matches that
+//! was most of a query. Beyond [`EXACT_DOCS`] matches in a segment such a facet counts one block
+//! in [`SAMPLE_EVERY`] to choose its candidates, then counts each candidate exactly by walking
+//! its posting list against the set of matches: the counts shown are exact; only a value whose
+//! matches all fell outside the sampled blocks could be missed from the list.
 
 use std::collections::HashMap;
 
@@ -19,6 +26,13 @@ use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// Documents read from the columns at once.
 const BLOCK: usize = 64;
+/// Matches of a segment after which facets of many values are sampled.
+pub(crate) const EXACT_DOCS: u32 = 1 << 16;
+/// Of the blocks after that, how many for one sampled.
+const SAMPLE_EVERY: u32 = 16;
+/// Dictionaries up to this many terms are counted in [`LANES`] lanes.
+const SMALL_DICTIONARY: usize = 4096;
+const LANES: usize = 4;
 /// One day in seconds: the histogram's bucket.
 const DAY_SECONDS: i64 = 86_400;
 /// Days a segment's dates may span for a dense day array (beyond, a map).
@@ -29,6 +43,9 @@ const DENSE_DAYS: i64 = 200_000;
 pub(crate) struct FacetField {
     pub name: &'static str,
     pub size: usize,
+    /// For a field of many values, the indexed field whose postings give exact counts of the
+    /// candidates a sample chose (`None`: every value is counted).
+    pub sampled: Option<tantivy::schema::Field>,
 }
 
 /// Counts `fields` and, if asked, matches per day of `date_field`.
@@ -37,6 +54,8 @@ pub(crate) struct FacetCollector {
     pub date_field: Option<&'static str>,
     /// Segments' days decoded in advance (used when the date field is the index's `date`).
     pub segments: Option<std::sync::Arc<SegmentWarmer>>,
+    /// Matches of a segment after which fields of many values are sampled ([`EXACT_DOCS`]).
+    pub exact_docs: u32,
 }
 
 /// What a search's matches count: per field its most frequent values (count descending, then
@@ -52,12 +71,27 @@ pub(crate) struct FacetSegment {
     dates: Option<DayCounter>,
     block: [DocId; BLOCK],
     len: usize,
+    /// Every match of the segment, when a field may be sampled.
+    matched: Option<tantivy::BitSet>,
+    exact_docs: u32,
+    /// Matches counted so far.
+    seen: u32,
+    /// Blocks since sampling began.
+    blocks_sampled: u32,
 }
 
 struct FieldCounter {
     size: usize,
     column: Option<StrColumn>,
+    /// The postings of a sampled field.
+    postings: Option<(tantivy::schema::Field, std::sync::Arc<tantivy::InvertedIndexReader>)>,
+    /// Whether some blocks were skipped (the counts are a sample).
+    sampled: bool,
+    /// Per term ordinal, in [`LANES`] interleaved lanes for small dictionaries: counting one
+    /// value after another into the same few counters waits on each increment's store (a
+    /// facet of two values counted a million times), and lanes let the increments overlap.
     counts: Vec<u32>,
+    lanes: usize,
     /// Scratch: row ids and values of one block.
     rows: Vec<u32>,
     values: Vec<u64>,
@@ -89,23 +123,41 @@ impl Collector for FacetCollector {
             let column = fast_fields.str(field.name)?;
             // Zeroed by the allocator: the pages of a large dictionary's array that no match
             // touches cost nothing.
-            let counts = vec![0u32; column.as_ref().map_or(0, |c| c.num_terms())];
+            let terms = column.as_ref().map_or(0, |c| c.num_terms());
+            let lanes = if terms <= SMALL_DICTIONARY { LANES } else { 1 };
+            let counts = vec![0u32; terms * lanes];
+            let postings = match field.sampled {
+                Some(indexed) if segment.num_docs() > self.exact_docs => {
+                    Some((indexed, segment.inverted_index(indexed)?))
+                }
+                _ => None,
+            };
             fields.push(FieldCounter {
                 size: field.size,
                 column,
+                postings,
+                sampled: false,
                 counts,
+                lanes,
                 rows: Vec::new(),
                 values: Vec::new(),
             });
         }
+        let matched = fields
+            .iter()
+            .any(|f| f.postings.is_some())
+            .then(|| tantivy::BitSet::with_max_value(segment.max_doc()));
         let dates = match self.date_field {
             Some(name) => {
                 let column = fast_fields.date(name)?;
                 let first_day = column.min_value().into_timestamp_secs().div_euclid(DAY_SECONDS);
                 let last_day = column.max_value().into_timestamp_secs().div_euclid(DAY_SECONDS);
                 let span = last_day.saturating_sub(first_day).saturating_add(1);
-                let dense =
-                    if (1..=DENSE_DAYS).contains(&span) { vec![0; span as usize] } else { Vec::new() };
+                let dense = if (1..=DENSE_DAYS).contains(&span) {
+                    vec![0; span as usize * LANES]
+                } else {
+                    Vec::new()
+                };
                 let decoded = self
                     .segments
                     .as_ref()
@@ -122,7 +174,16 @@ impl Collector for FacetCollector {
             }
             None => None,
         };
-        Ok(FacetSegment { fields, dates, block: [0; BLOCK], len: 0 })
+        Ok(FacetSegment {
+            fields,
+            dates,
+            block: [0; BLOCK],
+            len: 0,
+            matched,
+            exact_docs: self.exact_docs,
+            seen: 0,
+            blocks_sampled: 0,
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -162,7 +223,22 @@ impl FacetSegment {
         let Some((&first, &last)) = block.first().zip(block.last()) else { return };
         // Blocks of a broad query are runs of consecutive documents: read them as ranges.
         let run = (last - first) as usize + 1 == block.len();
+        let mut sample = true;
+        if let Some(matched) = &mut self.matched {
+            for &doc in block {
+                matched.insert(doc);
+            }
+            if self.seen >= self.exact_docs {
+                sample = self.blocks_sampled.is_multiple_of(SAMPLE_EVERY);
+                self.blocks_sampled += 1;
+            }
+        }
+        self.seen = self.seen.saturating_add(block.len() as u32);
         for field in &mut self.fields {
+            if field.postings.is_some() && !sample {
+                field.sampled = true;
+                continue;
+            }
             field.count(block, run);
         }
         if let Some(dates) = &mut self.dates {
@@ -204,9 +280,19 @@ impl FieldCounter {
                 }
             }
         }
-        for &ord in values.iter() {
-            if let Some(count) = self.counts.get_mut(ord as usize) {
-                *count += 1;
+        // A local slice: the counters' address and length stay in registers.
+        let counts = self.counts.as_mut_slice();
+        if self.lanes == LANES {
+            for (position, &ord) in values.iter().enumerate() {
+                if let Some(count) = counts.get_mut(ord as usize * LANES + position % LANES) {
+                    *count += 1;
+                }
+            }
+        } else {
+            for &ord in values.iter() {
+                if let Some(count) = counts.get_mut(ord as usize) {
+                    *count += 1;
+                }
             }
         }
     }
@@ -214,12 +300,13 @@ impl FieldCounter {
     /// The segment's most frequent values (ten times as many as asked, as tantivy's terms
     /// aggregation keeps: the merged counts are exact for values that are among them in every
     /// segment, which for the low-cardinality facets is all of them).
-    fn harvest(self) -> Vec<(String, u64)> {
-        let Some(column) = self.column else { return Vec::new() };
+    fn harvest(self, matched: Option<&tantivy::BitSet>) -> Vec<(String, u64)> {
+        let Some(column) = &self.column else { return Vec::new() };
         let keep = self.size.saturating_mul(10).max(100);
         let mut best: std::collections::BinaryHeap<std::cmp::Reverse<(u32, std::cmp::Reverse<u32>)>> =
             std::collections::BinaryHeap::with_capacity(keep + 1);
-        for (ord, &count) in self.counts.iter().enumerate() {
+        for (ord, lanes) in self.counts.chunks_exact(self.lanes).enumerate() {
+            let count: u32 = lanes.iter().sum();
             if count == 0 {
                 continue;
             }
@@ -250,17 +337,46 @@ impl FieldCounter {
             // An unreadable dictionary block: the facet is left empty rather than wrong.
             return Vec::new();
         }
+        if let (true, Some((field, postings)), Some(matched)) = (self.sampled, &self.postings, matched) {
+            // The sample chose the candidates; their postings give their exact counts.
+            for (value, count) in &mut out {
+                match exact_count(postings, tantivy::Term::from_field_text(*field, value), matched) {
+                    Ok(exact) => *count = exact,
+                    Err(_) => return Vec::new(),
+                }
+            }
+        }
         out
     }
+}
+
+/// How many of `matched` hold `term`.
+fn exact_count(
+    postings: &tantivy::InvertedIndexReader,
+    term: tantivy::Term,
+    matched: &tantivy::BitSet,
+) -> std::io::Result<u64> {
+    use tantivy::DocSet;
+    let Some(mut docs) = postings.read_postings(&term, tantivy::schema::IndexRecordOption::Basic)? else {
+        return Ok(0);
+    };
+    let mut count = 0;
+    let mut doc = docs.doc();
+    while doc != tantivy::TERMINATED {
+        count += u64::from(matched.contains(doc));
+        doc = docs.advance();
+    }
+    Ok(count)
 }
 
 impl DayCounter {
     fn count(&mut self, block: &[DocId], run: bool) {
         if let Some(decoded) = self.decoded.as_ref().and_then(|facts| facts.days.as_ref()) {
             let shift = decoded.first_day - self.first_day;
-            for &doc in block {
-                let day = i64::from(decoded.offsets[doc as usize]) + shift;
-                match self.dense.get_mut(day as usize) {
+            let dense = self.dense.as_mut_slice();
+            for (position, &doc) in block.iter().enumerate() {
+                let day = decoded.offsets.get(doc as usize).map_or(0, |&offset| i64::from(offset)) + shift;
+                match usize::try_from(day).ok().and_then(|d| dense.get_mut(d * LANES + position % LANES)) {
                     Some(count) => *count += 1,
                     None => *self.sparse.entry(day + self.first_day).or_default() += 1,
                 }
@@ -288,9 +404,10 @@ impl DayCounter {
                 }
             }
         }
-        for value in values.iter() {
+        for (position, value) in values.iter().enumerate() {
             let day = value.into_timestamp_secs().div_euclid(DAY_SECONDS);
-            match day.checked_sub(self.first_day).and_then(|d| self.dense.get_mut(d as usize)) {
+            let slot = usize::try_from(day - self.first_day).ok().map(|d| d * LANES + position % LANES);
+            match slot.and_then(|slot| self.dense.get_mut(slot)) {
                 Some(count) => *count += 1,
                 None => *self.sparse.entry(day).or_default() += 1,
             }
@@ -300,10 +417,11 @@ impl DayCounter {
     fn harvest(self) -> Vec<(i64, u64)> {
         let mut days: Vec<(i64, u64)> = self
             .dense
-            .iter()
+            .chunks_exact(LANES)
+            .map(|lanes| lanes.iter().sum::<u64>())
             .enumerate()
-            .filter(|(_, count)| **count > 0)
-            .map(|(offset, &count)| ((self.first_day + offset as i64) * DAY_SECONDS, count))
+            .filter(|(_, count)| *count > 0)
+            .map(|(offset, count)| ((self.first_day + offset as i64) * DAY_SECONDS, count))
             .collect();
         days.extend(self.sparse.into_iter().map(|(day, count)| (day * DAY_SECONDS, count)));
         days
@@ -330,8 +448,9 @@ impl SegmentCollector for FacetSegment {
 
     fn harvest(mut self) -> SegmentFacets {
         self.flush();
+        let matched = self.matched.as_ref();
         SegmentFacets {
-            fields: self.fields.into_iter().map(FieldCounter::harvest).collect(),
+            fields: self.fields.into_iter().map(|field| field.harvest(matched)).collect(),
             days: self.dates.map(DayCounter::harvest).unwrap_or_default(),
         }
     }
@@ -444,5 +563,67 @@ impl tantivy::Warmer for SegmentWarmer {
         if let Ok(mut segments) = self.segments.write() {
             segments.retain(|id, _| live.iter().any(|generation| generation.segments().contains_key(id)));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use muninn_model::{AdmiraltyGrade, ItemDraft, LanguageTag, Markings, SourceId, Timestamp, Tlp};
+    use muninn_store::{AppendBatch, EmbeddedStore, ItemStore, StoreConfig};
+
+    use crate::{SearchIndex, SearchRequest, Visibility};
+
+    /// Past the threshold, the indicator facet is sampled and its candidates recounted from
+    /// their postings: the same list, with the same counts, as counting every match.
+    #[test]
+    fn sampled_facets_give_exact_counts() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = EmbeddedStore::open(&dir.path().join("data"), StoreConfig::default()).expect("store");
+        let items = (0..3000u32)
+            .map(|n| {
+                // Indicator k is carried by one item in k + 1 (k up to 40): a clear order.
+                let body: Vec<String> =
+                    (0..40u32).filter(|k| n % (k + 1) == 0).map(|k| format!("198.51.100.{k}")).collect();
+                ItemDraft {
+                    source: SourceId::new("feed").expect("source"),
+                    collected_at: Timestamp::from_second(1_780_000_000 + i64::from(n)).expect("time"),
+                    event_time: None,
+                    title: Some(format!("item {n}")),
+                    body: format!("report {}", body.join(" ")),
+                    language: LanguageTag::new("en").ok(),
+                    markings: Markings::tlp(Tlp::Clear),
+                    grade: AdmiraltyGrade::UNASSESSED,
+                    raw: None,
+                    attributes: BTreeMap::new(),
+                }
+                .into_item()
+            })
+            .collect();
+        store.append(AppendBatch { items, checkpoints: Vec::new(), ..Default::default() }).expect("append");
+        let mut index = SearchIndex::open(&dir.path().join("index")).expect("index");
+        index.sync(&store).expect("sync");
+        let query =
+            muninn_query::parse("*", Timestamp::from_second(1_790_000_000).expect("now")).expect("query");
+        let everything = Visibility::everything();
+        let request = SearchRequest {
+            query: &query,
+            visibility: &everything,
+            limit: 5,
+            after: None,
+            facets: true,
+            histogram: false,
+        };
+        let exact = index.search(&request).expect("search").facets.expect("facets");
+        index.facet_exact_docs = 128;
+        let sampled = index.search(&request).expect("search").facets.expect("facets");
+        index.facet_exact_docs = 0;
+        let all_sampled = index.search(&request).expect("search").facets.expect("facets");
+        assert_eq!(exact.indicator.len(), 20);
+        assert_eq!(exact.indicator[0], ("198.51.100.0".to_owned(), 3000));
+        assert_eq!(sampled.indicator, exact.indicator);
+        assert_eq!(all_sampled.indicator, exact.indicator);
+        assert_eq!(sampled.source, exact.source);
     }
 }

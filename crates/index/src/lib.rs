@@ -144,6 +144,8 @@ pub struct SearchIndex {
     /// What searches need of each segment, worked out at each reload (the reader holds it
     /// weakly).
     segments: std::sync::Arc<facets::SegmentWarmer>,
+    /// Matches of a segment after which facets of many values are sampled (tests lower it).
+    pub(crate) facet_exact_docs: u32,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -203,6 +205,7 @@ impl SearchIndex {
             gazetteer,
             committed,
             segments,
+            facet_exact_docs: facets::EXACT_DOCS,
         })
     }
 

@@ -546,15 +546,17 @@ fn facet_collector(index: &SearchIndex, request: &SearchRequest<'_>) -> FacetCol
     let mut fields = Vec::new();
     if request.facets {
         for name in ["source", "lang", "tlp", "grade", "indicator_type"] {
-            fields.push(FacetField { name, size: 50 });
+            fields.push(FacetField { name, size: 50, sampled: None });
         }
-        fields.push(FacetField { name: "indicator", size: TOP_INDICATORS });
-        fields.push(FacetField { name: "entity", size: TOP_ENTITIES });
+        let many = &index.fields;
+        fields.push(FacetField { name: "indicator", size: TOP_INDICATORS, sampled: Some(many.indicator) });
+        fields.push(FacetField { name: "entity", size: TOP_ENTITIES, sampled: Some(many.entity) });
     }
     FacetCollector {
         fields,
         date_field: request.histogram.then_some(crate::schema::DATE_FIELD),
         segments: Some(index.segments.clone()),
+        exact_docs: index.facet_exact_docs,
     }
 }
 
