@@ -33,6 +33,30 @@ const SAMPLE_EVERY: u32 = 16;
 /// Dictionaries up to this many terms are counted in [`LANES`] lanes.
 const SMALL_DICTIONARY: usize = 4096;
 const LANES: usize = 4;
+/// Dictionaries of more terms are counted in a map.
+const DENSE_TERMS: usize = 1 << 16;
+
+/// Hashes a term ordinal (a multiply, as FxHash): ordinals are the index's own numbers.
+#[derive(Default)]
+struct OrdHasher(u64);
+
+impl std::hash::Hasher for OrdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(0x51_7C_C1_B7_27_22_0A_95);
+        }
+    }
+
+    fn write_u32(&mut self, value: u32) {
+        // The high bits mixed down: the table takes its buckets from the low ones.
+        let mixed = u64::from(value).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = mixed ^ (mixed >> 29);
+    }
+}
 /// One day in seconds: the histogram's bucket.
 const DAY_SECONDS: i64 = 86_400;
 /// Days a segment's dates may span for a dense day array (beyond, a map).
@@ -71,8 +95,9 @@ pub(crate) struct FacetSegment {
     dates: Option<DayCounter>,
     block: [DocId; BLOCK],
     len: usize,
-    /// Every match of the segment, when a field may be sampled.
+    /// Every match of the segment, when a field may be sampled, and the first and last.
     matched: Option<tantivy::BitSet>,
+    span: Option<(DocId, DocId)>,
     exact_docs: u32,
     /// Matches counted so far.
     seen: u32,
@@ -92,6 +117,11 @@ struct FieldCounter {
     /// facet of two values counted a million times), and lanes let the increments overlap.
     counts: Vec<u32>,
     lanes: usize,
+    /// For a field of many values (or a dictionary of more than [`DENSE_TERMS`] terms), counts
+    /// by ordinal in a map instead:
+    /// an array as large as the dictionary had to be zeroed and scanned whole for the few
+    /// values a sample counts.
+    sparse: Option<HashMap<u32, u32, std::hash::BuildHasherDefault<OrdHasher>>>,
     /// Scratch: row ids and values of one block.
     rows: Vec<u32>,
     values: Vec<u64>,
@@ -125,7 +155,8 @@ impl Collector for FacetCollector {
             // touches cost nothing.
             let terms = column.as_ref().map_or(0, |c| c.num_terms());
             let lanes = if terms <= SMALL_DICTIONARY { LANES } else { 1 };
-            let counts = vec![0u32; terms * lanes];
+            let sparse = (field.sampled.is_some() || terms > DENSE_TERMS).then(HashMap::default);
+            let counts = if sparse.is_some() { Vec::new() } else { vec![0u32; terms * lanes] };
             let postings = match field.sampled {
                 Some(indexed) if segment.num_docs() > self.exact_docs => {
                     Some((indexed, segment.inverted_index(indexed)?))
@@ -139,6 +170,7 @@ impl Collector for FacetCollector {
                 sampled: false,
                 counts,
                 lanes,
+                sparse,
                 rows: Vec::new(),
                 values: Vec::new(),
             });
@@ -180,6 +212,7 @@ impl Collector for FacetCollector {
             block: [0; BLOCK],
             len: 0,
             matched,
+            span: None,
             exact_docs: self.exact_docs,
             seen: 0,
             blocks_sampled: 0,
@@ -224,6 +257,7 @@ impl FacetSegment {
         // Blocks of a broad query are runs of consecutive documents: read them as ranges.
         let run = (last - first) as usize + 1 == block.len();
         let mut sample = true;
+        self.span = Some(self.span.map_or((first, last), |(start, _)| (start, last)));
         if let Some(matched) = &mut self.matched {
             for &doc in block {
                 matched.insert(doc);
@@ -280,6 +314,12 @@ impl FieldCounter {
                 }
             }
         }
+        if let Some(sparse) = &mut self.sparse {
+            for &ord in values.iter() {
+                *sparse.entry(ord as u32).or_default() += 1;
+            }
+            return;
+        }
         // A local slice: the counters' address and length stay in registers.
         let counts = self.counts.as_mut_slice();
         if self.lanes == LANES {
@@ -300,13 +340,24 @@ impl FieldCounter {
     /// The segment's most frequent values (ten times as many as asked, as tantivy's terms
     /// aggregation keeps: the merged counts are exact for values that are among them in every
     /// segment, which for the low-cardinality facets is all of them).
-    fn harvest(self, matched: Option<&tantivy::BitSet>) -> Vec<(String, u64)> {
+    fn harvest(
+        self,
+        matched: Option<(&tantivy::BitSet, std::ops::RangeInclusive<DocId>)>,
+    ) -> Vec<(String, u64)> {
         let Some(column) = &self.column else { return Vec::new() };
         let keep = self.size.saturating_mul(10).max(100);
         let mut best: std::collections::BinaryHeap<std::cmp::Reverse<(u32, std::cmp::Reverse<u32>)>> =
             std::collections::BinaryHeap::with_capacity(keep + 1);
-        for (ord, lanes) in self.counts.chunks_exact(self.lanes).enumerate() {
-            let count: u32 = lanes.iter().sum();
+        let counted: Box<dyn Iterator<Item = (u32, u32)> + '_> = match &self.sparse {
+            Some(sparse) => Box::new(sparse.iter().map(|(&ord, &count)| (ord, count))),
+            None => Box::new(
+                self.counts
+                    .chunks_exact(self.lanes)
+                    .enumerate()
+                    .map(|(ord, lanes)| (ord as u32, lanes.iter().sum())),
+            ),
+        };
+        for (ord, count) in counted {
             if count == 0 {
                 continue;
             }
@@ -316,7 +367,7 @@ impl FieldCounter {
             {
                 continue;
             }
-            best.push(std::cmp::Reverse((count, std::cmp::Reverse(ord as u32))));
+            best.push(std::cmp::Reverse((count, std::cmp::Reverse(ord))));
             if best.len() > keep {
                 best.pop();
             }
@@ -337,10 +388,17 @@ impl FieldCounter {
             // An unreadable dictionary block: the facet is left empty rather than wrong.
             return Vec::new();
         }
-        if let (true, Some((field, postings)), Some(matched)) = (self.sampled, &self.postings, matched) {
+        if let (true, Some((field, postings)), Some((matched, span))) =
+            (self.sampled, &self.postings, matched)
+        {
             // The sample chose the candidates; their postings give their exact counts.
             for (value, count) in &mut out {
-                match exact_count(postings, tantivy::Term::from_field_text(*field, value), matched) {
+                match exact_count(
+                    postings,
+                    tantivy::Term::from_field_text(*field, value),
+                    matched,
+                    span.clone(),
+                ) {
                     Ok(exact) => *count = exact,
                     Err(_) => return Vec::new(),
                 }
@@ -351,18 +409,24 @@ impl FieldCounter {
 }
 
 /// How many of `matched` hold `term`.
+/// How many of `matched` (all within `span`) hold `term`.
 fn exact_count(
     postings: &tantivy::InvertedIndexReader,
     term: tantivy::Term,
     matched: &tantivy::BitSet,
+    span: std::ops::RangeInclusive<DocId>,
 ) -> std::io::Result<u64> {
     use tantivy::DocSet;
     let Some(mut docs) = postings.read_postings(&term, tantivy::schema::IndexRecordOption::Basic)? else {
         return Ok(0);
     };
     let mut count = 0;
+    // A range of a segment searched alone: only the postings in its span.
     let mut doc = docs.doc();
-    while doc != tantivy::TERMINATED {
+    if doc < *span.start() {
+        doc = docs.seek(*span.start());
+    }
+    while doc <= *span.end() && doc != tantivy::TERMINATED {
         count += u64::from(matched.contains(doc));
         doc = docs.advance();
     }
@@ -448,9 +512,9 @@ impl SegmentCollector for FacetSegment {
 
     fn harvest(mut self) -> SegmentFacets {
         self.flush();
-        let matched = self.matched.as_ref();
+        let matched = self.matched.as_ref().zip(self.span.map(|(first, last)| first..=last));
         SegmentFacets {
-            fields: self.fields.into_iter().map(|field| field.harvest(matched)).collect(),
+            fields: self.fields.into_iter().map(|field| field.harvest(matched.clone())).collect(),
             days: self.dates.map(DayCounter::harvest).unwrap_or_default(),
         }
     }
@@ -469,11 +533,17 @@ pub(crate) struct SegmentFacts {
     /// codec that decodes one value at a time (blockwise linear, for dates that mostly rise
     /// with the documents), which made reading it most of a broad histogram's time.
     pub days: Option<SegmentDays>,
-    /// Whether log sequence numbers rise with document ids (true of every segment but some
-    /// merged ones): a page's ties in score are then in document order, and a broad query
-    /// need not read a sequence number per match.
+    /// Whether log sequence numbers rise with document ids (true of segments as written; a
+    /// merged segment is its parts one after the other): a page's ties in score are then in
+    /// document order, and a broad query need not read a sequence number per match.
     pub seq_rises: bool,
+    /// The first document of each run of documents whose sequence numbers rise (empty: not
+    /// worked out), so that ties within a run of a merged segment need no reading either.
+    pub seq_runs: Vec<DocId>,
 }
+
+/// Runs of rising sequence numbers a segment may have for [`SegmentFacts::seq_runs`].
+const MAX_SEQ_RUNS: usize = 4096;
 
 /// One segment's days: the first day, and each document's day as an offset from it.
 pub(crate) struct SegmentDays {
@@ -517,27 +587,32 @@ impl SegmentWarmer {
         Ok(Some(SegmentDays { first_day, offsets }))
     }
 
-    /// Whether every document has one sequence number, each above the one before.
-    fn seq_rises(segment: &SegmentReader) -> tantivy::Result<bool> {
+    /// The first document of each run of rising sequence numbers (empty when documents lack
+    /// one, or the runs are too many to be worth keeping).
+    fn seq_runs(segment: &SegmentReader) -> tantivy::Result<Vec<DocId>> {
         let column = segment.fast_fields().u64(crate::schema::SEQ_FIELD)?;
         if !matches!(column.index, ColumnIndex::Full) {
-            return Ok(false);
+            return Ok(Vec::new());
         }
+        let mut runs = vec![0];
         let mut chunk = vec![0u64; WARM_CHUNK];
         let mut previous = None;
         let mut start = 0u32;
         while start < segment.max_doc() {
             let len = (segment.max_doc() - start).min(WARM_CHUNK as u32) as usize;
             column.values.get_range(u64::from(start), &mut chunk[..len]);
-            for &seq in &chunk[..len] {
+            for (offset, &seq) in chunk[..len].iter().enumerate() {
                 if previous.is_some_and(|p| seq <= p) {
-                    return Ok(false);
+                    if runs.len() == MAX_SEQ_RUNS {
+                        return Ok(Vec::new());
+                    }
+                    runs.push(start + offset as u32);
                 }
                 previous = Some(seq);
             }
             start += len as u32;
         }
-        Ok(true)
+        Ok(runs)
     }
 }
 
@@ -548,9 +623,11 @@ impl tantivy::Warmer for SegmentWarmer {
             if self.get(id).is_some() {
                 continue;
             }
+            let seq_runs = SegmentWarmer::seq_runs(segment)?;
             let facts = SegmentFacts {
                 days: SegmentWarmer::days(segment, crate::schema::DATE_FIELD)?,
-                seq_rises: SegmentWarmer::seq_rises(segment)?,
+                seq_rises: seq_runs.len() == 1,
+                seq_runs,
             };
             if let Ok(mut segments) = self.segments.write() {
                 segments.insert(id, std::sync::Arc::new(facts));
@@ -625,5 +702,33 @@ mod tests {
         assert_eq!(sampled.indicator, exact.indicator);
         assert_eq!(all_sampled.indicator, exact.indicator);
         assert_eq!(sampled.source, exact.source);
+
+        // Segments searched as ranges of 100 documents on the search threads: the same pages,
+        // totals, facets and histogram as one task per segment.
+        index.facet_exact_docs = super::EXACT_DOCS;
+        let now = Timestamp::from_second(1_790_000_000).expect("now");
+        for text in ["*", "report", "198.51.100.3 OR 198.51.100.5", "item -198.51.100.2"] {
+            let query = muninn_query::parse(text, now).expect("query");
+            let mut after = None;
+            loop {
+                let request = SearchRequest {
+                    query: &query,
+                    visibility: &everything,
+                    limit: 250,
+                    after,
+                    facets: true,
+                    histogram: true,
+                };
+                index.range_docs = crate::search::RANGE_DOCS;
+                let whole = index.search(&request).expect("search");
+                index.range_docs = 100;
+                let ranged = index.search(&request).expect("search");
+                assert_eq!(ranged, whole, "{text}");
+                match whole.next {
+                    Some(cursor) => after = Some(cursor),
+                    None => break,
+                }
+            }
+        }
     }
 }

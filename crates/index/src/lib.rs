@@ -146,6 +146,8 @@ pub struct SearchIndex {
     segments: std::sync::Arc<facets::SegmentWarmer>,
     /// Matches of a segment after which facets of many values are sampled (tests lower it).
     pub(crate) facet_exact_docs: u32,
+    /// The most documents of a segment one search thread takes (tests lower it).
+    pub(crate) range_docs: u32,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -206,6 +208,7 @@ impl SearchIndex {
             committed,
             segments,
             facet_exact_docs: facets::EXACT_DOCS,
+            range_docs: search::RANGE_DOCS,
         })
     }
 

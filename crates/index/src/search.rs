@@ -340,6 +340,10 @@ struct PageSegment {
     seq_rises: bool,
     /// With `seq_rises` and a cursor: the first document after the cursor's sequence number.
     first_after: tantivy::DocId,
+    /// The segment's facts (its runs of rising sequence numbers), and the run of the
+    /// document last looked at.
+    facts: Option<std::sync::Arc<crate::facets::SegmentFacts>>,
+    run: std::ops::Range<tantivy::DocId>,
     /// The best hits so far, worst on top.
     best: std::collections::BinaryHeap<std::cmp::Reverse<Ranked>>,
     count: u64,
@@ -348,6 +352,22 @@ struct PageSegment {
 impl PageSegment {
     fn seq(&self, doc: tantivy::DocId) -> u64 {
         self.seqs.as_ref().map_or(0, |column| column.get_val(doc))
+    }
+
+    /// Whether `earlier` is in the same run of rising sequence numbers as `doc` (documents
+    /// come in order, so the run is looked up again only when `doc` has left the last one).
+    fn same_run(&mut self, earlier: tantivy::DocId, doc: tantivy::DocId) -> bool {
+        let Some(facts) = &self.facts else { return false };
+        if facts.seq_runs.is_empty() {
+            return false;
+        }
+        if !self.run.contains(&doc) {
+            let next = facts.seq_runs.partition_point(|&start| start <= doc);
+            let start = next.checked_sub(1).and_then(|i| facts.seq_runs.get(i)).copied().unwrap_or(0);
+            let end = facts.seq_runs.get(next).copied().unwrap_or(tantivy::TERMINATED);
+            self.run = start..end;
+        }
+        earlier >= self.run.start && earlier < doc
     }
 }
 
@@ -385,11 +405,12 @@ impl tantivy::collector::SegmentCollector for PageSegment {
             if score == worst.score {
                 // The worst hit came earlier in this segment: with rising sequence numbers,
                 // this one's is higher, so it ranks below.
-                if self.seq_rises {
+                let (worst_doc, worst_seq) = (worst.address.doc_id, worst.seq);
+                if self.seq_rises || self.same_run(worst_doc, doc) {
                     return;
                 }
                 let known = *seq.get_or_insert_with(|| self.seq(doc));
-                if known >= worst.seq {
+                if known >= worst_seq {
                     return;
                 }
             }
@@ -420,12 +441,9 @@ impl tantivy::collector::Collector for PageCollector {
             .u64(crate::schema::SEQ_FIELD)
             .ok()
             .map(|column| column.first_or_default_col(0));
-        let seq_rises = seqs.is_some()
-            && self
-                .segments
-                .as_ref()
-                .and_then(|s| s.get(reader.segment_id()))
-                .is_some_and(|facts| facts.seq_rises);
+        let facts =
+            self.segments.as_ref().and_then(|s| s.get(reader.segment_id())).filter(|_| seqs.is_some());
+        let seq_rises = facts.as_ref().is_some_and(|facts| facts.seq_rises);
         let first_after = match (&seqs, self.after) {
             (Some(seqs), Some(cursor)) if seq_rises => {
                 // The first document whose sequence number is above the cursor's.
@@ -449,6 +467,8 @@ impl tantivy::collector::Collector for PageCollector {
             after: self.after,
             seq_rises,
             first_after,
+            facts,
+            run: 0..0,
             best: std::collections::BinaryHeap::with_capacity(self.limit + 1),
             count: 0,
         })
@@ -465,6 +485,69 @@ impl tantivy::collector::Collector for PageCollector {
         all.truncate(self.limit);
         Ok((all, count))
     }
+}
+
+/// The most documents of a segment one thread searches: a larger segment is searched as
+/// ranges in parallel. tantivy gives each segment one thread, so an index of one large segment
+/// and a few small ones (what merging makes) kept one core busy on a broad query while the
+/// others idled.
+pub(crate) const RANGE_DOCS: u32 = 1 << 20;
+
+/// Runs `collector` over `query`'s matches, each segment of at most `range_docs` documents
+/// ([`RANGE_DOCS`]) as one task (tantivy's own loop) and larger ones as ranges of that size, on
+/// the index's search threads.
+fn search_in_ranges<C: tantivy::collector::Collector>(
+    range_docs: u32,
+    searcher: &tantivy::Searcher,
+    query: &dyn TantivyQuery,
+    collector: &C,
+    statistics: Option<&dyn tantivy::query::Bm25StatisticsProvider>,
+) -> tantivy::Result<C::Fruit> {
+    use tantivy::DocSet;
+    use tantivy::collector::SegmentCollector;
+    use tantivy::query::EnableScoring;
+    let scoring = match (collector.requires_scoring(), statistics) {
+        (false, _) => EnableScoring::disabled_from_searcher(searcher),
+        (true, Some(statistics)) => EnableScoring::enabled_from_statistics_provider(statistics, searcher),
+        (true, None) => EnableScoring::enabled_from_searcher(searcher),
+    };
+    let weight = query.weight(scoring)?;
+    let mut tasks = Vec::new();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let docs = segment.max_doc();
+        if docs <= range_docs {
+            tasks.push((ord as u32, segment, None));
+            continue;
+        }
+        let mut start = 0;
+        while start < docs {
+            let end = docs.min(start.saturating_add(range_docs.max(1)));
+            tasks.push((ord as u32, segment, Some(start..end)));
+            start = end;
+        }
+    }
+    let fruits = searcher.index().search_executor().map(
+        |(ord, segment, range)| {
+            let Some(range) = range else { return collector.collect_segment(weight.as_ref(), ord, segment) };
+            let mut child = collector.for_segment(ord, segment)?;
+            let mut scorer = weight.scorer(segment, 1.0)?;
+            let alive = segment.alive_bitset();
+            let mut doc = scorer.doc();
+            if doc < range.start {
+                doc = scorer.seek(range.start);
+            }
+            // TERMINATED is above every range's end.
+            while doc < range.end {
+                if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                    child.collect(doc, scorer.score());
+                }
+                doc = scorer.advance();
+            }
+            Ok(child.harvest())
+        },
+        tasks.into_iter(),
+    )?;
+    collector.merge_fruits(fruits)
 }
 
 /// The tantivy query of a request: the user's query under the caller's visibility.
@@ -490,19 +573,11 @@ pub(crate) fn run(
     let page = PageCollector { limit, after: request.after, segments: Some(index.segments.clone()) };
     let ((top_docs, total), counted) = if request.facets || request.histogram {
         let collector = (page, facet_collector(index, request));
-        let (page, counted) = match statistics {
-            Some(statistics) => searcher.search_with_statistics_provider(&*query, &collector, statistics),
-            None => searcher.search(&*query, &collector),
-        }
-        .map_err(engine)?;
+        let (page, counted) =
+            search_in_ranges(index.range_docs, &searcher, &*query, &collector, statistics).map_err(engine)?;
         (page, Some(counted))
     } else {
-        let page = match statistics {
-            Some(statistics) => searcher.search_with_statistics_provider(&*query, &page, statistics),
-            None => searcher.search(&*query, &page),
-        }
-        .map_err(engine)?;
-        (page, None)
+        (search_in_ranges(index.range_docs, &searcher, &*query, &page, statistics).map_err(engine)?, None)
     };
     let mut hits = Vec::with_capacity(top_docs.len());
     let mut ids = ItemIds::new(index, &searcher);
