@@ -27,12 +27,14 @@ use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 /// Documents read from the columns at once.
 const BLOCK: usize = 64;
 /// Matches of a segment after which facets of many values are sampled.
-pub(crate) const EXACT_DOCS: u32 = 1 << 16;
+pub(crate) const EXACT_DOCS: u32 = 1 << 14;
 /// Of the blocks after that, how many for one sampled.
-const SAMPLE_EVERY: u32 = 16;
+const SAMPLE_EVERY: u32 = 32;
 /// Dictionaries up to this many terms are counted in [`LANES`] lanes.
 const SMALL_DICTIONARY: usize = 4096;
 const LANES: usize = 4;
+/// The room a map of counts starts with (growing it was a visible part of a broad query).
+const SPARSE_CAPACITY: usize = 1 << 15;
 /// Dictionaries of more terms are counted in a map.
 const DENSE_TERMS: usize = 1 << 16;
 
@@ -155,7 +157,8 @@ impl Collector for FacetCollector {
             // touches cost nothing.
             let terms = column.as_ref().map_or(0, |c| c.num_terms());
             let lanes = if terms <= SMALL_DICTIONARY { LANES } else { 1 };
-            let sparse = (field.sampled.is_some() || terms > DENSE_TERMS).then(HashMap::default);
+            let sparse = (field.sampled.is_some() || terms > DENSE_TERMS)
+                .then(|| HashMap::with_capacity_and_hasher(SPARSE_CAPACITY.min(terms), Default::default()));
             let counts = if sparse.is_some() { Vec::new() } else { vec![0u32; terms * lanes] };
             let postings = match field.sampled {
                 Some(indexed) if segment.num_docs() > self.exact_docs => {
@@ -285,6 +288,11 @@ impl FieldCounter {
     fn count(&mut self, block: &[DocId], run: bool) {
         let Some(column) = &self.column else { return };
         let ords = column.ords();
+        if matches!(ords.index, ColumnIndex::Full) && self.counts.len() == self.lanes && self.sparse.is_none() {
+            // One value for every document: nothing to read.
+            self.counts[0] += block.len() as u32;
+            return;
+        }
         let values = &mut self.values;
         match &ords.index {
             ColumnIndex::Empty { .. } => return,
