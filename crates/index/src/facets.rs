@@ -288,7 +288,8 @@ impl FieldCounter {
     fn count(&mut self, block: &[DocId], run: bool) {
         let Some(column) = &self.column else { return };
         let ords = column.ords();
-        if matches!(ords.index, ColumnIndex::Full) && self.counts.len() == self.lanes && self.sparse.is_none() {
+        if matches!(ords.index, ColumnIndex::Full) && self.counts.len() == self.lanes && self.sparse.is_none()
+        {
             // One value for every document: nothing to read.
             self.counts[0] += block.len() as u32;
             return;
@@ -446,6 +447,22 @@ impl DayCounter {
         if let Some(decoded) = self.decoded.as_ref().and_then(|facts| facts.days.as_ref()) {
             let shift = decoded.first_day - self.first_day;
             let dense = self.dense.as_mut_slice();
+            let span = (shift == 0 && run)
+                .then(|| decoded.offsets.get(block[0] as usize..block[0] as usize + block.len()))
+                .flatten();
+            if let Some(offsets) = span
+                && offsets.len() == block.len()
+                && !dense.is_empty()
+            {
+                // A run of documents of the segment the days were decoded from: each offset is
+                // a day of the dense array.
+                for (position, &offset) in offsets.iter().enumerate() {
+                    if let Some(count) = dense.get_mut(usize::from(offset) * LANES + position % LANES) {
+                        *count += 1;
+                    }
+                }
+                return;
+            }
             for (position, &doc) in block.iter().enumerate() {
                 let day = decoded.offsets.get(doc as usize).map_or(0, |&offset| i64::from(offset)) + shift;
                 match usize::try_from(day).ok().and_then(|d| dense.get_mut(d * LANES + position % LANES)) {
