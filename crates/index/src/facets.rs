@@ -11,11 +11,12 @@
 //! The facets' values are distinct per item (an item's indicator kinds, indicators and entities
 //! are sets when indexed), so counting values counts items.
 //!
-//! A facet of many values (indicators, entities) is counted in an array as large as its
-//! dictionary, and each count then misses the processor's caches: over millions of matches that
-//! was most of a query. Beyond [`EXACT_DOCS`] matches in a segment such a facet counts one block
-//! in [`SAMPLE_EVERY`] to choose its candidates, then counts each candidate exactly by walking
-//! its posting list against the set of matches: the counts shown are exact; only a value whose
+//! A facet of many values (indicators, entities) counted in an array as large as its dictionary
+//! missed the processor's caches at each count: over millions of matches that was most of a
+//! query. Such a facet is counted in a map, and beyond [`EXACT_DOCS`] matches of a task in only
+//! one block of [`SAMPLE_EVERY`], to choose its candidates; each candidate is then counted
+//! exactly from its posting list against the set of matches, and a value shown is recounted so
+//! in every segment it was not a candidate of. The counts shown are exact; only a value whose
 //! matches all fell outside the sampled blocks could be missed from the list.
 
 use std::collections::HashMap;
@@ -27,9 +28,9 @@ use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 /// Documents read from the columns at once.
 const BLOCK: usize = 64;
 /// Matches of a segment after which facets of many values are sampled.
-pub(crate) const EXACT_DOCS: u32 = 1 << 14;
+pub(crate) const EXACT_DOCS: u32 = 1 << 12;
 /// Of the blocks after that, how many for one sampled.
-const SAMPLE_EVERY: u32 = 32;
+const SAMPLE_EVERY: u32 = 64;
 /// Dictionaries up to this many terms are counted in [`LANES`] lanes.
 const SMALL_DICTIONARY: usize = 4096;
 const LANES: usize = 4;
@@ -98,13 +99,21 @@ pub(crate) struct FacetSegment {
     block: [DocId; BLOCK],
     len: usize,
     /// Every match of the segment, when a field may be sampled, and the first and last.
-    matched: Option<tantivy::BitSet>,
+    matched: Option<Matched>,
     span: Option<(DocId, DocId)>,
     exact_docs: u32,
     /// Matches counted so far.
     seen: u32,
     /// Blocks since sampling began.
     blocks_sampled: u32,
+    /// The combined fields counted by their documents' codes (see [`SegmentCombos`]).
+    combined: Option<ComboCounter>,
+}
+
+/// Counts of the combinations of [`COMBINED_FIELDS`] values, in lanes.
+struct ComboCounter {
+    facts: std::sync::Arc<SegmentFacts>,
+    counts: Vec<u32>,
 }
 
 struct FieldCounter {
@@ -142,6 +151,15 @@ struct DayCounter {
 pub(crate) struct SegmentFacets {
     fields: Vec<Vec<(String, u64)>>,
     days: Vec<(i64, u64)>,
+    /// What recounts a value of a field of many values that was not among this segment's
+    /// candidates: the matches, their span, and per field its postings.
+    recount: Option<Recount>,
+}
+
+pub(crate) struct Recount {
+    matched: Matched,
+    span: std::ops::RangeInclusive<DocId>,
+    postings: Vec<Option<(tantivy::schema::Field, std::sync::Arc<tantivy::InvertedIndexReader>)>>,
 }
 
 impl Collector for FacetCollector {
@@ -161,10 +179,8 @@ impl Collector for FacetCollector {
                 .then(|| HashMap::with_capacity_and_hasher(SPARSE_CAPACITY.min(terms), Default::default()));
             let counts = if sparse.is_some() { Vec::new() } else { vec![0u32; terms * lanes] };
             let postings = match field.sampled {
-                Some(indexed) if segment.num_docs() > self.exact_docs => {
-                    Some((indexed, segment.inverted_index(indexed)?))
-                }
-                _ => None,
+                Some(indexed) => Some((indexed, segment.inverted_index(indexed)?)),
+                None => None,
             };
             fields.push(FieldCounter {
                 size: field.size,
@@ -178,10 +194,21 @@ impl Collector for FacetCollector {
                 values: Vec::new(),
             });
         }
-        let matched = fields
-            .iter()
-            .any(|f| f.postings.is_some())
-            .then(|| tantivy::BitSet::with_max_value(segment.max_doc()));
+        let matched = fields.iter().any(|f| f.postings.is_some()).then(|| Matched {
+            scattered: tantivy::BitSet::with_max_value(segment.max_doc()),
+            runs: Vec::new(),
+        });
+        let asks_combined =
+            self.fields.iter().map(|f| f.name).take(COMBINED_FIELDS.len()).eq(COMBINED_FIELDS);
+        let combined = self
+            .segments
+            .as_ref()
+            .and_then(|segments| segments.get(segment.segment_id()))
+            .filter(|facts| asks_combined && facts.combos.is_some())
+            .map(|facts| {
+                let combos = facts.combos.as_ref().map_or(0, |c| c.combos.len());
+                ComboCounter { facts, counts: vec![0; combos * LANES] }
+            });
         let dates = match self.date_field {
             Some(name) => {
                 let column = fast_fields.date(name)?;
@@ -219,6 +246,7 @@ impl Collector for FacetCollector {
             exact_docs: self.exact_docs,
             seen: 0,
             blocks_sampled: 0,
+            combined,
         })
     }
 
@@ -238,6 +266,20 @@ impl Collector for FacetCollector {
             let mut counts: Vec<(String, u64)> = sums.into_iter().collect();
             counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             counts.truncate(field.size);
+            // A value shown is counted in every segment, also those it was not a candidate of.
+            for (value, count) in &mut counts {
+                for segment in &segments {
+                    let Some(recount) = &segment.recount else { continue };
+                    let Some(Some((indexed, postings))) = recount.postings.get(position) else { continue };
+                    let candidates = segment.fields.get(position).map_or(&[][..], Vec::as_slice);
+                    if candidates.iter().any(|(candidate, _)| candidate == value) {
+                        continue;
+                    }
+                    let term = tantivy::Term::from_field_text(*indexed, value);
+                    *count += exact_count(postings, term, &recount.matched, recount.span.clone())?;
+                }
+            }
+            counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             merged.fields.push(counts);
         }
         let mut days: HashMap<i64, u64> = HashMap::new();
@@ -262,16 +304,19 @@ impl FacetSegment {
         let mut sample = true;
         self.span = Some(self.span.map_or((first, last), |(start, _)| (start, last)));
         if let Some(matched) = &mut self.matched {
-            for &doc in block {
-                matched.insert(doc);
-            }
+            matched.insert(block, run);
             if self.seen >= self.exact_docs {
                 sample = self.blocks_sampled.is_multiple_of(SAMPLE_EVERY);
                 self.blocks_sampled += 1;
             }
         }
         self.seen = self.seen.saturating_add(block.len() as u32);
-        for field in &mut self.fields {
+        let mut skip = 0;
+        if let Some(combined) = &mut self.combined {
+            combined.count(block, run);
+            skip = COMBINED_FIELDS.len();
+        }
+        for field in self.fields.iter_mut().skip(skip) {
             if field.postings.is_some() && !sample {
                 field.sampled = true;
                 continue;
@@ -284,7 +329,61 @@ impl FacetSegment {
     }
 }
 
+impl ComboCounter {
+    fn count(&mut self, block: &[DocId], run: bool) {
+        let Some(combos) = &self.facts.combos else { return };
+        let counts = self.counts.as_mut_slice();
+        let codes =
+            if run { combos.codes.get(block[0] as usize..block[0] as usize + block.len()) } else { None };
+        match codes {
+            Some(codes) => {
+                for (position, &code) in codes.iter().enumerate() {
+                    if let Some(count) = counts.get_mut(usize::from(code) * LANES + position % LANES) {
+                        *count += 1;
+                    }
+                }
+            }
+            None => {
+                for (position, &doc) in block.iter().enumerate() {
+                    let code = combos.codes.get(doc as usize).copied().unwrap_or(0);
+                    if let Some(count) = counts.get_mut(usize::from(code) * LANES + position % LANES) {
+                        *count += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds each combination's count to the counts of its fields' values.
+    fn spread(self, fields: &mut [FieldCounter]) {
+        let Some(combos) = &self.facts.combos else { return };
+        for (combo, lanes) in combos.combos.iter().zip(self.counts.chunks_exact(LANES)) {
+            let count: u32 = lanes.iter().sum();
+            if count == 0 {
+                continue;
+            }
+            for (field, &ord) in fields.iter_mut().zip(combo) {
+                if ord != NO_VALUE {
+                    field.add(ord, count);
+                }
+            }
+        }
+    }
+}
+
 impl FieldCounter {
+    /// Adds `count` to the value `ord`.
+    fn add(&mut self, ord: u32, count: u32) {
+        match &mut self.sparse {
+            Some(sparse) => *sparse.entry(ord).or_default() += count,
+            None => {
+                if let Some(counter) = self.counts.get_mut(ord as usize * self.lanes) {
+                    *counter += count;
+                }
+            }
+        }
+    }
+
     fn count(&mut self, block: &[DocId], run: bool) {
         let Some(column) = &self.column else { return };
         let ords = column.ords();
@@ -346,13 +445,10 @@ impl FieldCounter {
         }
     }
 
-    /// The segment's most frequent values (ten times as many as asked, as tantivy's terms
-    /// aggregation keeps: the merged counts are exact for values that are among them in every
-    /// segment, which for the low-cardinality facets is all of them).
-    fn harvest(
-        self,
-        matched: Option<(&tantivy::BitSet, std::ops::RangeInclusive<DocId>)>,
-    ) -> Vec<(String, u64)> {
+    /// The segment's most frequent values, ten times as many as asked (at least 100, which for
+    /// the low-cardinality facets is all of them); a value of a field of many values that is
+    /// shown but was not among a segment's is recounted there when the segments are merged.
+    fn harvest(self, matched: Option<(&Matched, std::ops::RangeInclusive<DocId>)>) -> Vec<(String, u64)> {
         let Some(column) = &self.column else { return Vec::new() };
         let keep = self.size.saturating_mul(10).max(100);
         let mut best: std::collections::BinaryHeap<std::cmp::Reverse<(u32, std::cmp::Reverse<u32>)>> =
@@ -417,12 +513,43 @@ impl FieldCounter {
     }
 }
 
-/// How many of `matched` hold `term`.
+/// The matches of a segment (or a range of it): runs of consecutive documents as ranges (a
+/// broad query's are nearly all), the others in a bitset.
+pub(crate) struct Matched {
+    scattered: tantivy::BitSet,
+    /// Sorted, disjoint, inclusive.
+    runs: Vec<(DocId, DocId)>,
+}
+
+impl Matched {
+    fn insert(&mut self, block: &[DocId], run: bool) {
+        let (Some(&first), Some(&last)) = (block.first(), block.last()) else { return };
+        if !run {
+            for &doc in block {
+                self.scattered.insert(doc);
+            }
+            return;
+        }
+        match self.runs.last_mut() {
+            Some((_, end)) if *end + 1 == first => *end = last,
+            _ => self.runs.push((first, last)),
+        }
+    }
+
+    fn contains(&self, doc: DocId) -> bool {
+        if self.scattered.contains(doc) {
+            return true;
+        }
+        let after = self.runs.partition_point(|&(start, _)| start <= doc);
+        after > 0 && self.runs[after - 1].1 >= doc
+    }
+}
+
 /// How many of `matched` (all within `span`) hold `term`.
 fn exact_count(
     postings: &tantivy::InvertedIndexReader,
     term: tantivy::Term,
-    matched: &tantivy::BitSet,
+    matched: &Matched,
     span: std::ops::RangeInclusive<DocId>,
 ) -> std::io::Result<u64> {
     use tantivy::DocSet;
@@ -537,11 +664,18 @@ impl SegmentCollector for FacetSegment {
 
     fn harvest(mut self) -> SegmentFacets {
         self.flush();
-        let matched = self.matched.as_ref().zip(self.span.map(|(first, last)| first..=last));
-        SegmentFacets {
-            fields: self.fields.into_iter().map(|field| field.harvest(matched.clone())).collect(),
-            days: self.dates.map(DayCounter::harvest).unwrap_or_default(),
+        if let Some(combined) = self.combined.take() {
+            combined.spread(&mut self.fields);
         }
+        let span = self.span.map(|(first, last)| first..=last);
+        let matched = self.matched.as_ref().zip(span.clone());
+        let postings: Vec<_> = self.fields.iter().map(|field| field.postings.clone()).collect();
+        let fields = self.fields.into_iter().map(|field| field.harvest(matched.clone())).collect();
+        let recount = match (self.matched, span) {
+            (Some(matched), Some(span)) => Some(Recount { matched, span, postings }),
+            _ => None,
+        };
+        SegmentFacets { fields, days: self.dates.map(DayCounter::harvest).unwrap_or_default(), recount }
     }
 }
 
@@ -565,6 +699,24 @@ pub(crate) struct SegmentFacts {
     /// The first document of each run of documents whose sequence numbers rise (empty: not
     /// worked out), so that ties within a run of a merged segment need no reading either.
     pub seq_runs: Vec<DocId>,
+    /// The values of [`COMBINED_FIELDS`] of every document as one code.
+    pub combos: Option<SegmentCombos>,
+}
+
+/// The single-valued keyword fields whose values a document carries as one code, in the order
+/// a search asks for them: counting the code's combinations and spreading them over the fields
+/// at the end reads one two-byte code a match instead of four columns, and counts one value
+/// instead of four.
+pub(crate) const COMBINED_FIELDS: [&str; 4] = ["source", "lang", "tlp", "grade"];
+/// A combination's ordinal of a field the document has no value of.
+const NO_VALUE: u32 = u32::MAX;
+
+/// One segment's combinations of [`COMBINED_FIELDS`] values.
+pub(crate) struct SegmentCombos {
+    /// Per document, its combination.
+    codes: Vec<u16>,
+    /// Per combination, each field's term ordinal ([`NO_VALUE`]: none).
+    combos: Vec<[u32; 4]>,
 }
 
 /// Runs of rising sequence numbers a segment may have for [`SegmentFacts::seq_runs`].
@@ -612,6 +764,52 @@ impl SegmentWarmer {
         Ok(Some(SegmentDays { first_day, offsets }))
     }
 
+    /// The combinations of [`COMBINED_FIELDS`] values of a segment's documents, when every
+    /// field holds at most one value a document and there are at most 65,536 combinations.
+    fn combos(segment: &SegmentReader) -> tantivy::Result<Option<SegmentCombos>> {
+        let mut columns = Vec::with_capacity(COMBINED_FIELDS.len());
+        for name in COMBINED_FIELDS {
+            match segment.fast_fields().str(name)? {
+                Some(column) if !matches!(column.ords().index, ColumnIndex::Multivalued(_)) => {
+                    columns.push(column)
+                }
+                _ => return Ok(None),
+            }
+        }
+        let mut known: HashMap<[u32; 4], u16> = HashMap::new();
+        let mut combos = Vec::new();
+        let mut codes = Vec::with_capacity(segment.max_doc() as usize);
+        let mut values = vec![[NO_VALUE; 4]; WARM_CHUNK];
+        let mut docs: Vec<DocId> = Vec::with_capacity(WARM_CHUNK);
+        let mut firsts = vec![None; WARM_CHUNK];
+        let mut start = 0u32;
+        while start < segment.max_doc() {
+            let len = (segment.max_doc() - start).min(WARM_CHUNK as u32) as usize;
+            docs.clear();
+            docs.extend(start..start + len as u32);
+            for (field, column) in columns.iter().enumerate() {
+                column.ords().first_vals(&docs, &mut firsts[..len]);
+                for (value, first) in values.iter_mut().zip(&firsts[..len]) {
+                    value[field] = first.map_or(NO_VALUE, |ord| ord as u32);
+                }
+            }
+            for value in &values[..len] {
+                let code = match known.get(value) {
+                    Some(&code) => code,
+                    None => {
+                        let Ok(code) = u16::try_from(combos.len()) else { return Ok(None) };
+                        known.insert(*value, code);
+                        combos.push(*value);
+                        code
+                    }
+                };
+                codes.push(code);
+            }
+            start += len as u32;
+        }
+        Ok(Some(SegmentCombos { codes, combos }))
+    }
+
     /// The first document of each run of rising sequence numbers (empty when documents lack
     /// one, or the runs are too many to be worth keeping).
     fn seq_runs(segment: &SegmentReader) -> tantivy::Result<Vec<DocId>> {
@@ -653,6 +851,7 @@ impl tantivy::Warmer for SegmentWarmer {
                 days: SegmentWarmer::days(segment, crate::schema::DATE_FIELD)?,
                 seq_rises: seq_runs.len() == 1,
                 seq_runs,
+                combos: SegmentWarmer::combos(segment)?,
             };
             if let Ok(mut segments) = self.segments.write() {
                 segments.insert(id, std::sync::Arc::new(facts));
