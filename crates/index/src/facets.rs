@@ -450,7 +450,13 @@ impl FieldCounter {
     /// shown but was not among a segment's is recounted there when the segments are merged.
     fn harvest(self, matched: Option<(&Matched, std::ops::RangeInclusive<DocId>)>) -> Vec<(String, u64)> {
         let Some(column) = &self.column else { return Vec::new() };
-        let keep = self.size.saturating_mul(10).max(100);
+        // A sampled field keeps fewer: each is counted exactly from its postings, and a value
+        // shown that was not kept here is recounted here when the segments are merged.
+        let keep = if self.sampled {
+            self.size.saturating_mul(2).max(10)
+        } else {
+            self.size.saturating_mul(10).max(100)
+        };
         let mut best: std::collections::BinaryHeap<std::cmp::Reverse<(u32, std::cmp::Reverse<u32>)>> =
             std::collections::BinaryHeap::with_capacity(keep + 1);
         let counted: Box<dyn Iterator<Item = (u32, u32)> + '_> = match &self.sparse {
