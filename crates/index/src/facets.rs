@@ -707,6 +707,21 @@ pub(crate) struct SegmentFacts {
     pub seq_runs: Vec<DocId>,
     /// The values of [`COMBINED_FIELDS`] of every document as one code.
     pub combos: Option<SegmentCombos>,
+    /// Every document's sequence number, for segments of several runs.
+    pub seqs: Option<SeqOffsets>,
+}
+
+/// Sequence numbers as offsets from the least.
+pub(crate) struct SeqOffsets {
+    least: u64,
+    offsets: Vec<u32>,
+}
+
+impl SeqOffsets {
+    /// The sequence number of `doc`.
+    pub(crate) fn get(&self, doc: DocId) -> Option<u64> {
+        self.offsets.get(doc as usize).map(|&offset| self.least + u64::from(offset))
+    }
 }
 
 /// The single-valued keyword fields whose values a document carries as one code, in the order
@@ -818,11 +833,18 @@ impl SegmentWarmer {
 
     /// The first document of each run of rising sequence numbers (empty when documents lack
     /// one, or the runs are too many to be worth keeping).
-    fn seq_runs(segment: &SegmentReader) -> tantivy::Result<Vec<DocId>> {
+    ///
+    /// With more than one run, also every document's sequence number as an offset from the
+    /// segment's least (four bytes a document): ties across runs then read a plain array rather
+    /// than the column, whose codec decodes one value at a time.
+    fn seq_runs(segment: &SegmentReader) -> tantivy::Result<(Vec<DocId>, Option<SeqOffsets>)> {
         let column = segment.fast_fields().u64(crate::schema::SEQ_FIELD)?;
         if !matches!(column.index, ColumnIndex::Full) {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), None));
         }
+        let least = column.min_value();
+        let narrow = column.max_value() - least <= u64::from(u32::MAX);
+        let mut offsets = Vec::with_capacity(if narrow { segment.max_doc() as usize } else { 0 });
         let mut runs = vec![0];
         let mut chunk = vec![0u64; WARM_CHUNK];
         let mut previous = None;
@@ -831,17 +853,21 @@ impl SegmentWarmer {
             let len = (segment.max_doc() - start).min(WARM_CHUNK as u32) as usize;
             column.values.get_range(u64::from(start), &mut chunk[..len]);
             for (offset, &seq) in chunk[..len].iter().enumerate() {
-                if previous.is_some_and(|p| seq <= p) {
-                    if runs.len() == MAX_SEQ_RUNS {
-                        return Ok(Vec::new());
-                    }
+                if previous.is_some_and(|p| seq <= p) && runs.len() <= MAX_SEQ_RUNS {
                     runs.push(start + offset as u32);
                 }
                 previous = Some(seq);
             }
+            if narrow {
+                offsets.extend(chunk[..len].iter().map(|&seq| (seq - least) as u32));
+            }
             start += len as u32;
         }
-        Ok(runs)
+        if runs.len() > MAX_SEQ_RUNS {
+            runs.clear();
+        }
+        let offsets = (narrow && runs.len() != 1).then_some(SeqOffsets { least, offsets });
+        Ok((runs, offsets))
     }
 }
 
@@ -852,8 +878,9 @@ impl tantivy::Warmer for SegmentWarmer {
             if self.get(id).is_some() {
                 continue;
             }
-            let seq_runs = SegmentWarmer::seq_runs(segment)?;
+            let (seq_runs, seqs) = SegmentWarmer::seq_runs(segment)?;
             let facts = SegmentFacts {
+                seqs,
                 days: SegmentWarmer::days(segment, crate::schema::DATE_FIELD)?,
                 seq_rises: seq_runs.len() == 1,
                 seq_runs,

@@ -351,6 +351,11 @@ struct PageSegment {
 
 impl PageSegment {
     fn seq(&self, doc: tantivy::DocId) -> u64 {
+        if let Some(seq) =
+            self.facts.as_ref().and_then(|facts| facts.seqs.as_ref()).and_then(|seqs| seqs.get(doc))
+        {
+            return seq;
+        }
         self.seqs.as_ref().map_or(0, |column| column.get_val(doc))
     }
 
