@@ -705,6 +705,9 @@ pub(crate) struct SegmentFacts {
     /// The first document of each run of documents whose sequence numbers rise (empty: not
     /// worked out), so that ties within a run of a merged segment need no reading either.
     pub seq_runs: Vec<DocId>,
+    /// The least sequence number of each run (beside `seq_runs`): a tie with a page's worst hit
+    /// in a run whose least is above the worst's ranks below it without reading its own.
+    pub seq_run_least: Vec<u64>,
     /// The values of [`COMBINED_FIELDS`] of every document as one code.
     pub combos: Option<SegmentCombos>,
     /// Every document's sequence number, for segments of several runs.
@@ -837,11 +840,12 @@ impl SegmentWarmer {
     /// With more than one run, also every document's sequence number as an offset from the
     /// segment's least (four bytes a document): ties across runs then read a plain array rather
     /// than the column, whose codec decodes one value at a time.
-    fn seq_runs(segment: &SegmentReader) -> tantivy::Result<(Vec<DocId>, Option<SeqOffsets>)> {
+    fn seq_runs(segment: &SegmentReader) -> tantivy::Result<(Vec<DocId>, Vec<u64>, Option<SeqOffsets>)> {
         let column = segment.fast_fields().u64(crate::schema::SEQ_FIELD)?;
         if !matches!(column.index, ColumnIndex::Full) {
-            return Ok((Vec::new(), None));
+            return Ok((Vec::new(), Vec::new(), None));
         }
+        let mut least_of_run = Vec::new();
         let least = column.min_value();
         let narrow = column.max_value() - least <= u64::from(u32::MAX);
         let mut offsets = Vec::with_capacity(if narrow { segment.max_doc() as usize } else { 0 });
@@ -853,8 +857,12 @@ impl SegmentWarmer {
             let len = (segment.max_doc() - start).min(WARM_CHUNK as u32) as usize;
             column.values.get_range(u64::from(start), &mut chunk[..len]);
             for (offset, &seq) in chunk[..len].iter().enumerate() {
+                if previous.is_none() {
+                    least_of_run.push(seq);
+                }
                 if previous.is_some_and(|p| seq <= p) && runs.len() <= MAX_SEQ_RUNS {
                     runs.push(start + offset as u32);
+                    least_of_run.push(seq);
                 }
                 previous = Some(seq);
             }
@@ -865,9 +873,10 @@ impl SegmentWarmer {
         }
         if runs.len() > MAX_SEQ_RUNS {
             runs.clear();
+            least_of_run.clear();
         }
         let offsets = (narrow && runs.len() != 1).then_some(SeqOffsets { least, offsets });
-        Ok((runs, offsets))
+        Ok((runs, least_of_run, offsets))
     }
 }
 
@@ -878,9 +887,10 @@ impl tantivy::Warmer for SegmentWarmer {
             if self.get(id).is_some() {
                 continue;
             }
-            let (seq_runs, seqs) = SegmentWarmer::seq_runs(segment)?;
+            let (seq_runs, seq_run_least, seqs) = SegmentWarmer::seq_runs(segment)?;
             let facts = SegmentFacts {
                 seqs,
+                seq_run_least,
                 days: SegmentWarmer::days(segment, crate::schema::DATE_FIELD)?,
                 seq_rises: seq_runs.len() == 1,
                 seq_runs,

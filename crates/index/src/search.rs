@@ -344,6 +344,8 @@ struct PageSegment {
     /// document last looked at.
     facts: Option<std::sync::Arc<crate::facets::SegmentFacts>>,
     run: std::ops::Range<tantivy::DocId>,
+    /// The least sequence number of that run.
+    run_least: u64,
     /// The best hits so far, worst on top.
     best: std::collections::BinaryHeap<std::cmp::Reverse<Ranked>>,
     count: u64,
@@ -362,17 +364,30 @@ impl PageSegment {
     /// Whether `earlier` is in the same run of rising sequence numbers as `doc` (documents
     /// come in order, so the run is looked up again only when `doc` has left the last one).
     fn same_run(&mut self, earlier: tantivy::DocId, doc: tantivy::DocId) -> bool {
+        self.find_run(doc) && earlier >= self.run.start && earlier < doc
+    }
+
+    /// Whether `doc` ranks below a hit of the same score whose sequence number is `worst_seq`
+    /// because every sequence number of its run is above it (read from the run, not the doc).
+    fn run_ranks_below(&mut self, doc: tantivy::DocId, worst_seq: u64) -> bool {
+        self.find_run(doc) && self.run_least > worst_seq
+    }
+
+    /// Looks up the run of `doc` (if it has left the last one); false when runs are unknown.
+    fn find_run(&mut self, doc: tantivy::DocId) -> bool {
         let Some(facts) = &self.facts else { return false };
         if facts.seq_runs.is_empty() {
             return false;
         }
         if !self.run.contains(&doc) {
             let next = facts.seq_runs.partition_point(|&start| start <= doc);
-            let start = next.checked_sub(1).and_then(|i| facts.seq_runs.get(i)).copied().unwrap_or(0);
+            let index = next.saturating_sub(1);
+            let start = facts.seq_runs.get(index).copied().unwrap_or(0);
             let end = facts.seq_runs.get(next).copied().unwrap_or(tantivy::TERMINATED);
             self.run = start..end;
+            self.run_least = facts.seq_run_least.get(index).copied().unwrap_or(0);
         }
-        earlier >= self.run.start && earlier < doc
+        true
     }
 }
 
@@ -411,7 +426,7 @@ impl tantivy::collector::SegmentCollector for PageSegment {
                 // The worst hit came earlier in this segment: with rising sequence numbers,
                 // this one's is higher, so it ranks below.
                 let (worst_doc, worst_seq) = (worst.address.doc_id, worst.seq);
-                if self.seq_rises || self.same_run(worst_doc, doc) {
+                if self.seq_rises || self.same_run(worst_doc, doc) || self.run_ranks_below(doc, worst_seq) {
                     return;
                 }
                 let known = *seq.get_or_insert_with(|| self.seq(doc));
@@ -474,6 +489,7 @@ impl tantivy::collector::Collector for PageCollector {
             first_after,
             facts,
             run: 0..0,
+            run_least: 0,
             best: std::collections::BinaryHeap::with_capacity(self.limit + 1),
             count: 0,
         })
