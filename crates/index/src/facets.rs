@@ -4,9 +4,10 @@
 //! tantivy's aggregations answer this too, but at about 110 ns an item for Muninn's seven facets
 //! and the histogram (a hash map per term, a row-id translation per value): a search matching
 //! every one of ten million items would spend a second on them. Here each facet is a count per
-//! term ordinal in a plain array, and the values of a block of matches are read with one call
-//! per column (a range read when the block's documents follow each other, as they do for broad
-//! queries).
+//! term ordinal, and the values of a block of matches are read with one call per column (a
+//! range read when the block's documents follow each other, as they do for broad queries); the
+//! four single-valued keyword facets are counted through one combination code per document,
+//! and days through each document's decoded day (both worked out by [`SegmentWarmer`]).
 //!
 //! The facets' values are distinct per item (an item's indicator kinds, indicators and entities
 //! are sets when indexed), so counting values counts items.
@@ -39,6 +40,11 @@ const SPARSE_CAPACITY: usize = 1 << 15;
 /// Dictionaries of more terms are counted in a map.
 const DENSE_TERMS: usize = 1 << 16;
 
+/// One day in seconds: the histogram's bucket.
+const DAY_SECONDS: i64 = 86_400;
+/// Days a segment's dates may span for a dense day array (beyond, a map).
+const DENSE_DAYS: i64 = 200_000;
+
 /// Hashes a term ordinal (a multiply, as FxHash): ordinals are the index's own numbers.
 #[derive(Default)]
 struct OrdHasher(u64);
@@ -60,10 +66,6 @@ impl std::hash::Hasher for OrdHasher {
         self.0 = mixed ^ (mixed >> 29);
     }
 }
-/// One day in seconds: the histogram's bucket.
-const DAY_SECONDS: i64 = 86_400;
-/// Days a segment's dates may span for a dense day array (beyond, a map).
-const DENSE_DAYS: i64 = 200_000;
 
 /// A keyword field to count, and how many of its most frequent values to keep.
 #[derive(Debug, Clone, Copy)]
@@ -79,8 +81,8 @@ pub(crate) struct FacetField {
 pub(crate) struct FacetCollector {
     pub fields: Vec<FacetField>,
     pub date_field: Option<&'static str>,
-    /// Segments' days decoded in advance (used when the date field is the index's `date`).
-    pub segments: Option<std::sync::Arc<SegmentWarmer>>,
+    /// What the warmer worked out of each segment (days, combination codes).
+    pub segments: std::sync::Arc<SegmentWarmer>,
     /// Matches of a segment after which fields of many values are sampled ([`EXACT_DOCS`]).
     pub exact_docs: u32,
 }
@@ -129,9 +131,8 @@ struct FieldCounter {
     counts: Vec<u32>,
     lanes: usize,
     /// For a field of many values (or a dictionary of more than [`DENSE_TERMS`] terms), counts
-    /// by ordinal in a map instead:
-    /// an array as large as the dictionary had to be zeroed and scanned whole for the few
-    /// values a sample counts.
+    /// by ordinal in a map instead: an array as large as the dictionary had to be zeroed and
+    /// scanned whole for the few values a sample counts.
     sparse: Option<HashMap<u32, u32, std::hash::BuildHasherDefault<OrdHasher>>>,
     /// Scratch: row ids and values of one block.
     rows: Vec<u32>,
@@ -200,15 +201,11 @@ impl Collector for FacetCollector {
         });
         let asks_combined =
             self.fields.iter().map(|f| f.name).take(COMBINED_FIELDS.len()).eq(COMBINED_FIELDS);
-        let combined = self
-            .segments
-            .as_ref()
-            .and_then(|segments| segments.get(segment.segment_id()))
-            .filter(|facts| asks_combined && facts.combos.is_some())
-            .map(|facts| {
-                let combos = facts.combos.as_ref().map_or(0, |c| c.combos.len());
-                ComboCounter { facts, counts: vec![0; combos * LANES] }
-            });
+        let facts = self.segments.get(segment.segment_id());
+        let combined = facts.clone().filter(|facts| asks_combined && facts.combos.is_some()).map(|facts| {
+            let combos = facts.combos.as_ref().map_or(0, |c| c.combos.len());
+            ComboCounter { facts, counts: vec![0; combos * LANES] }
+        });
         let dates = match self.date_field {
             Some(name) => {
                 let column = fast_fields.date(name)?;
@@ -220,11 +217,7 @@ impl Collector for FacetCollector {
                 } else {
                     Vec::new()
                 };
-                let decoded = self
-                    .segments
-                    .as_ref()
-                    .and_then(|segments| segments.get(segment.segment_id()))
-                    .filter(|facts| facts.days.is_some());
+                let decoded = facts.filter(|facts| facts.days.is_some());
                 Some(DayCounter {
                     column,
                     decoded,
@@ -578,29 +571,22 @@ fn exact_count(
 impl DayCounter {
     fn count(&mut self, block: &[DocId], run: bool) {
         if let Some(decoded) = self.decoded.as_ref().and_then(|facts| facts.days.as_ref()) {
-            let shift = decoded.first_day - self.first_day;
+            // Decoded from this segment's column: the same first day, every offset a day of the
+            // dense array (a segment's days span at most 65,536 for decoding, fewer than
+            // DENSE_DAYS).
             let dense = self.dense.as_mut_slice();
-            let span = (shift == 0 && run)
-                .then(|| decoded.offsets.get(block[0] as usize..block[0] as usize + block.len()))
-                .flatten();
-            if let Some(offsets) = span
-                && offsets.len() == block.len()
-                && !dense.is_empty()
-            {
-                // A run of documents of the segment the days were decoded from: each offset is
-                // a day of the dense array.
-                for (position, &offset) in offsets.iter().enumerate() {
-                    if let Some(count) = dense.get_mut(usize::from(offset) * LANES + position % LANES) {
-                        *count += 1;
-                    }
+            let offsets = &decoded.offsets;
+            let mut bump = |position: usize, offset: u16| {
+                if let Some(count) = dense.get_mut(usize::from(offset) * LANES + position % LANES) {
+                    *count += 1;
                 }
-                return;
-            }
-            for (position, &doc) in block.iter().enumerate() {
-                let day = decoded.offsets.get(doc as usize).map_or(0, |&offset| i64::from(offset)) + shift;
-                match usize::try_from(day).ok().and_then(|d| dense.get_mut(d * LANES + position % LANES)) {
-                    Some(count) => *count += 1,
-                    None => *self.sparse.entry(day + self.first_day).or_default() += 1,
+            };
+            match offsets.get(block[0] as usize..block[0] as usize + block.len()).filter(|_| run) {
+                Some(run) => run.iter().enumerate().for_each(|(position, &offset)| bump(position, offset)),
+                None => {
+                    for (position, &doc) in block.iter().enumerate() {
+                        bump(position, offsets.get(doc as usize).copied().unwrap_or(0));
+                    }
                 }
             }
             return;
@@ -698,32 +684,47 @@ pub(crate) struct SegmentFacts {
     /// codec that decodes one value at a time (blockwise linear, for dates that mostly rise
     /// with the documents), which made reading it most of a broad histogram's time.
     pub days: Option<SegmentDays>,
-    /// Whether log sequence numbers rise with document ids (true of segments as written; a
-    /// merged segment is its parts one after the other): a page's ties in score are then in
-    /// document order, and a broad query need not read a sequence number per match.
-    pub seq_rises: bool,
-    /// The first document of each run of documents whose sequence numbers rise (empty: not
-    /// worked out), so that ties within a run of a merged segment need no reading either.
-    pub seq_runs: Vec<DocId>,
-    /// The least sequence number of each run (beside `seq_runs`): a tie with a page's worst hit
-    /// in a run whose least is above the worst's ranks below it without reading its own.
-    pub seq_run_least: Vec<u64>,
+    /// The runs of rising log sequence numbers.
+    pub seq: SeqRuns,
     /// The values of [`COMBINED_FIELDS`] of every document as one code.
     pub combos: Option<SegmentCombos>,
-    /// Every document's sequence number, for segments of several runs.
-    pub seqs: Option<SeqOffsets>,
 }
 
-/// Sequence numbers as offsets from the least.
-pub(crate) struct SeqOffsets {
-    least: u64,
-    offsets: Vec<u32>,
+/// A segment's runs of documents whose log sequence numbers rise with their ids. A segment as
+/// written is one run; a merged one is its parts one after the other. A page's ties in score
+/// within a run are in document order, and a tie in a run whose least sequence number is above
+/// the page's worst ranks below it: neither needs the sequence number read.
+#[derive(Default)]
+pub(crate) struct SeqRuns {
+    /// The first document of each run (empty: not worked out).
+    starts: Vec<DocId>,
+    /// The least sequence number of each run (its first).
+    least: Vec<u64>,
+    /// For a segment of several runs, every document's sequence number as an offset from the
+    /// segment's least (four bytes a document): the remaining ties read a plain array rather
+    /// than the column, whose codec decodes one value at a time.
+    offsets: Option<(u64, Vec<u32>)>,
 }
 
-impl SeqOffsets {
-    /// The sequence number of `doc`.
+impl SeqRuns {
+    /// Whether the whole segment is one run.
+    pub(crate) fn rises(&self) -> bool {
+        self.starts.len() == 1
+    }
+
+    /// The documents of the run `doc` is in, and the run's least sequence number (`None` when
+    /// the runs were not worked out).
+    pub(crate) fn run_of(&self, doc: DocId) -> Option<(std::ops::Range<DocId>, u64)> {
+        let next = self.starts.partition_point(|&start| start <= doc);
+        let index = next.checked_sub(1)?;
+        let end = self.starts.get(next).copied().unwrap_or(tantivy::TERMINATED);
+        Some((self.starts[index]..end, self.least.get(index).copied().unwrap_or(0)))
+    }
+
+    /// The sequence number of `doc`, when kept.
     pub(crate) fn get(&self, doc: DocId) -> Option<u64> {
-        self.offsets.get(doc as usize).map(|&offset| self.least + u64::from(offset))
+        let (least, offsets) = self.offsets.as_ref()?;
+        offsets.get(doc as usize).map(|&offset| least + u64::from(offset))
     }
 }
 
@@ -743,17 +744,24 @@ pub(crate) struct SegmentCombos {
     combos: Vec<[u32; 4]>,
 }
 
-/// Runs of rising sequence numbers a segment may have for [`SegmentFacts::seq_runs`].
+/// Runs of rising sequence numbers a segment may have for [`SeqRuns`].
 const MAX_SEQ_RUNS: usize = 4096;
 
-/// One segment's days: the first day, and each document's day as an offset from it.
+/// One segment's days: each document's day as an offset from the segment's first (the day of
+/// its date column's least value).
 pub(crate) struct SegmentDays {
-    first_day: i64,
     offsets: Vec<u16>,
 }
 
 /// Documents decoded at once while warming.
 const WARM_CHUNK: usize = 4096;
+
+/// A segment's documents in chunks for warming: (first document, how many).
+fn warm_chunks(max_doc: u32) -> impl Iterator<Item = (u32, usize)> {
+    (0..max_doc)
+        .step_by(WARM_CHUNK)
+        .map(move |start| (start, (max_doc - start).min(WARM_CHUNK as u32) as usize))
+}
 
 impl SegmentWarmer {
     pub(crate) fn get(&self, segment: tantivy::index::SegmentId) -> Option<std::sync::Arc<SegmentFacts>> {
@@ -774,18 +782,15 @@ impl SegmentWarmer {
         }
         let mut offsets = Vec::with_capacity(segment.max_doc() as usize);
         let mut chunk = vec![tantivy::DateTime::MIN; WARM_CHUNK];
-        let mut start = 0u32;
-        while start < segment.max_doc() {
-            let len = (segment.max_doc() - start).min(WARM_CHUNK as u32) as usize;
+        for (start, len) in warm_chunks(segment.max_doc()) {
             column.values.get_range(u64::from(start), &mut chunk[..len]);
             offsets.extend(
                 chunk[..len]
                     .iter()
                     .map(|date| (date.into_timestamp_secs().div_euclid(DAY_SECONDS) - first_day) as u16),
             );
-            start += len as u32;
         }
-        Ok(Some(SegmentDays { first_day, offsets }))
+        Ok(Some(SegmentDays { offsets }))
     }
 
     /// The combinations of [`COMBINED_FIELDS`] values of a segment's documents, when every
@@ -806,9 +811,7 @@ impl SegmentWarmer {
         let mut values = vec![[NO_VALUE; 4]; WARM_CHUNK];
         let mut docs: Vec<DocId> = Vec::with_capacity(WARM_CHUNK);
         let mut firsts = vec![None; WARM_CHUNK];
-        let mut start = 0u32;
-        while start < segment.max_doc() {
-            let len = (segment.max_doc() - start).min(WARM_CHUNK as u32) as usize;
+        for (start, len) in warm_chunks(segment.max_doc()) {
             docs.clear();
             docs.extend(start..start + len as u32);
             for (field, column) in columns.iter().enumerate() {
@@ -829,54 +832,43 @@ impl SegmentWarmer {
                 };
                 codes.push(code);
             }
-            start += len as u32;
         }
         Ok(Some(SegmentCombos { codes, combos }))
     }
 
-    /// The first document of each run of rising sequence numbers (empty when documents lack
-    /// one, or the runs are too many to be worth keeping).
-    ///
-    /// With more than one run, also every document's sequence number as an offset from the
-    /// segment's least (four bytes a document): ties across runs then read a plain array rather
-    /// than the column, whose codec decodes one value at a time.
-    fn seq_runs(segment: &SegmentReader) -> tantivy::Result<(Vec<DocId>, Vec<u64>, Option<SeqOffsets>)> {
+    /// The runs of rising sequence numbers of a segment (none when documents lack one, or the
+    /// runs are too many to be worth keeping), and with several runs every document's number.
+    fn seq_runs(segment: &SegmentReader) -> tantivy::Result<SeqRuns> {
         let column = segment.fast_fields().u64(crate::schema::SEQ_FIELD)?;
         if !matches!(column.index, ColumnIndex::Full) {
-            return Ok((Vec::new(), Vec::new(), None));
+            return Ok(SeqRuns::default());
         }
-        let mut least_of_run = Vec::new();
         let least = column.min_value();
         let narrow = column.max_value() - least <= u64::from(u32::MAX);
+        let mut runs = SeqRuns::default();
         let mut offsets = Vec::with_capacity(if narrow { segment.max_doc() as usize } else { 0 });
-        let mut runs = vec![0];
         let mut chunk = vec![0u64; WARM_CHUNK];
-        let mut previous = None;
-        let mut start = 0u32;
-        while start < segment.max_doc() {
-            let len = (segment.max_doc() - start).min(WARM_CHUNK as u32) as usize;
+        let mut previous: Option<u64> = None;
+        for (start, len) in warm_chunks(segment.max_doc()) {
             column.values.get_range(u64::from(start), &mut chunk[..len]);
             for (offset, &seq) in chunk[..len].iter().enumerate() {
-                if previous.is_none() {
-                    least_of_run.push(seq);
-                }
-                if previous.is_some_and(|p| seq <= p) && runs.len() <= MAX_SEQ_RUNS {
-                    runs.push(start + offset as u32);
-                    least_of_run.push(seq);
+                if previous.is_none_or(|p| seq <= p) && runs.starts.len() <= MAX_SEQ_RUNS {
+                    runs.starts.push(start + offset as u32);
+                    runs.least.push(seq);
                 }
                 previous = Some(seq);
             }
             if narrow {
                 offsets.extend(chunk[..len].iter().map(|&seq| (seq - least) as u32));
             }
-            start += len as u32;
         }
-        if runs.len() > MAX_SEQ_RUNS {
-            runs.clear();
-            least_of_run.clear();
+        if runs.starts.len() > MAX_SEQ_RUNS {
+            return Ok(SeqRuns::default());
         }
-        let offsets = (narrow && runs.len() != 1).then_some(SeqOffsets { least, offsets });
-        Ok((runs, least_of_run, offsets))
+        if narrow && runs.starts.len() > 1 {
+            runs.offsets = Some((least, offsets));
+        }
+        Ok(runs)
     }
 }
 
@@ -887,13 +879,9 @@ impl tantivy::Warmer for SegmentWarmer {
             if self.get(id).is_some() {
                 continue;
             }
-            let (seq_runs, seq_run_least, seqs) = SegmentWarmer::seq_runs(segment)?;
             let facts = SegmentFacts {
-                seqs,
-                seq_run_least,
                 days: SegmentWarmer::days(segment, crate::schema::DATE_FIELD)?,
-                seq_rises: seq_runs.len() == 1,
-                seq_runs,
+                seq: SegmentWarmer::seq_runs(segment)?,
                 combos: SegmentWarmer::combos(segment)?,
             };
             if let Ok(mut segments) = self.segments.write() {

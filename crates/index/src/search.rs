@@ -326,8 +326,8 @@ impl Ord for Ranked {
 struct PageCollector {
     limit: usize,
     after: Option<Cursor>,
-    /// Facts about segments (whether their sequence numbers rise with document ids).
-    segments: Option<std::sync::Arc<crate::facets::SegmentWarmer>>,
+    /// Facts about segments (their runs of rising sequence numbers).
+    segments: std::sync::Arc<crate::facets::SegmentWarmer>,
 }
 
 struct PageSegment {
@@ -353,9 +353,7 @@ struct PageSegment {
 
 impl PageSegment {
     fn seq(&self, doc: tantivy::DocId) -> u64 {
-        if let Some(seq) =
-            self.facts.as_ref().and_then(|facts| facts.seqs.as_ref()).and_then(|seqs| seqs.get(doc))
-        {
+        if let Some(seq) = self.facts.as_ref().and_then(|facts| facts.seq.get(doc)) {
             return seq;
         }
         self.seqs.as_ref().map_or(0, |column| column.get_val(doc))
@@ -375,19 +373,16 @@ impl PageSegment {
 
     /// Looks up the run of `doc` (if it has left the last one); false when runs are unknown.
     fn find_run(&mut self, doc: tantivy::DocId) -> bool {
-        let Some(facts) = &self.facts else { return false };
-        if facts.seq_runs.is_empty() {
-            return false;
+        if self.run.contains(&doc) {
+            return true;
         }
-        if !self.run.contains(&doc) {
-            let next = facts.seq_runs.partition_point(|&start| start <= doc);
-            let index = next.saturating_sub(1);
-            let start = facts.seq_runs.get(index).copied().unwrap_or(0);
-            let end = facts.seq_runs.get(next).copied().unwrap_or(tantivy::TERMINATED);
-            self.run = start..end;
-            self.run_least = facts.seq_run_least.get(index).copied().unwrap_or(0);
+        match self.facts.as_ref().and_then(|facts| facts.seq.run_of(doc)) {
+            Some((run, least)) => {
+                (self.run, self.run_least) = (run, least);
+                true
+            }
+            None => false,
         }
-        true
     }
 }
 
@@ -461,9 +456,8 @@ impl tantivy::collector::Collector for PageCollector {
             .u64(crate::schema::SEQ_FIELD)
             .ok()
             .map(|column| column.first_or_default_col(0));
-        let facts =
-            self.segments.as_ref().and_then(|s| s.get(reader.segment_id())).filter(|_| seqs.is_some());
-        let seq_rises = facts.as_ref().is_some_and(|facts| facts.seq_rises);
+        let facts = self.segments.get(reader.segment_id()).filter(|_| seqs.is_some());
+        let seq_rises = facts.as_ref().is_some_and(|facts| facts.seq.rises());
         let first_after = match (&seqs, self.after) {
             (Some(seqs), Some(cursor)) if seq_rises => {
                 // The first document whose sequence number is above the cursor's.
@@ -591,7 +585,7 @@ pub(crate) fn run(
     let query = request_query(index, request)?;
     let searcher = index.reader.searcher();
     let limit = request.limit.clamp(1, 10_000);
-    let page = PageCollector { limit, after: request.after, segments: Some(index.segments.clone()) };
+    let page = PageCollector { limit, after: request.after, segments: index.segments.clone() };
     let ((top_docs, total), counted) = if request.facets || request.histogram {
         let collector = (page, facet_collector(index, request));
         let (page, counted) =
@@ -643,7 +637,8 @@ pub(crate) fn run(
 fn facet_collector(index: &SearchIndex, request: &SearchRequest<'_>) -> FacetCollector {
     let mut fields = Vec::new();
     if request.facets {
-        for name in ["source", "lang", "tlp", "grade", "indicator_type"] {
+        // The combined fields first, in their order (the collector counts them by code).
+        for name in crate::facets::COMBINED_FIELDS.into_iter().chain(["indicator_type"]) {
             fields.push(FacetField { name, size: 50, sampled: None });
         }
         let many = &index.fields;
@@ -653,7 +648,7 @@ fn facet_collector(index: &SearchIndex, request: &SearchRequest<'_>) -> FacetCol
     FacetCollector {
         fields,
         date_field: request.histogram.then_some(crate::schema::DATE_FIELD),
-        segments: Some(index.segments.clone()),
+        segments: index.segments.clone(),
         exact_docs: index.facet_exact_docs,
     }
 }
