@@ -215,7 +215,9 @@ fn search(root: &Path, size: Size) -> anyhow::Result<()> {
          each timed from the query's text to its page on both sides (Muninn parses, translates and reads the \
          hits' item ids; the bare side builds its tantivy query, top 20 by score and the count); p50/p99 \
          over all runs. overhead_vs_tantivy: median over the 7 facet-free queries of Muninn's median latency / \
-         bare tantivy's; each query's hits on both sides are listed (Muninn's stemming finds more for some).",
+         bare tantivy's; each query's hits on both sides are listed (Muninn's stemming finds more for some). \
+         open_warm_seconds: opening the built index, which works out every segment's days, sequence runs and \
+         facet combination codes (what a sync pays per new segment).",
     )
 }
 
