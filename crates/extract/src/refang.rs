@@ -131,7 +131,10 @@ fn match_pattern(bytes: &[u8], at: usize) -> Option<(usize, &'static str, bool)>
     let rest = bytes.get(at..)?;
     let first = *rest.first()?;
     if matches!(first, b'h' | b'H') {
-        // hxxp, hxxps, hXXp, ... as a scheme: followed by ':' or a bracket.
+        // hxxp, hxxps, hXXp, ... as a scheme: followed by what refangs to ":/" (`://`, `[://]`,
+        // `[:]//`, `:[/]/`). A URL never ends before that '/' (a trailing ':' or '[' is
+        // trimmed, a '/' is not), so the occurrence of any URL containing the scheme holds what
+        // decided it, and scanned on its own refangs the same way.
         let word = rest.get(..4)?;
         if !(word[1].eq_ignore_ascii_case(&b'x')
             && word[2].eq_ignore_ascii_case(&b'x')
@@ -139,11 +142,13 @@ fn match_pattern(bytes: &[u8], at: usize) -> Option<(usize, &'static str, bool)>
         {
             return None;
         }
-        return match rest.get(4) {
-            Some(b':' | b'[') => Some((4, "http", false)),
-            Some(b's' | b'S') if matches!(rest.get(5), Some(b':' | b'[')) => Some((5, "https", false)),
-            _ => None,
-        };
+        let secure = matches!(rest.get(4), Some(b's' | b'S'));
+        let scheme_len = if secure { 5 } else { 4 };
+        let after = rest.get(scheme_len..).unwrap_or_default();
+        let scheme_follows = [b":/".as_slice(), b"[://]", b"[:]/", b":[/]"]
+            .iter()
+            .any(|continuation| after.starts_with(continuation));
+        return scheme_follows.then_some((scheme_len, if secure { "https" } else { "http" }, false));
     }
     let close = match first {
         b'[' => b']',

@@ -620,9 +620,13 @@ impl<'a> Scanner<'a> {
                 .get(at..)
                 .map_or(0, |rest| rest.iter().take(11).take_while(|b| b.is_ascii_digit()).count());
             let digits_end = at + count;
+            // Not a number that goes on: `AS 1.5`, `AS 1,000`, or a name (`ASN:11.me`, which
+            // the domain scanner finds).
+            let next = bytes.get(digits_end + 1);
             if bytes.get(digits_end).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
-                || (matches!(bytes.get(digits_end), Some(b'.' | b',' | b'-'))
-                    && bytes.get(digits_end + 1).is_some_and(u8::is_ascii_digit))
+                || (matches!(bytes.get(digits_end), Some(b'.' | b'-'))
+                    && next.is_some_and(|b| b.is_ascii_alphanumeric() || *b >= 0x80))
+                || (bytes.get(digits_end) == Some(&b',') && next.is_some_and(u8::is_ascii_digit))
             {
                 return;
             }

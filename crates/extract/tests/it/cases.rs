@@ -122,6 +122,15 @@ fn urls() {
         url http://ex.net "http[:]//ex[.]net" defanged
     "#]],
     );
+    // A defanged scheme counts only before what refangs to ":/", so the occurrence of a URL
+    // always holds what decided its refanging (a found crash: "...:4hxxps:" ended a URL).
+    check(
+        "hxxps://evil[.]example/gate.p92:4hxxps: hxxp://a[.]example/r?u=hxxps[:]//b[.]example/ hxxps",
+        expect![[r#"
+            url https://evil.example/gate.p92:4hxxps "hxxps://evil[.]example/gate.p92:4hxxps" defanged
+            url http://a.example/r?u=https://b.example/ "hxxp://a[.]example/r?u=hxxps[:]//b[.]example/" defanged
+        "#]],
+    );
     check(
         "ftp://user:pw@files.example.net/pub/ http://[2001:db8::1]:8080/x https://пример.рф/путь",
         expect![[r#"
@@ -207,6 +216,17 @@ fn identifiers() {
         asn AS15169 "ASN 15169"
         asn AS8075 "AS: 8075"
     "#]],
+    );
+    // A number that goes on into a name is not an AS number (a found crash: the ASN and the
+    // domain overlapped); one that ends a sentence is.
+    check(
+        "ASN:11.me AS 64500-east AS 1,000 ASN 64501. AS 64502, AS 64503-",
+        expect![[r#"
+            domain 11.me "11.me"
+            asn AS64501 "ASN 64501"
+            asn AS64502 "AS 64502"
+            asn AS64503 "AS 64503"
+        "#]],
     );
 }
 

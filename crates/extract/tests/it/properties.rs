@@ -18,6 +18,7 @@ fn texty() -> impl Strategy<Value = String> {
         Just("(at)".to_owned()),
         Just(" [dot] ".to_owned()),
         Just("hxxp".to_owned()),
+        Just("hxxps:".to_owned()),
         Just("https://".to_owned()),
         Just("@".to_owned()),
         Just("/".to_owned()),
