@@ -24,6 +24,9 @@ pub fn detect_language(text: &str) -> Option<String> {
         {
             return Some(iso639_1(lang).to_owned());
         }
+        if let Some(code) = decisive_letters(script, sample) {
+            return Some(code.to_owned());
+        }
     }
     let info = Detector::with_allowlist(ALLOWED.to_vec()).detect(sample)?;
     if info.is_reliable() {
@@ -60,6 +63,78 @@ fn only_language_of(script: Script, sample: &str) -> Option<&'static str> {
         Script::Georgian => "ka",
         _ => return None,
     })
+}
+
+/// Letters that only one of the languages told apart in a script uses: Russian's ы, э and ё
+/// (neither Ukrainian nor Bulgarian has them) against Ukrainian's і, ї, є and ґ; Arabic's ة and
+/// its dotted ي and ك against the Persian and Urdu letters (پ چ ژ گ ک ی and ٹ ڈ ڑ ں ے ہ ھ). Two
+/// of one side and none of the other decide; anything else (Bulgarian, a Russian text quoting
+/// Київ, Persian typed with Arabic letters only) is left to the trigrams. Trigram scoring of
+/// Cyrillic and Arabic texts was a fifth of ingest's time on a multilingual feed.
+fn decisive_letters(script: Script, sample: &str) -> Option<&'static str> {
+    let (own, others, code): (fn(char) -> bool, fn(char) -> bool, _) = match script {
+        Script::Cyrillic => (
+            |c| matches!(c, 'ы' | 'э' | 'ё' | 'Ы' | 'Э' | 'Ё'),
+            |c| {
+                matches!(
+                    c,
+                    'і' | 'ї'
+                        | 'є'
+                        | 'ґ'
+                        | 'І'
+                        | 'Ї'
+                        | 'Є'
+                        | 'Ґ'
+                        | 'ў'
+                        | 'Ў'
+                        | 'ј'
+                        | 'љ'
+                        | 'њ'
+                        | 'ћ'
+                        | 'ђ'
+                        | 'џ'
+                        | 'ә'
+                        | 'қ'
+                        | 'ң'
+                        | 'ө'
+                        | 'ұ'
+                        | 'ү'
+                )
+            },
+            "ru",
+        ),
+        Script::Arabic => (
+            |c| matches!(c, '\u{0629}' | '\u{064A}' | '\u{0643}'),
+            |c| {
+                matches!(
+                    c,
+                    '\u{067E}' // پ
+                        | '\u{0686}' // چ
+                        | '\u{0698}' // ژ
+                        | '\u{06AF}' // گ
+                        | '\u{06A9}' // ک
+                        | '\u{06CC}' // ی
+                        | '\u{0679}' // ٹ
+                        | '\u{0688}' // ڈ
+                        | '\u{0691}' // ڑ
+                        | '\u{06BA}' // ں
+                        | '\u{06D2}' // ے
+                        | '\u{06C1}' // ہ
+                        | '\u{06BE}' // ھ
+                )
+            },
+            "ar",
+        ),
+        _ => return None,
+    };
+    let mut seen = 0;
+    for c in sample.chars() {
+        if others(c) {
+            return None;
+        }
+        seen += usize::from(own(c));
+    }
+    (seen >= 2).then_some(code)
 }
 
 /// Drops the technical strings of threat reporting (URLs, addresses, hashes, identifiers with
@@ -305,6 +380,27 @@ mod tests {
             ("Grupa zaatakowała firmy energetyczne za pomocą wiadomości phishingowych.", "pl"),
         ];
         for (text, expected) in cases {
+            assert_eq!(detect_language(text).as_deref(), Some(expected), "{text}");
+        }
+        // Letters of one language of a script decide; letters of two leave it to the trigrams.
+        let letters = [
+            ("Группа атаковала энергетические компании с помощью фишинговых писем.", Some("ru")),
+            ("Угруповання атакувало енергетичні компанії за допомогою фішингових листів.", None),
+            ("Российские хакеры атаковали объекты в Києві.", None),
+            ("Групата атакува енергийни компании с фишинг писма.", None),
+            ("استهدفت المجموعة شركات الطاقة في أوكرانيا برسائل تصيد احتيالي.", Some("ar")),
+            ("این گروه شرکت‌های انرژی را با ایمیل‌های فیشینگ هدف قرار داد.", None),
+            ("گروپ نے فشنگ ای میلز کے ذریعے توانائی کمپنیوں کو نشانہ بنایا۔", None),
+        ];
+        for (text, expected) in letters {
+            let script = whatlang::detect_script(text).expect("a script");
+            assert_eq!(decisive_letters(script, text), expected, "{text}");
+        }
+        for (text, expected) in [
+            ("Угруповання атакувало енергетичні компанії за допомогою фішингових листів.", "uk"),
+            ("Групата атакува енергийни компании с фишинг писма в региона.", "bg"),
+            ("این گروه شرکت‌های انرژی را با ایمیل‌های فیشینگ هدف قرار داد.", "fa"),
+        ] {
             assert_eq!(detect_language(text).as_deref(), Some(expected), "{text}");
         }
         // Function words of two languages in equal measure decide nothing on their own.
