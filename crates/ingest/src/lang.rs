@@ -65,6 +65,9 @@ fn only_language_of(script: Script, sample: &str) -> Option<&'static str> {
     })
 }
 
+/// Whether a character is one of a language's letters.
+type LetterTest = fn(char) -> bool;
+
 /// Letters that only one of the languages told apart in a script uses: Russian's ы, э and ё
 /// (neither Ukrainian nor Bulgarian has them) against Ukrainian's і, ї, є and ґ; Arabic's ة and
 /// its dotted ي and ك against the Persian and Urdu letters (پ چ ژ گ ک ی and ٹ ڈ ڑ ں ے ہ ھ). Two
@@ -72,7 +75,7 @@ fn only_language_of(script: Script, sample: &str) -> Option<&'static str> {
 /// Київ, Persian typed with Arabic letters only) is left to the trigrams. Trigram scoring of
 /// Cyrillic and Arabic texts was a fifth of ingest's time on a multilingual feed.
 fn decisive_letters(script: Script, sample: &str) -> Option<&'static str> {
-    let (own, others, code): (fn(char) -> bool, fn(char) -> bool, _) = match script {
+    let (own, others, code): (LetterTest, LetterTest, _) = match script {
         Script::Cyrillic => (
             |c| matches!(c, 'ы' | 'э' | 'ё' | 'Ы' | 'Э' | 'Ё'),
             |c| {
