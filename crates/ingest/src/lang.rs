@@ -1,5 +1,8 @@
 //! Language detection, for items that do not declare their language.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use whatlang::{Detector, Lang, Script};
 
 /// Detects the language of a text and returns its ISO 639-1 code (639-3 where there is none).
@@ -69,13 +72,15 @@ fn only_language_of(script: Script, sample: &str) -> Option<&'static str> {
 type LetterTest = fn(char) -> bool;
 
 /// Letters that only one of the languages told apart in a script uses: Russian's ы, э and ё
-/// (neither Ukrainian nor Bulgarian has them) against Ukrainian's і, ї, є and ґ; Arabic's ة and
-/// its dotted ي and ك against the Persian and Urdu letters (پ چ ژ گ ک ی and ٹ ڈ ڑ ں ے ہ ھ). Two
-/// of one side and none of the other decide; anything else (Bulgarian, a Russian text quoting
-/// Київ, Persian typed with Arabic letters only) is left to the trigrams. Trigram scoring of
-/// Cyrillic and Arabic texts was a fifth of ingest's time on a multilingual feed.
+/// (neither Ukrainian nor Bulgarian has them) against Ukrainian's і, ї, є and ґ (and the
+/// letters of other Cyrillic alphabets); Arabic's ة and its dotted ي and ك against the Persian
+/// and Urdu letters (پ چ ژ گ ک ی and ٹ ڈ ڑ ں ے ہ ھ). One Russian letter (two Arabic ones,
+/// which Persian borrows in Arabic words) and none of the other side decide; anything else
+/// (Bulgarian, a Russian text quoting Київ, Persian typed with Arabic letters only) is left to
+/// the trigrams. Trigram scoring of Cyrillic and Arabic texts was a fifth of ingest's time on a
+/// multilingual feed.
 fn decisive_letters(script: Script, sample: &str) -> Option<&'static str> {
-    let (own, others, code): (LetterTest, LetterTest, _) = match script {
+    let (own, others, code, needed): (LetterTest, LetterTest, _, usize) = match script {
         Script::Cyrillic => (
             |c| matches!(c, 'ы' | 'э' | 'ё' | 'Ы' | 'Э' | 'Ё'),
             |c| {
@@ -105,6 +110,7 @@ fn decisive_letters(script: Script, sample: &str) -> Option<&'static str> {
                 )
             },
             "ru",
+            1,
         ),
         Script::Arabic => (
             |c| matches!(c, '\u{0629}' | '\u{064A}' | '\u{0643}'),
@@ -127,6 +133,7 @@ fn decisive_letters(script: Script, sample: &str) -> Option<&'static str> {
                 )
             },
             "ar",
+            2,
         ),
         _ => return None,
     };
@@ -137,7 +144,7 @@ fn decisive_letters(script: Script, sample: &str) -> Option<&'static str> {
         }
         seen += usize::from(own(c));
     }
-    (seen >= 2).then_some(code)
+    (seen >= needed).then_some(code)
 }
 
 /// Drops the technical strings of threat reporting (URLs, addresses, hashes, identifiers with
@@ -245,18 +252,37 @@ fn decisive_function_words(text: &str) -> Option<Lang> {
 
 /// How many of each language's function words a text holds.
 fn function_word_scores(text: &str) -> [usize; 6] {
+    let languages_of = function_word_languages();
     let mut scores = [0usize; 6];
     let mut lower = String::new();
     for word in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
+        // No function word is longer than five letters.
+        if word.len() > 12 {
+            continue;
+        }
         lower.clear();
         lower.extend(word.chars().flat_map(char::to_lowercase));
-        for (index, (_, words)) in FUNCTION_WORDS.iter().enumerate() {
-            if words.contains(&lower.as_str()) {
-                scores[index] += 1;
-            }
+        let Some(&languages) = languages_of.get(lower.as_str()) else { continue };
+        for (index, score) in scores.iter_mut().enumerate() {
+            *score += usize::from(languages >> index & 1);
         }
     }
     scores
+}
+
+/// Each function word with the languages (bits in the order of [`FUNCTION_WORDS`]) it belongs
+/// to: one lookup a word instead of a search through every list.
+fn function_word_languages() -> &'static HashMap<&'static str, u8> {
+    static TABLE: OnceLock<HashMap<&'static str, u8>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = HashMap::new();
+        for (index, (_, words)) in FUNCTION_WORDS.iter().enumerate() {
+            for &word in *words {
+                *table.entry(word).or_default() |= 1 << index;
+            }
+        }
+        table
+    })
 }
 
 /// The languages told apart. Trigram models of rarely seen languages (Catalan, Esperanto,
