@@ -83,6 +83,11 @@ pub type SharedStore = dyn ItemStore + Send + Sync;
 /// the one in use is current.
 pub type IndexRefresh = Box<dyn Fn() -> ApiResult<Option<SearchIndex>> + Send + Sync>;
 
+/// Whether documents of any of these tables were written (by any process) since the last call;
+/// an error says why in a sentence. Cluster mode's servers reload users, tokens and watchlists
+/// only when it says so.
+pub type CatalogChanges = Box<dyn Fn(&[&str]) -> Result<bool, String> + Send + Sync>;
+
 /// Runs a search somewhere else than the server's own index (cluster mode's search workers,
 /// each shard's part answered where the shard is held); an error says why in a sentence.
 pub type RemoteSearch = Box<
@@ -205,6 +210,8 @@ pub struct AppState {
     /// The names and versions of the lists the screener was compiled from, when other servers
     /// may change them (cluster mode: compared on every refresh).
     screener_lists: Mutex<Vec<(String, u64)>>,
+    /// Set when other servers may change the catalog (cluster mode): asked before reloading it.
+    catalog_changes: Option<CatalogChanges>,
     writer: mpsc::Sender<WriteJob>,
 }
 
@@ -371,6 +378,7 @@ impl AppState {
             locks,
             alert_feed: None,
             screener_lists: Mutex::new(Vec::new()),
+            catalog_changes: None,
             writer,
         })
     }
@@ -422,6 +430,14 @@ impl AppState {
         self
     }
 
+    /// Other servers may change organisations, users, tokens and watchlists: `changes` tells
+    /// whether they did since it was last asked (it must start from a point no later than this
+    /// state's loading of them), and they are reloaded only then.
+    pub fn with_catalog_changes(mut self, changes: CatalogChanges) -> AppState {
+        self.catalog_changes = Some(changes);
+        self
+    }
+
     /// Waits for the shared lock `lock` when other servers share the store (`None` otherwise).
     pub async fn shared_lock(&self, lock: SharedLock) -> ApiResult<Option<SharedLockGuard>> {
         let Some(locks) = self.locks.get() else { return Ok(None) };
@@ -448,8 +464,16 @@ impl AppState {
     }
 
     /// Reloads what other servers may have changed: users, tokens and organisations, and the
-    /// watchlists (the screener is compiled again only when a list's name or version changed).
+    /// watchlists (the screener is compiled again only when a list's name or version changed);
+    /// with [`AppState::with_catalog_changes`], only when documents of theirs were written.
     fn refresh_shared(&self) -> ApiResult<()> {
+        if let Some(changes) = &self.catalog_changes {
+            let tables =
+                [catalog::ORG_TABLE, catalog::USER_TABLE, catalog::TOKEN_TABLE, catalog::WATCHLIST_TABLE];
+            if !changes(&tables).map_err(ApiError::internal)? {
+                return Ok(());
+            }
+        }
         let (directory, lists) =
             self.read_store(|store| Ok((catalog::load_directory(store)?, catalog::load_watchlists(store)?)))?;
         *self.directory.write().map_err(|_| ApiError::internal("directory lock poisoned"))? = directory;

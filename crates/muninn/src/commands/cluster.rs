@@ -107,6 +107,10 @@ pub fn server_state(config: &Config, settings: muninn_api::Settings) -> anyhow::
     let cluster = cluster_config(config)?;
     std::fs::create_dir_all(&config.data_dir)?;
     let store = ClusterStore::connect(cluster)?;
+    // Where the catalog stands before the state loads it: a change after this is seen by the
+    // first refresh (one reload more at worst, never one missed).
+    let catalog = ClusterStore::connect(cluster)?;
+    let catalog_seen = std::sync::Mutex::new(catalog.applied_through()?);
     // The refresher reads the gazetteer and warning lists through a connection of its own.
     let reader = ClusterStore::connect(cluster)?;
     let cache = SearcherCache::connect(cluster, &cache_dir(config, "serve"))?;
@@ -140,6 +144,22 @@ pub fn server_state(config: &Config, settings: muninn_api::Settings) -> anyhow::
             .documents_since(table, after, muninn_api::live::FEED_PAGE)
             .map_err(|error| error.to_string())?;
         Ok((reached, page.into_iter().filter_map(|(_, _, value)| value).collect()))
+    }));
+    // Users, tokens, organisations and watchlists are reloaded when another process wrote
+    // some, not every second.
+    let state = state.with_catalog_changes(Box::new(move |tables| {
+        let mut seen =
+            catalog_seen.lock().map_err(|_| "the catalog position's lock is poisoned".to_owned())?;
+        let now = catalog.applied_through().map_err(|error| error.to_string())?;
+        let mut changed = false;
+        for table in tables {
+            let (_, page) = catalog.documents_since(table, *seen, 1).map_err(|error| error.to_string())?;
+            changed |= !page.is_empty();
+        }
+        // A change applied after `now` may be seen again next time: one more reload, never one
+        // missed.
+        *seen = now;
+        Ok(changed)
     }));
     let state = state.with_index_refresh(Box::new(move || {
         open(true).map_err(|error| muninn_api::ApiError::internal(format!("{error:#}")))
