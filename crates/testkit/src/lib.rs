@@ -86,3 +86,38 @@ pub fn venv_program(program: &str, package: &str) -> PathBuf {
     assert!(binary.exists(), "{} is missing after installing {package}", binary.display());
     binary
 }
+
+/// A receiver of webhook deliveries on loopback, answering each with 204: its address
+/// (`127.0.0.1:PORT`) and each request's signature header and body, as they come.
+pub fn webhook_receiver() -> (String, std::sync::mpsc::Receiver<(String, String)>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address").to_string();
+    let (sender, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            let (mut length, mut signature) = (0usize, String::new());
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+                    break;
+                }
+                let lower = line.to_ascii_lowercase();
+                if let Some(value) = lower.strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+                if lower.starts_with("x-muninn-signature:") {
+                    signature = line.split_once(':').map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
+                }
+            }
+            let mut body = vec![0u8; length];
+            let _ = reader.read_exact(&mut body);
+            let _ = reader
+                .get_mut()
+                .write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            let _ = sender.send((signature, String::from_utf8_lossy(&body).into_owned()));
+        }
+    });
+    (address, received)
+}

@@ -263,40 +263,6 @@ async fn match_answers_in_yente_shape_with_explanations() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
 }
 
-/// A receiver of webhook deliveries on loopback: each request's signature header and body.
-fn webhook_receiver() -> (String, std::sync::mpsc::Receiver<(String, String)>) {
-    use std::io::{BufRead, BufReader, Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let address = listener.local_addr().expect("address").to_string();
-    let (sender, received) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream);
-            let (mut length, mut signature) = (0usize, String::new());
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
-                    break;
-                }
-                let lower = line.to_ascii_lowercase();
-                if let Some(value) = lower.strip_prefix("content-length:") {
-                    length = value.trim().parse().unwrap_or(0);
-                }
-                if lower.starts_with("x-muninn-signature:") {
-                    signature = line.split_once(':').map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
-                }
-            }
-            let mut body = vec![0u8; length];
-            let _ = reader.read_exact(&mut body);
-            let _ = reader
-                .get_mut()
-                .write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-            let _ = sender.send((signature, String::from_utf8_lossy(&body).into_owned()));
-        }
-    });
-    (address, received)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn webhooks_deliver_signed_alerts_their_owner_may_see() {
     // By default a webhook must be https: a plain-http or internal URL is refused with the reason.
@@ -311,7 +277,7 @@ async fn webhooks_deliver_signed_alerts_their_owner_may_see() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
 
-    let (address, received) = webhook_receiver();
+    let (address, received) = muninn_testkit::webhook_receiver();
     let policy = muninn_egress::EgressPolicy {
         allow_http: true,
         allow_hosts: vec![address.clone()],

@@ -111,6 +111,24 @@ fn http_get(port: u16, path: &str, token: &str, server: &mut Child) -> serde_jso
     }
 }
 
+/// POST `body` (JSON) to `path` on the server on `port` with a bearer token; the JSON answer,
+/// which must be a 200.
+fn http_post(port: u16, path: &str, token: &str, body: &str) -> serde_json::Value {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("the server listens");
+    let request = format!(
+        "POST {path} HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).expect("request");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("answer");
+    let (head, body) = answer.split_once("\r\n\r\n").expect("an HTTP answer");
+    assert!(head.starts_with("HTTP/1.0 200") || head.starts_with("HTTP/1.1 200"), "{head}\n{body}");
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
+}
+
 /// The status of GET `path` on the server on `port` with a bearer token (0 when it does not
 /// answer).
 fn http_status(port: u16, path: &str, token: &str) -> u16 {
@@ -444,9 +462,22 @@ fn cluster_ingest_loses_nothing_when_a_nats_node_and_a_worker_are_killed() {
         &["watchlist", "import", "--format", "csv", "--name", "desk", list.to_str().expect("path")],
     );
     assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
-    // A server's live stream carries the alerts the screening workers raise, each once.
-    let mut server = spawn_logged(&config, &serve_args, &work.path().join("server-live.log"));
+    // A server's live stream carries the alerts the screening workers raise, each once; with
+    // two servers following the alerts, a webhook gets each once too (the server holding the
+    // cluster's webhook lock delivers, the other waits to take over).
+    let (receiver, deliveries) = muninn_testkit::webhook_receiver();
+    let with_webhooks = |args: &[String]| -> Vec<String> {
+        let extra = ["--webhook-allow-http", "--webhook-allow-host", receiver.as_str()];
+        args.iter().map(String::as_str).chain(extra).map(str::to_owned).collect()
+    };
+    let (live_a, live_b) = (with_webhooks(&args_a), with_webhooks(&args_b));
+    let mut server = spawn_logged(&config, &as_strs(&live_a), &work.path().join("server-live.log"));
+    let mut server_b = spawn_logged(&config, &as_strs(&live_b), &work.path().join("server-live-b.log"));
     http_get(port, "/api/v1/alerts?limit=1", &token, &mut server);
+    http_get(ports[1], "/api/v1/alerts?limit=1", &token, &mut server_b);
+    let hook =
+        http_post(port, "/api/v1/webhooks", &token, &format!(r#"{{"url": "http://{receiver}/hook"}}"#));
+    assert!(hook["id"].is_string(), "{hook}");
     let stream = live_alerts(port, &token, 10);
     let hunt = run(&config, &["worker", "screen", "--idle-exit", "2"]);
     assert!(hunt.status.success(), "{}", String::from_utf8_lossy(&hunt.stderr));
@@ -455,6 +486,27 @@ fn cluster_ingest_loses_nothing_when_a_nats_node_and_a_worker_are_killed() {
     let server_log = std::fs::read_to_string(work.path().join("server-live.log")).unwrap_or_default();
     assert_eq!(streamed.len(), 10, "{streamed:?}\n{server_log}");
     assert_eq!(streamed.iter().collect::<std::collections::BTreeSet<_>>().len(), 10, "{streamed:?}");
+    // Every delivery within a minute, then two quiet seconds in which no second one comes.
+    let mut delivered = Vec::new();
+    let waiting = Instant::now();
+    while waiting.elapsed() < Duration::from_secs(60) {
+        match deliveries.recv_timeout(Duration::from_secs(2)) {
+            Ok((_, body)) => {
+                let body: serde_json::Value = serde_json::from_str(&body).expect("a JSON delivery");
+                delivered.push(body["key"].as_str().expect("the alert's key").to_owned());
+            }
+            Err(_) if delivered.len() >= 10 => break,
+            Err(_) => {}
+        }
+    }
+    let logs = || {
+        ["server-live.log", "server-live-b.log"]
+            .map(|log| std::fs::read_to_string(work.path().join(log)).unwrap_or_default())
+            .join("\n")
+    };
+    assert_eq!(delivered.len(), 10, "{delivered:?}\n{}", logs());
+    assert_eq!(delivered.iter().collect::<std::collections::BTreeSet<_>>().len(), 10, "{delivered:?}");
+    kill(server_b);
     kill(server);
     let again = run(&config, &["worker", "screen", "--idle-exit", "1"]);
     assert!(stdout(&again).contains("0 new alerts"), "{}", stdout(&again));
