@@ -333,7 +333,7 @@ fn screen(root: &Path, quick: bool) -> anyhow::Result<()> {
          (case-sensitive and caseless, single-match literals), GNU grep -F -c (LC_ALL=C). hits_equal_reference: \
          every (message, entry) pair of Muninn equals a slow string-based reference on the first 50k messages. \
          Alert latency: the release binary ingests a JSONL stream fed at 100k messages/s on stdin with \
-         --print-alerts --max-batch-delay-ms 10 (messages written every millisecond, stamped before the write); alert_latency_p99_ms = alert printed − batch acknowledged (the \
+         --print-alerts --max-batch-delay-ms 2 (messages written every millisecond, stamped before the write); alert_latency_p99_ms = alert printed − batch acknowledged (the \
          alert is stored in the same fsync as its item); arrival_to_alert_p99_ms = alert printed − message written.",
     )
 }

@@ -234,7 +234,10 @@ impl Records {
     fn hand_off(&self) -> Result<(), StoreError> {
         let (entries, applied) = {
             let mut buffer = self.buffer();
-            (std::mem::take(&mut buffer.entries), buffer.applied.take())
+            // The next buffer starts as large as this one ended: growing a buffer of 32k
+            // entries by doubling copied it and faulted in fresh pages at every step.
+            let capacity = buffer.entries.len();
+            (std::mem::replace(&mut buffer.entries, Vec::with_capacity(capacity)), buffer.applied.take())
         };
         let Some(applied) = applied else {
             return Ok(());
