@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use foldhash::fast::FixedState;
+
 use whatlang::{Detector, Lang, Script};
 
 /// Detects the language of a text and returns its ISO 639-1 code (639-3 where there is none).
@@ -156,7 +158,25 @@ fn natural_text(text: &str) -> String {
         let mut run_start = 0;
         let mut run_ascii = None;
         let flush = |run: &str, ascii: bool, out: &mut String| {
-            let technical = ascii && run.chars().any(|c| c.is_ascii_digit() || "/:@.[]_=?&%#\\".contains(c));
+            let technical = ascii
+                && run.bytes().any(|b| {
+                    b.is_ascii_digit()
+                        || matches!(
+                            b,
+                            b'/' | b':'
+                                | b'@'
+                                | b'.'
+                                | b'['
+                                | b']'
+                                | b'_'
+                                | b'='
+                                | b'?'
+                                | b'&'
+                                | b'%'
+                                | b'#'
+                                | b'\\'
+                        )
+                });
             if !technical {
                 out.push_str(run);
             }
@@ -256,13 +276,22 @@ fn function_word_scores(text: &str) -> [usize; 6] {
     let mut scores = [0usize; 6];
     let mut lower = String::new();
     for word in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
-        // No function word is longer than five letters.
-        if word.len() > 12 {
+        // No function word is longer than five letters (of up to three bytes each).
+        if word.len() > FUNCTION_WORD_MAX_LETTERS * 3 {
             continue;
         }
-        lower.clear();
-        lower.extend(word.chars().flat_map(char::to_lowercase));
-        let Some(&languages) = languages_of.get(lower.as_str()) else { continue };
+        let mut ascii = [0u8; FUNCTION_WORD_MAX_LETTERS];
+        let folded = if word.is_ascii() {
+            let Some(buffer) = ascii.get_mut(..word.len()) else { continue };
+            buffer.copy_from_slice(word.as_bytes());
+            buffer.make_ascii_lowercase();
+            std::str::from_utf8(buffer).unwrap_or_default()
+        } else {
+            lower.clear();
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+            lower.as_str()
+        };
+        let Some(&languages) = languages_of.get(folded) else { continue };
         for (index, score) in scores.iter_mut().enumerate() {
             *score += usize::from(languages >> index & 1);
         }
@@ -270,12 +299,15 @@ fn function_word_scores(text: &str) -> [usize; 6] {
     scores
 }
 
+/// The longest function word's letters.
+const FUNCTION_WORD_MAX_LETTERS: usize = 5;
+
 /// Each function word with the languages (bits in the order of [`FUNCTION_WORDS`]) it belongs
 /// to: one lookup a word instead of a search through every list.
-fn function_word_languages() -> &'static HashMap<&'static str, u8> {
-    static TABLE: OnceLock<HashMap<&'static str, u8>> = OnceLock::new();
+fn function_word_languages() -> &'static HashMap<&'static str, u8, FixedState> {
+    static TABLE: OnceLock<HashMap<&'static str, u8, FixedState>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut table = HashMap::new();
+        let mut table = HashMap::with_hasher(FixedState::default());
         for (index, (_, words)) in FUNCTION_WORDS.iter().enumerate() {
             for &word in *words {
                 *table.entry(word).or_default() |= 1 << index;
@@ -432,6 +464,14 @@ mod tests {
         ] {
             assert_eq!(detect_language(text).as_deref(), Some(expected), "{text}");
         }
+        // Every function word fits the scorer's limit, and capitals count.
+        assert!(
+            FUNCTION_WORDS
+                .iter()
+                .flat_map(|(_, words)| words.iter())
+                .all(|w| w.chars().count() <= FUNCTION_WORD_MAX_LETTERS)
+        );
+        assert_eq!(function_word_scores("THE Für the NÃO"), [2, 0, 1, 0, 0, 1]);
         // Function words of two languages in equal measure decide nothing on their own.
         assert_eq!(decisive_function_words("la de que en el"), None);
         assert_eq!(decisive_function_words("the of and to"), Some(Lang::Eng));
