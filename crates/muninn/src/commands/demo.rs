@@ -103,9 +103,9 @@ fn load_knowledge(store: &mut EmbeddedStore) -> anyhow::Result<LoadedKnowledge> 
     store.put_documents(documents)?;
     let galaxy = zstd::decode_all(THREAT_ACTOR_GALAXY).context("decompressing the bundled galaxy")?;
     let galaxy = super::knowledge::import_galaxy(store, &galaxy, Timestamp::now())?;
-    let knowledge = super::graph::KnowledgeBase::load(store)?;
+    let objects = super::graph::stored_objects(store)?;
     let software: Vec<muninn_index::Entity> =
-        muninn_stix::named_objects(knowledge.objects(), &["malware", "tool"])
+        muninn_stix::named_objects(objects.values(), &["malware", "tool"])
             .into_iter()
             .map(|object| muninn_index::Entity {
                 id: format!("attack-software:{}", object.id),

@@ -31,18 +31,24 @@ pub struct KnowledgeBase {
     names: NameIndex,
 }
 
+/// The knowledge base's stored objects (latest versions) by id, without the graph and name
+/// index that [`KnowledgeBase::load`] builds over them.
+pub fn stored_objects(store: &dyn ItemStore) -> anyhow::Result<BTreeMap<String, StixObject>> {
+    let mut objects = BTreeMap::new();
+    for (key, value) in muninn_api::catalog::all_documents(store, LATEST_TABLE)? {
+        let text = String::from_utf8(value).with_context(|| format!("stored object {key} is not UTF-8"))?;
+        let object =
+            StixObject::from_json(&text).with_context(|| format!("stored object {key} does not parse"))?;
+        objects.insert(key, object);
+    }
+    Ok(objects)
+}
+
 impl KnowledgeBase {
     /// Reads every stored object (a stored object that does not parse is an error naming it:
     /// its import checked it).
     pub fn load(store: &dyn ItemStore) -> anyhow::Result<KnowledgeBase> {
-        let mut objects = BTreeMap::new();
-        for (key, value) in muninn_api::catalog::all_documents(store, LATEST_TABLE)? {
-            let text =
-                String::from_utf8(value).with_context(|| format!("stored object {key} is not UTF-8"))?;
-            let object = StixObject::from_json(&text)
-                .with_context(|| format!("stored object {key} does not parse"))?;
-            objects.insert(key, object);
-        }
+        let objects = stored_objects(store)?;
         let graph = Graph::build(objects.values());
         let names = NameIndex::build(&named_objects(objects.values(), &[]));
         Ok(KnowledgeBase { objects, graph, names })
