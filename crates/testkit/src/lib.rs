@@ -121,3 +121,16 @@ pub fn webhook_receiver() -> (String, std::sync::mpsc::Receiver<(String, String)
     });
     (address, received)
 }
+
+/// An HTTP client that trusts only the certificate `der` (a test server's self-signed one).
+pub fn agent_trusting(der: &[u8]) -> ureq::Agent {
+    let trusted = ureq::tls::Certificate::from_der(der).to_owned();
+    ureq::Agent::config_builder()
+        .tls_config(
+            ureq::tls::TlsConfig::builder()
+                .root_certs(ureq::tls::RootCerts::Specific(std::sync::Arc::new(vec![trusted])))
+                .build(),
+        )
+        .build()
+        .into()
+}

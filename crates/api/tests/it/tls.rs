@@ -234,15 +234,7 @@ async fn cookies_are_secure_under_tls() {
         let address = server.address;
         let root = cert.der.clone();
         let cookies = tokio::task::spawn_blocking(move || {
-            let trusted = ureq::tls::Certificate::from_der(root.as_ref()).to_owned();
-            let agent: ureq::Agent = ureq::Agent::config_builder()
-                .tls_config(
-                    ureq::tls::TlsConfig::builder()
-                        .root_certs(ureq::tls::RootCerts::Specific(Arc::new(vec![trusted])))
-                        .build(),
-                )
-                .build()
-                .into();
+            let agent = muninn_testkit::agent_trusting(root.as_ref());
             let scheme = if tls { "https" } else { "http" };
             let response =
                 agent.get(format!("{scheme}://127.0.0.1:{}/login", address.port())).call().expect("login");

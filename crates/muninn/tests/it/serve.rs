@@ -3,7 +3,6 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 
 use crate::muninn;
 
@@ -43,15 +42,7 @@ fn serve_speaks_https_with_the_given_certificate_and_names_a_bad_file() {
     let config = work.path().join("muninn.toml");
     std::fs::write(&config, format!("[server]\ntls_cert = {:?}\ntls_key = {:?}\n", path(&cert), path(&key)))
         .expect("config");
-    let trusted = ureq::tls::Certificate::from_der(made.cert.der()).to_owned();
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .tls_config(
-            ureq::tls::TlsConfig::builder()
-                .root_certs(ureq::tls::RootCerts::Specific(Arc::new(vec![trusted])))
-                .build(),
-        )
-        .build()
-        .into();
+    let agent = muninn_testkit::agent_trusting(made.cert.der());
     let ways: [Vec<String>; 2] = [
         vec![
             "serve".into(),
