@@ -143,7 +143,13 @@ impl Url {
             format!("{directory}{reference}")
         };
         let path_and_query = parse_path_and_query(&path_and_query)?;
-        Ok(Url::from_parts(self.scheme, self.host.clone(), self.port, path_and_query))
+        let joined = Url::from_parts(self.scheme, self.host.clone(), self.port, path_and_query);
+        // A relative reference under the limit can still make a URL over it (a fuzz-found case:
+        // the joined URL then failed to parse back).
+        if joined.serialized.len() > MAX_URL_BYTES {
+            return Err(UrlError::TooLong { limit: MAX_URL_BYTES });
+        }
+        Ok(joined)
     }
 
     /// A copy with `query` (already encoded, without `?`) in place of the query, or none.
@@ -391,7 +397,7 @@ fn check_escapes(text: &str) -> Result<(), UrlError> {
 
 #[cfg(test)]
 mod tests {
-    use super::Url;
+    use super::{MAX_URL_BYTES, Url, UrlError};
 
     /// One line per input: the input, then the canonical URL or the parser's error.
     fn check(cases: &[(&str, &str)]) {
@@ -483,6 +489,16 @@ mod tests {
             ("http://example.com/%4", "error: malformed percent escape"),
             ("http://example.com/[x]", "error: character '[' is not allowed"),
         ]);
+    }
+
+    #[test]
+    fn a_join_is_held_to_the_length_limit() {
+        let base =
+            Url::parse(&format!("https://taxii.example/{}/", "a".repeat(MAX_URL_BYTES - 40))).expect("base");
+        let reference = "b".repeat(100);
+        assert!(reference.len() < MAX_URL_BYTES);
+        assert_eq!(base.join(&reference), Err(UrlError::TooLong { limit: MAX_URL_BYTES }));
+        assert!(base.join("c").is_ok_and(|joined| Url::parse(joined.as_str()) == Ok(joined)));
     }
 
     #[test]
