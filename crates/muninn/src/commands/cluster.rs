@@ -150,16 +150,7 @@ pub fn server_state(config: &Config, settings: muninn_api::Settings) -> anyhow::
     let state = state.with_catalog_changes(Box::new(move |tables| {
         let mut seen =
             catalog_seen.lock().map_err(|_| "the catalog position's lock is poisoned".to_owned())?;
-        let now = catalog.applied_through().map_err(|error| error.to_string())?;
-        let mut changed = false;
-        for table in tables {
-            let (_, page) = catalog.documents_since(table, *seen, 1).map_err(|error| error.to_string())?;
-            changed |= !page.is_empty();
-        }
-        // A change applied after `now` may be seen again next time: one more reload, never one
-        // missed.
-        *seen = now;
-        Ok(changed)
+        written_since(&catalog, tables, &mut seen)
     }));
     let state = state.with_index_refresh(Box::new(move || {
         open(true).map_err(|error| muninn_api::ApiError::internal(format!("{error:#}")))
@@ -171,6 +162,20 @@ pub fn server_state(config: &Config, settings: muninn_api::Settings) -> anyhow::
     Ok(state.with_remote_search(Box::new(move |request| {
         client.search(request).map_err(|error| error.to_string())
     })))
+}
+
+/// Whether documents of any of `tables` were applied after log position `seen`, which moves on
+/// to where the store was applied through before looking: a change applied in between is seen
+/// again next time (one more reload, never one missed).
+fn written_since(store: &ClusterStore, tables: &[&str], seen: &mut u64) -> Result<bool, String> {
+    let now = store.applied_through().map_err(|error| error.to_string())?;
+    let mut changed = false;
+    for table in tables {
+        let (_, page) = store.documents_since(table, *seen, 1).map_err(|error| error.to_string())?;
+        changed |= !page.is_empty();
+    }
+    *seen = now;
+    Ok(changed)
 }
 
 /// The advisory locks of the screening workers: this base plus the log partition.
@@ -333,19 +338,7 @@ pub fn worker(config: &Config, command: &WorkerCommand) -> anyhow::Result<ExitCo
             // `muninn entities`, `muninn import warninglists`): any means the shards rebuild.
             let watched = [super::entities::GAZETTEER_TABLE, muninn_api::catalog::WARNINGLIST_TABLE];
             let mut seen = store.applied_through()?;
-            let mut knowledge_changed = || -> Result<bool, String> {
-                let now = store.applied_through().map_err(|error| error.to_string())?;
-                let mut changed = false;
-                for table in watched {
-                    let (_, page) =
-                        store.documents_since(table, seen, 1).map_err(|error| error.to_string())?;
-                    changed |= !page.is_empty();
-                }
-                // A change applied after `now` may be seen again next time: one more rebuild,
-                // never one missed.
-                seen = now;
-                Ok(changed)
-            };
+            let mut knowledge_changed = || written_since(&store, &watched, &mut seen);
             let stop = AtomicBool::new(false);
             let report = muninn_cluster::run_index_worker(
                 cluster,
