@@ -256,6 +256,13 @@ fn build(work: &Path, items: u64, cores: f64) -> Built {
     ))
     .unwrap();
     let generator = muninn_exercise::Generator::new(&scenario, 11).unwrap();
+    let index_only = std::env::var_os("MUNINN_BENCH_INDEX_ONLY").is_some();
+    let text_bytes_path = work.join("text_bytes");
+    if index_only && let Ok(text) = std::fs::read_to_string(&text_bytes_path) {
+        // For a profiler, again: the store of an earlier run, indexed anew.
+        let store = EmbeddedStore::open(&work.join("data"), StoreConfig::default()).unwrap();
+        index_only_run(work, &store, text.trim().parse().unwrap(), cores);
+    }
 
     // The store, filled directly (ingest is measured by its own benchmark).
     let mut store = EmbeddedStore::open(&work.join("data"), StoreConfig::default()).unwrap();
@@ -294,20 +301,16 @@ fn build(work: &Path, items: u64, cores: f64) -> Built {
     store.append(AppendBatch { items: batch, checkpoints: Vec::new(), ..Default::default() }).unwrap();
     let stored = store.stats().unwrap().items;
     println!("{stored} items, {:.1} MB of text", text_bytes as f64 / 1e6);
+    if index_only {
+        std::fs::write(&text_bytes_path, text_bytes.to_string()).unwrap();
+        index_only_run(work, &store, text_bytes, cores);
+    }
 
     // Muninn's index: analysis in four languages, keyword and date fields, visibility.
     let mut index = SearchIndex::open(&work.join("index")).unwrap();
     let started = Instant::now();
     index.rebuild(&store).unwrap();
     let muninn_seconds = started.elapsed().as_secs_f64();
-    if std::env::var_os("MUNINN_BENCH_INDEX_ONLY").is_some() {
-        // For a profiler: Muninn's indexing alone.
-        println!(
-            "indexed in {muninn_seconds:.2}s: {:.2} MB/s per core",
-            text_bytes as f64 / 1e6 / muninn_seconds / cores
-        );
-        std::process::exit(0);
-    }
 
     // The baseline: bare tantivy, same texts, default analysis.
     let mut builder = Schema::builder();
@@ -330,4 +333,15 @@ fn build(work: &Path, items: u64, cores: f64) -> Built {
     let bare_seconds = started.elapsed().as_secs_f64();
     drop(bare_docs);
     Built { stored, text_bytes, muninn_seconds, bare_seconds }
+}
+
+/// `MUNINN_BENCH_INDEX_ONLY`, for a profiler: Muninn's indexing of the store alone, then exit.
+/// The store is kept for the next such run when `MUNINN_BENCH_DIR` is set.
+fn index_only_run(work: &Path, store: &EmbeddedStore, text_bytes: u64, cores: f64) -> ! {
+    let mut index = SearchIndex::open(&work.join("index")).unwrap();
+    let started = Instant::now();
+    index.rebuild(store).unwrap();
+    let seconds = started.elapsed().as_secs_f64();
+    println!("indexed in {seconds:.2}s: {:.2} MB/s per core", text_bytes as f64 / 1e6 / seconds / cores);
+    std::process::exit(0);
 }

@@ -59,6 +59,12 @@ pub fn normalize_word(word: &str) -> String {
 
 /// [`normalize_word`], appended to `out` (no allocation when the word is cached).
 fn normalize_word_into(word: &str, out: &mut String) {
+    if word.bytes().any(|b| b.is_ascii_digit()) {
+        // Numbers, addresses and digests: mostly seen once, they would fill the cache with
+        // words never asked again and push the vocabulary out of the processor's caches.
+        out.push_str(&normalize_uncached(word));
+        return;
+    }
     WORD_CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
         if let Some(hit) = cache.get(word) {
