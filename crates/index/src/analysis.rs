@@ -1,8 +1,8 @@
 //! Text analysis: one tokenizer for every language, so that a query in one script finds text in
 //! that script whatever language an item declares.
 //!
-//! 1. Words by Unicode segmentation (UAX #29), which keeps `198.51.100.7` and `evil.example`
-//!    whole; runs of Han characters are segmented into words by jieba (its dictionary ships in
+//! 1. Words by Unicode segmentation (UAX #29, `word_break.rs`), which keeps `198.51.100.7` and
+//!    `evil.example` whole; runs of Han characters are segmented into words by jieba (its dictionary ships in
 //!    the crate).
 //! 2. Each word is folded: compatibility normalisation (full-width to ASCII), lowercase, Latin
 //!    diacritics removed, `ё` to `е`; in Arabic script: harakat and tatweel removed, alef forms
@@ -13,12 +13,12 @@
 
 use std::sync::OnceLock;
 
+use crate::word_break::WordIndices;
 use jieba_rs::Jieba;
 pub use muninn_text::fold;
 use muninn_text::{Script, is_han, script_of, strip_arabic_article};
 use rust_stemmers::{Algorithm, Stemmer};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
-use unicode_segmentation::UnicodeSegmentation;
 
 /// The name under which the tokenizer is registered with the index.
 pub const TEXT_ANALYZER: &str = "muninn_text";
@@ -120,7 +120,7 @@ pub struct MuninnTokenizer;
 /// reached, its words queued.
 pub struct MuninnTokenStream<'a> {
     text: &'a str,
-    words: unicode_segmentation::UnicodeWordIndices<'a>,
+    words: WordIndices<'a>,
     /// A word read past the end of a Han run, handed out next.
     lookahead: Option<(usize, &'a str)>,
     /// The words of a segmented Han run still to hand out: (start, end, folded).
@@ -139,7 +139,7 @@ impl<'a> MuninnTokenStream<'a> {
     fn new(text: &'a str) -> MuninnTokenStream<'a> {
         MuninnTokenStream {
             text,
-            words: text.unicode_word_indices(),
+            words: WordIndices::new(text),
             lookahead: None,
             han: std::collections::VecDeque::new(),
             token: Token::default(),
@@ -199,7 +199,7 @@ impl TokenStream for MuninnTokenStream<'_> {
                 return false;
             };
             let end = start + word.len();
-            if word.chars().all(is_han) {
+            if self.words.may_hold_han() && word.chars().all(is_han) {
                 self.segment_han_run(start, end);
                 continue;
             }

@@ -22,6 +22,7 @@ mod indicators;
 mod query;
 mod schema;
 mod search;
+mod word_break;
 
 use std::path::{Path, PathBuf};
 
