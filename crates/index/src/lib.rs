@@ -59,6 +59,12 @@ const COMMIT_EVERY: u64 = 2_000_000;
 /// twice bare tantivy's time and indexing at 9.5 MB/s per core; 1000 MiB left 2, 1.5x, 10.9
 /// MB/s (fewer flushes, fewer merges), for 0.25 GB more memory at the peak.
 pub const WRITER_HEAP_BYTES: usize = 1000 << 20;
+/// Segments of more documents than this are not merged again. A large sync or a rebuild flushes
+/// segments of about half a million documents (a full writer buffer on each core): merging eight
+/// of them rewrote four million documents on one core while the indexing threads waited for the
+/// processor, and a rebuild ended waiting on the last such merge (10M items indexed at half the
+/// rate of 1M). The small segments of frequent syncs still merge, up to eight times this.
+pub const MERGE_MAX_DOCS: usize = 250_000;
 
 /// What a commit records: which schema, how far into the log the index reaches, and the
 /// fingerprint of the gazetteer its entities were found with (empty: none).
@@ -287,7 +293,11 @@ impl SearchIndex {
     }
 
     fn writer(&self) -> Result<IndexWriter<TantivyDocument>, IndexError> {
-        self.index.writer(WRITER_HEAP_BYTES).map_err(|e| IndexError::engine(&self.dir, e))
+        let writer = self.index.writer(WRITER_HEAP_BYTES).map_err(|e| IndexError::engine(&self.dir, e))?;
+        let mut policy = tantivy::indexer::LogMergePolicy::default();
+        policy.set_max_docs_before_merge(MERGE_MAX_DOCS);
+        writer.set_merge_policy(Box::new(policy));
+        Ok(writer)
     }
 
     fn add_from<F: ItemFeed + ?Sized>(
