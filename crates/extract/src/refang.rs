@@ -37,11 +37,13 @@ impl<'a> Refanged<'a> {
         let mut copied = 0;
         let mut index = 0;
         while index < bytes.len() {
-            let byte = bytes.get(index).copied().unwrap_or(0);
-            // The lead bytes of the IDNA-ignored characters (see `ignored_in_word`) too.
-            if !matches!(byte, b'[' | b'(' | b'{' | b'h' | b'H' | 0xC2 | 0xCD | 0xE1 | 0xE2 | 0xEF) {
-                index += 1;
-                continue;
+            // Most bytes begin no pattern: skipped with one table lookup each.
+            match bytes
+                .get(index..)
+                .and_then(|rest| rest.iter().position(|&b| MAY_BEGIN_PATTERN[usize::from(b)]))
+            {
+                Some(skip) => index += skip,
+                None => break,
             }
             let Some((old_len, replacement, spaced)) =
                 match_pattern(bytes, index).or_else(|| ignored_in_word(text, index))
@@ -119,6 +121,19 @@ impl<'a> Refanged<'a> {
         self.edits.get(first).is_some_and(|edit| edit.new_start < span.end)
     }
 }
+
+/// The bytes a defanged pattern can begin with: `[`, `(`, `{`, the `h` of `hxxp`, and the lead
+/// bytes of the IDNA-ignored characters (see `ignored_in_word`).
+const MAY_BEGIN_PATTERN: [bool; 256] = {
+    let mut table = [false; 256];
+    let leads = [b'[', b'(', b'{', b'h', b'H', 0xC2, 0xCD, 0xE1, 0xE2, 0xEF];
+    let mut at = 0;
+    while at < leads.len() {
+        table[leads[at] as usize] = true;
+        at += 1;
+    }
+    table
+};
 
 /// A letter or digit, or part of a non-ASCII character (IDN labels).
 fn is_word_byte(byte: &u8) -> bool {
@@ -214,6 +229,15 @@ pub fn refang(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_ignored_character_begins_with_a_pattern_byte() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32).filter(|&c| is_idna_ignored(c)) {
+            let mut buffer = [0u8; 4];
+            let lead = c.encode_utf8(&mut buffer).as_bytes()[0];
+            assert!(MAY_BEGIN_PATTERN[usize::from(lead)], "{c:?}");
+        }
+    }
 
     #[test]
     fn spans_map_back() {
