@@ -9,12 +9,14 @@
 
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+mod common;
+
+use std::collections::{BTreeSet, HashMap};
 use std::time::Instant;
 
 use muninn_index::{SearchIndex, Visibility};
-use muninn_model::{AdmiraltyGrade, ItemDraft, ItemId, LanguageTag, Markings, SourceId};
-use muninn_store::{AppendBatch, EmbeddedStore, ItemStore, StoreConfig};
+use muninn_model::ItemId;
+use muninn_store::{EmbeddedStore, StoreConfig};
 
 const LOOKUPS: usize = 200;
 const COMMON_DOMAINS: u64 = 50;
@@ -83,7 +85,7 @@ fn main() {
     let started = Instant::now();
     let mut store = EmbeddedStore::open(&work.path().join("data"), StoreConfig::default()).unwrap();
     let mut occurrences = 0u64;
-    let mut batch = Vec::with_capacity(8192);
+    let mut batches = common::Batches::new(&mut store);
     for index in 0..items {
         let news = generator.news(index);
         let values = planted(&mut random, items);
@@ -93,35 +95,13 @@ fn main() {
             distinct.extend(extractor.extract(text).indicators.into_iter().map(|found| found.value));
         }
         occurrences += distinct.len() as u64;
-        let (item, raw) = ItemDraft {
-            source: SourceId::new(news.source).unwrap(),
-            collected_at: news.published,
-            event_time: Some(news.published),
-            title: Some(news.title),
-            body,
-            language: LanguageTag::new(news.lang.code()).ok(),
-            markings: Markings::tlp(news.tlp),
-            grade: AdmiraltyGrade::UNASSESSED,
-            raw: None,
-            attributes: BTreeMap::new(),
-        }
-        .into_item();
+        let (item, raw) = common::news_item(news, body);
         if sampled.contains(&index) {
             samples.insert(index, (item.id, values));
         }
-        batch.push((item, raw));
-        if batch.len() == 8192 {
-            store
-                .append(AppendBatch {
-                    items: std::mem::take(&mut batch),
-                    checkpoints: Vec::new(),
-                    ..Default::default()
-                })
-                .unwrap();
-        }
+        batches.push((item, raw));
     }
-    store.append(AppendBatch { items: batch, checkpoints: Vec::new(), ..Default::default() }).unwrap();
-    let stored = store.stats().unwrap().items;
+    let stored = batches.finish();
     println!(
         "{stored} items, {occurrences} indicator occurrences, generated in {:.1} s",
         started.elapsed().as_secs_f64()

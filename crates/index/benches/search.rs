@@ -4,13 +4,13 @@
 
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
 
-use std::collections::BTreeMap;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use muninn_index::{SearchIndex, SearchRequest, Visibility};
-use muninn_model::{AdmiraltyGrade, ItemDraft, LanguageTag, Markings, SourceId};
-use muninn_store::{AppendBatch, EmbeddedStore, ItemStore, StoreConfig};
+use muninn_store::{EmbeddedStore, StoreConfig};
 use std::ops::Bound;
 use tantivy::collector::{Count, TopDocs};
 
@@ -267,39 +267,16 @@ fn build(work: &Path, items: u64, cores: f64) -> Built {
     // The store, filled directly (ingest is measured by its own benchmark).
     let mut store = EmbeddedStore::open(&work.join("data"), StoreConfig::default()).unwrap();
     let mut text_bytes = 0u64;
-    let mut batch = Vec::with_capacity(8192);
+    let mut batches = common::Batches::new(&mut store);
     let mut bare_docs: Vec<(String, String, i64)> = Vec::new();
     for index in 0..items {
-        let news = generator.news(index);
+        let mut news = generator.news(index);
         text_bytes += (news.title.len() + news.body.len()) as u64;
         bare_docs.push((news.title.clone(), news.body.clone(), news.published.as_second()));
-        batch.push(
-            ItemDraft {
-                source: SourceId::new(news.source).unwrap(),
-                collected_at: news.published,
-                event_time: Some(news.published),
-                title: Some(news.title),
-                body: news.body,
-                language: LanguageTag::new(news.lang.code()).ok(),
-                markings: Markings::tlp(news.tlp),
-                grade: AdmiraltyGrade::UNASSESSED,
-                raw: None,
-                attributes: BTreeMap::new(),
-            }
-            .into_item(),
-        );
-        if batch.len() == 8192 {
-            store
-                .append(AppendBatch {
-                    items: std::mem::take(&mut batch),
-                    checkpoints: Vec::new(),
-                    ..Default::default()
-                })
-                .unwrap();
-        }
+        let body = std::mem::take(&mut news.body);
+        batches.push(common::news_item(news, body));
     }
-    store.append(AppendBatch { items: batch, checkpoints: Vec::new(), ..Default::default() }).unwrap();
-    let stored = store.stats().unwrap().items;
+    let stored = batches.finish();
     println!("{stored} items, {:.1} MB of text", text_bytes as f64 / 1e6);
     if index_only {
         std::fs::write(&text_bytes_path, text_bytes.to_string()).unwrap();
