@@ -2,8 +2,11 @@
 //! `attributed-to`...) of the objects that carry an entity's name or one of its aliases.
 //!
 //! The knowledge base (store documents `stix_object`, written by `muninn import stix|misp` and
-//! `muninn taxii pull`) is loaded once and kept while its size stays the same (the server holds
-//! the data directory; nothing else adds to it while it runs). Its objects were brought in by
+//! `muninn taxii pull`) is loaded once and kept until its size changes or it is invalidated
+//! ([`KnowledgeCache::invalidate`]): an embedded server holds the data directory alone, and a
+//! cluster's servers invalidate it when another process wrote objects or same-as assertions (an
+//! import may replace an object by a newer version under stricter markings, which leaves the
+//! count as it was). The analysts' same-as assertions are kept here too. Its objects were brought in by
 //! the deployment itself, so each is marked from its canonical TLP marking as material of
 //! [`LOCAL_ORG`]; an object without one stays inside that organisation (AMBER+STRICT), as the
 //! TAXII server does with objects that carry no TLP. A relationship is shown only when the
@@ -15,11 +18,15 @@
 //! incidents it took part in and of the visible locations its visible relationships reach.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use muninn_access::{Principal, can_see};
 use muninn_model::{LOCAL_ORG, Markings, Tlp};
-use muninn_stix::{IncidentRole, LATEST_TABLE, NamedObject, StixObject, StoredIncident, country_by_alpha2};
+use muninn_stix::{
+    IncidentRole, LATEST_TABLE, NamedObject, SAME_AS_TABLE, SameAs, StixObject, StoredIncident,
+    country_by_alpha2,
+};
 use muninn_store::ItemStore;
 use serde_json::{Value, json};
 
@@ -346,26 +353,69 @@ pub async fn knowledge_of(state: &crate::state::AppState) -> ApiResult<Arc<Knowl
     .map_err(ApiError::internal)?
 }
 
-/// The knowledge base, loaded on first use and again when the number of stored objects changes.
+/// The knowledge base and the same-as assertions, loaded on first use and again when the
+/// number of stored objects changes or after [`KnowledgeCache::invalidate`].
 #[derive(Debug, Default)]
 pub struct KnowledgeCache {
-    loaded: Mutex<Option<(u64, Arc<Knowledge>)>>,
+    /// (objects counted, generation, knowledge base) as last loaded.
+    loaded: Mutex<Option<(u64, u64, Arc<Knowledge>)>>,
+    /// (generation, assertions) as last loaded.
+    assertions: Mutex<Option<(u64, Arc<Vec<SameAs>>)>>,
+    /// Moves on with every invalidation; what was loaded under an earlier one is loaded again.
+    generation: AtomicU64,
 }
 
 impl KnowledgeCache {
     /// The knowledge base of `store` (call from a blocking thread: a first load reads every
     /// object).
     pub fn get(&self, store: &dyn ItemStore) -> ApiResult<Arc<Knowledge>> {
+        // Read before loading: a change made while loading leaves what is loaded stale, and the
+        // generation it is kept under then says so.
+        let generation = self.generation.load(Ordering::Acquire);
         let count = store.document_count(LATEST_TABLE)?;
         let mut loaded = self.loaded.lock().map_err(|_| ApiError::internal("knowledge lock poisoned"))?;
-        if let Some((known, knowledge)) = loaded.as_ref()
+        if let Some((known, loaded_in, knowledge)) = loaded.as_ref()
             && *known == count
+            && *loaded_in == generation
         {
             return Ok(Arc::clone(knowledge));
         }
         let knowledge = Arc::new(Knowledge::load(store)?);
-        *loaded = Some((count, Arc::clone(&knowledge)));
+        *loaded = Some((count, generation, Arc::clone(&knowledge)));
         Ok(knowledge)
+    }
+
+    /// Every stored same-as assertion (the entity page asks on every view; reading them all
+    /// from the store each time grew with the analysts' decisions).
+    pub fn assertions(&self, store: &dyn ItemStore) -> ApiResult<Arc<Vec<SameAs>>> {
+        let generation = self.generation.load(Ordering::Acquire);
+        let mut loaded =
+            self.assertions.lock().map_err(|_| ApiError::internal("assertions lock poisoned"))?;
+        if let Some((loaded_in, assertions)) = loaded.as_ref()
+            && *loaded_in == generation
+        {
+            return Ok(Arc::clone(assertions));
+        }
+        let assertions: Vec<SameAs> = catalog::all_documents(store, SAME_AS_TABLE)?
+            .into_iter()
+            .map(|(key, value)| {
+                serde_json::from_slice(&value)
+                    .map_err(|error| ApiError::internal(format!("stored same-as assertion {key}: {error}")))
+            })
+            .collect::<ApiResult<_>>()?;
+        let assertions = Arc::new(assertions);
+        *loaded = Some((generation, Arc::clone(&assertions)));
+        Ok(assertions)
+    }
+
+    /// Says that objects or assertions were written: the next use loads them again.
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Whether a write of `table` changes what is kept here.
+    pub fn is_kept(table: &str) -> bool {
+        table == LATEST_TABLE || table == SAME_AS_TABLE
     }
 }
 
@@ -527,5 +577,47 @@ mod tests {
             )
         );
         assert_eq!(seen("partner-x"), (vec!["INC-1 actor".to_owned()], vec!["UA 1 1".to_owned()]));
+    }
+
+    #[test]
+    fn the_cache_loads_again_once_invalidated_though_the_count_is_unchanged() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let mut store = muninn_store::EmbeddedStore::open(dir.path(), muninn_store::StoreConfig::default())
+            .expect("store");
+        let put = |store: &mut muninn_store::EmbeddedStore, value: &Value| {
+            let id = value["id"].as_str().expect("id");
+            let document = muninn_store::Document::put(LATEST_TABLE, id, value.to_string().into_bytes());
+            store.put_documents(vec![document]).expect("written");
+        };
+        let actor = sdo("intrusion-set", 1, "Sandworm Team", Some(Tlp::Green), &[]);
+        put(&mut store, &actor);
+        let cache = KnowledgeCache::default();
+        let partner = principal("partner-x");
+        let id = actor["id"].as_str().expect("id");
+        assert!(cache.get(&store).expect("loaded").visible_markings(&partner, id).is_some());
+        assert!(cache.assertions(&store).expect("loaded").is_empty());
+
+        // A newer version under stricter markings (what an import on another server of a
+        // cluster writes): the same number of objects.
+        let mut stricter = sdo("intrusion-set", 1, "Sandworm Team", Some(Tlp::Red), &[]);
+        stricter["modified"] = json!("2024-02-01T00:00:00.000Z");
+        put(&mut store, &stricter);
+        let assertion = SameAs {
+            a: id.to_owned(),
+            b: "intrusion-set--00000000-0000-4000-8000-000000000002".to_owned(),
+            verdict: muninn_stix::Verdict::Accepted,
+            score: 0.0,
+            method: "analyst".to_owned(),
+            by: "someone".to_owned(),
+            at: "2024-02-01T00:00:00Z".to_owned(),
+            note: String::new(),
+        };
+        let key = muninn_stix::assertion_key(&assertion.a, &assertion.b);
+        let bytes = serde_json::to_vec(&assertion).expect("serialised");
+        store.put_documents(vec![muninn_store::Document::put(SAME_AS_TABLE, &key, bytes)]).expect("written");
+
+        cache.invalidate();
+        assert!(cache.get(&store).expect("loaded").visible_markings(&partner, id).is_none());
+        assert_eq!(*cache.assertions(&store).expect("loaded"), vec![assertion]);
     }
 }

@@ -98,26 +98,19 @@ pub(crate) struct Decision {
 }
 
 /// Every stored assertion.
-pub(crate) fn load_assertions(state: &AppState) -> ApiResult<Vec<SameAs>> {
-    state.read_store(|store| {
-        catalog::all_documents(store, SAME_AS_TABLE)?
-            .into_iter()
-            .map(|(key, value)| {
-                serde_json::from_slice(&value)
-                    .map_err(|error| ApiError::internal(format!("stored same-as assertion {key}: {error}")))
-            })
-            .collect()
-    })
+pub(crate) fn load_assertions(state: &AppState) -> ApiResult<Arc<Vec<SameAs>>> {
+    state.read_store(|store| state.knowledge.assertions(store))
 }
 
 /// The assertions about two objects the caller may both see.
-fn visible_assertions(knowledge: &Knowledge, principal: &Principal, assertions: Vec<SameAs>) -> Vec<SameAs> {
+fn visible_assertions(knowledge: &Knowledge, principal: &Principal, assertions: &[SameAs]) -> Vec<SameAs> {
     assertions
-        .into_iter()
+        .iter()
         .filter(|assertion| {
             knowledge.visible_markings(principal, &assertion.a).is_some()
                 && knowledge.visible_markings(principal, &assertion.b).is_some()
         })
+        .cloned()
         .collect()
 }
 
@@ -144,7 +137,7 @@ pub(crate) async fn duplicates_data(
     // A decided pair is never suggested again; only its key is used, so a pair the caller
     // cannot see whole says nothing (its objects are not among those compared).
     let decided: BTreeSet<String> = assertions.iter().map(|a| assertion_key(&a.a, &a.b)).collect();
-    let assertions = visible_assertions(&knowledge, principal, assertions);
+    let assertions = visible_assertions(&knowledge, principal, &assertions);
     let groups = same_as_groups(&assertions);
     let objects = knowledge.visible_named(principal);
     let suggestions = duplicate_suggestions(&objects, &decided, &groups);
@@ -301,7 +294,7 @@ pub(crate) async fn withdraw_data(
 pub(crate) fn merged_view(
     knowledge: &Knowledge,
     principal: &Principal,
-    assertions: Vec<SameAs>,
+    assertions: &[SameAs],
     ids: &[&str],
 ) -> Vec<Value> {
     let assertions = visible_assertions(knowledge, principal, assertions);

@@ -784,7 +784,7 @@ pub(crate) async fn entity_data(
     let same_as = crate::resolution::merged_view(
         &knowledge,
         principal,
-        crate::resolution::load_assertions(state)?,
+        &crate::resolution::load_assertions(state)?,
         &objects,
     );
     state.audit(principal, AuditAction::EntityRead { entity: name.to_owned() }, Outcome::Allowed).await?;

@@ -464,15 +464,23 @@ impl AppState {
     }
 
     /// Reloads what other servers may have changed: users, tokens and organisations, and the
-    /// watchlists (the screener is compiled again only when a list's name or version changed);
-    /// with [`AppState::with_catalog_changes`], only when documents of theirs were written.
+    /// watchlists (the screener is compiled again only when a list's name or version changed),
+    /// and has the knowledge base and same-as assertions loaded again at their next use; with
+    /// [`AppState::with_catalog_changes`], only when documents of theirs were written.
     fn refresh_shared(&self) -> ApiResult<()> {
         if let Some(changes) = &self.catalog_changes {
-            let tables =
-                [catalog::ORG_TABLE, catalog::USER_TABLE, catalog::TOKEN_TABLE, catalog::WATCHLIST_TABLE];
+            let tables = [
+                catalog::ORG_TABLE,
+                catalog::USER_TABLE,
+                catalog::TOKEN_TABLE,
+                catalog::WATCHLIST_TABLE,
+                muninn_stix::LATEST_TABLE,
+                muninn_stix::SAME_AS_TABLE,
+            ];
             if !changes(&tables).map_err(ApiError::internal)? {
                 return Ok(());
             }
+            self.knowledge.invalidate();
         }
         let (directory, lists) =
             self.read_store(|store| Ok((catalog::load_directory(store)?, catalog::load_watchlists(store)?)))?;
@@ -493,10 +501,17 @@ impl AppState {
     /// Makes `documents` durable together with the audit entries of `audit`.
     pub async fn write(&self, documents: Vec<Document>, audit: Vec<AuditRecord>) -> ApiResult<()> {
         let (reply, answer) = oneshot::channel();
+        let knowledge_written =
+            documents.iter().any(|document| crate::knowledge::KnowledgeCache::is_kept(&document.table));
         self.writer
             .send(WriteJob::Documents { documents, audit, reply })
             .map_err(|_| ApiError::internal("the writer thread has stopped"))?;
-        match answer.await {
+        let written = answer.await;
+        if knowledge_written {
+            // After the write, whatever its outcome: a load that began before it is not kept.
+            self.knowledge.invalidate();
+        }
+        match written {
             Ok(Ok(())) => Ok(()),
             Ok(Err(error)) => Err(ApiError::internal(error)),
             Err(_) => Err(ApiError::internal("the writer thread has stopped")),
