@@ -205,6 +205,26 @@ fn a_sync_without_new_items_does_not_commit() {
     assert_eq!(reopened.len(), CORPUS.len() as u64 + 1);
 }
 
+/// Every sync that brings items commits a segment of its own; a server syncing each second
+/// would pile them up (every search visits every segment) unless they merged, which they do
+/// while small (`MERGE_MAX_DOCS`).
+#[test]
+fn the_small_segments_of_frequent_syncs_are_merged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut store, mut index) = corpus_index(dir.path());
+    for n in 0..24 {
+        let title = format!("Quokka sighting {n}");
+        let extra = draft("newswire-en", "en", Tlp::Clear, 22, &title, "Sandworm again.").into_item();
+        store
+            .append(AppendBatch { items: vec![extra], checkpoints: Vec::new(), ..Default::default() })
+            .expect("append");
+        assert_eq!(index.sync(&store).expect("sync").indexed, 1);
+    }
+    assert!(index.segment_count() < 12, "{} segments after 24 syncs", index.segment_count());
+    assert_eq!(index.len(), CORPUS.len() as u64 + 24);
+    assert_eq!(search(&index, "quokka", &Visibility::everything()).total, 24);
+}
+
 #[test]
 fn visibility_applies_to_hits_counts_facets_and_histograms() {
     let dir = tempfile::tempdir().expect("tempdir");
