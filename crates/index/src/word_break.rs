@@ -27,6 +27,9 @@ enum Class {
     MidNumLet,
     /// Breaks on both sides; never alphanumeric, so never a word of its own.
     Other,
+    /// A Han character: breaks on both sides, and is a word of its own (the analyser segments
+    /// runs of them with jieba).
+    Han,
 }
 
 /// The class of an ASCII byte.
@@ -78,50 +81,58 @@ fn class_of(c: char) -> Option<Class> {
         // leader join like `'` and `.`.
         0x2018 | 0x2019 | 0x2024 => Class::MidNumLet,
         0x2010..=0x2017 | 0x201A..=0x2023 | 0x2025 | 0x2026 | 0x2030..=0x203E | 0x20AC => Class::Other,
+        // Chinese: the unified ideographs, the ideographic space and full stops, brackets and
+        // quotes, and the full-width punctuation Chinese text uses (its comma, semicolon and
+        // colon join digits or letters, as their ASCII forms do).
+        0x4E00..=0x9FEF => Class::Han,
+        0x3000..=0x3002 | 0x3008..=0x3011 | 0xFF01 | 0xFF08 | 0xFF09 | 0xFF1F => Class::Other,
+        0xFF0C | 0xFF1B => Class::MidNum,
+        0xFF1A => Class::MidLetter,
         _ => return None,
     })
 }
 
-/// Whether every character of `text` is one the fast path knows (ASCII always is).
-fn fast_path_applies(text: &str) -> bool {
+/// Whether every character of `text` is one the fast path knows (ASCII always is), and if so
+/// whether one is Han.
+fn fast_path_applies(text: &str) -> Option<bool> {
     let bytes = text.as_bytes();
     let mut index = 0;
+    let mut han = false;
     while index < bytes.len() {
         if bytes[index] < 0x80 {
             index += 1;
             continue;
         }
         // Only non-ASCII characters need decoding; `index` is at a character's first byte.
-        let Some(c) = text.get(index..).and_then(|rest| rest.chars().next()) else {
-            return false;
-        };
-        if class_of(c).is_none() {
-            return false;
-        }
+        let c = text.get(index..).and_then(|rest| rest.chars().next())?;
+        han |= class_of(c)? == Class::Han;
         index += c.len_utf8();
     }
-    true
+    Some(han)
 }
 
 /// The words of a text with their byte offsets: what `unicode_word_indices` gives.
 pub(crate) enum WordIndices<'a> {
-    Fast(FastWords<'a>),
+    /// The fast path, and whether the text has a Han character.
+    Fast(FastWords<'a>, bool),
     Unicode(unicode_segmentation::UnicodeWordIndices<'a>),
 }
 
 impl<'a> WordIndices<'a> {
     pub(crate) fn new(text: &'a str) -> WordIndices<'a> {
-        if text.is_ascii() || !fast_path_applies(text) {
-            // All ASCII: the crate's own fast path, as quick as this one.
-            WordIndices::Unicode(text.unicode_word_indices())
-        } else {
-            WordIndices::Fast(FastWords { text, position: 0 })
+        // All ASCII: the crate's own fast path, as quick as this one.
+        match (text.is_ascii(), fast_path_applies(text)) {
+            (false, Some(han)) => WordIndices::Fast(FastWords { text, position: 0 }, han),
+            _ => WordIndices::Unicode(text.unicode_word_indices()),
         }
     }
 
-    /// Whether the words may contain Han characters (the fast path knows none).
+    /// Whether the words may contain Han characters.
     pub(crate) fn may_hold_han(&self) -> bool {
-        matches!(self, WordIndices::Unicode(_))
+        match self {
+            WordIndices::Fast(_, han) => *han,
+            WordIndices::Unicode(_) => true,
+        }
     }
 }
 
@@ -130,7 +141,7 @@ impl<'a> Iterator for WordIndices<'a> {
 
     fn next(&mut self) -> Option<(usize, &'a str)> {
         match self {
-            WordIndices::Fast(words) => words.next(),
+            WordIndices::Fast(words, _) => words.next(),
             WordIndices::Unicode(words) => words.next(),
         }
     }
@@ -156,6 +167,11 @@ impl<'a> Iterator for FastWords<'a> {
     fn next(&mut self) -> Option<(usize, &'a str)> {
         loop {
             let (class, width) = self.at(self.position)?;
+            if class == Class::Han {
+                let start = self.position;
+                self.position += width;
+                return self.text.get(start..self.position).map(|word| (start, word));
+            }
             if !matches!(class, Class::Letter | Class::Digit | Class::Connector) {
                 self.position += width;
                 continue;
@@ -184,7 +200,7 @@ impl<'a> Iterator for FastWords<'a> {
                         }
                         end += width;
                     }
-                    Class::Other => break,
+                    Class::Other | Class::Han => break,
                 }
             }
             self.position = end;
@@ -215,11 +231,19 @@ mod tests {
     /// a character.
     #[test]
     fn every_known_character_splits_as_unicode_segmentation_does() {
-        let neighbours = ['a', 'é', 'я', 'ب', '1', '٣', '_', ' ', '.', ',', ':', '’', '-'];
+        let neighbours = ['a', 'é', 'я', 'ب', '1', '٣', '_', ' ', '.', ',', ':', '’', '-', '中', '。'];
         let mut checked = 0;
-        for c in (0..0x3000u32).filter_map(char::from_u32).filter(|c| class_of(*c).is_some()) {
+        // The ideographs are twenty thousand of one class: every 101st of them, and the ends.
+        let sampled = |c: &char| {
+            class_of(*c) != Some(Class::Han)
+                || matches!(*c as u32 % 101, 0)
+                || *c == '\u{4E00}'
+                || *c == '\u{9FEF}'
+        };
+        for c in (0..0x10000u32).filter_map(char::from_u32).filter(|c| class_of(*c).is_some()).filter(sampled)
+        {
             match class_of(c) {
-                Some(Class::Letter) => assert!(c.is_alphabetic(), "{c:?} is no letter"),
+                Some(Class::Letter | Class::Han) => assert!(c.is_alphabetic(), "{c:?} is no letter"),
                 Some(Class::Digit) => assert!(c.is_numeric(), "{c:?} is no digit"),
                 _ => assert!(!c.is_alphanumeric(), "{c:?} is alphanumeric"),
             }
@@ -252,7 +276,8 @@ mod tests {
     fn alphabet() -> impl Strategy<Value = char> {
         prop::sample::select(vec![
             'a', 'Z', 'é', 'ß', 'я', 'Ё', 'ب', 'ة', 'ـ', '0', '9', '٣', '_', ' ', '.', ',', ';', ':', '\'',
-            '’', '‘', '·', '-', '—', '«', '»', '“', '”', '\n', '،', '؟', '!', '(', '…', '\u{a0}',
+            '’', '‘', '·', '-', '—', '«', '»', '“', '”', '\n', '،', '؟', '!', '(', '…', '\u{a0}', '中', '国',
+            '。', '，', '：', '（',
         ])
     }
 
