@@ -407,8 +407,10 @@ fn cluster_ingest_loses_nothing_when_a_nats_node_and_a_worker_are_killed() {
     let root = stdout(&run(&config, &["admin", "token-issue", "root"])).trim().to_owned();
     for port in ports {
         let started = Instant::now();
+        // Servers refresh each second; the allowance is for a loaded machine (the other tests
+        // run beside this one on CI's two cores), where a refresh can wait seconds for a core.
         while http_status(port, "/api/v1/audit/verify", &root) != 200 {
-            assert!(started.elapsed() < Duration::from_secs(10), "server on {port} never took the new token");
+            assert!(started.elapsed() < Duration::from_secs(30), "server on {port} never took the new token");
             std::thread::sleep(Duration::from_millis(200));
         }
     }
