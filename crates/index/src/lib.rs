@@ -60,7 +60,8 @@ const COMMIT_EVERY: u64 = 2_000_000;
 /// MB/s (fewer flushes, fewer merges), for 0.25 GB more memory at the peak.
 pub const WRITER_HEAP_BYTES: usize = 1000 << 20;
 /// Segments of more documents than this are not merged again. A large sync or a rebuild flushes
-/// segments of about half a million documents (a full writer buffer on each core): merging eight
+/// segments of half a million to a million news items (a full writer buffer on each core, or a
+/// commit every `COMMIT_EVERY`): merging eight
 /// of them rewrote four million documents on one core while the indexing threads waited for the
 /// processor, and a rebuild ended waiting on the last such merge (10M items indexed at half the
 /// rate of 1M). The small segments of frequent syncs still merge, up to eight times this.
