@@ -61,10 +61,10 @@ const COMMIT_EVERY: u64 = 2_000_000;
 pub const WRITER_HEAP_BYTES: usize = 1000 << 20;
 /// Segments of more documents than this are not merged again. A large sync or a rebuild flushes
 /// segments of half a million to a million news items (a full writer buffer on each core, or a
-/// commit every `COMMIT_EVERY`): merging eight
-/// of them rewrote four million documents on one core while the indexing threads waited for the
-/// processor, and a rebuild ended waiting on the last such merge (10M items indexed at half the
-/// rate of 1M). The small segments of frequent syncs still merge, up to eight times this.
+/// commit every `COMMIT_EVERY`): merging eight of them rewrote millions of documents on one core
+/// while the indexing threads waited for the processor, and a rebuild ended waiting on the last
+/// such merge (10M items indexed at half the rate of 1M). The small segments of frequent syncs
+/// still merge, up to eight times this.
 pub const MERGE_MAX_DOCS: usize = 250_000;
 
 /// What a commit records: which schema, how far into the log the index reaches, and the
