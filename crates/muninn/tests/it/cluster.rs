@@ -544,6 +544,35 @@ fn cluster_ingest_loses_nothing_when_a_nats_node_and_a_worker_are_killed() {
     assert!(indicator["count"].as_u64().expect("count") > 0, "{indicator}");
     let verified = json(&run(&config, &["audit", "verify", "--json"]));
     assert_eq!(verified["valid"], true, "{verified}");
+    // A server keeps the knowledge base it loaded; an import by another process that only
+    // replaces an object by a newer version (as many objects as before) reaches it within a
+    // refresh.
+    let incidents = work.path().join("incidents.csv");
+    let incident = |casualties: u32| {
+        format!(
+            "id,date,place,country,actor,targets,type,casualties,narrative,sources,tlp\n\
+             INC-2024-07,2024-07-01,Odesa port,UA,,,sabotage,{casualties},\"A fire at the port.\",,green\n"
+        )
+    };
+    let import_incidents = |casualties: u32| {
+        std::fs::write(&incidents, incident(casualties)).expect("incidents");
+        let imported = run(&config, &["import", "incidents", incidents.to_str().expect("path")]);
+        assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    };
+    import_incidents(0);
+    let mut server = spawn_logged(&config, &as_strs(&args_a), &work.path().join("server-kb.log"));
+    let casualties = |server: &mut Running| {
+        let listed = http_get(ports[0], "/api/v1/incidents", &token, server);
+        listed["incidents"][0]["casualties"].as_u64()
+    };
+    assert_eq!(casualties(&mut server), Some(0));
+    import_incidents(3);
+    let started = Instant::now();
+    while casualties(&mut server) != Some(3) {
+        assert!(started.elapsed() < Duration::from_secs(30), "the server kept the old incident");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    kill(server);
     // The knowledge base's names into the gazetteer: the running index worker rebuilds its
     // shards with it, and items that name the actor by its alias are found by the entity.
     let extra = work.path().join("voodoo.jsonl");
