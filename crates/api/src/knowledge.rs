@@ -6,11 +6,11 @@
 //! ([`KnowledgeCache::invalidate`]): an embedded server holds the data directory alone, and a
 //! cluster's servers invalidate it when another process wrote objects or same-as assertions (an
 //! import may replace an object by a newer version under stricter markings, which leaves the
-//! count as it was). The analysts' same-as assertions are kept here too. Its objects were brought in by
-//! the deployment itself, so each is marked from its canonical TLP marking as material of
-//! [`LOCAL_ORG`]; an object without one stays inside that organisation (AMBER+STRICT), as the
-//! TAXII server does with objects that carry no TLP. A relationship is shown only when the
-//! caller may see it and both its ends.
+//! count as it was). The analysts' same-as assertions are kept here too. Its objects were
+//! brought in by the deployment itself, so each is marked from its canonical TLP marking as
+//! material of [`LOCAL_ORG`]; an object without one stays inside that organisation
+//! (AMBER+STRICT), as the TAXII server does with objects that carry no TLP. A relationship is
+//! shown only when the caller may see it and both its ends.
 //!
 //! Incidents (`muninn import incidents`) are kept here too, newest first, for the incident
 //! routes and pages and the entity page's incidents and map of places: an incident is shown

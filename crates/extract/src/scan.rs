@@ -659,7 +659,6 @@ enum Script {
     Other,
 }
 
-/// The script of a letter or digit; `None` for anything else.
 /// `char::is_alphanumeric`, answered without a table search for the basic Cyrillic and Arabic
 /// letters (Russian and Arabic words ending a sentence are tokens with a dot, and each of their
 /// letters was looked up twice).
@@ -670,6 +669,7 @@ fn is_alphanumeric(character: char) -> bool {
     }
 }
 
+/// The script of a letter or digit; `None` for anything else.
 fn script_of(character: char) -> Option<Script> {
     if character.is_ascii() {
         return character.is_ascii_alphanumeric().then_some(Script::Other);

@@ -284,10 +284,7 @@ fn build(work: &Path, items: u64, cores: f64) -> Built {
     }
 
     // Muninn's index: analysis in four languages, keyword and date fields, visibility.
-    let mut index = SearchIndex::open(&work.join("index")).unwrap();
-    let started = Instant::now();
-    index.rebuild(&store).unwrap();
-    let muninn_seconds = started.elapsed().as_secs_f64();
+    let muninn_seconds = rebuild_seconds(work, &store);
 
     // The baseline: bare tantivy, same texts, default analysis.
     let mut builder = Schema::builder();
@@ -315,10 +312,15 @@ fn build(work: &Path, items: u64, cores: f64) -> Built {
 /// `MUNINN_BENCH_INDEX_ONLY`, for a profiler: Muninn's indexing of the store alone, then exit.
 /// The store is kept for the next such run when `MUNINN_BENCH_DIR` is set.
 fn index_only_run(work: &Path, store: &EmbeddedStore, text_bytes: u64, cores: f64) -> ! {
+    let seconds = rebuild_seconds(work, store);
+    println!("indexed in {seconds:.2}s: {:.2} MB/s per core", text_bytes as f64 / 1e6 / seconds / cores);
+    std::process::exit(0);
+}
+
+/// Rebuilds Muninn's index in `work` from `store`: the seconds it took.
+fn rebuild_seconds(work: &Path, store: &EmbeddedStore) -> f64 {
     let mut index = SearchIndex::open(&work.join("index")).unwrap();
     let started = Instant::now();
     index.rebuild(store).unwrap();
-    let seconds = started.elapsed().as_secs_f64();
-    println!("indexed in {seconds:.2}s: {:.2} MB/s per core", text_bytes as f64 / 1e6 / seconds / cores);
-    std::process::exit(0);
+    started.elapsed().as_secs_f64()
 }

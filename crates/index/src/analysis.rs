@@ -2,8 +2,8 @@
 //! that script whatever language an item declares.
 //!
 //! 1. Words by Unicode segmentation (UAX #29, `word_break.rs`), which keeps `198.51.100.7` and
-//!    `evil.example` whole; runs of Han characters are segmented into words by jieba (its dictionary ships in
-//!    the crate).
+//!    `evil.example` whole; runs of Han characters are segmented into words by jieba (its
+//!    dictionary ships in the crate).
 //! 2. Each word is folded: compatibility normalisation (full-width to ASCII), lowercase, Latin
 //!    diacritics removed, `ё` to `е`; in Arabic script: harakat and tatweel removed, alef forms
 //!    to bare alef, alef maksura and Persian yeh to yeh, teh marbuta to heh, keheh to kaf.
@@ -13,12 +13,13 @@
 
 use std::sync::OnceLock;
 
-use crate::word_break::WordIndices;
 use jieba_rs::Jieba;
 pub use muninn_text::fold;
 use muninn_text::{Script, is_han, script_of, strip_arabic_article};
 use rust_stemmers::{Algorithm, Stemmer};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+use crate::word_break::WordIndices;
 
 /// The name under which the tokenizer is registered with the index.
 pub const TEXT_ANALYZER: &str = "muninn_text";

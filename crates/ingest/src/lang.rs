@@ -74,9 +74,9 @@ fn only_language_of(script: Script, sample: &str) -> Option<&'static str> {
 type LetterTest = fn(char) -> bool;
 
 /// Letters that only one of the languages told apart in a script uses: Russian's ы, э and ё
-/// (neither Ukrainian nor Bulgarian has them) against Ukrainian's і, ї, є and ґ and the own
-/// letters of Belarusian, Serbian, Macedonian and Kazakh (which write ы or э too); Arabic's ة and its dotted ي and ك against the Persian
-/// and Urdu letters (پ چ ژ گ ک ی and ٹ ڈ ڑ ں ے ہ ھ). One Russian letter (two Arabic ones,
+/// (neither Ukrainian nor Bulgarian has them) against Ukrainian's і, ї, є and ґ and the letters
+/// only Belarusian, Serbian, Macedonian and Kazakh have (some of them write ы or э too);
+/// Arabic's ة and its dotted ي and ك against the Persian and Urdu letters (پ چ ژ گ ک ی and ٹ ڈ ڑ ں ے ہ ھ). One Russian letter (two Arabic ones,
 /// which Persian borrows in Arabic words) and none of the other side decide; anything else
 /// (Bulgarian, a Russian text quoting Київ, Persian typed with Arabic letters only) is left to
 /// the trigrams. Trigram scoring of Cyrillic and Arabic texts was a fifth of ingest's time on a
