@@ -83,10 +83,10 @@ pub type SharedStore = dyn ItemStore + Send + Sync;
 /// the one in use is current.
 pub type IndexRefresh = Box<dyn Fn() -> ApiResult<Option<SearchIndex>> + Send + Sync>;
 
-/// Whether documents of any of these tables were written (by any process) since the last call;
-/// an error says why in a sentence. Cluster mode's servers reload users, tokens and watchlists
-/// only when it says so.
-pub type CatalogChanges = Box<dyn Fn(&[&str]) -> Result<bool, String> + Send + Sync>;
+/// Which of these tables had documents written (by any process) since the last call; an error
+/// says why in a sentence. Cluster mode's servers reload users, tokens and watchlists, and the
+/// knowledge base, only when their tables are named.
+pub type CatalogChanges = Box<dyn Fn(&[&str]) -> Result<Vec<String>, String> + Send + Sync>;
 
 /// Runs a search somewhere else than the server's own index (cluster mode's search workers,
 /// each shard's part answered where the shard is held); an error says why in a sentence.
@@ -466,7 +466,7 @@ impl AppState {
     /// Reloads what other servers may have changed: users, tokens and organisations, and the
     /// watchlists (the screener is compiled again only when a list's name or version changed),
     /// and has the knowledge base and same-as assertions loaded again at their next use; with
-    /// [`AppState::with_catalog_changes`], only when documents of theirs were written.
+    /// [`AppState::with_catalog_changes`], each only when documents of its tables were written.
     fn refresh_shared(&self) -> ApiResult<()> {
         if let Some(changes) = &self.catalog_changes {
             let tables = [
@@ -477,10 +477,15 @@ impl AppState {
                 muninn_stix::LATEST_TABLE,
                 muninn_stix::SAME_AS_TABLE,
             ];
-            if !changes(&tables).map_err(ApiError::internal)? {
+            let changed = changes(&tables).map_err(ApiError::internal)?;
+            let (knowledge, directory): (Vec<&String>, Vec<&String>) =
+                changed.iter().partition(|table| crate::knowledge::KnowledgeCache::is_kept(table));
+            if !knowledge.is_empty() {
+                self.knowledge.invalidate();
+            }
+            if directory.is_empty() {
                 return Ok(());
             }
-            self.knowledge.invalidate();
         }
         let (directory, lists) =
             self.read_store(|store| Ok((catalog::load_directory(store)?, catalog::load_watchlists(store)?)))?;

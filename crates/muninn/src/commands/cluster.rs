@@ -164,15 +164,17 @@ pub fn server_state(config: &Config, settings: muninn_api::Settings) -> anyhow::
     })))
 }
 
-/// Whether documents of any of `tables` were applied after log position `seen`, which moves on
-/// to where the store was applied through before looking: a change applied in between is seen
-/// again next time (one more reload, never one missed).
-fn written_since(store: &ClusterStore, tables: &[&str], seen: &mut u64) -> Result<bool, String> {
+/// Which of `tables` had documents applied after log position `seen`, which moves on to where
+/// the store was applied through before looking: a change applied in between is seen again
+/// next time (one more reload, never one missed).
+fn written_since(store: &ClusterStore, tables: &[&str], seen: &mut u64) -> Result<Vec<String>, String> {
     let now = store.applied_through().map_err(|error| error.to_string())?;
-    let mut changed = false;
+    let mut changed = Vec::new();
     for table in tables {
         let (_, page) = store.documents_since(table, *seen, 1).map_err(|error| error.to_string())?;
-        changed |= !page.is_empty();
+        if !page.is_empty() {
+            changed.push((*table).to_owned());
+        }
     }
     *seen = now;
     Ok(changed)
@@ -338,7 +340,8 @@ pub fn worker(config: &Config, command: &WorkerCommand) -> anyhow::Result<ExitCo
             // `muninn entities`, `muninn import warninglists`): any means the shards rebuild.
             let watched = [super::entities::GAZETTEER_TABLE, muninn_api::catalog::WARNINGLIST_TABLE];
             let mut seen = store.applied_through()?;
-            let mut knowledge_changed = || written_since(&store, &watched, &mut seen);
+            let mut knowledge_changed =
+                || written_since(&store, &watched, &mut seen).map(|changed| !changed.is_empty());
             let stop = AtomicBool::new(false);
             let report = muninn_cluster::run_index_worker(
                 cluster,
