@@ -62,7 +62,13 @@ const server = spawn(bin, ["--data-dir", data, "serve", "--listen", "127.0.0.1:0
 // Whatever happens (a failed launch, an exception), the server and the demo go with us.
 process.on("exit", () => {
   server.kill("SIGTERM");
-  rmSync(work, { recursive: true, force: true });
+  // The server may still be writing its index as it stops (a run failed once removing the
+  // directory under it): retry, and a directory that still cannot go is said, not a failure.
+  try {
+    rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  } catch (error) {
+    console.log(`browser: could not remove ${work}: ${error.message}`);
+  }
 });
 process.on("uncaughtException", (error) => {
   console.log(`FAIL ${error.stack || error}`);
