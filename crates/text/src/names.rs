@@ -133,7 +133,10 @@ impl std::fmt::Display for NameWarning {
 #[derive(Debug, Default)]
 pub struct Scratch {
     words: Vec<Word>,
-    skeleton_words: Vec<Word>,
+    /// Positions of the words that are not particles.
+    kept: Vec<u32>,
+    /// A candidate's words.
+    candidate: Vec<Word>,
     cache: WordCache,
     forms: WordForms,
 }
@@ -171,6 +174,11 @@ pub struct NameMatcher {
     forms: Vec<Form>,
     exact_first: KeyTable,
     skeleton_first: KeyTable,
+    /// Skeleton forms of two Latin words, apart: they match two Latin words of a text only
+    /// through a word spelled as listed (the evidence rule's anchor), so a pair of Latin words
+    /// neither of which is any listed word does not look them up. Most pairs of a Latin text
+    /// whose skeletons begin a form are of this kind ("market report" and "Marikat Raporti").
+    latin_pair_first: KeyTable,
     filter: BitFilter,
     /// The roles of words in forms, by exact key and by skeleton key: in a form, first word,
     /// second word. A pair is looked up only when its first word can begin a form and its second
@@ -215,6 +223,8 @@ struct Form {
 #[derive(Debug)]
 struct SkeletonForm {
     keys: Box<[u64]>,
+    /// The exact keys of the same words.
+    exact: Box<[u64]>,
     skeletons: Box<[Box<str>]>,
     /// The non-particle words romanised (`to_latin` of the folded word) and their scripts,
     /// for the evidence rule.
@@ -243,6 +253,7 @@ impl NameMatcher {
         let mut compiled = Vec::new();
         let mut exact_first: HashMap<u64, Vec<u32>, KeyBuild> = HashMap::default();
         let mut skeleton_first: HashMap<u64, Vec<u32>, KeyBuild> = HashMap::default();
+        let mut latin_pair_first: HashMap<u64, Vec<u32>, KeyBuild> = HashMap::default();
         let mut seen: HashMap<(u32, Box<[u64]>), u32> = HashMap::new();
         let mut scanned = Vec::new();
         let mut exact_roles: HashMap<u64, u8, KeyBuild> = HashMap::default();
@@ -279,6 +290,7 @@ impl NameMatcher {
                 && letters >= SKELETON_MIN_LETTERS)
                 .then(|| SkeletonForm {
                     keys: kept.iter().map(|w| w.skeleton).collect(),
+                    exact: kept.iter().map(|w| w.exact).collect(),
                     skeletons: skeletons.into_iter().map(String::into_boxed_str).collect(),
                     latin: kept.iter().map(|w| to_latin(&fold(word_text(w))).into_boxed_str()).collect(),
                     folded: kept.iter().map(|w| fold(word_text(w)).into_boxed_str()).collect(),
@@ -286,8 +298,13 @@ impl NameMatcher {
                 });
             exact_first.entry(lead_key(&exact)).or_default().push(index);
             note_roles(&mut exact_roles, &exact, BEGINS_EXACT, SECOND_EXACT, IN_EXACT);
-            if let Some(SkeletonForm { keys, .. }) = &skeleton_part {
-                skeleton_first.entry(lead_key(keys)).or_default().push(index);
+            if let Some(SkeletonForm { keys, scripts, .. }) = &skeleton_part {
+                let table = if keys.len() == 2 && scripts.iter().all(|&s| s == Script::Latin) {
+                    &mut latin_pair_first
+                } else {
+                    &mut skeleton_first
+                };
+                table.entry(lead_key(keys)).or_default().push(index);
                 note_roles(&mut skeleton_roles, keys, BEGINS_SKELETON, SECOND_SKELETON, IN_SKELETON);
             }
             let folded: Box<[Box<str>]> = folded;
@@ -307,11 +324,16 @@ impl NameMatcher {
         }
         let exact_roles = RoleFilter::new(&exact_roles);
         let skeleton_roles = RoleFilter::new(&skeleton_roles);
-        let mut filter = BitFilter::with_capacity(exact_first.len() + skeleton_first.len());
-        exact_first.keys().chain(skeleton_first.keys()).for_each(|&key| filter.insert(key));
+        let mut filter =
+            BitFilter::with_capacity(exact_first.len() + skeleton_first.len() + latin_pair_first.len());
+        exact_first
+            .keys()
+            .chain(skeleton_first.keys())
+            .chain(latin_pair_first.keys())
+            .for_each(|&key| filter.insert(key));
         let mut near_filter = BitFilter::with_capacity(near_first.len());
         near_first.keys().for_each(|&key| near_filter.insert(key));
-        let has_skeleton_forms = !skeleton_first.is_empty();
+        let has_skeleton_forms = !skeleton_first.is_empty() || !latin_pair_first.is_empty();
         // Left-out forms keep their index (alerts name forms by index) as unmatched placeholders.
         let forms = compiled
             .into_iter()
@@ -329,6 +351,7 @@ impl NameMatcher {
             forms,
             exact_first: KeyTable::from(exact_first),
             skeleton_first: KeyTable::from(skeleton_first),
+            latin_pair_first: KeyTable::from(latin_pair_first),
             filter,
             exact_roles,
             skeleton_roles,
@@ -405,45 +428,78 @@ impl NameMatcher {
         first_exact: usize,
         out: &mut Vec<NameMatch>,
     ) {
-        let text_words = &scratch.words;
+        let Scratch { words: text_words, kept, candidate, forms, .. } = scratch;
         let exact_end = out.len();
-        // Particles are skipped in skeleton comparison; most texts have none, and then the
-        // words are compared as they are.
-        let kept: &[Word] = if text_words.iter().any(|w| w.particle) {
-            scratch.skeleton_words.clear();
-            scratch.skeleton_words.extend(text_words.iter().filter(|w| !w.particle).copied());
-            &scratch.skeleton_words
-        } else {
-            text_words
-        };
-        for position in 0..kept.len() {
-            if kept[position].flags & BEGINS_SKELETON == 0 {
-                continue;
+        // Particles are skipped in skeleton comparison: `kept` holds the positions of the other
+        // words. Half the words of a text can begin a skeleton form or follow in one, so a
+        // branch on each word's roles is mispredicted as often as not: the positions and the
+        // pairs whose roles fit are found without branches, and only those are looked at.
+        kept.clear();
+        kept.resize(text_words.len(), 0);
+        let mut count = 0;
+        for (position, word) in text_words.iter().enumerate() {
+            kept[count] = position as u32;
+            count += usize::from(!word.particle);
+        }
+        kept.truncate(count);
+        let pairs = count.saturating_sub(1);
+        for block in (0..pairs).step_by(64) {
+            let mut starts = 0u64;
+            for at in block..pairs.min(block + 64) {
+                let begins = text_words[kept[at] as usize].flags & BEGINS_SKELETON != 0;
+                let follows = text_words[kept[at + 1] as usize].flags & SECOND_SKELETON != 0;
+                starts |= u64::from(begins & follows) << (at - block);
             }
-            // Skeleton forms have two words at least: only pairs can begin one.
-            let Some(next) = kept.get(position + 1) else { break };
-            if next.flags & SECOND_SKELETON == 0 {
-                continue;
+            while starts != 0 {
+                let at = block + starts.trailing_zeros() as usize;
+                starts &= starts - 1;
+                self.transliterations_at(
+                    text,
+                    text_words,
+                    &kept[at..],
+                    (candidate, forms),
+                    first_exact..exact_end,
+                    out,
+                );
             }
-            let lead = pair_key(kept[position].skeleton, next.skeleton);
+        }
+    }
+
+    /// The transliteration matches of the forms whose first two words' skeletons are those of
+    /// the text's words at `kept[0]` and `kept[1]`.
+    fn transliterations_at(
+        &self,
+        text: &str,
+        text_words: &[Word],
+        kept: &[u32],
+        (candidate, forms): (&mut Vec<Word>, &mut WordForms),
+        exact: Range<usize>,
+        out: &mut Vec<NameMatch>,
+    ) {
+        {
+            let (word, next) = (&text_words[kept[0] as usize], &text_words[kept[1] as usize]);
+            let lead = pair_key(word.skeleton, next.skeleton);
             if !self.filter.contains(lead) {
-                continue;
+                return;
             }
-            for &index in self.skeleton_first.get(lead) {
+            let source_of = |w: &Word| text.get(w.start as usize..w.end as usize).unwrap_or_default();
+            let latin_pair_may_anchor = (word.flags | next.flags) & IN_EXACT != 0
+                || script_of(source_of(word)) != Script::Latin
+                || script_of(source_of(next)) != Script::Latin;
+            let latin_pairs = if latin_pair_may_anchor { self.latin_pair_first.get(lead) } else { &[] };
+            for &index in self.skeleton_first.get(lead).iter().chain(latin_pairs) {
                 let form = &self.forms[index as usize];
                 let Some(skeleton_form) = &form.skeleton else { continue };
-                let Some(candidate) = kept.get(position..position + skeleton_form.keys.len()) else {
-                    continue;
-                };
+                let Some(positions) = kept.get(..skeleton_form.keys.len()) else { continue };
+                candidate.clear();
+                candidate.extend(positions.iter().map(|&p| text_words[p as usize]));
                 let keys_equal =
                     candidate.iter().zip(skeleton_form.keys.iter()).all(|(w, &k)| w.skeleton == k);
-                if !keys_equal
-                    || !transliteration_verified(text, candidate, skeleton_form, &mut scratch.forms)
-                {
+                if !keys_equal || !transliteration_verified(text, candidate, skeleton_form, forms) {
                     continue;
                 }
                 let span = span_of(candidate);
-                let overlaps_exact = out[first_exact..exact_end]
+                let overlaps_exact = out[exact.clone()]
                     .iter()
                     .any(|m| m.form == index && m.span.start < span.end && span.start < m.span.end);
                 if !overlaps_exact {
@@ -690,15 +746,38 @@ fn transliteration_verified(
     form: &SkeletonForm,
     forms: &mut WordForms,
 ) -> bool {
+    let source_of = |word: &Word| text.get(word.start as usize..word.end as usize).unwrap_or_default();
+    // Most candidates are words whose skeletons equal a listed name's by chance ("market
+    // report" for a name "Marikat Raporti"). Two cheap refusals come before any string is built:
+    // no word can anchor (a word anchors by its script or by being spelled as listed, which
+    // needs its exact key to be the listed word's), or an ASCII word fails the evidence rule
+    // (folded and romanised, an ASCII word is itself in lower case).
+    let may_anchor = candidate
+        .iter()
+        .zip(form.exact.iter().zip(form.scripts.iter()))
+        .any(|(word, (&exact, &script))| word.exact == exact || script_of(source_of(word)) != script);
+    if !may_anchor {
+        return false;
+    }
+    for (word, listed) in candidate.iter().zip(form.latin.iter()) {
+        let source = source_of(word);
+        if source.is_ascii() {
+            forms.latin.clear();
+            forms.latin.extend(source.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            if !evidence_allows(&forms.latin, listed) {
+                return false;
+            }
+        }
+    }
     let mut anchored = false;
     let listed_words =
         form.skeletons.iter().zip(form.latin.iter().zip(form.scripts.iter().zip(form.folded.iter())));
     let all_near =
         candidate.iter().zip(listed_words).all(|(word, (skeleton, (listed, (script, folded))))| {
-            let source = text.get(word.start as usize..word.end as usize).unwrap_or_default();
+            let source = source_of(word);
             forms.fill(source);
             anchored |= script_of(source) != *script || *forms.folded == **folded;
-            *forms.skeleton == **skeleton && evidence_allows(&forms.latin, listed)
+            *forms.skeleton == **skeleton && (source.is_ascii() || evidence_allows(&forms.latin, listed))
         });
     all_near && anchored
 }

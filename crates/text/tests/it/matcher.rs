@@ -282,3 +282,18 @@ fn transliteration_needs_words_spelled_nearly_as_listed() {
         "#]],
     );
 }
+
+#[test]
+fn latin_words_that_only_sound_like_a_latin_name_are_not_it() {
+    // "market report" has the skeletons of "Marikat Raporti" (m-r-k-t, r-p-r-t) but neither
+    // word is spelled as listed: no anchor, no match. One word as listed, or another script,
+    // anchors the pair.
+    check(
+        &["Marikat Raporti"],
+        "the market report said; then Marikat Raport; and Марикат Рапорти; MARKET REPORTI",
+        expect![[r#"
+            "Marikat Raporti" transliteration "Marikat Raport"
+            "Marikat Raporti" transliteration "Марикат Рапорти"
+        "#]],
+    );
+}
