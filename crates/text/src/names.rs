@@ -476,40 +476,32 @@ impl NameMatcher {
         exact: Range<usize>,
         out: &mut Vec<NameMatch>,
     ) {
-        {
-            let (word, next) = (&text_words[kept[0] as usize], &text_words[kept[1] as usize]);
-            let lead = pair_key(word.skeleton, next.skeleton);
-            if !self.filter.contains(lead) {
-                return;
+        let (word, next) = (&text_words[kept[0] as usize], &text_words[kept[1] as usize]);
+        let lead = pair_key(word.skeleton, next.skeleton);
+        if !self.filter.contains(lead) {
+            return;
+        }
+        let source_of = |w: &Word| text.get(w.start as usize..w.end as usize).unwrap_or_default();
+        let latin_pair_may_anchor = (word.flags | next.flags) & IN_EXACT != 0
+            || script_of(source_of(word)) != Script::Latin
+            || script_of(source_of(next)) != Script::Latin;
+        let latin_pairs = if latin_pair_may_anchor { self.latin_pair_first.get(lead) } else { &[] };
+        for &index in self.skeleton_first.get(lead).iter().chain(latin_pairs) {
+            let form = &self.forms[index as usize];
+            let Some(skeleton_form) = &form.skeleton else { continue };
+            let Some(positions) = kept.get(..skeleton_form.keys.len()) else { continue };
+            candidate.clear();
+            candidate.extend(positions.iter().map(|&p| text_words[p as usize]));
+            let keys_equal = candidate.iter().zip(skeleton_form.keys.iter()).all(|(w, &k)| w.skeleton == k);
+            if !keys_equal || !transliteration_verified(text, candidate, skeleton_form, forms) {
+                continue;
             }
-            let source_of = |w: &Word| text.get(w.start as usize..w.end as usize).unwrap_or_default();
-            let latin_pair_may_anchor = (word.flags | next.flags) & IN_EXACT != 0
-                || script_of(source_of(word)) != Script::Latin
-                || script_of(source_of(next)) != Script::Latin;
-            let latin_pairs = if latin_pair_may_anchor { self.latin_pair_first.get(lead) } else { &[] };
-            for &index in self.skeleton_first.get(lead).iter().chain(latin_pairs) {
-                let form = &self.forms[index as usize];
-                let Some(skeleton_form) = &form.skeleton else { continue };
-                let Some(positions) = kept.get(..skeleton_form.keys.len()) else { continue };
-                candidate.clear();
-                candidate.extend(positions.iter().map(|&p| text_words[p as usize]));
-                let keys_equal =
-                    candidate.iter().zip(skeleton_form.keys.iter()).all(|(w, &k)| w.skeleton == k);
-                if !keys_equal || !transliteration_verified(text, candidate, skeleton_form, forms) {
-                    continue;
-                }
-                let span = span_of(candidate);
-                let overlaps_exact = out[exact.clone()]
-                    .iter()
-                    .any(|m| m.form == index && m.span.start < span.end && span.start < m.span.end);
-                if !overlaps_exact {
-                    out.push(NameMatch {
-                        id: form.id,
-                        form: index,
-                        span,
-                        method: MatchMethod::Transliteration,
-                    });
-                }
+            let span = span_of(candidate);
+            let overlaps_exact = out[exact.clone()]
+                .iter()
+                .any(|m| m.form == index && m.span.start < span.end && span.start < m.span.end);
+            if !overlaps_exact {
+                out.push(NameMatch { id: form.id, form: index, span, method: MatchMethod::Transliteration });
             }
         }
     }
