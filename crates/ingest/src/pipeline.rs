@@ -244,7 +244,15 @@ pub fn ingest(
             .sum(),
         ..Progress::default()
     };
-    let mut run = Run { store, config, observer, summary, progress: &mut progress, sources: HashMap::new() };
+    let mut run = Run {
+        store,
+        config,
+        observer,
+        summary,
+        progress: &mut progress,
+        sources: HashMap::new(),
+        parse_pool: parse_pool(),
+    };
     for file in files {
         run.summary.inputs += 1;
         match file {
@@ -338,6 +346,22 @@ struct Run<'a> {
     summary: IngestSummary,
     progress: &'a mut Progress,
     sources: HashMap<SourceId, Source>,
+    /// Where the producer parses (`None`: rayon's global pool).
+    parse_pool: Option<std::sync::Arc<rayon::ThreadPool>>,
+}
+
+/// The producer's own pool, one thread fewer than the cores (one at least). Parsing in the pool
+/// the committing thread hashes and screens in queued its jobs ahead of the committer's, which
+/// then waited on parsing it did not need yet: on two cores, a 1M-message ingest with screening
+/// took 14.5 s with one shared pool and 12.7 to 13.4 s with parsing on a thread of its own.
+fn parse_pool() -> Option<std::sync::Arc<rayon::ThreadPool>> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(cores.saturating_sub(1).max(1))
+        .thread_name(|index| format!("muninn-parse-{index}"))
+        .build()
+        .ok()
+        .map(std::sync::Arc::new)
 }
 
 impl Run<'_> {
@@ -405,6 +429,7 @@ impl Run<'_> {
         std::thread::scope(|scope| -> Result<(), IngestError> {
             // One chunk in flight while another is parsed: memory stays bounded.
             let (sender, receiver) = std::sync::mpsc::sync_channel::<ParsedChunk>(1);
+            let parse_pool = self.parse_pool.clone();
             let producer = scope.spawn(move || {
                 let mut chunk: Vec<Unit> = Vec::new();
                 let mut chunk_bytes = 0u64;
@@ -412,8 +437,11 @@ impl Run<'_> {
                 let mut resumed = 0u64;
                 let mut skipped_bytes = 0u64;
                 let send = |chunk: Vec<Unit>, resumed: &mut u64, skipped_bytes: &mut u64| {
-                    let parsed =
-                        parse_chunk(context, chunk, std::mem::take(resumed), std::mem::take(skipped_bytes));
+                    let (resumed, skipped_bytes) = (std::mem::take(resumed), std::mem::take(skipped_bytes));
+                    let parsed = match &parse_pool {
+                        Some(pool) => pool.install(|| parse_chunk(context, chunk, resumed, skipped_bytes)),
+                        None => parse_chunk(context, chunk, resumed, skipped_bytes),
+                    };
                     sender.send(parsed).map_err(|_| ConsumerStopped)
                 };
                 read_units(context, reader, &mut |unit: Unit| -> Result<(), ConsumerStopped> {
