@@ -350,14 +350,17 @@ struct Run<'a> {
     parse_pool: Option<std::sync::Arc<rayon::ThreadPool>>,
 }
 
-/// The producer's own pool, one thread fewer than the cores (one at least). Parsing in the pool
-/// the committing thread hashes and screens in queued its jobs ahead of the committer's, which
-/// then waited on parsing it did not need yet: on two cores, a 1M-message ingest with screening
-/// took 14.5 s with one shared pool and 12.7 to 13.4 s with parsing on a thread of its own.
+/// The producer's own pool, as many threads as cores. Parsing in the pool the committing thread
+/// hashes and screens in queued its jobs ahead of the committer's, which then waited on parsing
+/// it did not need yet; with a pool each, the system shares the cores between them. On two
+/// cores a 1M-message news feed ingests in 10.1-10.4 s instead of 11.6-11.7 (13.0-13.2 instead
+/// of 13.9-14.1 screened against a 100k-name list); `cargo xtask bench ingest`'s input, equal
+/// within noise. A pool of one thread fewer than the cores did as well on the feed but made
+/// that bench's input 20% slower.
 fn parse_pool() -> Option<std::sync::Arc<rayon::ThreadPool>> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     rayon::ThreadPoolBuilder::new()
-        .num_threads(cores.saturating_sub(1).max(1))
+        .num_threads(cores)
         .thread_name(|index| format!("muninn-parse-{index}"))
         .build()
         .ok()
