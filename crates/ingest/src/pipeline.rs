@@ -356,7 +356,7 @@ struct Run<'a> {
 /// cores a 1M-message news feed ingests in 10.1-10.4 s instead of 11.6-11.7 (13.0-13.2 instead
 /// of 13.9-14.1 screened against a 100k-name list); `cargo xtask bench ingest`'s input, equal
 /// within noise. A pool of one thread fewer than the cores did as well on the feed but made
-/// that bench's input 20% slower.
+/// that bench 12% slower in consecutive runs (97k against 111k items/s): parsing became the limit.
 fn parse_pool() -> Option<std::sync::Arc<rayon::ThreadPool>> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     rayon::ThreadPoolBuilder::new()
