@@ -353,9 +353,9 @@ struct Run<'a> {
 /// The producer's own pool, as many threads as cores. Parsing in the pool the committing thread
 /// hashes and screens in queued its jobs ahead of the committer's, which then waited on parsing
 /// it did not need yet; with a pool each, the system shares the cores between them. On two
-/// cores a 1M-message news feed ingests in 10.1-10.4 s instead of 11.6-11.7 (13.0-13.2 instead
-/// of 13.9-14.1 screened against a 100k-name list); `cargo xtask bench ingest`'s input, equal
-/// within noise. A pool of one thread fewer than the cores did as well on the feed but made
+/// cores a 1M-message news feed ingests in 10.1-10.4 s instead of 11.6-11.7 (14.4-14.8 s
+/// instead of 14.8-16.2 screened against a 100k-name list, a noisier hour); `cargo xtask bench
+/// ingest`'s input, equal within noise. A pool of one thread fewer than the cores did as well on the feed but made
 /// that bench 12% slower in consecutive runs (97k against 111k items/s): parsing became the limit.
 fn parse_pool() -> Option<std::sync::Arc<rayon::ThreadPool>> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
