@@ -355,8 +355,9 @@ struct Run<'a> {
 /// it did not need yet; with a pool each, the system shares the cores between them. On two
 /// cores a 1M-message news feed ingests in 10.1-10.4 s instead of 11.6-11.7 (14.4-14.8 s
 /// instead of 14.8-16.2 screened against a 100k-name list, a noisier hour); `cargo xtask bench
-/// ingest`'s input, equal within noise. A pool of one thread fewer than the cores did as well on the feed but made
-/// that bench 12% slower in consecutive runs (97k against 111k items/s): parsing became the limit.
+/// ingest`'s input, equal within noise. A pool of one thread fewer than the cores did as well
+/// on the feed but made that bench 12% slower in consecutive runs (97k against 111k items/s):
+/// parsing became the limit.
 fn parse_pool() -> Option<std::sync::Arc<rayon::ThreadPool>> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     rayon::ThreadPoolBuilder::new()

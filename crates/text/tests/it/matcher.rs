@@ -297,3 +297,27 @@ fn latin_words_that_only_sound_like_a_latin_name_are_not_it() {
         "#]],
     );
 }
+
+#[test]
+fn one_scratch_serves_matchers_in_turn() {
+    // Screening keeps each thread's scratch (and its word cache, which holds a matcher's own
+    // flags per word) from batch to batch, across watchlist versions: a matcher must never read
+    // the flags another left in the cache. With the same hash seeds, only the matcher's identity
+    // tells the two apart.
+    let matcher = |names: &[&str]| {
+        NameMatcher::with_keys(
+            names.iter().enumerate().map(|(i, n)| NameForm::name(i as u32, n)),
+            WordKeys::new(3, 5),
+        )
+        .0
+    };
+    let (first, second) = (matcher(&["Harbor Bank"]), matcher(&["Bank Harbor"]));
+    let text = "Harbor Bank and Bank Harbor";
+    let mut scratch = Scratch::default();
+    for (matcher, expected) in [(&first, "Harbor Bank"), (&second, "Bank Harbor"), (&first, "Harbor Bank")] {
+        let mut out = Vec::new();
+        matcher.find(text, &mut scratch, &mut out);
+        let found: Vec<&str> = out.iter().map(|m| &text[m.span.clone()]).collect();
+        assert_eq!(found, [expected]);
+    }
+}
