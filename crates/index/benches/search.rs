@@ -18,6 +18,11 @@ use tantivy::query::{BooleanQuery, FuzzyTermQuery, Occur, QueryParser, RangeQuer
 use tantivy::schema::{FAST, INDEXED, IndexRecordOption, STORED, Schema, TEXT};
 use tantivy::{Index, IndexWriter, Term, doc};
 
+/// The allocator the `muninn` binary runs with (`muninn reindex`, `muninn search`): the figures
+/// are the product's, and both sides of the comparison run with it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The query mix: terms, phrases, boolean, wildcard, fuzzy, date range, with and without facets.
 const QUERIES: [(&str, &str, bool); 10] = [
     ("term", "sandworm", false),
