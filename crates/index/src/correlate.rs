@@ -145,7 +145,10 @@ impl SearchIndex {
             entities
                 .iter()
                 .map(|entity| {
-                    (tantivy::query::Occur::Should, self.keyword_query(self.fields.entity, &entity.id))
+                    (
+                        tantivy::query::Occur::Should,
+                        self.keyword_query(self.shared_term(Shared::Entity, &entity.id)),
+                    )
                 })
                 .collect(),
         ));
@@ -255,10 +258,9 @@ impl SearchIndex {
         // the document frequency in the whole index: only the choice of which to look up
         // depends on it).
         let mut values: Vec<(u64, Shared, String)> = Vec::new();
-        for (name, field, shared) in [
-            ("indicator", self.fields.indicator, Shared::Indicator),
-            ("entity", self.fields.entity, Shared::Entity),
-        ] {
+        for (name, shared) in
+            [(crate::schema::INDICATOR_COLUMN, Shared::Indicator), ("entity", Shared::Entity)]
+        {
             let Some(column) =
                 searcher.segment_reader(own.segment_ord).fast_fields().str(name).map_err(engine)?
             else {
@@ -267,8 +269,7 @@ impl SearchIndex {
             for ord in column.term_ords(own.doc_id) {
                 let mut value = String::new();
                 if column.ord_to_str(ord, &mut value).map_err(|e| IndexError::engine(&self.dir, e))? {
-                    let frequency =
-                        searcher.doc_freq(&Term::from_field_text(field, &value)).map_err(engine)?;
+                    let frequency = searcher.doc_freq(&self.shared_term(shared, &value)).map_err(engine)?;
                     if frequency <= MAX_RELATED_POSTINGS {
                         values.push((frequency, shared, value));
                     }
@@ -288,11 +289,7 @@ impl SearchIndex {
         // Per related document: its score and the indexes (in `values`) of the shared values.
         let mut scores: HashMap<DocAddress, (f64, Vec<u16>)> = HashMap::new();
         for (position, (_, shared, value)) in values.iter().enumerate() {
-            let field = match shared {
-                Shared::Indicator => self.fields.indicator,
-                Shared::Entity => self.fields.entity,
-            };
-            let query = visible(self, self.keyword_query(field, value), visibility)?;
+            let query = visible(self, self.keyword_query(self.shared_term(*shared, value)), visibility)?;
             let matches = searcher.search(&*query, &Matches).map_err(engine)?;
             let holders: usize = matches.iter().map(|(_, docs)| docs.len()).sum();
             if holders <= 1 {
@@ -355,11 +352,19 @@ impl SearchIndex {
     }
 
     fn indicator_query(&self, canonical: &str) -> Box<dyn TantivyQuery> {
-        self.keyword_query(self.fields.indicator, canonical)
+        self.keyword_query(self.shared_term(Shared::Indicator, canonical))
     }
 
-    fn keyword_query(&self, field: tantivy::schema::Field, value: &str) -> Box<dyn TantivyQuery> {
-        Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
+    /// The term of a value in the inverted index: an indicator by its key, an entity by its id.
+    fn shared_term(&self, shared: Shared, value: &str) -> Term {
+        match shared {
+            Shared::Indicator => crate::indicators::key_term(self.fields.indicator_key, value),
+            Shared::Entity => Term::from_field_text(self.fields.entity, value),
+        }
+    }
+
+    fn keyword_query(&self, term: Term) -> Box<dyn TantivyQuery> {
+        Box::new(TermQuery::new(term, IndexRecordOption::Basic))
     }
 }
 

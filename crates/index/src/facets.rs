@@ -74,7 +74,31 @@ pub(crate) struct FacetField {
     pub size: usize,
     /// For a field of many values, the indexed field whose postings give exact counts of the
     /// candidates a sample chose (`None`: every value is counted).
-    pub sampled: Option<tantivy::schema::Field>,
+    pub sampled: Option<Lookup>,
+}
+
+/// Where a value of a column is found in the inverted index.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Lookup {
+    /// As the same text in an indexed field.
+    Text(tantivy::schema::Field),
+    /// By its indicator key ([`crate::indicators::key`]) in this field.
+    IndicatorKey(tantivy::schema::Field),
+}
+
+impl Lookup {
+    fn field(self) -> tantivy::schema::Field {
+        match self {
+            Lookup::Text(field) | Lookup::IndicatorKey(field) => field,
+        }
+    }
+
+    fn term(self, value: &str) -> tantivy::Term {
+        match self {
+            Lookup::Text(field) => tantivy::Term::from_field_text(field, value),
+            Lookup::IndicatorKey(field) => crate::indicators::key_term(field, value),
+        }
+    }
 }
 
 /// Counts `fields` and, if asked, matches per day of `date_field`.
@@ -122,7 +146,7 @@ struct FieldCounter {
     size: usize,
     column: Option<StrColumn>,
     /// The postings of a sampled field.
-    postings: Option<(tantivy::schema::Field, std::sync::Arc<tantivy::InvertedIndexReader>)>,
+    postings: Option<(Lookup, std::sync::Arc<tantivy::InvertedIndexReader>)>,
     /// Whether some blocks were skipped (the counts are a sample).
     sampled: bool,
     /// Per term ordinal, in [`LANES`] interleaved lanes for small dictionaries: counting one
@@ -160,7 +184,7 @@ pub(crate) struct SegmentFacets {
 pub(crate) struct Recount {
     matched: Matched,
     span: std::ops::RangeInclusive<DocId>,
-    postings: Vec<Option<(tantivy::schema::Field, std::sync::Arc<tantivy::InvertedIndexReader>)>>,
+    postings: Vec<Option<(Lookup, std::sync::Arc<tantivy::InvertedIndexReader>)>>,
 }
 
 impl Collector for FacetCollector {
@@ -180,7 +204,7 @@ impl Collector for FacetCollector {
                 .then(|| HashMap::with_capacity_and_hasher(SPARSE_CAPACITY.min(terms), Default::default()));
             let counts = if sparse.is_some() { Vec::new() } else { vec![0u32; terms * lanes] };
             let postings = match field.sampled {
-                Some(indexed) => Some((indexed, segment.inverted_index(indexed)?)),
+                Some(lookup) => Some((lookup, segment.inverted_index(lookup.field())?)),
                 None => None,
             };
             fields.push(FieldCounter {
@@ -268,7 +292,7 @@ impl Collector for FacetCollector {
                     if candidates.iter().any(|(candidate, _)| candidate == value) {
                         continue;
                     }
-                    let term = tantivy::Term::from_field_text(*indexed, value);
+                    let term = indexed.term(value);
                     *count += exact_count(postings, term, &recount.matched, recount.span.clone())?;
                 }
             }
@@ -497,12 +521,7 @@ impl FieldCounter {
         {
             // The sample chose the candidates; their postings give their exact counts.
             for (value, count) in &mut out {
-                match exact_count(
-                    postings,
-                    tantivy::Term::from_field_text(*field, value),
-                    matched,
-                    span.clone(),
-                ) {
+                match exact_count(postings, field.term(value), matched, span.clone()) {
                     Ok(exact) => *count = exact,
                     Err(_) => return Vec::new(),
                 }

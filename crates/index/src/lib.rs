@@ -402,6 +402,7 @@ impl SearchIndex {
         document.add_date(fields.date, tantivy::DateTime::from_timestamp_secs(when.as_second()));
         let (values, kinds) = indicators::of_item(&self.extractor, item);
         for value in &values {
+            document.add_u64(fields.indicator_key, indicators::key(value));
             document.add_text(fields.indicator, value);
         }
         for kind in kinds {

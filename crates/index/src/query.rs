@@ -31,7 +31,10 @@ pub(crate) fn translate(
             on_fields(*field, fields, |target| match target {
                 Target::Text(field) => Ok(words(field, text)),
                 Target::Keyword(field) => Ok(keyword(field, &text.to_lowercase())),
-                Target::Indicator(field) => Ok(keyword(field, &indicators::normalise(text))),
+                Target::Indicator => Ok(Box::new(TermQuery::new(
+                    indicators::key_term(fields.indicator_key, &indicators::normalise(text)),
+                    IndexRecordOption::Basic,
+                ))),
                 Target::Entity(field) => entities(field, text, gazetteer.lookup(text)),
                 Target::ItemId => match text.parse::<muninn_model::ItemId>() {
                     Ok(id) => Ok(crate::search::id_query(fields, &id)),
@@ -45,15 +48,16 @@ pub(crate) fn translate(
                 Target::Entity(field) => return entities(field, pattern, gazetteer.lookup_pattern(pattern)),
                 Target::Text(field) => (field, fold(pattern)),
                 Target::Keyword(field) => (field, pattern.to_lowercase()),
-                // Canonical indicators are mostly lower case, some upper (`CVE-`), some as
-                // written (base58 wallets): the pattern is matched whatever the case.
-                Target::Indicator(field) => (field, format!("(?i){}", glob_to_regex(pattern))),
+                Target::Indicator => {
+                    // Canonical indicators are mostly lower case, some upper (`CVE-`), some as
+                    // written (base58 wallets): the pattern is matched whatever the case.
+                    let regex = format!("(?i){}", glob_to_regex(pattern));
+                    return indicators::pattern_query(fields.indicator_key, &regex)
+                        .map(|query| Box::new(query) as Box<dyn TantivyQuery>)
+                        .map_err(|error| IndexError::Query(format!("wildcard {pattern:?}: {error}")));
+                }
             };
-            let regex = match target {
-                Target::Indicator(_) => folded,
-                _ => glob_to_regex(&folded),
-            };
-            RegexQuery::from_pattern(&regex, field)
+            RegexQuery::from_pattern(&glob_to_regex(&folded), field)
                 .map(|query| Box::new(query) as Box<dyn TantivyQuery>)
                 .map_err(|error| IndexError::Query(format!("wildcard {pattern:?}: {error}")))
         })?,
@@ -64,7 +68,10 @@ pub(crate) fn translate(
                     (field, tokens(text).into_iter().next().map(|token| token.text).unwrap_or_default())
                 }
                 Target::Keyword(field) => (field, text.to_lowercase()),
-                Target::Indicator(field) => (field, indicators::normalise(text)),
+                Target::Indicator => {
+                    let value = indicators::normalise(text);
+                    return Ok(Box::new(indicators::fuzzy_query(fields.indicator_key, &value, *distance)));
+                }
                 Target::Entity(_) => {
                     return Err(IndexError::Query(format!(
                         "entity:{text}~ : entities are looked up by name or alias; fuzzy matching is not supported, use a wildcard (entity:\"fancy*\")"
@@ -135,7 +142,8 @@ enum Target {
     ItemId,
     Text(TantivyField),
     Keyword(TantivyField),
-    Indicator(TantivyField),
+    /// The indicator values (a column), found by their keys.
+    Indicator,
     Entity(TantivyField),
 }
 
@@ -160,7 +168,7 @@ fn on_fields(
                 "watchlist: belongs in screening rules; to find the items a watchlist hit, list its alerts (muninn alerts --watchlist NAME)".to_owned(),
             ));
         }
-        Some(Field::Indicator) => Target::Indicator(fields.indicator),
+        Some(Field::Indicator) => Target::Indicator,
         Some(Field::IndicatorType) => Target::Keyword(fields.indicator_type),
         Some(Field::Entity) => Target::Entity(fields.entity),
         Some(other @ (Field::Tlp | Field::Grade | Field::Date)) => {

@@ -1,4 +1,4 @@
-//! The index schema, version 7. Documented in the crate README; a change of fields or analysis
+//! The index schema, version 8. Documented in the crate README; a change of fields or analysis
 //! is a new version, and an index of another version is rebuilt from the log.
 
 use tantivy::schema::{
@@ -9,7 +9,7 @@ use tantivy::schema::{
 use crate::analysis::TEXT_ANALYZER;
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// The index's fields.
 #[derive(Debug, Clone)]
@@ -40,8 +40,12 @@ pub(crate) struct Fields {
     /// `restricted` (only `only_org` may see).
     pub access: Field,
     pub date: Field,
-    /// The distinct indicators extracted from title and body, in canonical form.
+    /// The distinct indicators extracted from title and body, in canonical form: a column only
+    /// (facets, correlation, wildcards read it); items are found by `indicator_key`.
     pub indicator: Field,
+    /// Each indicator's key ([`crate::indicators::key`]): what `indicator:` and correlation
+    /// look values up by.
+    pub indicator_key: Field,
     /// Their kinds (`ipv4`, `domain`, `sha256`...).
     pub indicator_type: Field,
     /// The ids of the gazetteer entities named in title and body.
@@ -52,6 +56,8 @@ pub(crate) struct Fields {
 
 /// The name of the field of an item's log sequence number.
 pub(crate) const SEQ_FIELD: &str = "seq";
+/// The name of the column of an item's indicator values.
+pub(crate) const INDICATOR_COLUMN: &str = "indicator";
 /// The name of the field of an item's date (its event time, else when it was collected).
 pub(crate) const DATE_FIELD: &str = "date";
 
@@ -86,7 +92,8 @@ pub(crate) fn build() -> (Schema, Fields) {
         only_org: builder.add_text_field("only_org", STRING),
         access: builder.add_text_field("access", STRING),
         date: builder.add_date_field(DATE_FIELD, date),
-        indicator: builder.add_text_field("indicator", keyword.clone()),
+        indicator: builder.add_text_field(INDICATOR_COLUMN, TextOptions::default() | FAST),
+        indicator_key: builder.add_u64_field("indicator_key", INDEXED),
         indicator_type: builder.add_text_field("indicator_type", keyword.clone()),
         entity: builder.add_text_field("entity", keyword.clone()),
         entity_name: builder.add_text_field("entity_name", keyword),

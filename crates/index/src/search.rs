@@ -15,7 +15,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Score, SegmentReader, Term};
 
-use crate::facets::{FacetCollector, FacetField};
+use crate::facets::{FacetCollector, FacetField, Lookup};
 use crate::{IndexError, SearchIndex};
 
 /// Which items a caller may see. The access-control layer (`muninn-access`) decides the rule;
@@ -642,8 +642,16 @@ fn facet_collector(index: &SearchIndex, request: &SearchRequest<'_>) -> FacetCol
             fields.push(FacetField { name, size: 50, sampled: None });
         }
         let many = &index.fields;
-        fields.push(FacetField { name: "indicator", size: TOP_INDICATORS, sampled: Some(many.indicator) });
-        fields.push(FacetField { name: "entity", size: TOP_ENTITIES, sampled: Some(many.entity) });
+        fields.push(FacetField {
+            name: crate::schema::INDICATOR_COLUMN,
+            size: TOP_INDICATORS,
+            sampled: Some(Lookup::IndicatorKey(many.indicator_key)),
+        });
+        fields.push(FacetField {
+            name: "entity",
+            size: TOP_ENTITIES,
+            sampled: Some(Lookup::Text(many.entity)),
+        });
     }
     FacetCollector {
         fields,

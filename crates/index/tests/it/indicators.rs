@@ -100,6 +100,10 @@ fn indicator_queries_take_values_as_typed() {
     assert_eq!(count("indicator:\"hxxp://evil[.]example\""), 0, "a URL is not its host");
     assert_eq!(count("indicator:evil*"), 3);
     assert_eq!(count("indicator:EVIL*"), 3);
+    assert_eq!(count("indicator:*.example"), 6, "a wildcard reads every value of the column");
+    assert_eq!(count("indicator:evil.exmaple~1"), 3, "a swap of neighbours is one edit");
+    assert_eq!(count("indicator:evil.exampel~1"), 3);
+    assert_eq!(count("indicator:evil.exampel"), 0);
     assert_eq!(count("indicator.type:md5"), 2);
     assert_eq!(count("indicator.type:ipv4 AND NOT indicator:203.0.113.5"), 1);
     assert_eq!(count("indicator:words"), 0);
