@@ -2,7 +2,7 @@
 //! is a new version, and an index of another version is rebuilt from the log.
 
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, STRING, Schema,
+    DateOptions, DateTimePrecision, FAST, Field, IndexRecordOption, NumericOptions, Schema,
     TextFieldIndexing, TextOptions,
 };
 
@@ -68,7 +68,16 @@ pub(crate) fn build() -> (Schema, Fields) {
             .set_tokenizer(TEXT_ANALYZER)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
-    let keyword = STRING | FAST;
+    // Keywords and keys filter and count; none is scored by its length, so no field norms (a
+    // byte per document and field, written for each of a dozen fields).
+    let keyword_only = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_fieldnorms(false)
+            .set_index_option(IndexRecordOption::Basic),
+    );
+    let keyword = keyword_only.clone() | FAST;
+    let indexed_number = NumericOptions::default().set_indexed();
     // A column only: tantivy runs a range over a fast field on its column, so a term per item
     // (every second is a new term: a third of the terms each segment's dictionary had to build)
     // served nothing.
@@ -84,16 +93,16 @@ pub(crate) fn build() -> (Schema, Fields) {
         source: builder.add_text_field("source", keyword.clone()),
         lang: builder.add_text_field("lang", keyword.clone()),
         tlp: builder.add_text_field("tlp", keyword.clone()),
-        tlp_rank: builder.add_u64_field("tlp_rank", INDEXED | FAST),
+        tlp_rank: builder.add_u64_field("tlp_rank", indexed_number.clone() | FAST),
         grade: builder.add_text_field("grade", keyword.clone()),
-        compartment: builder.add_text_field("compartment", STRING),
-        originator: builder.add_text_field("originator", STRING),
-        recipient: builder.add_text_field("recipient", STRING),
-        only_org: builder.add_text_field("only_org", STRING),
-        access: builder.add_text_field("access", STRING),
+        compartment: builder.add_text_field("compartment", keyword_only.clone()),
+        originator: builder.add_text_field("originator", keyword_only.clone()),
+        recipient: builder.add_text_field("recipient", keyword_only.clone()),
+        only_org: builder.add_text_field("only_org", keyword_only.clone()),
+        access: builder.add_text_field("access", keyword_only.clone()),
         date: builder.add_date_field(DATE_FIELD, date),
         indicator: builder.add_text_field(INDICATOR_COLUMN, TextOptions::default() | FAST),
-        indicator_key: builder.add_u64_field("indicator_key", INDEXED),
+        indicator_key: builder.add_u64_field("indicator_key", indexed_number),
         indicator_type: builder.add_text_field("indicator_type", keyword.clone()),
         entity: builder.add_text_field("entity", keyword.clone()),
         entity_name: builder.add_text_field("entity_name", keyword),
