@@ -661,10 +661,14 @@ enum Script {
 
 /// `char::is_alphanumeric`, answered without a table search for the basic Cyrillic and Arabic
 /// letters (Russian and Arabic words ending a sentence are tokens with a dot, and each of their
-/// letters was looked up twice).
+/// letters was looked up twice), the common Chinese ideographs and Chinese punctuation (a Chinese
+/// sentence with a digit or a dot is one token, cut into pieces character by character).
 fn is_alphanumeric(character: char) -> bool {
     match u32::from(character) {
-        0x0401 | 0x0410..=0x044F | 0x0451 | 0x0621..=0x063A | 0x0641..=0x064A => true,
+        0x0401 | 0x0410..=0x044F | 0x0451 | 0x0621..=0x063A | 0x0641..=0x064A | 0x4E00..=0x9FFF => true,
+        0x3001 | 0x3002 | 0x300A | 0x300B | 0x201C | 0x201D | 0xFF08 | 0xFF09 | 0xFF0C | 0xFF1A | 0xFF1B => {
+            false
+        }
         _ => character.is_alphanumeric(),
     }
 }

@@ -9,7 +9,8 @@
 //!    to bare alef, alef maksura and Persian yeh to yeh, teh marbuta to heh, keheh to kaf.
 //! 3. Each word is stemmed by its script: Latin with the English Snowball stemmer, Cyrillic with
 //!    the Russian one, Arabic by removing the definite article and its prefixed forms (light
-//!    stemming). Han words are not stemmed.
+//!    stemming). Han words are not stemmed, nor ASCII words with a digit (`apt28`, digests: no
+//!    English suffix to remove, and the stemmer was a tenth of the analyser's time).
 
 use std::sync::OnceLock;
 
@@ -62,8 +63,14 @@ pub fn normalize_word(word: &str) -> String {
 fn normalize_word_into(word: &str, out: &mut String) {
     if word.bytes().any(|b| b.is_ascii_digit()) {
         // Numbers, addresses and digests: mostly seen once, they would fill the cache with
-        // words never asked again and push the vocabulary out of the processor's caches.
-        out.push_str(&normalize_uncached(word));
+        // words never asked again and push the vocabulary out of the processor's caches. In
+        // ASCII they are not stemmed (`apt28`, `t1190`, hashes: no English suffix to take off,
+        // and the stemmer cost a tenth of the analyser).
+        if word.is_ascii() {
+            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            out.push_str(&normalize_uncached(word));
+        }
         return;
     }
     WORD_CACHE.with(|cache| {
@@ -85,10 +92,11 @@ fn normalize_uncached(word: &str) -> String {
     if word.is_ascii() {
         // The common case, without Unicode normalisation: ASCII is already folded but for case.
         let lower = word.to_ascii_lowercase();
-        return if lower.bytes().any(|b| b.is_ascii_alphabetic()) {
-            english().stem(&lower).into_owned()
-        } else {
+        return if lower.bytes().any(|b| b.is_ascii_digit()) || !lower.bytes().any(|b| b.is_ascii_alphabetic())
+        {
             lower
+        } else {
+            english().stem(&lower).into_owned()
         };
     }
     let folded = fold(word);
@@ -124,8 +132,9 @@ pub struct MuninnTokenStream<'a> {
     words: WordIndices<'a>,
     /// A word read past the end of a Han run, handed out next.
     lookahead: Option<(usize, &'a str)>,
-    /// The words of a segmented Han run still to hand out: (start, end, folded).
-    han: std::collections::VecDeque<(usize, usize, String)>,
+    /// The words of a segmented Han run still to hand out: (start, end, folded unless the
+    /// word is all ideographs, which fold to themselves).
+    han: std::collections::VecDeque<(usize, usize, Option<String>)>,
     token: Token,
     emitted: usize,
 }
@@ -172,9 +181,14 @@ impl<'a> MuninnTokenStream<'a> {
         let mut offset = start;
         for token in jieba().cut(&self.text[start..end], false) {
             let word_end = offset + token.word.len();
-            let folded = fold(token.word);
-            if folded.chars().any(char::is_alphanumeric) {
-                self.han.push_back((offset, word_end, folded));
+            if token.word.chars().all(is_han) {
+                // Ideographs fold to themselves and are letters: handed out as written.
+                self.han.push_back((offset, word_end, None));
+            } else {
+                let folded = fold(token.word);
+                if folded.chars().any(char::is_alphanumeric) {
+                    self.han.push_back((offset, word_end, Some(folded)));
+                }
             }
             offset = word_end;
         }
@@ -192,8 +206,14 @@ impl Tokenizer for MuninnTokenizer {
 impl TokenStream for MuninnTokenStream<'_> {
     fn advance(&mut self) -> bool {
         loop {
-            if let Some((from, to, text)) = self.han.pop_front() {
-                self.token.text = text;
+            if let Some((from, to, folded)) = self.han.pop_front() {
+                match folded {
+                    Some(text) => self.token.text = text,
+                    None => {
+                        self.token.text.clear();
+                        self.token.text.push_str(self.text.get(from..to).unwrap_or_default());
+                    }
+                }
                 return self.emit(from, to);
             }
             let Some((start, word)) = self.lookahead.take().or_else(|| self.words.next()) else {

@@ -2,11 +2,12 @@
 //! in. `unicode-segmentation` looks up every character of a text that is not all ASCII in its
 //! tables (a binary search per character): a Russian, Arabic or typographically quoted English
 //! text paid for that on every byte, a tenth of indexing; its own path for ASCII text was slower
-//! than this one's table of bytes (a twentieth of indexing). Text made only of ASCII, Latin, Cyrillic
-//! and Arabic letters and digits and the common punctuation is split here by the rules of
-//! UAX #29 that such characters can meet; a text with any other character is left to
-//! `unicode-segmentation` whole. Both give the same words: the tests hold every character of the
-//! fast path to the crate's answer in every context its rules look at.
+//! than this one's table of bytes (a twentieth of indexing). Text made of ASCII, Latin, Cyrillic,
+//! Arabic and Han letters and digits and the common punctuation is split here by the rules of
+//! UAX #29 that such characters can meet; from the first other character on (from the end of the
+//! word before it), the text is left to `unicode-segmentation`. Both give the same words: the
+//! tests hold every character of the fast path to the crate's answer in every context its rules
+//! look at, and texts with unknown characters anywhere to the crate's words.
 
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -31,6 +32,10 @@ enum Class {
     /// A Han character: breaks on both sides, and is a word of its own (the analyser segments
     /// runs of them with jieba).
     Han,
+    /// Extend: Arabic harakat. Inside a word they are part of it, transparent to the rules
+    /// (WB4); anywhere else (after a space, a middle character or a Han character) the text is
+    /// handed to `unicode-segmentation`.
+    Extend,
 }
 
 /// The class of an ASCII byte.
@@ -77,6 +82,7 @@ fn class_of(c: char) -> Option<Class> {
         0x60C => Class::MidNum,
         0x61F => Class::Other,
         0x620..=0x64A | 0x671..=0x6D3 => Class::Letter,
+        0x64B..=0x65F | 0x670 => Class::Extend,
         0x660..=0x669 | 0x6F0..=0x6F9 => Class::Digit,
         // General punctuation: dashes, quotes, ellipsis, daggers, bullet; `‘`, `’` and the one-dot
         // leader join like `'` and `.`.
@@ -93,93 +99,99 @@ fn class_of(c: char) -> Option<Class> {
     })
 }
 
-/// Whether every character of `text` is one the fast path knows (ASCII always is), and if so
-/// whether one is Han.
-fn fast_path_applies(text: &str) -> Option<bool> {
-    if text.is_ascii() {
-        return Some(false);
-    }
-    let bytes = text.as_bytes();
-    let mut index = 0;
-    let mut han = false;
-    while index < bytes.len() {
-        if bytes[index] < 0x80 {
-            index += 1;
-            continue;
-        }
-        // Only non-ASCII characters need decoding; `index` is at a character's first byte.
-        let c = text.get(index..).and_then(|rest| rest.chars().next())?;
-        han |= class_of(c)? == Class::Han;
-        index += c.len_utf8();
-    }
-    Some(han)
+/// What the fast path finds at a byte offset.
+enum Step {
+    /// A character it knows: its class and width in bytes.
+    Known(Class, usize),
+    /// A character it does not know: unicode-segmentation takes over.
+    Unknown,
+    /// The end of the text.
+    End,
 }
 
-/// The words of a text with their byte offsets: what `unicode_word_indices` gives.
-pub(crate) enum WordIndices<'a> {
-    /// The fast path, and whether the text has a Han character.
-    Fast(FastWords<'a>, bool),
-    Unicode(unicode_segmentation::UnicodeWordIndices<'a>),
+/// The words of a text with their byte offsets: what `unicode_word_indices` gives. The fast
+/// path splits the text until it meets a character it does not know; unicode-segmentation then
+/// splits the rest from the end of the last word handed out (a boundary whatever follows: the
+/// fast path looks at the character after a word, and after a middle character at the one
+/// after that, before handing the word out). Checking the whole text first cost a twentieth of
+/// indexing.
+pub(crate) struct WordIndices<'a> {
+    text: &'a str,
+    /// Where the fast path goes on from.
+    position: usize,
+    /// Where the last word handed out ended.
+    settled: usize,
+    /// Whether a Han character has begun a word (always, once unicode-segmentation has taken
+    /// over).
+    han: bool,
+    /// unicode-segmentation's words of the text after this offset, once it has taken over.
+    unicode: Option<(usize, unicode_segmentation::UnicodeWordIndices<'a>)>,
 }
 
 impl<'a> WordIndices<'a> {
     pub(crate) fn new(text: &'a str) -> WordIndices<'a> {
-        match fast_path_applies(text) {
-            Some(han) => WordIndices::Fast(FastWords { text, position: 0 }, han),
-            None => WordIndices::Unicode(text.unicode_word_indices()),
-        }
+        WordIndices { text, position: 0, settled: 0, han: false, unicode: None }
     }
 
-    /// Whether the words may contain Han characters.
+    /// Whether the words handed out so far may contain Han characters.
     pub(crate) fn may_hold_han(&self) -> bool {
-        match self {
-            WordIndices::Fast(_, han) => *han,
-            WordIndices::Unicode(_) => true,
-        }
+        self.han
     }
-}
 
-impl<'a> Iterator for WordIndices<'a> {
-    type Item = (usize, &'a str);
-
-    fn next(&mut self) -> Option<(usize, &'a str)> {
-        match self {
-            WordIndices::Fast(words, _) => words.next(),
-            WordIndices::Unicode(words) => words.next(),
-        }
-    }
-}
-
-/// The fast path: a text whose every character [`class_of`] knows.
-pub(crate) struct FastWords<'a> {
-    text: &'a str,
-    position: usize,
-}
-
-impl FastWords<'_> {
-    /// The character at byte `at` and its class (`None` past the end).
-    #[inline]
-    fn at(&self, at: usize) -> Option<(Class, usize)> {
+    /// The character at byte `at` and its class.
+    #[inline(always)]
+    fn at(&self, at: usize) -> Step {
         // ASCII (most bytes of most texts) by its table, without decoding a character.
-        let byte = *self.text.as_bytes().get(at)?;
+        let bytes = self.text.as_bytes();
+        let Some(&byte) = bytes.get(at) else { return Step::End };
         if byte < 0x80 {
-            return Some((ASCII_CLASSES[usize::from(byte)], 1));
+            return Step::Known(ASCII_CLASSES[usize::from(byte)], 1);
         }
-        let c = self.text.get(at..)?.chars().next()?;
-        Some((class_of(c).unwrap_or(Class::Other), c.len_utf8()))
+        // Decoded from the bytes (the text is UTF-8: `at` is a character's first byte): two
+        // bytes for Latin, Cyrillic and Arabic, three for Han and punctuation.
+        let continuation = |offset: usize| u32::from(bytes.get(at + offset).copied().unwrap_or(0) & 0x3F);
+        let (code, width) = match byte {
+            0xC0..=0xDF => ((u32::from(byte & 0x1F) << 6) | continuation(1), 2),
+            0xE0..=0xEF => ((u32::from(byte & 0x0F) << 12) | (continuation(1) << 6) | continuation(2), 3),
+            _ => return Step::Unknown,
+        };
+        match char::from_u32(code).and_then(class_of) {
+            Some(class) => Step::Known(class, width),
+            None => Step::Unknown,
+        }
     }
-}
 
-impl<'a> Iterator for FastWords<'a> {
-    type Item = (usize, &'a str);
-
-    fn next(&mut self) -> Option<(usize, &'a str)> {
+    /// The next word by the fast path; `Err` at a character it does not know.
+    fn fast_next(&mut self) -> Result<Option<(usize, &'a str)>, ()> {
+        let bytes = self.text.as_bytes();
         loop {
-            let (class, width) = self.at(self.position)?;
+            // Spaces and ASCII punctuation between words, without the general step.
+            while let Some(&byte) = bytes.get(self.position)
+                && byte < 0x80
+                && !matches!(
+                    ASCII_CLASSES[usize::from(byte)],
+                    Class::Letter | Class::Digit | Class::Connector
+                )
+            {
+                self.position += 1;
+            }
+            let (class, width) = match self.at(self.position) {
+                Step::Known(class, width) => (class, width),
+                Step::Unknown => return Err(()),
+                Step::End => return Ok(None),
+            };
+            if class == Class::Extend {
+                return Err(());
+            }
             if class == Class::Han {
+                // What follows may attach to it (a combining mark): known first.
+                if matches!(self.at(self.position + width), Step::Unknown | Step::Known(Class::Extend, _)) {
+                    return Err(());
+                }
                 let start = self.position;
                 self.position += width;
-                return self.text.get(start..self.position).map(|word| (start, word));
+                self.han = true;
+                return Ok(self.text.get(start..self.position).map(|word| (start, word)));
             }
             if !matches!(class, Class::Letter | Class::Digit | Class::Connector) {
                 self.position += width;
@@ -191,18 +203,52 @@ impl<'a> Iterator for FastWords<'a> {
             let mut alphanumeric = class != Class::Connector;
             let mut previous = class;
             let mut end = start + width;
-            while let Some((class, width)) = self.at(end) {
+            loop {
+                // ASCII letters and digits, without the general step.
+                while let Some(&byte) = bytes.get(end)
+                    && byte < 0x80
+                {
+                    match ASCII_CLASSES[usize::from(byte)] {
+                        class @ (Class::Letter | Class::Digit) => {
+                            alphanumeric = true;
+                            previous = class;
+                        }
+                        Class::Connector => previous = Class::Connector,
+                        _ => break,
+                    }
+                    end += 1;
+                }
+                let (class, width) = match self.at(end) {
+                    Step::Known(class, width) => (class, width),
+                    Step::Unknown => return Err(()),
+                    Step::End => break,
+                };
                 match class {
                     Class::Letter | Class::Digit | Class::Connector => {
                         alphanumeric |= class != Class::Connector;
                         previous = class;
                         end += width;
                     }
+                    // Transparent: the rules look through it at what was before; most harakat
+                    // are alphabetic (a connector with one is a word).
+                    Class::Extend => {
+                        alphanumeric |= self
+                            .text
+                            .get(end..)
+                            .and_then(|rest| rest.chars().next())
+                            .is_some_and(char::is_alphanumeric);
+                        end += width;
+                    }
                     Class::MidLetter | Class::MidNum | Class::MidNumLet => {
                         let joins = match self.at(end + width) {
-                            Some((Class::Letter, _)) => previous == Class::Letter && class != Class::MidNum,
-                            Some((Class::Digit, _)) => previous == Class::Digit && class != Class::MidLetter,
-                            _ => false,
+                            Step::Known(Class::Letter, _) => {
+                                previous == Class::Letter && class != Class::MidNum
+                            }
+                            Step::Known(Class::Digit, _) => {
+                                previous == Class::Digit && class != Class::MidLetter
+                            }
+                            Step::Unknown | Step::Known(Class::Extend, _) => return Err(()),
+                            Step::Known(..) | Step::End => false,
                         };
                         if !joins {
                             break;
@@ -215,7 +261,32 @@ impl<'a> Iterator for FastWords<'a> {
             self.position = end;
             // A run of connectors alone has nothing alphanumeric: not a word.
             if alphanumeric {
-                return self.text.get(start..end).map(|word| (start, word));
+                return Ok(self.text.get(start..end).map(|word| (start, word)));
+            }
+        }
+    }
+}
+
+impl<'a> Iterator for WordIndices<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        if let Some((offset, words)) = &mut self.unicode {
+            return words.next().map(|(at, word)| (at + *offset, word));
+        }
+        match self.fast_next() {
+            Ok(word) => {
+                if let Some((start, text)) = word {
+                    self.settled = start + text.len();
+                }
+                word
+            }
+            Err(()) => {
+                let offset = self.settled;
+                self.unicode =
+                    Some((offset, self.text.get(offset..).unwrap_or_default().unicode_word_indices()));
+                self.han = true;
+                self.next()
             }
         }
     }
@@ -254,6 +325,8 @@ mod tests {
             match class_of(c) {
                 Some(Class::Letter | Class::Han) => assert!(c.is_alphabetic(), "{c:?} is no letter"),
                 Some(Class::Digit) => assert!(c.is_numeric(), "{c:?} is no digit"),
+                // Marks: some are alphabetic (Other_Alphabetic), none makes a word alone here.
+                Some(Class::Extend) => {}
                 _ => assert!(!c.is_alphanumeric(), "{c:?} is alphanumeric"),
             }
             let mut texts = vec![format!("é{c}"), format!("{c}{c}é"), format!("я{c}{c}я")];
@@ -274,19 +347,46 @@ mod tests {
 
     #[test]
     fn texts_the_fast_path_does_not_know_go_to_unicode_segmentation() {
-        for text in ["Київ׳ש", "日本語 текст", "soft\u{AD}hyphen ب", "é a\u{301}b", "ا\u{64B}ب"]
+        for text in
+            ["Київ׳ש", "日本語 текст", "soft\u{AD}hyphen ب", "é a\u{301}b", "ا \u{64B}ب", "中\u{64B}文"]
         {
-            assert!(WordIndices::new(text).may_hold_han(), "{text}");
-            assert_eq!(ours(text), theirs(text));
+            let mut words = WordIndices::new(text);
+            let found: Vec<_> = words.by_ref().collect();
+            assert!(words.may_hold_han(), "{text}");
+            assert_eq!(found, theirs(text));
         }
-        assert!(!WordIndices::new("Москва, 12.5 км").may_hold_han());
+        let mut words = WordIndices::new("Москва, 12.5 км");
+        words.by_ref().for_each(drop);
+        assert!(!words.may_hold_han());
     }
 
     fn alphabet() -> impl Strategy<Value = char> {
         prop::sample::select(vec![
-            'a', 'Z', 'é', 'ß', 'я', 'Ё', 'ب', 'ة', 'ـ', '0', '9', '٣', '_', ' ', '.', ',', ';', ':', '\'',
-            '’', '‘', '·', '-', '—', '«', '»', '“', '”', '\n', '،', '؟', '!', '(', '…', '\u{a0}', '中', '国',
-            '。', '，', '：', '（',
+            'a', 'Z', 'é', 'ß', 'я', 'Ё', 'ب', 'ة', 'ـ', '\u{64B}', '\u{64F}', '0', '9', '٣', '_', ' ', '.',
+            ',', ';', ':', '\'', '’', '‘', '·', '-', '—', '«', '»', '“', '”', '\n', '،', '؟', '!', '(', '…',
+            '\u{a0}', '中', '国', '。', '，', '：', '（',
+        ])
+    }
+
+    /// Characters the fast path does not know: combining marks (one a letter: Devanagari's aa
+    /// sign), joiners, a soft hyphen, Greek, Hebrew and its punctuation, Katakana, an emoji, a
+    /// regional indicator.
+    fn unknown() -> impl Strategy<Value = char> {
+        prop::sample::select(vec![
+            '\u{301}',
+            '\u{64B}',
+            '\u{93E}',
+            '\u{200D}',
+            '\u{200B}',
+            '\u{AD}',
+            'α',
+            'ש',
+            '׳',
+            '"',
+            'カ',
+            '😀',
+            '\u{1F1E6}',
+            '\u{2060}',
         ])
     }
 
@@ -302,6 +402,16 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(4000))]
         #[test]
         fn words_equal_unicode_segmentation(chars in prop::collection::vec(alphabet(), 0..40)) {
+            let text: String = chars.into_iter().collect();
+            prop_assert_eq!(ours(&text), theirs(&text));
+        }
+
+        /// Characters the fast path does not know anywhere in a text: it hands over to
+        /// unicode-segmentation where it meets one, and the words are the same.
+        #[test]
+        fn words_around_unknown_characters_equal_unicode_segmentation(
+            chars in prop::collection::vec(prop_oneof![3 => alphabet(), 1 => unknown()], 0..40),
+        ) {
             let text: String = chars.into_iter().collect();
             prop_assert_eq!(ours(&text), theirs(&text));
         }
