@@ -45,9 +45,11 @@ impl<'a> Refanged<'a> {
                 Some(skip) => index += skip,
                 None => break,
             }
-            let Some((old_len, replacement, spaced)) =
-                match_pattern(bytes, index).or_else(|| ignored_in_word(text, index))
-            else {
+            // IDNA-ignored characters are never ASCII: an `h` or a bracket is only a pattern.
+            let found = match_pattern(bytes, index).or_else(|| {
+                bytes.get(index).is_some_and(|&b| b >= 0x80).then(|| ignored_in_word(text, index)).flatten()
+            });
+            let Some((old_len, replacement, spaced)) = found else {
                 index += 1;
                 continue;
             };

@@ -137,8 +137,8 @@ impl<'a> Scanner<'a> {
     fn token(&mut self, start: usize, end: usize, flags: u8) {
         if flags & (DIGIT | DOT | COLON | AT) == 0 {
             // Nothing without a digit, dot, colon or at sign is an indicator, except the "AS"
-            // of "AS 13335".
-            if flags & NON_ASCII == 0 && end - start <= 3 {
+            // of "AS 13335" (the one word of three letters or fewer that `word` acts on).
+            if flags & NON_ASCII == 0 && end - start <= 3 && self.bytes.get(start) == Some(&b'A') {
                 self.word(start, end);
             }
             return;
