@@ -209,8 +209,10 @@ fn search(root: &Path, size: Size) -> anyhow::Result<()> {
         figures,
         "Generated multilingual news items (muninn-exercise, seed 11) stored, then indexed by `muninn-index` \
          (four-language analysis, keyword, date and visibility fields) and, as the baseline, by bare tantivy \
-         (title, body and date, default tokenizer, the same writer memory) in the same run. Index MB/s per \
-         core = title and body bytes / wall time / cores. Queries: 10 kinds (terms, Russian term, phrase, \
+         (title, body and date, default tokenizer, the same writer memory) in the same run, both run with \
+         mimalloc as the muninn binary is. Index MB/s per core = title and body bytes / wall time / cores, \
+         wall time the median of `index_builds` builds of each index made alternately (3 up to 2M items, \
+         1 at 10M). Queries: 10 kinds (terms, Russian term, phrase, \
          boolean, fuzzy, wildcard, date range; three with facets and a daily histogram), 25 runs each, limit 20, \
          each timed from the query's text to its page on both sides (Muninn parses, translates and reads the \
          hits' item ids; the bare side builds its tantivy query, top 20 by score and the count); p50/p99 \
