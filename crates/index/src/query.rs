@@ -57,9 +57,17 @@ pub(crate) fn translate(
                         .map_err(|error| IndexError::Query(format!("wildcard {pattern:?}: {error}")));
                 }
             };
-            RegexQuery::from_pattern(&glob_to_regex(&folded), field)
+            let regex = RegexQuery::from_pattern(&glob_to_regex(&folded), field)
                 .map(|query| Box::new(query) as Box<dyn TantivyQuery>)
-                .map_err(|error| IndexError::Query(format!("wildcard {pattern:?}: {error}")))
+                .map_err(|error| IndexError::Query(format!("wildcard {pattern:?}: {error}")))?;
+            Ok(match (target, shortened_start(&folded)) {
+                // A digest's start longer than what the index keeps of it: the kept start.
+                (Target::Text(_), Some(kept)) => any_of(vec![
+                    regex,
+                    Box::new(TermQuery::new(Term::from_field_text(field, &kept), IndexRecordOption::Basic)),
+                ]),
+                _ => regex,
+            })
         })?,
         Query::Fuzzy { field, text, distance } => on_fields(*field, fields, |target| {
             let (field, word) = match target {
@@ -225,6 +233,19 @@ fn any_of(queries: Vec<Box<dyn TantivyQuery>>) -> Box<dyn TantivyQuery> {
 }
 
 /// `*` and `?` to a regular expression over the term dictionary; everything else literal.
+/// The term of the random tokens a wildcard's literal start picks out when it is longer than
+/// what the index keeps of them ([`crate::analysis::RANDOM_TOKEN_KEPT`] characters): those
+/// tokens are found by their kept start alone, the rest of the pattern unread.
+fn shortened_start(pattern: &str) -> Option<String> {
+    use crate::analysis::{RANDOM_TOKEN_KEPT, RANDOM_TOKEN_MARK};
+    let literal = pattern.split(['*', '?']).next().unwrap_or_default();
+    let kept = literal.get(..RANDOM_TOKEN_KEPT)?;
+    let random = literal.len() > RANDOM_TOKEN_KEPT
+        && literal.len() < pattern.len()
+        && literal.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    random.then(|| format!("{kept}{RANDOM_TOKEN_MARK}"))
+}
+
 fn glob_to_regex(pattern: &str) -> String {
     let mut regex = String::with_capacity(pattern.len() * 2);
     for c in pattern.chars() {

@@ -111,6 +111,24 @@ fn indicator_queries_take_values_as_typed() {
     assert_eq!((visible.total, visible.hits.len()), (2, 2));
 }
 
+/// Digests are indexed in the text by their first 16 characters (the term dictionary's cost of
+/// random tokens): searches for the whole digest, its start, a longer start or a phrase with it
+/// find them; another digest does not.
+#[test]
+fn digests_in_the_text_are_found_by_their_start() {
+    let fixture = Fixture::new();
+    let everything = Visibility::everything();
+    let count = |query: &str| search(&fixture.index, query, &everything).total;
+    assert_eq!(count("44D88612FEA8A8F36DE82E1278ABB02F"), 2);
+    assert_eq!(count("body:44d88612fea8a8f36de82e1278abb02f"), 2);
+    assert_eq!(count("44d88612*"), 2);
+    assert_eq!(count("44d88612fea8a8f36de8*"), 2, "a start longer than the kept one");
+    assert_eq!(count("\"hash 44d88612fea8a8f36de82e1278abb02f\""), 1);
+    assert_eq!(count("44d88612fea8a8f36de82e1278abb02f~1"), 2);
+    assert_eq!(count("55d88612fea8a8f36de82e1278abb02f"), 0);
+    assert_eq!(count("44d88612fea8a8f3"), 0, "sixteen characters are not the digest");
+}
+
 #[test]
 fn indicator_facets_count_visible_items() {
     let fixture = Fixture::new();
