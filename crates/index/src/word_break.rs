@@ -204,10 +204,18 @@ impl<'a> WordIndices<'a> {
             let mut previous = class;
             let mut end = start + width;
             loop {
-                // ASCII letters and digits, without the general step.
-                while let Some(&byte) = bytes.get(end)
-                    && byte < 0x80
-                {
+                // ASCII letters and digits, and the Cyrillic letters of U+0400 to U+047F (two
+                // bytes led by 0xD0 or 0xD1: Russian), without the general step.
+                while let Some(&byte) = bytes.get(end) {
+                    if byte >= 0x80 {
+                        if !matches!(byte, 0xD0 | 0xD1) {
+                            break;
+                        }
+                        alphanumeric = true;
+                        previous = Class::Letter;
+                        end += 2;
+                        continue;
+                    }
                     match ASCII_CLASSES[usize::from(byte)] {
                         class @ (Class::Letter | Class::Digit) => {
                             alphanumeric = true;

@@ -68,9 +68,17 @@ fn parse_hex<const N: usize>(text: &str, what: &'static str) -> Result<[u8; N], 
     if text.len() != N * 2 || !text.is_ascii() {
         return Err(invalid());
     }
+    // A digit at a time: `u8::from_str_radix` took a sign (`+f`) and was a visible share of
+    // reading items back (two digests per item).
+    let nibble = |digit: u8| match digit {
+        b'0'..=b'9' => Some(digit - b'0'),
+        b'a'..=b'f' => Some(digit - b'a' + 10),
+        b'A'..=b'F' => Some(digit - b'A' + 10),
+        _ => None,
+    };
     let mut out = [0u8; N];
-    for (index, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&text[index * 2..index * 2 + 2], 16).map_err(|_| invalid())?;
+    for (byte, pair) in out.iter_mut().zip(text.as_bytes().chunks_exact(2)) {
+        *byte = (nibble(pair[0]).ok_or_else(invalid)? << 4) | nibble(pair[1]).ok_or_else(invalid)?;
     }
     Ok(out)
 }
@@ -327,6 +335,16 @@ mod tests {
         expect!["9ab2d60e9807e7e73f5f4d02362eb9d08f3ebf455214b73f48e5c87618ad2184"]
             .assert_eq(&hash.to_string());
         expect!["9ab2d60e9807e7e73f5f4d02362eb9d0"].assert_eq(&hash.item_id().to_string());
+    }
+
+    #[test]
+    fn ids_are_hex_digits_only() {
+        let good = "00112233445566778899aabbccddeeff";
+        assert!(good.parse::<ItemId>().is_ok());
+        assert!(good.to_uppercase().parse::<ItemId>().is_ok());
+        for bad in ["+0112233445566778899aabbccddeeff", "0g112233445566778899aabbccddeeff", "00112233"] {
+            assert!(bad.parse::<ItemId>().is_err(), "{bad}");
+        }
     }
 
     #[test]
