@@ -185,7 +185,7 @@ fn ingest(root: &Path, quick: bool) -> anyhow::Result<()> {
 
 /// Indexing and querying generated news items with Muninn's index against a bare tantivy index
 /// of the same texts: see `crates/index/benches/search.rs`. 1M items; `--quick` 100k, `--large`
-/// 10M, MUNINN_BENCH_ITEMS any number.
+/// 10M (written to `search-large.json`), MUNINN_BENCH_ITEMS any number.
 fn search(root: &Path, size: Size) -> anyhow::Result<()> {
     let items =
         std::env::var("MUNINN_BENCH_ITEMS").ok().and_then(|v| v.parse::<u64>().ok()).unwrap_or(match size {
@@ -203,9 +203,11 @@ fn search(root: &Path, size: Size) -> anyhow::Result<()> {
         &[],
     )?;
     let figures: Value = serde_json::from_str(&std::fs::read_to_string(&output_path)?)?;
+    // The 10M run (the p99 bar's size; an hour) keeps its own file beside the 1M one.
+    let name = if matches!(size, Size::Large) { "search-large" } else { "search" };
     write_result(
         root,
-        "search",
+        name,
         figures,
         "Generated multilingual news items (muninn-exercise, seed 11) stored, then indexed by `muninn-index` \
          (four-language analysis, keyword, date and visibility fields) and, as the baseline, by bare tantivy \
