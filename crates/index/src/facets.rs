@@ -221,6 +221,7 @@ impl Collector for FacetCollector {
         }
         let matched = fields.iter().any(|f| f.postings.is_some()).then(|| Matched {
             scattered: tantivy::BitSet::with_max_value(segment.max_doc()),
+            any_scattered: false,
             runs: Vec::new(),
         });
         let asks_combined =
@@ -535,6 +536,8 @@ impl FieldCounter {
 /// broad query's are nearly all), the others in a bitset.
 pub(crate) struct Matched {
     scattered: tantivy::BitSet,
+    /// Whether any document is in `scattered`.
+    any_scattered: bool,
     /// Sorted, disjoint, inclusive.
     runs: Vec<(DocId, DocId)>,
 }
@@ -543,6 +546,7 @@ impl Matched {
     fn insert(&mut self, block: &[DocId], run: bool) {
         let (Some(&first), Some(&last)) = (block.first(), block.last()) else { return };
         if !run {
+            self.any_scattered = true;
             for &doc in block {
                 self.scattered.insert(doc);
             }
@@ -574,6 +578,14 @@ fn exact_count(
     let Some(mut docs) = postings.read_postings(&term, tantivy::schema::IndexRecordOption::Basic)? else {
         return Ok(0);
     };
+    // Every document of the span matched (`*`, broad queries), one run: no document in it is
+    // deleted (a deleted one would have split the run), so the postings in the span are the
+    // count, and over the whole segment the term's document frequency. Checking each posting
+    // against the matches was a sixth of `*` with facets at 10M items.
+    let every = !matched.any_scattered && matched.runs.as_slice() == [(*span.start(), *span.end())];
+    if every && *span.start() == 0 && *span.end() + 1 == matched.scattered.max_value() {
+        return Ok(u64::from(docs.doc_freq()));
+    }
     let mut count = 0;
     // A range of a segment searched alone: only the postings in its span.
     let mut doc = docs.doc();
@@ -581,7 +593,7 @@ fn exact_count(
         doc = docs.seek(*span.start());
     }
     while doc <= *span.end() && doc != tantivy::TERMINATED {
-        count += u64::from(matched.contains(doc));
+        count += u64::from(every || matched.contains(doc));
         doc = docs.advance();
     }
     Ok(count)
@@ -976,6 +988,19 @@ mod tests {
         assert_eq!(sampled.indicator, exact.indicator);
         assert_eq!(all_sampled.indicator, exact.indicator);
         assert_eq!(sampled.source, exact.source);
+        // Every other item matches (no run of consecutive matches): each posting is checked.
+        let half = muninn_query::parse(
+            "indicator:198.51.100.1",
+            Timestamp::from_second(1_790_000_000).expect("now"),
+        )
+        .expect("query");
+        let request_half = SearchRequest { query: &half, ..request };
+        index.facet_exact_docs = u32::MAX;
+        let exact_half = index.search(&request_half).expect("search").facets.expect("facets");
+        index.facet_exact_docs = 0;
+        let sampled_half = index.search(&request_half).expect("search").facets.expect("facets");
+        assert_eq!(exact_half.indicator[0], ("198.51.100.0".to_owned(), 1500));
+        assert_eq!(sampled_half.indicator, exact_half.indicator);
 
         // Segments searched as ranges of 100 documents on the search threads: the same pages,
         // totals, facets and histogram as one task per segment.
