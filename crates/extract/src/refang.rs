@@ -37,13 +37,24 @@ impl<'a> Refanged<'a> {
         let mut copied = 0;
         let mut index = 0;
         while index < bytes.len() {
-            // Most bytes begin no pattern: skipped with one table lookup each.
+            // Most bytes begin no pattern: skipped with one table lookup each. `hxxp` is found
+            // by its first `x` (an `h` is one letter in sixteen of English, an `x` one in six
+            // hundred).
+            let from = index;
             match bytes
                 .get(index..)
                 .and_then(|rest| rest.iter().position(|&b| MAY_BEGIN_PATTERN[usize::from(b)]))
             {
                 Some(skip) => index += skip,
                 None => break,
+            }
+            if matches!(bytes.get(index), Some(b'x' | b'X')) {
+                if index > from && matches!(bytes.get(index - 1), Some(b'h' | b'H')) {
+                    index -= 1;
+                } else {
+                    index += 1;
+                    continue;
+                }
             }
             // IDNA-ignored characters are never ASCII: an `h` or a bracket is only a pattern.
             let found = match_pattern(bytes, index).or_else(|| {
@@ -124,11 +135,12 @@ impl<'a> Refanged<'a> {
     }
 }
 
-/// The bytes a defanged pattern can begin with: `[`, `(`, `{`, the `h` of `hxxp`, and the lead
-/// bytes of the IDNA-ignored characters (see `ignored_in_word`).
+/// The bytes a defanged pattern can begin with: `[`, `(`, `{`, and the lead bytes of the
+/// IDNA-ignored characters (see `ignored_in_word`); and the first `x` of `hxxp`, the `h` before
+/// which begins that pattern.
 const MAY_BEGIN_PATTERN: [bool; 256] = {
     let mut table = [false; 256];
-    let leads = [b'[', b'(', b'{', b'h', b'H', 0xC2, 0xCD, 0xE1, 0xE2, 0xEF];
+    let leads = [b'[', b'(', b'{', b'x', b'X', 0xC2, 0xCD, 0xE1, 0xE2, 0xEF];
     let mut at = 0;
     while at < leads.len() {
         table[leads[at] as usize] = true;

@@ -58,6 +58,18 @@ const fn byte_classes() -> [u8; 256] {
 
 static CLASSES: [u8; 256] = byte_classes();
 
+/// The bytes that can make their token worth a look: digits, `.`, `:`, `@` and `A`.
+static MAY_MATTER: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_digit() || matches!(b, b'.' | b':' | b'@' | b'A');
+        byte += 1;
+    }
+    table
+};
+
 fn class(byte: u8) -> u8 {
     CLASSES.get(usize::from(byte)).copied().unwrap_or(0)
 }
@@ -97,12 +109,19 @@ impl<'a> Scanner<'a> {
         let bytes = self.bytes;
         let mut at = 0;
         while at < bytes.len() {
+            // Only a token with a digit, dot, colon or at sign, or beginning with the `A` of
+            // "AS 13335", can hold an indicator (see `token`): the scan leaps to the next such
+            // byte and takes the token around it. Going over every word of prose mispredicted the
+            // end of nearly each one.
             let Some(skip) =
-                bytes.get(at..).and_then(|rest| rest.iter().position(|&b| class(b) & TOKEN != 0))
+                bytes.get(at..).and_then(|rest| rest.iter().position(|&b| MAY_MATTER[usize::from(b)]))
             else {
                 break;
             };
-            let start = at + skip;
+            let mut start = at + skip;
+            while start > at && bytes.get(start - 1).is_some_and(|&b| class(b) & TOKEN != 0) {
+                start -= 1;
+            }
             let mut flags = 0;
             let mut end = start;
             for &byte in bytes.get(start..).unwrap_or_default() {
