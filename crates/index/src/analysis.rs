@@ -125,11 +125,11 @@ fn normalize_uncached(word: &str) -> String {
     if word.is_ascii() {
         // The common case, without Unicode normalisation: ASCII is already folded but for case.
         let lower = word.to_ascii_lowercase();
-        return if lower.bytes().any(|b| b.is_ascii_digit()) || !lower.bytes().any(|b| b.is_ascii_alphabetic())
-        {
-            lower
-        } else {
+        // (ASCII words with a digit never come here: `normalize_word_into` lower-cases them.)
+        return if lower.bytes().any(|b| b.is_ascii_alphabetic()) {
             english().stem(&lower).into_owned()
+        } else {
+            lower
         };
     }
     let folded = fold(word);

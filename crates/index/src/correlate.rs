@@ -357,10 +357,11 @@ impl SearchIndex {
 
     /// The term of a value in the inverted index: an indicator by its key, an entity by its id.
     fn shared_term(&self, shared: Shared, value: &str) -> Term {
-        match shared {
-            Shared::Indicator => crate::indicators::key_term(self.fields.indicator_key, value),
-            Shared::Entity => Term::from_field_text(self.fields.entity, value),
-        }
+        let lookup = match shared {
+            Shared::Indicator => self.fields.indicator_lookup(),
+            Shared::Entity => self.fields.entity_lookup(),
+        };
+        lookup.term(value)
     }
 
     fn keyword_query(&self, term: Term) -> Box<dyn TantivyQuery> {

@@ -93,7 +93,7 @@ impl Lookup {
         }
     }
 
-    fn term(self, value: &str) -> tantivy::Term {
+    pub(crate) fn term(self, value: &str) -> tantivy::Term {
         match self {
             Lookup::Text(field) => tantivy::Term::from_field_text(field, value),
             Lookup::IndicatorKey(field) => crate::indicators::key_term(field, value),

@@ -56,6 +56,18 @@ pub(crate) struct Fields {
 
 /// The name of the field of an item's log sequence number.
 pub(crate) const SEQ_FIELD: &str = "seq";
+impl Fields {
+    /// How an indicator value of the column is found in the inverted index: by its key.
+    pub(crate) fn indicator_lookup(&self) -> crate::facets::Lookup {
+        crate::facets::Lookup::IndicatorKey(self.indicator_key)
+    }
+
+    /// How an entity id of the column is found in the inverted index: as written.
+    pub(crate) fn entity_lookup(&self) -> crate::facets::Lookup {
+        crate::facets::Lookup::Text(self.entity)
+    }
+}
+
 /// The name of the column of an item's indicator values.
 pub(crate) const INDICATOR_COLUMN: &str = "indicator";
 /// The name of the field of an item's date (its event time, else when it was collected).

@@ -15,7 +15,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Score, SegmentReader, Term};
 
-use crate::facets::{FacetCollector, FacetField, Lookup};
+use crate::facets::{FacetCollector, FacetField};
 use crate::{IndexError, SearchIndex};
 
 /// Which items a caller may see. The access-control layer (`muninn-access`) decides the rule;
@@ -645,13 +645,9 @@ fn facet_collector(index: &SearchIndex, request: &SearchRequest<'_>) -> FacetCol
         fields.push(FacetField {
             name: crate::schema::INDICATOR_COLUMN,
             size: TOP_INDICATORS,
-            sampled: Some(Lookup::IndicatorKey(many.indicator_key)),
+            sampled: Some(many.indicator_lookup()),
         });
-        fields.push(FacetField {
-            name: "entity",
-            size: TOP_ENTITIES,
-            sampled: Some(Lookup::Text(many.entity)),
-        });
+        fields.push(FacetField { name: "entity", size: TOP_ENTITIES, sampled: Some(many.entity_lookup()) });
     }
     FacetCollector {
         fields,
