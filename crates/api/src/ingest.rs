@@ -52,7 +52,8 @@ pub struct ServerObserver<'a> {
     screener: &'a Screener,
     chain: &'a mut Chain,
     principal: &'a Principal,
-    pending: HashMap<ItemId, Vec<(Alert, Markings)>>,
+    /// For each batch screened and not yet durable, oldest first: its alerts by item.
+    pending: std::collections::VecDeque<HashMap<ItemId, Vec<(Alert, Markings)>>>,
     /// Alerts made durable, with their item's markings (for the live stream's visibility).
     pub raised: Vec<(Alert, Markings)>,
 }
@@ -66,18 +67,25 @@ impl std::fmt::Debug for ServerObserver<'_> {
 impl<'a> ServerObserver<'a> {
     /// Screens with `screener`, audits as `principal`, chaining onto `chain`.
     pub fn new(screener: &'a Screener, chain: &'a mut Chain, principal: &'a Principal) -> ServerObserver<'a> {
-        ServerObserver { screener, chain, principal, pending: HashMap::new(), raised: Vec::new() }
+        ServerObserver {
+            screener,
+            chain,
+            principal,
+            pending: std::collections::VecDeque::new(),
+            raised: Vec::new(),
+        }
     }
 }
 
 impl IngestObserver for ServerObserver<'_> {
     fn committed(&mut self, stored: &[(ItemId, ContentHash)]) {
+        // Batches are committed in the order they were screened.
+        let mut pending = self.pending.pop_front().unwrap_or_default();
         for (id, _) in stored {
-            if let Some(alerts) = self.pending.remove(id) {
+            if let Some(alerts) = pending.remove(id) {
                 self.raised.extend(alerts);
             }
         }
-        self.pending.clear();
     }
 
     fn documents(&mut self, items: &[(Item, Option<Vec<u8>>)]) -> Vec<Document> {
@@ -85,6 +93,7 @@ impl IngestObserver for ServerObserver<'_> {
         let markings: HashMap<String, (ItemId, &Markings)> =
             items.iter().map(|item| (item.id.to_string(), (item.id, &item.markings))).collect();
         let mut documents = Vec::new();
+        let mut pending: HashMap<ItemId, Vec<(Alert, Markings)>> = HashMap::new();
         let mut keys = std::collections::HashSet::new();
         for alert in alerts_for(self.screener, &items, Timestamp::now()) {
             // The same content twice in one batch is one item: one alert per key.
@@ -95,11 +104,12 @@ impl IngestObserver for ServerObserver<'_> {
             match catalog::alert_document(&alert, Some(*id)) {
                 Ok(document) => {
                     documents.push(document);
-                    self.pending.entry(*id).or_default().push((alert, (*item_markings).clone()));
+                    pending.entry(*id).or_default().push((alert, (*item_markings).clone()));
                 }
                 Err(error) => tracing::error!(%error, "an alert could not be encoded"),
             }
         }
+        self.pending.push_back(pending);
         let audit =
             record(Some(self.principal), AuditAction::Ingest { items: items.len() as u64 }, Outcome::Allowed);
         match audit_documents(self.chain, vec![audit]) {

@@ -174,6 +174,11 @@ impl IngestSummary {
 }
 
 /// What the pipeline tells its caller as it goes.
+///
+/// Each batch gets one `documents` call before it is appended and one `committed` call once it
+/// is durable, in batch order; the next batch's `documents` may come before this one's
+/// `committed` (it is prepared while this one is appended), so an observer that keeps state
+/// from `documents` to `committed` keeps it per batch, first in, first out.
 pub trait IngestObserver {
     /// After each durable batch.
     fn progress(&mut self, _progress: &Progress) {}
@@ -182,7 +187,8 @@ pub trait IngestObserver {
     fn committed(&mut self, _stored: &[(ItemId, ContentHash)]) {}
     /// Before each batch is made durable: documents to store in the same fsync, typically each
     /// conditional on its item being new (`Document::if_new_item`): screening's alerts, which
-    /// are then durable the moment their item is acknowledged.
+    /// are then durable the moment their item is acknowledged. The batch before may still be
+    /// on its way to disk.
     fn documents(&mut self, _items: &[(Item, Option<Vec<u8>>)]) -> Vec<Document> {
         Vec::new()
     }
@@ -316,6 +322,28 @@ struct ParsedChunk {
     bytes: u64,
     /// Units skipped before it because an earlier run ingested them.
     resumed: u64,
+}
+
+/// A chunk's records made drafts of items.
+struct DraftedChunk {
+    drafts: Vec<ItemDraft>,
+    checkpoints: Vec<(String, u64)>,
+}
+
+/// A batch ready to append: its items hashed, its documents (alerts) made.
+struct PreparedBatch {
+    append: AppendBatch,
+    /// Each item's id and hash, in batch order.
+    hashes: Vec<(ItemId, ContentHash)>,
+}
+
+/// Hashes a drafted chunk's items (in parallel) and asks the observer for the documents that go
+/// into the same fsync.
+fn prepare(observer: &mut dyn IngestObserver, drafted: DraftedChunk) -> PreparedBatch {
+    let items: Vec<_> = drafted.drafts.into_par_iter().map(ItemDraft::into_item).collect();
+    let hashes = items.iter().map(|(item, _)| (item.id, item.content_hash)).collect();
+    let documents = observer.documents(&items);
+    PreparedBatch { append: AppendBatch { items, checkpoints: drafted.checkpoints, documents }, hashes }
 }
 
 /// Parses units in parallel and detects languages. Pure.
@@ -468,13 +496,7 @@ impl Run<'_> {
                 })?;
                 send(chunk, &mut resumed, &mut skipped_bytes)
             });
-            let mut outcome = Ok(());
-            for parsed in receiver.iter() {
-                if let Err(error) = self.commit_parsed(context, parsed, checkpoint_key.as_deref()) {
-                    outcome = Err(error);
-                    break;
-                }
-            }
+            let outcome = self.commit_chunks(context, &receiver, checkpoint_key.as_deref());
             // On a store failure the receiver is dropped here, so the producer's next send fails
             // and it stops reading.
             drop(receiver);
@@ -483,23 +505,83 @@ impl Run<'_> {
         })
     }
 
-    /// Makes a parsed chunk's items durable with one fsync, together with the checkpoint that
-    /// says the chunk's units are done.
-    fn commit_parsed(
+    /// Makes the parsed chunks durable, one batch (one fsync) each, in order. While a batch is
+    /// appended, the next chunk, when it has already arrived, is drafted, hashed and screened
+    /// beside it: the append is serial (encoding, writing, the fsync's wait), so preparing the
+    /// next batch only after it left a core idle. A batch is never held back for a chunk that
+    /// has not arrived: when none is waiting the prepared batch is appended alone.
+    fn commit_chunks(
+        &mut self,
+        context: &ReadContext,
+        chunks: &std::sync::mpsc::Receiver<ParsedChunk>,
+        key: Option<&str>,
+    ) -> Result<(), IngestError> {
+        let mut ready: Option<PreparedBatch> = None;
+        let mut producer_done = false;
+        loop {
+            let next = if producer_done {
+                None
+            } else if ready.is_some() {
+                match chunks.try_recv() {
+                    Ok(parsed) => Some(parsed),
+                    Err(std::sync::mpsc::TryRecvError::Empty) => None,
+                    Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                        producer_done = true;
+                        None
+                    }
+                }
+            } else {
+                let next = chunks.recv().ok();
+                producer_done = next.is_none();
+                next
+            };
+            match (ready.take(), next) {
+                (None, None) => return Ok(()),
+                (None, Some(parsed)) => {
+                    let drafts = self.draft_chunk(context, parsed, key)?;
+                    ready = drafts.map(|drafts| prepare(&mut *self.observer, drafts));
+                }
+                (Some(batch), None) => {
+                    let PreparedBatch { append, hashes } = batch;
+                    let outcomes = self.store.append(append);
+                    self.finish(hashes, outcomes)?;
+                }
+                (Some(batch), Some(parsed)) => {
+                    // Drafting may store a source seen for the first time: before the store is
+                    // lent to the append.
+                    let drafts = self.draft_chunk(context, parsed, key)?;
+                    let PreparedBatch { append, hashes } = batch;
+                    let Run { store, observer, .. } = self;
+                    let (outcomes, prepared) = std::thread::scope(|scope| {
+                        let appending = scope.spawn(|| store.append(append));
+                        let prepared = drafts.map(|drafts| prepare(&mut **observer, drafts));
+                        let outcomes =
+                            appending.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                        (outcomes, prepared)
+                    });
+                    self.finish(hashes, outcomes)?;
+                    ready = prepared;
+                }
+            }
+        }
+    }
+
+    /// Drafts a parsed chunk's records into items to be (source, grade and marking rules
+    /// applied; bad records rejected); `None` for a chunk of no units.
+    fn draft_chunk(
         &mut self,
         context: &ReadContext,
         parsed: ParsedChunk,
         key: Option<&str>,
-    ) -> Result<(), IngestError> {
+    ) -> Result<Option<DraftedChunk>, IngestError> {
         self.progress.bytes_done += parsed.bytes;
         self.summary.bytes += parsed.bytes;
         self.summary.resumed += parsed.resumed;
         let Some(last_ordinal) = parsed.last_ordinal else {
-            return Ok(());
+            return Ok(None);
         };
-        let parsed = parsed.records;
-        let mut drafts = Vec::with_capacity(parsed.len());
-        for result in parsed {
+        let mut drafts = Vec::with_capacity(parsed.records.len());
+        for result in parsed.records {
             match result {
                 Ok(record) => match self.draft(context, record)? {
                     Ok(draft) => drafts.push(draft),
@@ -508,12 +590,18 @@ impl Run<'_> {
                 Err(diagnostic) => self.summary.reject(diagnostic),
             }
         }
-        let items: Vec<_> = drafts.into_par_iter().map(ItemDraft::into_item).collect();
-        let hashes: Vec<(ItemId, ContentHash)> =
-            items.iter().map(|(item, _)| (item.id, item.content_hash)).collect();
+        // The checkpoint that says the chunk's units are done, durable with its items.
         let checkpoints = key.map(|key| vec![(key.to_owned(), last_ordinal + 1)]).unwrap_or_default();
-        let documents = self.observer.documents(&items);
-        let outcomes = self.store.append(AppendBatch { items, checkpoints, documents })?;
+        Ok(Some(DraftedChunk { drafts, checkpoints }))
+    }
+
+    /// Counts a batch's outcomes once it is durable and tells the observer.
+    fn finish(
+        &mut self,
+        hashes: Vec<(ItemId, ContentHash)>,
+        outcomes: Result<Vec<AppendOutcome>, StoreError>,
+    ) -> Result<(), IngestError> {
+        let outcomes = outcomes?;
         let mut stored = Vec::with_capacity(outcomes.len());
         for (outcome, hash) in outcomes.iter().zip(hashes) {
             match outcome {

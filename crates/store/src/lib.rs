@@ -141,8 +141,9 @@ pub struct StoreStats {
     pub last_seq: u64,
 }
 
-/// The store as the pipeline sees it.
-pub trait ItemStore {
+/// The store as the pipeline sees it. `Send`: ingest appends a batch on a thread of its own
+/// while it prepares the next.
+pub trait ItemStore: Send {
     /// Makes a batch durable. `Ok` means every entry is fsynced; outcomes are in batch order.
     ///
     /// Every document is checked first: one that is refused fails the whole batch with

@@ -193,3 +193,62 @@ fn a_directory_is_read_in_name_order_with_formats_by_extension() {
     }
     assert!(store.verify().expect("verify").problems.is_empty());
 }
+
+/// Records what the pipeline tells it: each batch's items when documented, checked against what
+/// is committed.
+#[derive(Default)]
+struct BatchOrder {
+    /// Items of each batch documented and not yet committed, oldest first.
+    documented: std::collections::VecDeque<Vec<ItemId>>,
+    batches: usize,
+    committed_items: usize,
+    /// Committed items that were not in the batch documented first.
+    misattributed: usize,
+    /// Most batches documented but not yet committed at one time.
+    most_in_flight: usize,
+}
+
+impl muninn_ingest::IngestObserver for BatchOrder {
+    fn documents(&mut self, items: &[(Item, Option<Vec<u8>>)]) -> Vec<Document> {
+        self.documented.push_back(items.iter().map(|(item, _)| item.id).collect());
+        self.most_in_flight = self.most_in_flight.max(self.documented.len());
+        // One marker per item, kept only if the item is stored new.
+        items
+            .iter()
+            .map(|(item, _)| Document {
+                if_new_item: Some(item.id),
+                ..Document::put("marker", &item.id.to_string(), b"{}".to_vec())
+            })
+            .collect()
+    }
+
+    fn committed(&mut self, stored: &[(ItemId, muninn_model::ContentHash)]) {
+        let batch = self.documented.pop_front().unwrap_or_default();
+        self.batches += 1;
+        self.committed_items += stored.len();
+        self.misattributed += stored.iter().filter(|(id, _)| !batch.contains(id)).count();
+    }
+}
+
+#[test]
+fn each_batch_is_documented_then_committed_in_order_while_the_next_is_prepared() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("many.jsonl");
+    // Small batches (and duplicates across them), so that the next is often ready while one is
+    // appended.
+    write_jsonl(&input, numbered(0..3000).chain(numbered(1000..1500)));
+    let mut store = open_store(&dir.path().join("data"));
+    let mut config = IngestConfig::new(collected_at());
+    config.batch_units = 50;
+    let mut observer = BatchOrder::default();
+    let summary = muninn_ingest::ingest(&mut store, &[Input::Path(input)], &config, &mut observer)
+        .expect("ingest runs");
+    assert_eq!((summary.stored, summary.duplicates), (3000, 500));
+    assert_eq!(observer.batches, 70, "one documents and one committed call per batch");
+    assert!(observer.documented.is_empty());
+    assert_eq!(observer.committed_items, 3000);
+    assert_eq!(observer.misattributed, 0);
+    assert!(observer.most_in_flight <= 2, "at most one batch prepared ahead");
+    // A conditional document for each item stored new, none for the duplicates.
+    assert_eq!(store.document_count("marker").expect("count"), 3000);
+}

@@ -47,16 +47,18 @@ pub fn load_screener(
 
 pub use muninn_api::ingest::alerts_for;
 
+/// One batch's alerts by item, each with its item's title.
+type BatchAlerts = HashMap<ItemId, Vec<(Alert, String)>>;
+
 /// Screening inside ingest: wraps the run's observer, screens every batch before it is made
 /// durable and stores the alerts in the same batch, each kept only if its item is new.
 pub struct ScreeningObserver<'a> {
     screener: &'a Screener,
     inner: &'a mut dyn IngestObserver,
-    /// Alerts of the batch being made durable, with their item's title.
-    pending: HashMap<ItemId, Vec<(Alert, String)>>,
+    /// For each batch screened and not yet durable, oldest first: when it was handed over for
+    /// screening, and its alerts with their item's title.
+    pending: std::collections::VecDeque<(Instant, BatchAlerts)>,
     print: bool,
-    /// When the batch being made durable was handed over for screening.
-    batch_started: Option<Instant>,
     /// Alerts made durable so far.
     pub alerts_raised: u64,
     /// For each alert made durable: its key and the milliseconds from its batch being handed
@@ -70,9 +72,8 @@ impl<'a> ScreeningObserver<'a> {
         ScreeningObserver {
             screener,
             inner,
-            pending: HashMap::new(),
+            pending: std::collections::VecDeque::new(),
             print: false,
-            batch_started: None,
             alerts_raised: 0,
             latencies_ms: Vec::new(),
         }
@@ -104,9 +105,14 @@ impl IngestObserver for ScreeningObserver<'_> {
 
     fn committed(&mut self, stored: &[(ItemId, ContentHash)]) {
         let acknowledged_at = Timestamp::now();
-        let latency = self.batch_started.take().map_or(0.0, |started| started.elapsed().as_secs_f64() * 1e3);
+        // Batches are committed in the order they were screened.
+        let Some((started, pending)) = self.pending.pop_front() else {
+            self.inner.committed(stored);
+            return;
+        };
+        let latency = started.elapsed().as_secs_f64() * 1e3;
         for (id, _) in stored {
-            if let Some(alerts) = self.pending.get(id) {
+            if let Some(alerts) = pending.get(id) {
                 self.alerts_raised += alerts.len() as u64;
                 self.latencies_ms.extend(alerts.iter().map(|(alert, _)| (alert.key(), latency)));
                 if self.print {
@@ -116,12 +122,11 @@ impl IngestObserver for ScreeningObserver<'_> {
                 }
             }
         }
-        self.pending.clear();
         self.inner.committed(stored);
     }
 
     fn documents(&mut self, items: &[(Item, Option<Vec<u8>>)]) -> Vec<Document> {
-        self.batch_started = Some(Instant::now());
+        let started = Instant::now();
         let items: Vec<&Item> = items.iter().map(|(item, _)| item).collect();
         let alerts = alerts_for(self.screener, &items, Timestamp::now());
         let by_id: HashMap<String, (ItemId, &str)> = items
@@ -130,16 +135,19 @@ impl IngestObserver for ScreeningObserver<'_> {
             .collect();
         // The same content twice in one batch is one item: one alert per key.
         let mut keys = std::collections::HashSet::new();
-        alerts
+        let mut pending = BatchAlerts::new();
+        let documents = alerts
             .iter()
             .filter(|alert| keys.insert(alert.key()))
             .filter_map(|alert| {
                 let (id, title) = *by_id.get(&alert.item)?;
                 let document = alert_document(alert, Some(id)).ok()?;
-                self.pending.entry(id).or_default().push((alert.clone(), title.to_owned()));
+                pending.entry(id).or_default().push((alert.clone(), title.to_owned()));
                 Some(document)
             })
-            .collect()
+            .collect();
+        self.pending.push_back((started, pending));
+        documents
     }
 }
 
