@@ -643,13 +643,13 @@ impl Run<'_> {
             },
             (None, None) => self.config.fallback_source.clone(),
         };
-        let source = self.source(&source_id)?;
+        let (default_tlp, default_grade) = self.source_defaults(&source_id)?;
         let floor = self.config.tlp_floor;
         let tlp = match record.tlp {
             Some(declared) => declared.max(floor.unwrap_or(Tlp::Clear)),
-            None => floor.unwrap_or(source.default_tlp),
+            None => floor.unwrap_or(default_tlp),
         };
-        let grade = record.grade.or(self.config.grade).unwrap_or(source.default_grade);
+        let grade = record.grade.or(self.config.grade).unwrap_or(default_grade);
         record.attributes.insert("input".to_owned(), serde_json::Value::String(context.input.clone()));
         Ok(Ok(ItemDraft {
             source: source_id,
@@ -665,10 +665,11 @@ impl Run<'_> {
         }))
     }
 
-    /// The source of that id, created durably on first sight.
-    fn source(&mut self, id: &SourceId) -> Result<Source, IngestError> {
+    /// The default TLP and grade of the source of that id, created durably on first sight.
+    /// Asked once per record, so it copies the two defaults rather than cloning the source.
+    fn source_defaults(&mut self, id: &SourceId) -> Result<(Tlp, AdmiraltyGrade), IngestError> {
         if let Some(source) = self.sources.get(id) {
-            return Ok(source.clone());
+            return Ok((source.default_tlp, source.default_grade));
         }
         let source = match self.store.source(id)? {
             Some(source) => source,
@@ -687,7 +688,8 @@ impl Run<'_> {
                 source
             }
         };
-        self.sources.insert(id.clone(), source.clone());
-        Ok(source)
+        let defaults = (source.default_tlp, source.default_grade);
+        self.sources.insert(id.clone(), source);
+        Ok(defaults)
     }
 }

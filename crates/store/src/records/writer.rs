@@ -264,8 +264,10 @@ fn write_tables(
         // Keys added (or, negative, deleted) per document table.
         let mut document_deltas: HashMap<&str, i64> = HashMap::new();
         // Counts change once per batch, not once per item: (dimension, key) -> delta.
-        let mut deltas: HashMap<(&'static str, String), u64> = HashMap::new();
-        let mut newest: HashMap<String, u64> = HashMap::new();
+        // Keys borrowed from the operations: a group is 32k items, each of which made five
+        // strings here.
+        let mut deltas: HashMap<(&'static str, &str), u64> = HashMap::new();
+        let mut newest: HashMap<&str, u64> = HashMap::new();
         // The ids are random: inserted in their order, each lands on another page of the
         // B-tree; sorted, the group's inserts walk the tree once. They go in before the other
         // operations, so a duplicate of an item of the same group finds it.
@@ -287,12 +289,11 @@ fn write_tables(
                 TableOp::Item { seq, row } => {
                     items.insert(*seq, row.encode().as_slice()).or_records(path)?;
                     by_source.insert((row.source.as_str(), *seq), ()).or_records(path)?;
-                    *deltas.entry(("total", "items".to_owned())).or_default() += 1;
-                    let lang = row.lang.clone().unwrap_or_else(|| "unknown".to_owned());
-                    *deltas.entry(("lang", lang)).or_default() += 1;
-                    *deltas.entry(("tlp", row.tlp.short().to_owned())).or_default() += 1;
-                    *deltas.entry(("source", row.source.clone())).or_default() += 1;
-                    let newest_ms = newest.entry(row.source.clone()).or_default();
+                    *deltas.entry(("total", "items")).or_default() += 1;
+                    *deltas.entry(("lang", row.lang.as_deref().unwrap_or("unknown"))).or_default() += 1;
+                    *deltas.entry(("tlp", row.tlp.short())).or_default() += 1;
+                    *deltas.entry(("source", row.source.as_str())).or_default() += 1;
+                    let newest_ms = newest.entry(row.source.as_str()).or_default();
                     *newest_ms = (*newest_ms).max(row.collected_ms.max(0) as u64);
                 }
                 TableOp::Duplicate { seq, row } => {
@@ -308,8 +309,8 @@ fn write_tables(
                     })?;
                     item_row.duplicates += 1;
                     items.insert(original, item_row.encode().as_slice()).or_records(path)?;
-                    *deltas.entry(("total", "duplicates".to_owned())).or_default() += 1;
-                    *deltas.entry(("source_dup", row.source.clone())).or_default() += 1;
+                    *deltas.entry(("total", "duplicates")).or_default() += 1;
+                    *deltas.entry(("source_dup", row.source.as_str())).or_default() += 1;
                 }
                 TableOp::Checkpoint { input, position } => {
                     checkpoints.insert(input.as_str(), *position).or_records(path)?;
@@ -333,13 +334,12 @@ fn write_tables(
             }
         }
         for ((dimension, key), delta) in &deltas {
-            let current = counts.get((*dimension, key.as_str())).or_records(path)?.map_or(0, |v| v.value());
-            counts.insert((*dimension, key.as_str()), current + delta).or_records(path)?;
+            let current = counts.get((*dimension, *key)).or_records(path)?.map_or(0, |v| v.value());
+            counts.insert((*dimension, *key), current + delta).or_records(path)?;
         }
         for (source, newest_ms) in &newest {
-            let current =
-                counts.get(("source_last", source.as_str())).or_records(path)?.map_or(0, |v| v.value());
-            counts.insert(("source_last", source.as_str()), current.max(*newest_ms)).or_records(path)?;
+            let current = counts.get(("source_last", *source)).or_records(path)?.map_or(0, |v| v.value());
+            counts.insert(("source_last", *source), current.max(*newest_ms)).or_records(path)?;
         }
         for (table, delta) in &document_deltas {
             let current = counts.get((DOCUMENT_COUNT, *table)).or_records(path)?.map_or(0, |v| v.value());
