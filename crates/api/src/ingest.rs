@@ -45,6 +45,9 @@ pub fn alerts_for(screener: &Screener, items: &[&Item], raised_at: Timestamp) ->
         .collect()
 }
 
+/// One batch's alerts by item, each with its item's markings.
+type BatchAlerts = HashMap<ItemId, Vec<(Alert, Markings)>>;
+
 /// The observer of an ingest run by the server: screens each batch, adds its alerts (kept only
 /// if their item is new) and the batch's audit entry to the batch, and collects the alerts of
 /// the items that were stored.
@@ -53,7 +56,7 @@ pub struct ServerObserver<'a> {
     chain: &'a mut Chain,
     principal: &'a Principal,
     /// For each batch screened and not yet durable, oldest first: its alerts by item.
-    pending: std::collections::VecDeque<HashMap<ItemId, Vec<(Alert, Markings)>>>,
+    pending: std::collections::VecDeque<BatchAlerts>,
     /// Alerts made durable, with their item's markings (for the live stream's visibility).
     pub raised: Vec<(Alert, Markings)>,
 }
@@ -93,7 +96,7 @@ impl IngestObserver for ServerObserver<'_> {
         let markings: HashMap<String, (ItemId, &Markings)> =
             items.iter().map(|item| (item.id.to_string(), (item.id, &item.markings))).collect();
         let mut documents = Vec::new();
-        let mut pending: HashMap<ItemId, Vec<(Alert, Markings)>> = HashMap::new();
+        let mut pending = BatchAlerts::new();
         let mut keys = std::collections::HashSet::new();
         for alert in alerts_for(self.screener, &items, Timestamp::now()) {
             // The same content twice in one batch is one item: one alert per key.
