@@ -63,34 +63,18 @@ fn write_hex(bytes: &[u8], f: &mut fmt::Formatter<'_>) -> fmt::Result {
     f.write_str(std::str::from_utf8(&buffer[..len]).map_err(|_| fmt::Error)?)
 }
 
-const INVALID_HEX: u8 = 0xFF;
-
-/// Each byte's value as a hexadecimal digit, [`INVALID_HEX`] if it is none.
-static HEX_VALUE: [u8; 256] = {
-    let mut table = [INVALID_HEX; 256];
-    let mut byte = 0;
-    while byte < 256 {
-        table[byte] = match byte as u8 {
-            digit @ b'0'..=b'9' => digit - b'0',
-            digit @ b'a'..=b'f' => digit - b'a' + 10,
-            digit @ b'A'..=b'F' => digit - b'A' + 10,
-            _ => INVALID_HEX,
-        };
-        byte += 1;
-    }
-    table
-};
-
 fn parse_hex<const N: usize>(text: &str, what: &'static str) -> Result<[u8; N], ModelError> {
     let invalid = || ModelError::InvalidHex { what, value: text.to_owned(), expected_len: N * 2 };
     if text.len() != N * 2 || !text.is_ascii() {
         return Err(invalid());
     }
-    // A digit at a time from a table: `u8::from_str_radix` took a sign (`+f`) and was a visible
-    // share of reading items back (two digests per item).
-    let nibble = |digit: u8| match HEX_VALUE[usize::from(digit)] {
-        INVALID_HEX => None,
-        value => Some(value),
+    // A digit at a time: `u8::from_str_radix` took a sign (`+f`) and was a visible share of
+    // reading items back (two digests per item).
+    let nibble = |digit: u8| match digit {
+        b'0'..=b'9' => Some(digit - b'0'),
+        b'a'..=b'f' => Some(digit - b'a' + 10),
+        b'A'..=b'F' => Some(digit - b'A' + 10),
+        _ => None,
     };
     let mut out = [0u8; N];
     for (byte, pair) in out.iter_mut().zip(text.as_bytes().chunks_exact(2)) {
