@@ -198,10 +198,12 @@ const CACHED_WORD_BYTES: usize = 32;
 const CACHE_SLOTS_LOG2: u32 = 15;
 const FINGERPRINT_SEED: u64 = 0x5bd1_e995;
 
-/// Recently seen words and their keys, direct-mapped by a 64-bit hash of their bytes, which is
-/// also what a hit is checked against (its top 54 bits). Two different words with the same
-/// fingerprint (odds about 2^-54 per lookup) would share keys; that could only hide a match,
-/// never make one, because every candidate match is checked on the strings.
+/// Recently seen words and their keys, direct-mapped by a 64-bit hash of their bytes (the
+/// fingerprint): its low fifteen bits choose the slot, and a hit is a tag with the same top 54
+/// bits. Two different words in one slot with equal tags (odds about 2^-49 per lookup: the
+/// tag's bits apart from the five that also chose the slot; the slot once came from the top
+/// bits, which left 39) would share keys; that could only hide a match, never make one,
+/// because every candidate match is checked on the strings.
 ///
 /// A slot is a compact tag (fingerprint, particle, the matcher's flags) in one array that stays
 /// in the processor's cache, and the two keys in another, read only for words the matcher
@@ -246,7 +248,7 @@ impl WordCache {
 
     #[inline]
     fn slot(fingerprint: u64) -> usize {
-        (fingerprint >> (64 - CACHE_SLOTS_LOG2)) as usize
+        fingerprint as usize & ((1 << CACHE_SLOTS_LOG2) - 1)
     }
 
     #[inline]

@@ -158,3 +158,44 @@ proptest! {
         }
     }
 }
+
+/// Word spans the plain way, a character at a time: maximal runs of letters, digits and
+/// combining marks, each Han character a word of its own.
+fn reference_spans(text: &str) -> Vec<(usize, usize)> {
+    let is_word = |c: char| c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c);
+    let mut spans = Vec::new();
+    let mut open: Option<usize> = None;
+    for (at, c) in text.char_indices() {
+        let han = muninn_text::is_han(c);
+        if !is_word(c) || han {
+            if let Some(start) = open.take() {
+                spans.push((start, at));
+            }
+            if han {
+                spans.push((at, at + c.len_utf8()));
+            }
+        } else if open.is_none() {
+            open = Some(at);
+        }
+    }
+    if let Some(start) = open {
+        spans.push((start, text.len()));
+    }
+    spans
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+    /// The scanner's word spans (found eight and sixty-four bytes at a time) equal those found a
+    /// character at a time, with words across those blocks' edges and next to non-ASCII text.
+    #[test]
+    fn scanner_spans_agree_with_a_character_walk(
+        text in "([a-zA-Z0-9]{1,70}|[ .,'@_-]{1,3}|[\u{0400}-\u{045F}]{1,4}|[\u{0600}-\u{06FF}]{1,3}|[\u{0300}-\u{0310}]|[\u{4E00}-\u{4E20}]|é|\u{200D}|\\PC){0,40}"
+    ) {
+        let keys = WordKeys::new(7, 11);
+        let mut out = Vec::new();
+        words(&text, &keys, &mut out);
+        let found: Vec<(usize, usize)> = out.iter().map(|w| (w.start as usize, w.end as usize)).collect();
+        prop_assert_eq!(found, reference_spans(&text));
+    }
+}
