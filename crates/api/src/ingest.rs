@@ -26,19 +26,33 @@ thread_local! {
 
 /// Alerts for the hits of `screener` on `items`, screened on all cores.
 pub fn alerts_for(screener: &Screener, items: &[&Item], raised_at: Timestamp) -> Vec<Alert> {
+    alerts_by_item(screener, items, raised_at).into_iter().map(|(_, alert)| alert).collect()
+}
+
+/// [`alerts_for`], each alert with the index of its item in `items`. An item's id is written
+/// out only for an item with hits, or for every item when a rule may read it: the observers
+/// used to map every item of a batch by its id's text to find the few with alerts, a string
+/// and a hash-map entry per item on the committing thread.
+pub fn alerts_by_item(screener: &Screener, items: &[&Item], raised_at: Timestamp) -> Vec<(usize, Alert)> {
     if screener.is_empty() {
         return Vec::new();
     }
+    let rules_read_ids = screener.has_rules();
     items
         .par_iter()
-        .map(|item| {
-            let id = item.id.to_string();
+        .enumerate()
+        .map(|(index, item)| {
+            let id = rules_read_ids.then(|| item.id.to_string());
             // A screener's matchers tell their caches from another's: a new watchlist version
             // starts the cache afresh.
-            let hits =
-                SCRATCH.with_borrow_mut(|scratch| screener.screen(&ItemFields::of(item, Some(&id)), scratch));
+            let hits = SCRATCH
+                .with_borrow_mut(|scratch| screener.screen(&ItemFields::of(item, id.as_deref()), scratch));
+            if hits.is_empty() {
+                return Vec::new();
+            }
+            let id = id.unwrap_or_else(|| item.id.to_string());
             hits.iter()
-                .map(|hit| Alert::new(screener, hit, &id, item.markings.tlp, raised_at))
+                .map(|hit| (index, Alert::new(screener, hit, &id, item.markings.tlp, raised_at)))
                 .collect::<Vec<_>>()
         })
         .flatten()
@@ -93,17 +107,15 @@ impl IngestObserver for ServerObserver<'_> {
 
     fn documents(&mut self, items: &[(Item, Option<Vec<u8>>)]) -> Vec<Document> {
         let items: Vec<&Item> = items.iter().map(|(item, _)| item).collect();
-        let markings: HashMap<String, (ItemId, &Markings)> =
-            items.iter().map(|item| (item.id.to_string(), (item.id, &item.markings))).collect();
         let mut documents = Vec::new();
         let mut pending = BatchAlerts::new();
         let mut keys = std::collections::HashSet::new();
-        for alert in alerts_for(self.screener, &items, Timestamp::now()) {
+        for (index, alert) in alerts_by_item(self.screener, &items, Timestamp::now()) {
             // The same content twice in one batch is one item: one alert per key.
             if !keys.insert(alert.key()) {
                 continue;
             }
-            let Some((id, item_markings)) = markings.get(&alert.item) else { continue };
+            let (id, item_markings) = (&items[index].id, &items[index].markings);
             match catalog::alert_document(&alert, Some(*id)) {
                 Ok(document) => {
                     documents.push(document);

@@ -144,6 +144,11 @@ impl Screener {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+
+    /// Whether any entry is a rule (only rules read [`crate::ItemFields::id`]).
+    pub fn has_rules(&self) -> bool {
+        !self.rules.is_empty()
+    }
 }
 
 #[derive(Default)]

@@ -45,7 +45,7 @@ pub fn load_screener(
     Ok(Screener::compile(&lists, Timestamp::now()))
 }
 
-pub use muninn_api::ingest::alerts_for;
+pub use muninn_api::ingest::{alerts_by_item, alerts_for};
 
 /// One batch's alerts by item, each with its item's title.
 type BatchAlerts = HashMap<ItemId, Vec<(Alert, String)>>;
@@ -128,21 +128,17 @@ impl IngestObserver for ScreeningObserver<'_> {
     fn documents(&mut self, items: &[(Item, Option<Vec<u8>>)]) -> Vec<Document> {
         let started = Instant::now();
         let items: Vec<&Item> = items.iter().map(|(item, _)| item).collect();
-        let alerts = alerts_for(self.screener, &items, Timestamp::now());
-        let by_id: HashMap<String, (ItemId, &str)> = items
-            .iter()
-            .map(|item| (item.id.to_string(), (item.id, item.title.as_deref().unwrap_or(""))))
-            .collect();
+        let alerts = alerts_by_item(self.screener, &items, Timestamp::now());
         // The same content twice in one batch is one item: one alert per key.
         let mut keys = std::collections::HashSet::new();
         let mut pending = BatchAlerts::new();
         let documents = alerts
-            .iter()
-            .filter(|alert| keys.insert(alert.key()))
-            .filter_map(|alert| {
-                let (id, title) = *by_id.get(&alert.item)?;
-                let document = alert_document(alert, Some(id)).ok()?;
-                pending.entry(id).or_default().push((alert.clone(), title.to_owned()));
+            .into_iter()
+            .filter(|(_, alert)| keys.insert(alert.key()))
+            .filter_map(|(index, alert)| {
+                let item = items[index];
+                let document = alert_document(&alert, Some(item.id)).ok()?;
+                pending.entry(item.id).or_default().push((alert, item.title.clone().unwrap_or_default()));
                 Some(document)
             })
             .collect();
