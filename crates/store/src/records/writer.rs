@@ -168,7 +168,29 @@ impl Drop for Writer {
     }
 }
 
+/// How much lower the writer's priority is than the thread that started it (nice values).
+const NICER_BY: i32 = 10;
+
+/// The tables are derived and written behind: on a busy machine their writer yields the cores
+/// to the work an acknowledgement waits for (parsing, screening, the log's append), and catches
+/// up while that waits on the disk; the bounded queue to it holds ingest back if it ever falls a
+/// group behind. On Linux a nice value is a thread's own, inherited from the thread that
+/// started it. A 1M-message feed screened against 100k names on two cores, the thread reniced
+/// from outside, three runs each: 10.74-10.77 s at nice 10 against 10.86-11.64 s at 0.
+#[cfg(target_os = "linux")]
+fn lower_own_priority() {
+    let me = Some(rustix::thread::gettid());
+    let inherited = rustix::process::getpriority_process(me).unwrap_or(0);
+    if let Err(error) = rustix::process::setpriority_process(me, (inherited + NICER_BY).min(19)) {
+        tracing::debug!(%error, "the record writer keeps its priority");
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_own_priority() {}
+
 fn run(db: &Database, path: &Path, shared: &Mutex<Shared>, jobs: Receiver<Job>) {
+    lower_own_priority();
     let mut commits_since_durable = 0u32;
     let mut last_durable: Option<Instant> = None;
     for job in jobs {
