@@ -115,11 +115,11 @@ impl IngestObserver for ServerObserver<'_> {
             if !keys.insert(alert.key()) {
                 continue;
             }
-            let (id, item_markings) = (&items[index].id, &items[index].markings);
-            match catalog::alert_document(&alert, Some(*id)) {
+            let item = items[index];
+            match catalog::alert_document(&alert, Some(item.id)) {
                 Ok(document) => {
                     documents.push(document);
-                    pending.entry(*id).or_default().push((alert, (*item_markings).clone()));
+                    pending.entry(item.id).or_default().push((alert, item.markings.clone()));
                 }
                 Err(error) => tracing::error!(%error, "an alert could not be encoded"),
             }

@@ -190,3 +190,29 @@ fn a_follower_resumes_where_its_last_scan_ended() {
     assert_eq!(scan(&store, middle), followed[61..].to_vec());
     assert!(scan(&store, position).is_empty());
 }
+
+/// The record writer gives way to the ingest path: its thread runs ten nice values below the
+/// thread that opened the store (Linux, where a nice value is a thread's own).
+#[cfg(target_os = "linux")]
+#[test]
+fn the_record_writer_runs_at_a_lower_priority() {
+    let nice_of = |task: &std::path::Path| -> i32 {
+        let stat = std::fs::read_to_string(task.join("stat")).expect("stat");
+        // Field 19 is the nice value; fields count after the parenthesised name.
+        let after_name = &stat[stat.rfind(')').expect("name") + 2..];
+        after_name.split(' ').nth(16).expect("nice field").parse().expect("a number")
+    };
+    let me = std::path::PathBuf::from("/proc/thread-self");
+    let opener = nice_of(&me);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let _store = open(dir.path());
+    let writers: Vec<i32> = std::fs::read_dir("/proc/self/task")
+        .expect("tasks")
+        .map(|task| task.expect("task").path())
+        .filter(|task| std::fs::read_to_string(task.join("comm")).is_ok_and(|c| c.trim() == "muninn-records"))
+        .map(|task| nice_of(&task))
+        .collect();
+    assert!(!writers.is_empty(), "no record writer thread");
+    // Other tests' stores may be open too; every writer was started from a test thread.
+    assert!(writers.iter().all(|&nice| nice == (opener + 10).min(19)), "{writers:?}, opener {opener}");
+}
