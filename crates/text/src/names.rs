@@ -31,8 +31,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
-use crate::fold::{Script, fold, script_of};
-use crate::skeleton::{skeleton, to_latin, to_latin_into};
+use crate::fold::{Script, script_of};
+use crate::skeleton::{to_latin, to_latin_into};
 use crate::words::{Word, WordCache, WordKeys, words, words_flagged};
 
 /// How a name form was found.
@@ -233,6 +233,27 @@ struct SkeletonForm {
     folded: Box<[Box<str>]>,
 }
 
+/// One word of a form as the matcher compares it: folded, romanised and its skeleton, each
+/// computed once (compiling 100k names is most of a screening run's start).
+struct FormWord {
+    folded: String,
+    latin: String,
+    skeleton: String,
+}
+
+impl FormWord {
+    /// [`crate::fold()`], [`to_latin`] and [`crate::skeleton()`] of `word` (the folding character by character
+    /// where the common scripts allow, as the text's words are folded).
+    fn of(word: &str) -> FormWord {
+        let mut folded = String::with_capacity(word.len());
+        crate::words::fold_fast_into(word, &mut folded);
+        let latin = to_latin(&folded);
+        let mut skeleton = String::with_capacity(latin.len());
+        crate::skeleton::skeleton_of_latin_into(&latin, &mut skeleton);
+        FormWord { folded, latin, skeleton }
+    }
+}
+
 /// Minimum words and skeleton letters for a form to match by transliteration.
 const SKELETON_MIN_WORDS: usize = 2;
 const SKELETON_MIN_LETTERS: usize = 4;
@@ -281,20 +302,21 @@ impl NameMatcher {
             }
             seen.insert((id, exact.clone()), index);
             let word_text = |w: &Word| text.get(w.start as usize..w.end as usize).unwrap_or_default();
-            let folded = scanned.iter().map(|w| fold(word_text(w)).into_boxed_str()).collect();
-            let kept: Vec<&Word> = scanned.iter().filter(|w| !w.particle).collect();
-            let skeletons: Vec<String> = kept.iter().map(|w| skeleton(word_text(w))).collect();
-            let letters: usize = skeletons.iter().map(|s| s.chars().count()).sum();
+            let word_forms: Vec<FormWord> = scanned.iter().map(|w| FormWord::of(word_text(w))).collect();
+            let folded = word_forms.iter().map(|w| w.folded.as_str().into()).collect();
+            let kept: Vec<(&Word, &FormWord)> =
+                scanned.iter().zip(&word_forms).filter(|(w, _)| !w.particle).collect();
+            let letters: usize = kept.iter().map(|(_, f)| f.skeleton.chars().count()).sum();
             let skeleton_part = (transliterate
                 && kept.len() >= SKELETON_MIN_WORDS
                 && letters >= SKELETON_MIN_LETTERS)
                 .then(|| SkeletonForm {
-                    keys: kept.iter().map(|w| w.skeleton).collect(),
-                    exact: kept.iter().map(|w| w.exact).collect(),
-                    skeletons: skeletons.into_iter().map(String::into_boxed_str).collect(),
-                    latin: kept.iter().map(|w| to_latin(&fold(word_text(w))).into_boxed_str()).collect(),
-                    folded: kept.iter().map(|w| fold(word_text(w)).into_boxed_str()).collect(),
-                    scripts: kept.iter().map(|w| script_of(word_text(w))).collect(),
+                    keys: kept.iter().map(|(w, _)| w.skeleton).collect(),
+                    exact: kept.iter().map(|(w, _)| w.exact).collect(),
+                    skeletons: kept.iter().map(|(_, f)| f.skeleton.as_str().into()).collect(),
+                    latin: kept.iter().map(|(_, f)| f.latin.as_str().into()).collect(),
+                    folded: kept.iter().map(|(_, f)| f.folded.as_str().into()).collect(),
+                    scripts: kept.iter().map(|(w, _)| script_of(word_text(w))).collect(),
                 });
             exact_first.entry(lead_key(&exact)).or_default().push(index);
             note_roles(&mut exact_roles, &exact, BEGINS_EXACT, SECOND_EXACT, IN_EXACT);
