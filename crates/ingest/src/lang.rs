@@ -20,7 +20,7 @@ pub fn detect_language(text: &str) -> Option<String> {
     // Trigram scoring was a third of ingest's time on multilingual feeds. A script that only one
     // of the languages told apart is written in names the language without it, and so do a
     // Latin text's function words when they leave no doubt.
-    if let Some(script) = whatlang::detect_script(sample) {
+    if let Some(script) = script_of(sample) {
         if let Some(code) = only_language_of(script, sample) {
             return Some(code.to_owned());
         }
@@ -53,6 +53,16 @@ pub fn detect_language(text: &str) -> Option<String> {
         _ => return None,
     };
     Some(by_script.to_owned())
+}
+
+/// The script whatlang finds in a text, answered without it for ASCII text (most of a feed in
+/// English): whatlang counts each character against 25 scripts, and ASCII letters are Latin
+/// while its other characters count for no script.
+fn script_of(sample: &str) -> Option<Script> {
+    if sample.is_ascii() {
+        return sample.bytes().any(|b| b.is_ascii_alphabetic()).then_some(Script::Latin);
+    }
+    whatlang::detect_script(sample)
 }
 
 /// The language of a text in `script` when only one of the languages told apart is written in
@@ -398,6 +408,14 @@ fn iso639_1(lang: Lang) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The ASCII shortcut answers as whatlang does (letters, digits, punctuation, DEL).
+        #[test]
+        fn ascii_script_is_whatlangs(text in "[ -~\u{7f}\t\n]{0,40}") {
+            proptest::prop_assert_eq!(script_of(&text), whatlang::detect_script(&text));
+        }
+    }
 
     #[test]
     fn four_scripts_are_told_apart() {
