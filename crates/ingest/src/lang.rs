@@ -11,9 +11,11 @@ use whatlang::{Detector, Lang, Script};
 /// Returns `None` when the text is too short or too mixed to tell.
 pub fn detect_language(text: &str) -> Option<String> {
     // Scoring is linear in the text; the first 1,000 characters are enough to tell.
-    let head = match text.char_indices().nth(1000) {
-        Some((end, _)) => &text[..end],
-        None => text,
+    // (A text of at most 1,000 bytes has at most 1,000 characters: no need to count them.)
+    let head = if text.len() <= 1000 {
+        text
+    } else {
+        text.char_indices().nth(1000).map_or(text, |(end, _)| &text[..end])
     };
     let natural = natural_text(head);
     let sample = natural.as_str();
@@ -168,34 +170,40 @@ fn decisive_letters(script: Script, sample: &str) -> Option<&'static str> {
 /// digits) that would make a Chinese or Russian text look Latin: ASCII runs holding a digit or
 /// URL punctuation are removed, wherever they stand.
 fn natural_text(text: &str) -> String {
+    let flush = |run: &str, ascii: bool, out: &mut String| {
+        let technical = ascii
+            && run.bytes().any(|b| {
+                b.is_ascii_digit()
+                    || matches!(
+                        b,
+                        b'/' | b':'
+                            | b'@'
+                            | b'.'
+                            | b'['
+                            | b']'
+                            | b'_'
+                            | b'='
+                            | b'?'
+                            | b'&'
+                            | b'%'
+                            | b'#'
+                            | b'\\'
+                    )
+            });
+        if !technical {
+            out.push_str(run);
+        }
+    };
     let mut out = String::with_capacity(text.len());
     for token in text.split_whitespace() {
+        if token.is_ascii() {
+            // One ASCII run, the whole token (most tokens of most feeds): no character walk.
+            flush(token, true, &mut out);
+            out.push(' ');
+            continue;
+        }
         let mut run_start = 0;
         let mut run_ascii = None;
-        let flush = |run: &str, ascii: bool, out: &mut String| {
-            let technical = ascii
-                && run.bytes().any(|b| {
-                    b.is_ascii_digit()
-                        || matches!(
-                            b,
-                            b'/' | b':'
-                                | b'@'
-                                | b'.'
-                                | b'['
-                                | b']'
-                                | b'_'
-                                | b'='
-                                | b'?'
-                                | b'&'
-                                | b'%'
-                                | b'#'
-                                | b'\\'
-                        )
-                });
-            if !technical {
-                out.push_str(run);
-            }
-        };
         for (index, character) in token.char_indices() {
             let ascii = character.is_ascii();
             match run_ascii {
@@ -290,7 +298,16 @@ fn function_word_scores(text: &str) -> [usize; 6] {
     let languages_of = function_word_languages();
     let mut scores = [0usize; 6];
     let mut lower = String::new();
-    for word in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
+    // An ASCII text is split by bytes: the same words, without decoding characters.
+    let ascii = text.is_ascii();
+    let ascii_words = ascii.then(|| {
+        text.as_bytes()
+            .split(|b| !b.is_ascii_alphabetic())
+            .map(|word| std::str::from_utf8(word).unwrap_or_default())
+    });
+    let other_words = (!ascii).then(|| text.split(|c: char| !c.is_alphabetic()));
+    let words = ascii_words.into_iter().flatten().chain(other_words.into_iter().flatten());
+    for word in words.filter(|w| !w.is_empty()) {
         // No function word is longer than five letters (of up to three bytes each).
         if word.len() > FUNCTION_WORD_MAX_LETTERS * 3 {
             continue;
