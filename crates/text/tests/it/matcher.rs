@@ -321,3 +321,32 @@ fn one_scratch_serves_matchers_in_turn() {
         assert_eq!(found, [expected]);
     }
 }
+
+#[test]
+fn forms_of_a_large_list_keep_their_places() {
+    // 20k forms: each keeps its index, and warnings name the right form.
+    let mut names: Vec<String> = (0..20_000).map(|i| format!("Person{i:05} Family{i:05}")).collect();
+    names.push("x".to_owned());
+    names.push("Person12345 Family12345".to_owned());
+    let (matcher, warnings) =
+        NameMatcher::new(names.iter().enumerate().map(|(i, n)| NameForm::name(i.min(12_345) as u32, n)));
+    assert_eq!(
+        warnings,
+        vec![
+            muninn_text::NameWarning::TooShort { form: 20_000 },
+            muninn_text::NameWarning::Duplicate { form: 20_001, of: 12_345 }
+        ]
+    );
+    let text = "Person00000 Family00000 met PERSON12345 family12345 and Person19999 Family19999.";
+    let mut out = Vec::new();
+    matcher.find(text, &mut Scratch::default(), &mut out);
+    let found: Vec<(u32, u32, &str)> = out.iter().map(|m| (m.id, m.form, &text[m.span.clone()])).collect();
+    assert_eq!(
+        found,
+        vec![
+            (0, 0, "Person00000 Family00000"),
+            (12_345, 12_345, "PERSON12345 family12345"),
+            (12_345, 19_999, "Person19999 Family19999"),
+        ]
+    );
+}
