@@ -299,13 +299,9 @@ fn function_word_scores(text: &str) -> [usize; 6] {
     let mut scores = [0usize; 6];
     let mut lower = String::new();
     // An ASCII text is split by bytes: the same words, without decoding characters.
-    let ascii = text.is_ascii();
-    let ascii_words = ascii.then(|| {
-        text.as_bytes()
-            .split(|b| !b.is_ascii_alphabetic())
-            .map(|word| std::str::from_utf8(word).unwrap_or_default())
-    });
-    let other_words = (!ascii).then(|| text.split(|c: char| !c.is_alphabetic()));
+    let ascii_text = text.is_ascii();
+    let ascii_words = ascii_text.then(|| text.as_bytes().split(|b| !b.is_ascii_alphabetic()));
+    let other_words = (!ascii_text).then(|| text.split(|c: char| !c.is_alphabetic()).map(str::as_bytes));
     let words = ascii_words.into_iter().flatten().chain(other_words.into_iter().flatten());
     for word in words.filter(|w| !w.is_empty()) {
         // No function word is longer than five letters (of up to three bytes each).
@@ -313,15 +309,16 @@ fn function_word_scores(text: &str) -> [usize; 6] {
             continue;
         }
         let mut ascii = [0u8; FUNCTION_WORD_MAX_LETTERS];
-        let folded = if word.is_ascii() {
+        let folded: &[u8] = if word.is_ascii() {
             let Some(buffer) = ascii.get_mut(..word.len()) else { continue };
-            buffer.copy_from_slice(word.as_bytes());
+            buffer.copy_from_slice(word);
             buffer.make_ascii_lowercase();
-            std::str::from_utf8(buffer).unwrap_or_default()
+            buffer
         } else {
             lower.clear();
-            lower.extend(word.chars().flat_map(char::to_lowercase));
-            lower.as_str()
+            // (A slice of the text between characters: valid UTF-8, borrowed as it is.)
+            lower.extend(String::from_utf8_lossy(word).chars().flat_map(char::to_lowercase));
+            lower.as_bytes()
         };
         let Some(&languages) = languages_of.get(folded) else { continue };
         for (index, score) in scores.iter_mut().enumerate() {
@@ -336,13 +333,13 @@ const FUNCTION_WORD_MAX_LETTERS: usize = 5;
 
 /// Each function word with the languages (bits in the order of [`FUNCTION_WORDS`]) it belongs
 /// to: one lookup a word instead of a search through every list.
-fn function_word_languages() -> &'static HashMap<&'static str, u8, FixedState> {
-    static TABLE: OnceLock<HashMap<&'static str, u8, FixedState>> = OnceLock::new();
+fn function_word_languages() -> &'static HashMap<&'static [u8], u8, FixedState> {
+    static TABLE: OnceLock<HashMap<&'static [u8], u8, FixedState>> = OnceLock::new();
     TABLE.get_or_init(|| {
         let mut table = HashMap::with_hasher(FixedState::default());
         for (index, (_, words)) in FUNCTION_WORDS.iter().enumerate() {
             for &word in *words {
-                *table.entry(word).or_default() |= 1 << index;
+                *table.entry(word.as_bytes()).or_default() |= 1 << index;
             }
         }
         table

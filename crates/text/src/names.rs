@@ -275,7 +275,9 @@ impl NameMatcher {
         let mut exact_first: HashMap<u64, Vec<u32>, KeyBuild> = HashMap::default();
         let mut skeleton_first: HashMap<u64, Vec<u32>, KeyBuild> = HashMap::default();
         let mut latin_pair_first: HashMap<u64, Vec<u32>, KeyBuild> = HashMap::default();
-        let mut seen: HashMap<(u32, Box<[u64]>), u32> = HashMap::new();
+        // Forms by a hash of their name's id and word keys, to find duplicates (checked on the
+        // forms themselves).
+        let mut seen: HashMap<u64, Vec<u32>, KeyBuild> = HashMap::default();
         let mut scanned = Vec::new();
         let mut exact_roles: HashMap<u64, u8, KeyBuild> = HashMap::default();
         let mut skeleton_roles: HashMap<u64, u8, KeyBuild> = HashMap::default();
@@ -295,12 +297,21 @@ impl NameMatcher {
                 continue;
             }
             let exact: Box<[u64]> = scanned.iter().map(|w| w.exact).collect();
-            if let Some(&of) = seen.get(&(id, exact.clone())) {
+            let identity = exact.iter().fold(u64::from(id) ^ 0x6475_706c, |hash, &key| {
+                (hash.rotate_left(23) ^ key).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            });
+            let same_forms = seen.entry(identity).or_default();
+            let repeated = same_forms.iter().copied().find(|&of| {
+                compiled.get(of as usize).is_some_and(|form: &Option<Form>| {
+                    form.as_ref().is_some_and(|form| form.id == id && form.exact == exact)
+                })
+            });
+            if let Some(of) = repeated {
                 warnings.push(NameWarning::Duplicate { form: index, of });
                 compiled.push(None);
                 continue;
             }
-            seen.insert((id, exact.clone()), index);
+            same_forms.push(index);
             let word_text = |w: &Word| text.get(w.start as usize..w.end as usize).unwrap_or_default();
             let word_forms: Vec<FormWord> = scanned.iter().map(|w| FormWord::of(word_text(w))).collect();
             let folded = word_forms.iter().map(|w| w.folded.as_str().into()).collect();
