@@ -272,16 +272,18 @@ impl NameMatcher {
     ) -> (NameMatcher, Vec<NameWarning>) {
         let mut warnings = Vec::new();
         let mut compiled = Vec::new();
-        let mut exact_first: HashMap<u64, Vec<u32>, KeyBuild> = HashMap::default();
-        let mut skeleton_first: HashMap<u64, Vec<u32>, KeyBuild> = HashMap::default();
-        let mut latin_pair_first: HashMap<u64, Vec<u32>, KeyBuild> = HashMap::default();
+        // (key, form) pairs, grouped into tables at the end: a list per key would be an
+        // allocation per key.
+        let mut exact_first: Vec<(u64, u32)> = Vec::new();
+        let mut skeleton_first: Vec<(u64, u32)> = Vec::new();
+        let mut latin_pair_first: Vec<(u64, u32)> = Vec::new();
         // Forms by a hash of their name's id and word keys, to find duplicates (checked on the
         // forms themselves).
         let mut seen: HashMap<u64, Vec<u32>, KeyBuild> = HashMap::default();
         let mut scanned = Vec::new();
         let mut exact_roles: HashMap<u64, u8, KeyBuild> = HashMap::default();
         let mut skeleton_roles: HashMap<u64, u8, KeyBuild> = HashMap::default();
-        let mut near_first: HashMap<u64, Vec<u32>, KeyBuild> = HashMap::default();
+        let mut near_first: Vec<(u64, u32)> = Vec::new();
         for (index, NameForm { id, text, transliterate, near_misses }) in forms.into_iter().enumerate() {
             let index = index as u32;
             scanned.clear();
@@ -329,7 +331,7 @@ impl NameMatcher {
                     folded: kept.iter().map(|(_, f)| f.folded.as_str().into()).collect(),
                     scripts: kept.iter().map(|(w, _)| script_of(word_text(w))).collect(),
                 });
-            exact_first.entry(lead_key(&exact)).or_default().push(index);
+            exact_first.push((lead_key(&exact), index));
             note_roles(&mut exact_roles, &exact, BEGINS_EXACT, SECOND_EXACT, IN_EXACT);
             if let Some(SkeletonForm { keys, scripts, .. }) = &skeleton_part {
                 let table = if keys.len() == 2 && scripts.iter().all(|&s| s == Script::Latin) {
@@ -337,7 +339,7 @@ impl NameMatcher {
                 } else {
                     &mut skeleton_first
                 };
-                table.entry(lead_key(keys)).or_default().push(index);
+                table.push((lead_key(keys), index));
                 note_roles(&mut skeleton_roles, keys, BEGINS_SKELETON, SECOND_SKELETON, IN_SKELETON);
             }
             let folded: Box<[Box<str>]> = folded;
@@ -345,11 +347,11 @@ impl NameMatcher {
                 let particles: Vec<bool> = scanned.iter().map(|w| w.particle).collect();
                 let (first, second) = near_keys(&exact, &folded, &particles);
                 if let Some(key) = first {
-                    near_first.entry(key).or_default().push(index);
+                    near_first.push((key, index));
                     *exact_roles.entry(exact[0]).or_default() |= NEAR_FIRST;
                 }
                 if let Some(key) = second {
-                    near_first.entry(key).or_default().push(index);
+                    near_first.push((key, index));
                     *exact_roles.entry(exact[1]).or_default() |= NEAR_SECOND;
                 }
             }
@@ -357,16 +359,24 @@ impl NameMatcher {
         }
         let exact_roles = RoleFilter::new(&exact_roles);
         let skeleton_roles = RoleFilter::new(&skeleton_roles);
-        let mut filter =
-            BitFilter::with_capacity(exact_first.len() + skeleton_first.len() + latin_pair_first.len());
-        exact_first
-            .keys()
-            .chain(skeleton_first.keys())
-            .chain(latin_pair_first.keys())
-            .for_each(|&key| filter.insert(key));
-        let mut near_filter = BitFilter::with_capacity(near_first.len());
-        near_first.keys().for_each(|&key| near_filter.insert(key));
         let has_skeleton_forms = !skeleton_first.is_empty() || !latin_pair_first.is_empty();
+        let (exact_first, skeleton_first, latin_pair_first, near_first) = (
+            KeyTable::from_pairs(exact_first),
+            KeyTable::from_pairs(skeleton_first),
+            KeyTable::from_pairs(latin_pair_first),
+            KeyTable::from_pairs(near_first),
+        );
+        let mut filter = BitFilter::with_capacity(
+            exact_first.ranges.len() + skeleton_first.ranges.len() + latin_pair_first.ranges.len(),
+        );
+        exact_first
+            .ranges
+            .keys()
+            .chain(skeleton_first.ranges.keys())
+            .chain(latin_pair_first.ranges.keys())
+            .for_each(|&key| filter.insert(key));
+        let mut near_filter = BitFilter::with_capacity(near_first.ranges.len());
+        near_first.ranges.keys().for_each(|&key| near_filter.insert(key));
         // Left-out forms keep their index (alerts name forms by index) as unmatched placeholders.
         let forms = compiled
             .into_iter()
@@ -382,13 +392,13 @@ impl NameMatcher {
         let matcher = NameMatcher {
             keys,
             forms,
-            exact_first: KeyTable::from(exact_first),
-            skeleton_first: KeyTable::from(skeleton_first),
-            latin_pair_first: KeyTable::from(latin_pair_first),
+            exact_first,
+            skeleton_first,
+            latin_pair_first,
             filter,
             exact_roles,
             skeleton_roles,
-            near_first: KeyTable::from(near_first),
+            near_first,
             near_filter,
             id: WordKeys::random().seed(),
             has_skeleton_forms,
@@ -881,14 +891,16 @@ impl KeyTable {
     }
 }
 
-impl From<HashMap<u64, Vec<u32>, KeyBuild>> for KeyTable {
-    fn from(map: HashMap<u64, Vec<u32>, KeyBuild>) -> KeyTable {
-        let mut forms = Vec::new();
-        let mut ranges = HashMap::with_capacity_and_hasher(map.len(), KeyBuild::default());
-        for (key, list) in map {
-            let start = forms.len() as u32;
-            forms.extend(list);
-            ranges.insert(key, (start, forms.len() as u32));
+impl KeyTable {
+    /// The table of (key, form) pairs: each key's forms in increasing order.
+    fn from_pairs(mut pairs: Vec<(u64, u32)>) -> KeyTable {
+        pairs.sort_unstable();
+        let forms: Vec<u32> = pairs.iter().map(|&(_, form)| form).collect();
+        let mut ranges = HashMap::with_capacity_and_hasher(pairs.len(), KeyBuild::default());
+        let mut start = 0;
+        for group in pairs.chunk_by(|a, b| a.0 == b.0) {
+            ranges.insert(group[0].0, (start as u32, (start + group.len()) as u32));
+            start += group.len();
         }
         KeyTable { ranges, forms }
     }
