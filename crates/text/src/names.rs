@@ -242,8 +242,8 @@ struct FormWord {
 }
 
 impl FormWord {
-    /// [`crate::fold()`], [`to_latin`] and [`crate::skeleton()`] of `word` (the folding character by character
-    /// where the common scripts allow, as the text's words are folded).
+    /// [`crate::fold()`], [`to_latin`] and [`crate::skeleton()`] of `word` (folded character by
+    /// character where the common scripts allow, as the text's words are).
     fn of(word: &str) -> FormWord {
         let mut folded = String::with_capacity(word.len());
         crate::words::fold_fast_into(word, &mut folded);
@@ -271,7 +271,7 @@ impl NameMatcher {
         keys: WordKeys,
     ) -> (NameMatcher, Vec<NameWarning>) {
         let mut warnings = Vec::new();
-        let mut compiled = Vec::new();
+        let mut compiled: Vec<Option<Form>> = Vec::new();
         // (key, form) pairs, grouped into tables at the end: a list per key would be an
         // allocation per key.
         let mut exact_first: Vec<(u64, u32)> = Vec::new();
@@ -304,9 +304,7 @@ impl NameMatcher {
             });
             let same_forms = seen.entry(identity).or_default();
             let repeated = same_forms.iter().copied().find(|&of| {
-                compiled.get(of as usize).is_some_and(|form: &Option<Form>| {
-                    form.as_ref().is_some_and(|form| form.id == id && form.exact == exact)
-                })
+                matches!(compiled.get(of as usize), Some(Some(form)) if form.id == id && form.exact == exact)
             });
             if let Some(of) = repeated {
                 warnings.push(NameWarning::Duplicate { form: index, of });
@@ -883,15 +881,6 @@ struct KeyTable {
 }
 
 impl KeyTable {
-    fn get(&self, key: u64) -> &[u32] {
-        match self.ranges.get(&key) {
-            Some(&(start, end)) => &self.forms[start as usize..end as usize],
-            None => &[],
-        }
-    }
-}
-
-impl KeyTable {
     /// The table of (key, form) pairs: each key's forms in increasing order.
     fn from_pairs(mut pairs: Vec<(u64, u32)>) -> KeyTable {
         pairs.sort_unstable();
@@ -903,6 +892,13 @@ impl KeyTable {
             start += group.len();
         }
         KeyTable { ranges, forms }
+    }
+
+    fn get(&self, key: u64) -> &[u32] {
+        match self.ranges.get(&key) {
+            Some(&(start, end)) => &self.forms[start as usize..end as usize],
+            None => &[],
+        }
     }
 }
 
