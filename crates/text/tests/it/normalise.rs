@@ -144,9 +144,8 @@ proptest! {
 
 proptest! {
     /// The cache never changes a word's keys: texts scanned one after another through one
-    /// cache give the same words as without it (ASCII words of up to 40 bytes: the fingerprint
-    /// takes sixteen bytes a step, and words past 32 bytes are not cached; texts past 64 bytes:
-    /// bytes are classified 64 at a time).
+    /// cache give the same words as without it (ASCII words of up to 40 bytes too: words past
+    /// 32 bytes are not cached, those below share slots with the short ones).
     #[test]
     fn cached_scanning_equals_uncached(texts in prop::collection::vec("([a-zA-Z]{1,4}|[a-zA-Z0-9]{5,40}|[а-я]{1,3}|[ا-ي]{1,3}|[ .,-]|ÉCOLE|习近平){0,20}", 1..20)) {
         let keys = WordKeys::new(5, 9);
